@@ -1,0 +1,32 @@
+namespace VoSpec.Core.Schema;
+
+/// <summary>
+/// One column as declared in schemas/: its VOTable type (datatype, arraysize, xtype), unit, UCD,
+/// utype and description. Internal columns exist in the database but are never published.
+/// </summary>
+public sealed record ColumnSchema
+{
+    public required string Name { get; init; }
+    /// <summary>VOTable datatype: boolean, short, int, long, float, double, char, unicodeChar.</summary>
+    public required string Datatype { get; init; }
+    public string? Arraysize { get; init; }
+    public string? Xtype { get; init; }
+    public string? Unit { get; init; }
+    public string? Ucd { get; init; }
+    public string? Utype { get; init; }
+    public string Description { get; init; } = "";
+    public bool Principal { get; init; }
+    public bool Std { get; init; }
+    public bool Indexed { get; init; }
+    public bool NotNull { get; init; }
+    public bool Internal { get; init; }
+
+    /// <summary>The SQLite storage class for this column's declared type.</summary>
+    public string SqliteType => Datatype switch
+    {
+        "boolean" or "short" or "int" or "long" or "unsignedByte" => "INTEGER",
+        "float" or "double" => "REAL",
+        "char" or "unicodeChar" => "TEXT",
+        _ => throw new InvalidDataException($"column {Name}: unknown datatype '{Datatype}'"),
+    };
+}

@@ -1,0 +1,43 @@
+using System.Reflection;
+using System.Text.Json;
+
+namespace VoSpec.Core.Schema;
+
+/// <summary>
+/// The table metadata declared once in the repository's schemas/ folder (embedded in this assembly).
+/// The catalogue's DDL, TAP_SCHEMA, VOSI tables and VOTable FIELDs are all generated from it.
+/// </summary>
+public static class SchemaCatalog
+{
+    private static readonly Lazy<IReadOnlyList<TableSchema>> s_tables = new(LoadAll);
+
+    public static IReadOnlyList<TableSchema> Tables => s_tables.Value;
+
+    public static TableSchema ObsCore => Get("ivoa.obscore");
+    public static TableSchema SpecObj => Get("spec.specobj");
+
+    public static TableSchema Get(string qualifiedName) =>
+        Tables.FirstOrDefault(t => string.Equals(t.QualifiedName, qualifiedName, StringComparison.OrdinalIgnoreCase))
+        ?? throw new KeyNotFoundException($"no table '{qualifiedName}' in schemas/");
+
+    private static readonly JsonSerializerOptions s_json = new()
+    {
+        PropertyNameCaseInsensitive = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    private static IReadOnlyList<TableSchema> LoadAll()
+    {
+        var asm = typeof(SchemaCatalog).Assembly;
+        var tables = new List<TableSchema>();
+        foreach (var name in asm.GetManifestResourceNames().Where(n => n.StartsWith("schemas/") && n.EndsWith(".json")).Order())
+        {
+            using var stream = asm.GetManifestResourceStream(name)!;
+            var table = JsonSerializer.Deserialize<TableSchema>(stream, s_json)
+                ?? throw new InvalidDataException($"{name}: empty");
+            tables.Add(table);
+        }
+        return tables;
+    }
+}

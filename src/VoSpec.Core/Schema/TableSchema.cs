@@ -1,0 +1,21 @@
+namespace VoSpec.Core.Schema;
+
+/// <summary>A table as declared in schemas/: published name (schema.table), SQLite name, columns.</summary>
+public sealed record TableSchema
+{
+    /// <summary>The TAP schema name, e.g. "ivoa".</summary>
+    public required string Schema { get; init; }
+    /// <summary>The table name within its schema, e.g. "obscore".</summary>
+    public required string Name { get; init; }
+    /// <summary>The table's name in the SQLite catalogue.</summary>
+    public required string SqlName { get; init; }
+    public string Description { get; init; } = "";
+    public string? Utype { get; init; }
+    public required IReadOnlyList<ColumnSchema> Columns { get; init; }
+
+    public string QualifiedName => $"{Schema}.{Name}";
+    public IEnumerable<ColumnSchema> PublicColumns => Columns.Where(c => !c.Internal);
+
+    public ColumnSchema? Column(string name) =>
+        Columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
+}
