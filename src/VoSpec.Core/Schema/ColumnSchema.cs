@@ -20,6 +20,8 @@ public sealed record ColumnSchema
     public bool Indexed { get; init; }
     public bool NotNull { get; init; }
     public bool Internal { get; init; }
+    /// <summary>The row key in SQLite (INTEGER PRIMARY KEY); always internal.</summary>
+    public bool PrimaryKey { get; init; }
 
     /// <summary>The SQLite storage class for this column's declared type.</summary>
     public string SqliteType => Datatype switch

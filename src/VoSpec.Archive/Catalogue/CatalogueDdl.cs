@@ -1,0 +1,67 @@
+using System.Text;
+using VoSpec.Core.Schema;
+
+namespace VoSpec.Archive.Catalogue;
+
+/// <summary>
+/// The catalogue's DDL. Published tables (ivoa.obscore, spec.specobj) are generated from schemas/;
+/// the archive's own bookkeeping tables are declared here.
+/// </summary>
+public static class CatalogueDdl
+{
+    public const int SchemaVersion = 1;
+
+    public static IEnumerable<string> Statements()
+    {
+        yield return "CREATE TABLE IF NOT EXISTS archive_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)";
+        // One pixel store file per collection; committed_length is the durable end of that file.
+        yield return """
+            CREATE TABLE IF NOT EXISTS collections(
+              name TEXT PRIMARY KEY,
+              title TEXT NOT NULL,
+              data_rights TEXT NOT NULL DEFAULT 'public',
+              pixel_file TEXT NOT NULL,
+              committed_length INTEGER NOT NULL DEFAULT 0,
+              created TEXT NOT NULL)
+            """;
+        // Where each spectrum's pixels are, and where it came from (#progenitor).
+        yield return """
+            CREATE TABLE IF NOT EXISTS spectrum_store(
+              spec_id INTEGER PRIMARY KEY,
+              collection TEXT NOT NULL,
+              specobjid INTEGER NOT NULL,
+              px_offset INTEGER NOT NULL,
+              px_length INTEGER NOT NULL,
+              npix INTEGER NOT NULL,
+              source_path TEXT,
+              source_bytes INTEGER,
+              source_format TEXT,
+              ingested TEXT NOT NULL,
+              UNIQUE(collection, specobjid))
+            """;
+        foreach (var table in new[] { SchemaCatalog.SpecObj, SchemaCatalog.ObsCore })
+            foreach (var s in TableStatements(table)) yield return s;
+        yield return "CREATE UNIQUE INDEX IF NOT EXISTS specobj_plate_mjd_fiber ON specobj(collection, plate, mjd, fiberid)";
+        // Positions as unit vectors: a cone is a 3-D box plus an exact test, with no RA wrap or pole trouble.
+        yield return "CREATE VIRTUAL TABLE IF NOT EXISTS spatial_idx USING rtree(spec_id, x_min, x_max, y_min, y_max, z_min, z_max)";
+    }
+
+    public static IEnumerable<string> TableStatements(TableSchema table)
+    {
+        var sb = new StringBuilder($"CREATE TABLE IF NOT EXISTS {Quote(table.SqlName)}(");
+        for (int i = 0; i < table.Columns.Count; i++)
+        {
+            var c = table.Columns[i];
+            if (i > 0) sb.Append(", ");
+            sb.Append(Quote(c.Name)).Append(' ').Append(c.SqliteType);
+            if (c.PrimaryKey) sb.Append(" PRIMARY KEY");
+            else if (c.NotNull) sb.Append(" NOT NULL");
+        }
+        sb.Append(')');
+        yield return sb.ToString();
+        foreach (var c in table.Columns.Where(c => c.Indexed && !c.PrimaryKey))
+            yield return $"CREATE INDEX IF NOT EXISTS {Quote(table.SqlName + "_" + c.Name)} ON {Quote(table.SqlName)}({Quote(c.Name)})";
+    }
+
+    public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
+}

@@ -1,0 +1,7 @@
+namespace VoSpec.Archive;
+
+/// <summary>Where one spectrum lives: its archive key, its ids, and its record in the pixel store.</summary>
+public readonly record struct SpectrumLocation(long SpecId, string Collection, long SpecObjId, long Offset, long Length, int NPix);
+
+/// <summary>One collection (a spec-service context) and what it holds.</summary>
+public sealed record CollectionInfo(string Name, string Title, string DataRights, long Count, double? WaveMin, double? WaveMax, double? ZMin, double? ZMax);
