@@ -1,1 +1,11 @@
-return 0;
+using System.CommandLine;
+using VoSpec.Cli.Commands;
+
+// vospec: serve the archive, ingest survey files, write demo files.
+var root = new RootCommand("VoSpec: a Virtual Observatory server for 1-D spectra")
+{
+    ServeCommand.Create(),
+    IngestCommand.Create(),
+    DemoCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using Spectre.Console;
+using VoSpec.Archive;
+using VoSpec.Archive.Ingest;
+
+namespace VoSpec.Cli.Commands;
+
+/// <summary>
+/// vospec ingest: files and directories (recursively; .fits and .fits.gz) into one collection.
+/// Exit code 0 when every file went in or was already there, 1 when some failed, 2 on a fatal error.
+/// </summary>
+internal static class IngestCommand
+{
+    public static Command Create()
+    {
+        var archive = new Option<string>("--archive") { Description = "Archive directory", DefaultValueFactory = _ => "./archive" };
+        var collection = new Option<string>("--collection") { Description = "Collection (spec-service context) to ingest into", DefaultValueFactory = _ => "sdss" };
+        var title = new Option<string?>("--title") { Description = "Human-readable title of a new collection" };
+        var batch = new Option<int>("--batch") { Description = "Spectra per transaction", DefaultValueFactory = _ => 500 };
+        var paths = new Argument<string[]>("PATH") { Description = "Files or directories", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("ingest", "Ingest survey spectra (SDSS spec-*.fits lite/full, spSpec) into the archive") { archive, collection, title, batch, paths };
+        command.SetAction((parse, cancel) => Task.FromResult(Run(parse.GetValue(archive)!, parse.GetValue(collection)!, parse.GetValue(title),
+            parse.GetValue(batch), parse.GetValue(paths)!, cancel)));
+        return command;
+    }
+
+    private static int Run(string archiveDir, string collection, string? title, int batch, string[] paths, CancellationToken cancel)
+    {
+        try
+        {
+            Ingester.ValidateCollectionName(collection);
+            using var archive = SpectrumArchive.Open(archiveDir, new ArchiveOptions { IngestBatchSize = batch });
+            var ingester = new Ingester(archive);
+            IngestReport report;
+            if (!Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive)
+            {
+                report = null!;
+                AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
+                        new RemainingTimeColumn(), new SpinnerColumn())
+                    .Start(ctx => report = ingester.Run(paths, collection, new BarProgress(ctx), cancel, title));
+            }
+            else report = ingester.Run(paths, collection, new LineProgress(), cancel, title);
+            PrintSummary(report);
+            return report.Failed > 0 ? 1 : 0;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            Console.Error.WriteLine($"vospec ingest: {e.Message}");
+            return 2;
+        }
+    }
+
+    private static void PrintSummary(IngestReport r)
+    {
+        double rate = r.Elapsed.TotalSeconds > 0 ? r.Total / r.Elapsed.TotalSeconds : 0;
+        Console.WriteLine(FormattableString.Invariant(
+            $"ingested {r.Ingested}, skipped as duplicate {r.Duplicates}, failed {r.Failed}{(r.Cancelled ? " (cancelled)" : "")} in {r.Elapsed.TotalSeconds:0.00} s ({rate:0} files/s; parsing {r.ParseTime.TotalSeconds:0.00} s CPU, archive writes {r.WriteTime.TotalSeconds:0.00} s)"));
+        foreach (var (path, reason) in r.Failures) Console.WriteLine($"failed: {path}: {reason}");
+    }
+
+    /// <summary>Plain log lines when the output is not a terminal (CI, pipes).</summary>
+    private sealed class LineProgress : IIngestProgress
+    {
+        private int _total, _done;
+        public void Started(int totalFiles) { _total = totalFiles; Console.WriteLine($"ingesting {totalFiles} file(s)"); }
+        public void FileDone(string path, IngestOutcome outcome, string? reason)
+        {
+            _done++;
+            if (outcome == IngestOutcome.Failed) Console.WriteLine($"[{_done}/{_total}] failed: {path}: {reason}");
+            else if (_done % 1000 == 0 || _done == _total) Console.WriteLine($"[{_done}/{_total}] done");
+        }
+    }
+
+    private sealed class BarProgress(ProgressContext ctx) : IIngestProgress
+    {
+        private ProgressTask? _task;
+        public void Started(int totalFiles) => _task = ctx.AddTask("ingesting", maxValue: Math.Max(1, totalFiles));
+        public void FileDone(string path, IngestOutcome outcome, string? reason)
+        {
+            _task?.Increment(1);
+            if (outcome == IngestOutcome.Failed) AnsiConsole.MarkupLineInterpolated($"[red]failed[/]: {path}: {reason}");
+        }
+    }
+}

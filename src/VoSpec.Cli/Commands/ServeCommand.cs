@@ -1,0 +1,31 @@
+using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
+using VoSpec.Server.Hosting;
+
+namespace VoSpec.Cli.Commands;
+
+/// <summary>vospec serve: the HTTP server over an archive (Ctrl-C or SIGTERM stops it gracefully).</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var archive = new Option<string?>("--archive") { Description = "Archive directory (default ./archive, or VOSPEC_ARCHIVE / appsettings.json)" };
+        var urls = new Option<string?>("--urls") { Description = $"Listening URLs (default {ServerSettings.DefaultUrls}; port 0 picks a free port)" };
+        var demo = new Option<int?>("--demo") { Description = "On first start with an empty archive, generate and ingest N demo spectra" };
+        var publicUrl = new Option<string?>("--public-url") { Description = "Base URL clients use, when behind a proxy" };
+        var command = new Command("serve", "Serve the archive over HTTP (TAP, DataLink, SODA, SSA, /spec)") { archive, urls, demo, publicUrl };
+        command.SetAction(async (parse, cancel) =>
+        {
+            var overrides = new Dictionary<string, string?>();
+            void Set(string key, object? value) { if (value is not null) overrides[$"{ServerSettings.Section}:{key}"] = value.ToString(); }
+            Set(nameof(ServerSettings.Archive), parse.GetValue(archive));
+            Set(nameof(ServerSettings.Urls), parse.GetValue(urls));
+            Set(nameof(ServerSettings.Demo), parse.GetValue(demo));
+            Set(nameof(ServerSettings.PublicUrl), parse.GetValue(publicUrl));
+            var app = VoSpecHost.Build(overrides);
+            await app.RunAsync();
+            return 0;
+        });
+        return command;
+    }
+}

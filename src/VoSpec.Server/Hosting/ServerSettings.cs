@@ -1,0 +1,23 @@
+namespace VoSpec.Server.Hosting;
+
+/// <summary>
+/// The server's settings, from (lowest to highest precedence) appsettings.json's "VoSpec" section,
+/// VOSPEC_* environment variables, and command-line options.
+/// </summary>
+public sealed record ServerSettings
+{
+    public const string Section = "VoSpec";
+    public const string DefaultUrls = "http://127.0.0.1:5000";
+
+    /// <summary>The archive directory (created when missing).</summary>
+    public string Archive { get; init; } = "./archive";
+    /// <summary>Kestrel's listening URLs; a port of 0 picks a free one.</summary>
+    public string Urls { get; init; } = DefaultUrls;
+    /// <summary>When the archive is empty at start, generate and ingest this many demo spectra.</summary>
+    public int Demo { get; init; }
+    public int DemoSeed { get; init; } = 20260101;
+    /// <summary>The IVOA naming authority of publisher DIDs.</summary>
+    public string Authority { get; init; } = "vospec.local";
+    /// <summary>The public base URL clients see (behind a proxy); by default the first listening URL.</summary>
+    public string? PublicUrl { get; init; }
+}

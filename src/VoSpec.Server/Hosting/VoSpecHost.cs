@@ -1,0 +1,83 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using VoSpec.Archive;
+using VoSpec.Archive.Ingest;
+
+namespace VoSpec.Server.Hosting;
+
+/// <summary>
+/// Builds the ASP.NET Core host: configuration, the archive (with the demo collection on first
+/// start), and every protocol's endpoint group.
+/// </summary>
+public static class VoSpecHost
+{
+    /// <summary>
+    /// Builds the application. <paramref name="overrides"/> are command-line settings as
+    /// configuration keys ("VoSpec:Archive", ...); they win over VOSPEC_* variables and appsettings.json.
+    /// </summary>
+    public static WebApplication Build(IDictionary<string, string?>? overrides = null, string[]? args = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args ?? [],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddInMemoryCollection(EnvironmentSettings());
+        if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
+        var settings = builder.Configuration.GetSection(ServerSettings.Section).Get<ServerSettings>() ?? new ServerSettings();
+        builder.WebHost.UseUrls(settings.Urls);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(sp => OpenArchive(settings, sp.GetRequiredService<ILoggerFactory>().CreateLogger("VoSpec.Archive")));
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        var app = builder.Build();
+        var archive = app.Services.GetRequiredService<SpectrumArchive>();
+        app.Lifetime.ApplicationStarted.Register(() => PublishUrl(app, settings, archive));
+        app.MapGroup("/").MapLandingPage();
+        app.MapGroup("/spec").MapSpecService();
+        return app;
+    }
+
+    /// <summary>VOSPEC_ARCHIVE → VoSpec:Archive, VOSPEC_DEMO → VoSpec:Demo, and so on ("__" nests).</summary>
+    private static IEnumerable<KeyValuePair<string, string?>> EnvironmentSettings()
+    {
+        foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
+        {
+            var name = (string)e.Key;
+            if (!name.StartsWith("VOSPEC_", StringComparison.OrdinalIgnoreCase) || name.Length == 7) continue;
+            yield return new(ServerSettings.Section + ":" + name[7..].Replace("__", ":"), (string?)e.Value);
+        }
+    }
+
+    private static SpectrumArchive OpenArchive(ServerSettings settings, ILogger log)
+    {
+        var archive = SpectrumArchive.Open(settings.Archive, new ArchiveOptions { Authority = settings.Authority });
+        if (settings.Demo > 0 && archive.CountSpectra() == 0)
+        {
+            log.LogInformation("Archive {Dir} is empty: generating {N} demo spectra", archive.Directory, settings.Demo);
+            var report = DemoCollection.Create(archive, settings.Demo, settings.DemoSeed);
+            log.LogInformation("Demo collection: {Ingested} spectra ingested in {Seconds:0.0} s ({Failed} failed)",
+                report.Ingested, report.Elapsed.TotalSeconds, report.Failed);
+        }
+        return archive;
+    }
+
+    /// <summary>Once Kestrel listens, access URLs in the catalogue start with the address clients use.</summary>
+    private static void PublishUrl(WebApplication app, ServerSettings settings, SpectrumArchive archive)
+    {
+        var url = settings.PublicUrl ?? BaseUrls(app).FirstOrDefault();
+        if (url is not null) archive.SetPublicUrl(url);
+        app.Logger.LogInformation("VoSpec serving {Archive} at {Urls}", archive.Directory, string.Join(", ", BaseUrls(app)));
+    }
+
+    /// <summary>The addresses Kestrel really listens on (with the port picked for ":0").</summary>
+    public static IReadOnlyList<string> BaseUrls(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
+            .Select(a => a.EndsWith('/') ? a : a + "/").ToList() ?? [];
+}
