@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+using VoSpec.Archive;
+using VoSpec.Testing;
+
+namespace VoSpec.Cli.Tests;
+
+public class IngestCommandTests
+{
+    [Fact]
+    public void Ingests_every_real_sdss_file_and_reingest_stores_nothing_twice()
+    {
+        using var dir = TestPaths.NewTempDir();
+        var archiveDir = Path.Combine(dir.Path, "a");
+        var sdss = Path.Combine(TestPaths.RealData, "sdss");
+        int files = Directory.GetFiles(sdss, "*.fits", SearchOption.AllDirectories).Length;
+        Assert.Equal(20, files);
+
+        var first = Vospec.Run("ingest", "--archive", archiveDir, "--collection", "sdss_dr16", sdss);
+        Assert.True(first.ExitCode == 0, first.All);
+        Assert.Contains($"ingested {files}, skipped as duplicate 0, failed 0", first.StdOut);
+
+        var again = Vospec.Run("ingest", "--archive", archiveDir, "--collection", "sdss_dr16", sdss);
+        Assert.True(again.ExitCode == 0, again.All);
+        Assert.Contains($"ingested 0, skipped as duplicate {files}, failed 0", again.StdOut);
+
+        using var archive = SpectrumArchive.Open(archiveDir);
+        Assert.Equal(files, archive.CountSpectra("sdss_dr16"));
+        // The multi-epoch quasar: 12 spectra of one object, at one position.
+        Assert.Equal(12, archive.ConeSearch(213.35115, 53.09082, 1.0 / 3600).Count);
+    }
+
+    [Fact]
+    public void Bad_files_are_reported_by_name_with_a_reason_and_skipped()
+    {
+        using var dir = TestPaths.NewTempDir();
+        var input = Path.Combine(dir.Path, "in");
+        Directory.CreateDirectory(input);
+        var real = TestPaths.RealFile("sdss/lite/spec-0266-51602-0013.fits");
+        File.Copy(real, Path.Combine(input, "spec-good.fits"));
+        var bytes = File.ReadAllBytes(real);
+        File.WriteAllBytes(Path.Combine(input, "spec-truncated.fits"), bytes[..(bytes.Length / 2)]);
+        File.WriteAllText(Path.Combine(input, "spec-text.fits"), "this is not a FITS file\n");
+        var archiveDir = Path.Combine(dir.Path, "a");
+
+        var r = Vospec.Run("ingest", "--archive", archiveDir, input, Path.Combine(dir.Path, "missing.fits"));
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("ingested 1, skipped as duplicate 0, failed 3", r.StdOut);
+        Assert.Matches(@"failed: .*spec-truncated\.fits: .+", r.StdOut);
+        Assert.Matches(@"failed: .*spec-text\.fits: .+", r.StdOut);
+        Assert.Matches(@"failed: .*missing\.fits: no such file or directory", r.StdOut);
+        Assert.DoesNotContain("   at ", r.All); // no stack traces
+        using var archive = SpectrumArchive.Open(archiveDir);
+        Assert.Equal(1, archive.CountSpectra());
+    }
+
+    [Fact]
+    public void A_bad_collection_name_is_a_clear_error()
+    {
+        using var dir = TestPaths.NewTempDir();
+        var r = Vospec.Run("ingest", "--archive", Path.Combine(dir.Path, "a"), "--collection", "../etc", dir.Path);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("collection name '../etc'", r.StdErr);
+    }
+
+    [Fact]
+    public void An_ingest_killed_midway_leaves_a_consistent_archive_that_a_rerun_completes()
+    {
+        using var dir = TestPaths.NewTempDir();
+        var input = Path.Combine(dir.Path, "demo");
+        var archiveDir = Path.Combine(dir.Path, "a");
+        const int n = 3000;
+        var demo = Vospec.Run("demo", "--out", input, "--count", n.ToString());
+        Assert.True(demo.ExitCode == 0, demo.All);
+
+        using (var p = Vospec.Start("ingest", "--archive", archiveDir, "--collection", "demo", "--batch", "50", input))
+        {
+            // Kill it hard once some batches are committed but well before the end.
+            var catalogue = Path.Combine(archiveDir, SpectrumArchive.CatalogueFileName);
+            var sw = Stopwatch.StartNew();
+            while (sw.Elapsed < TimeSpan.FromSeconds(60) && !p.HasExited && Committed(catalogue) < 200) Thread.Sleep(5);
+            Assert.False(p.HasExited, "ingest finished before it could be killed: " + p.StandardOutput.ReadToEnd());
+            p.Kill(entireProcessTree: true);
+            p.WaitForExit();
+        }
+
+        long afterKill;
+        using (var archive = SpectrumArchive.Open(archiveDir))
+        {
+            afterKill = archive.CountSpectra();
+            Assert.InRange(afterKill, 1, n - 1);
+            AssertConsistent(archive);
+        }
+
+        var rerun = Vospec.Run("ingest", "--archive", archiveDir, "--collection", "demo", input);
+        Assert.True(rerun.ExitCode == 0, rerun.All);
+        Assert.Contains($"ingested {n - afterKill}, skipped as duplicate {afterKill}, failed 0", rerun.StdOut);
+        using var done = SpectrumArchive.Open(archiveDir);
+        Assert.Equal(n, done.CountSpectra());
+        AssertConsistent(done);
+    }
+
+    private static long Committed(string catalogue)
+    {
+        if (!File.Exists(catalogue)) return 0;
+        try
+        {
+            using var conn = new SqliteConnection($"Data Source={catalogue};Mode=ReadOnly;Pooling=False");
+            conn.Open();
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = "SELECT count(*) FROM spectrum_store";
+            return (long)cmd.ExecuteScalar()!;
+        }
+        catch (SqliteException) { return 0; } // not created yet, or busy
+    }
+
+    /// <summary>Every table agrees on the spectra, and every stored pixel record is whole.</summary>
+    private static void AssertConsistent(SpectrumArchive archive)
+    {
+        using var conn = archive.OpenConnection();
+        long Count(string sql) { using var c = conn.CreateCommand(); c.CommandText = sql; return (long)c.ExecuteScalar()!; }
+        long n = Count("SELECT count(*) FROM spectrum_store");
+        Assert.Equal(n, Count("SELECT count(*) FROM specobj"));
+        Assert.Equal(n, Count("SELECT count(*) FROM ivoa_obscore"));
+        Assert.Equal(n, Count("SELECT count(*) FROM spatial_idx"));
+        Assert.Equal(0, Count("SELECT count(*) FROM spectrum_store s LEFT JOIN collections c ON c.name = s.collection WHERE s.px_offset + s.px_length > c.committed_length"));
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = "SELECT spec_id FROM spectrum_store";
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            var loc = archive.Locate(r.GetInt64(0))!.Value;
+            var px = archive.ReadPixels(loc);
+            Assert.Equal(loc.SpecId, px.SpecId);
+            Assert.Equal(loc.NPix, px.Count);
+        }
+    }
+}

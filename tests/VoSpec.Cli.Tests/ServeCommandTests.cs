@@ -1,0 +1,35 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using VoSpec.Testing;
+
+namespace VoSpec.Cli.Tests;
+
+public class ServeCommandTests
+{
+    [Fact]
+    public async Task Serve_with_demo_answers_spec_available_and_stops_gracefully_on_SIGTERM()
+    {
+        using var dir = TestPaths.NewTempDir();
+        using var p = Vospec.Start("serve", "--archive", Path.Combine(dir.Path, "a"), "--urls", "http://127.0.0.1:0", "--demo", "30");
+        string? url = null;
+        var output = new System.Text.StringBuilder();
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (url is null && DateTime.UtcNow < deadline)
+        {
+            var line = await p.StandardOutput.ReadLineAsync();
+            if (line is null) break;
+            output.AppendLine(line);
+            var m = Regex.Match(line, @"VoSpec serving .* at (http://127\.0\.0\.1:\d+/)");
+            if (m.Success) url = m.Groups[1].Value;
+        }
+        Assert.True(url is not null, "no URL printed:\n" + output);
+        using var http = new HttpClient { BaseAddress = new Uri(url!) };
+        var available = await http.GetAsync("spec/available");
+        Assert.Equal(HttpStatusCode.OK, available.StatusCode);
+        Assert.Contains("<td>demo</td><td>30</td>", await http.GetStringAsync(""));
+
+        ExternalTool.Run("kill", ["-TERM", p.Id.ToString()]);
+        Assert.True(p.WaitForExit(30_000), "server did not stop on SIGTERM");
+        Assert.Equal(0, p.ExitCode);
+    }
+}

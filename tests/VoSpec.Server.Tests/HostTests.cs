@@ -1,0 +1,89 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using VoSpec.Archive;
+using VoSpec.Server.Hosting;
+using VoSpec.Testing;
+
+namespace VoSpec.Server.Tests;
+
+[Collection("host")]
+public class HostTests(RunningServer server) : IClassFixture<RunningServer>
+{
+    [Fact]
+    public async Task Spec_available_answers_200_when_the_archive_is_open()
+    {
+        var response = await server.Client.GetAsync("spec/available");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("True", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Landing_page_names_the_archive_its_collections_and_counts()
+    {
+        var response = await server.Client.GetAsync("");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("VoSpec", html);
+        Assert.Contains(server.ArchiveDir, html);
+        Assert.Contains("<td>demo</td><td>" + RunningServer.DemoCount + "</td>", html);
+    }
+
+    [Fact]
+    public async Task Listens_on_loopback_and_publishes_its_real_address_in_access_urls()
+    {
+        Assert.Equal("127.0.0.1", server.BaseUri.Host);
+        Assert.NotEqual(0, server.BaseUri.Port);
+        using var archive = SpectrumArchive.Open(server.ArchiveDir);
+        using var conn = archive.OpenConnection();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = "SELECT access_url FROM ivoa_obscore LIMIT 1";
+        var url = (string)cmd.ExecuteScalar()!;
+        await Task.CompletedTask;
+        Assert.StartsWith(server.BaseUri + "datalink/links?ID=", url);
+    }
+
+    [Fact]
+    public async Task Unknown_paths_answer_404_not_500()
+    {
+        var response = await server.Client.GetAsync("no/such/thing");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+}
+
+[Collection("host")]
+public class ConfigurationTests
+{
+    [Fact]
+    public async Task Command_line_beats_environment_which_beats_appsettings()
+    {
+        using var dir = TestPaths.NewTempDir();
+        var fromEnv = Path.Combine(dir.Path, "from-env");
+        var fromCli = Path.Combine(dir.Path, "from-cli");
+        Environment.SetEnvironmentVariable("VOSPEC_ARCHIVE", fromEnv);
+        Environment.SetEnvironmentVariable("VOSPEC_AUTHORITY", "env.example");
+        try
+        {
+            await using (var app = VoSpecHost.Build(new Dictionary<string, string?> { ["VoSpec:Urls"] = "http://127.0.0.1:0" }))
+            {
+                var s = app.Services.GetRequiredService<ServerSettings>();
+                Assert.Equal(fromEnv, s.Archive);
+                Assert.Equal("env.example", s.Authority);
+            }
+            await using (var app = VoSpecHost.Build(new Dictionary<string, string?> { ["VoSpec:Archive"] = fromCli, ["VoSpec:Urls"] = "http://127.0.0.1:0" }))
+            {
+                var s = app.Services.GetRequiredService<ServerSettings>();
+                Assert.Equal(fromCli, s.Archive);
+                Assert.Equal("env.example", s.Authority);
+            }
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("VOSPEC_ARCHIVE", null);
+            Environment.SetEnvironmentVariable("VOSPEC_AUTHORITY", null);
+        }
+        // appsettings.json (copied next to the binaries) gives the defaults when nothing else is set.
+        await using var plain = VoSpecHost.Build();
+        Assert.Equal("./archive", plain.Services.GetRequiredService<ServerSettings>().Archive);
+    }
+}
