@@ -1,0 +1,15 @@
+using VoSpec.Bench;
+
+// Macro benchmarks of the foundation; each prints a Markdown table row for docs/benchmarks.md.
+// Usage: dotnet run -c Release --project bench/VoSpec.Bench -- <ingest|pixels> [options]
+var cmd = args.Length > 0 ? args[0] : "help";
+var opts = Options.Parse(args.Skip(1));
+switch (cmd)
+{
+    case "ingest": IngestBench.Run(opts); break;
+    case "pixels": PixelReadBench.Run(opts); break;
+    default:
+        Console.WriteLine("usage: VoSpec.Bench ingest [--count 10000] [--work DIR] | pixels [--count 100000] [--work DIR] [--rounds 3]");
+        return 2;
+}
+return 0;

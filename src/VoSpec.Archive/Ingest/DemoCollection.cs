@@ -1,0 +1,36 @@
+using VoSpec.Archive.Demo;
+using VoSpec.Fits.Sdss;
+
+namespace VoSpec.Archive.Ingest;
+
+/// <summary>
+/// The demo collection: generated spectra are written as real SDSS spec-lite files under
+/// ARCHIVE/sources/demo/ (they are the #progenitor files) and ingested like any survey file.
+/// </summary>
+public static class DemoCollection
+{
+    public const string Name = "demo";
+
+    public static IngestReport Create(SpectrumArchive archive, int count, int seed, IIngestProgress? progress = null)
+    {
+        var dir = Path.Combine(archive.Directory, "sources", Name);
+        WriteFiles(dir, count, seed);
+        return new Ingester(archive).Run([dir], Name, progress, title: "VoSpec demo: generated SDSS-like spectra");
+    }
+
+    /// <summary>Writes spec-PLATE-MJD-FIBER.fits files for demo spectra 0..count-1 (in parallel).</summary>
+    public static void WriteFiles(string directory, int count, int seed, int firstIndex = 0)
+    {
+        System.IO.Directory.CreateDirectory(directory);
+        var generator = new DemoGenerator(seed);
+        Parallel.For(firstIndex, firstIndex + count, i =>
+        {
+            var spectrum = generator.Generate(i);
+            var path = Path.Combine(directory, $"spec-{spectrum.Meta.ObsId}.fits");
+            var tmp = path + ".tmp";
+            using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+                SdssSpecWriter.WriteLite(spectrum, fs);
+            File.Move(tmp, path, overwrite: true);
+        });
+    }
+}
