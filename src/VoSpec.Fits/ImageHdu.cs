@@ -1,0 +1,89 @@
+namespace VoSpec.Fits;
+
+/// <summary>
+/// A primary array or IMAGE extension. <see cref="Axes"/> is in FITS order: Axes[0] = NAXIS1 varies
+/// fastest, so a (5, 3853) spSpec image has Axes = [3853, 5] and row r starts at r·3853.
+/// </summary>
+public sealed class ImageHdu : Hdu
+{
+    internal ImageHdu(int index, FitsHeader header, ReadOnlyMemory<byte> data, int bitpix, int[] axes) : base(index, header, data)
+    {
+        Bitpix = bitpix;
+        Axes = axes;
+        BScale = header.GetDoubleOrNull("BSCALE") ?? 1.0;
+        BZero = header.GetDoubleOrNull("BZERO") ?? 0.0;
+        Blank = bitpix > 0 ? header.GetLongOrNull("BLANK") : null;
+    }
+
+    public int Bitpix { get; }
+    public IReadOnlyList<int> Axes { get; }
+    public double BScale { get; }
+    public double BZero { get; }
+    /// <summary>Raw value that marks an undefined pixel of an integer image (read as NaN).</summary>
+    public long? Blank { get; }
+
+    public long PixelCount => Axes.Count == 0 ? 0 : Axes.Aggregate(1L, (p, n) => p * n);
+
+    private bool IsScaled => BScale != 1.0 || BZero != 0.0;
+
+    /// <summary>Physical values (BSCALE·raw + BZERO; BLANK → NaN).</summary>
+    public double[] ReadDoubles()
+    {
+        var result = new double[checked((int)PixelCount)];
+        ReadDoubles(result);
+        return result;
+    }
+
+    public void ReadDoubles(Span<double> destination)
+    {
+        var src = Data.Span;
+        int n = checked((int)PixelCount);
+        destination = destination[..n];
+        switch (Bitpix)
+        {
+            case -64: BigEndian.Read(src, destination); if (IsScaled) Scale(destination); return;
+            case -32:
+                {
+                    var tmp = new float[n];
+                    BigEndian.Read(src, tmp.AsSpan());
+                    for (int i = 0; i < n; i++) destination[i] = tmp[i];
+                    if (IsScaled) Scale(destination);
+                    return;
+                }
+            case 8: FromIntegers(src[..n].ToArray(), destination); return;
+            case 16: { var t = new short[n]; BigEndian.Read(src, t.AsSpan()); FromIntegers(t, destination); return; }
+            case 32: { var t = new int[n]; BigEndian.Read(src, t.AsSpan()); FromIntegers(t, destination); return; }
+            case 64: { var t = new long[n]; BigEndian.Read(src, t.AsSpan()); FromIntegers(t, destination); return; }
+            default: throw new FitsFormatException($"HDU {Index}: unsupported BITPIX {Bitpix}");
+        }
+    }
+
+    /// <summary>Physical values as floats; a BITPIX −32 image without scaling is decoded straight into the result.</summary>
+    public float[] ReadFloats()
+    {
+        int n = checked((int)PixelCount);
+        var result = new float[n];
+        if (Bitpix == -32 && !IsScaled)
+        {
+            BigEndian.Read(Data.Span, result.AsSpan());
+            return result;
+        }
+        var d = ReadDoubles();
+        for (int i = 0; i < n; i++) result[i] = (float)d[i];
+        return result;
+    }
+
+    private void Scale(Span<double> values)
+    {
+        for (int i = 0; i < values.Length; i++) values[i] = BScale * values[i] + BZero;
+    }
+
+    private void FromIntegers<T>(T[] raw, Span<double> destination) where T : struct, System.Numerics.IBinaryInteger<T>
+    {
+        for (int i = 0; i < raw.Length; i++)
+        {
+            long v = long.CreateTruncating(raw[i]);
+            destination[i] = Blank == v ? double.NaN : BScale * v + BZero;
+        }
+    }
+}
