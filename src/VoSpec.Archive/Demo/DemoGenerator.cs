@@ -10,7 +10,8 @@ namespace VoSpec.Archive.Demo;
 /// from <see cref="DemoRandom"/> (xoshiro256**) keyed by (seed, index), and all transcendental
 /// functions from <see cref="DetMath"/>. Index <c>i</c> is generated on its own (random access,
 /// thread-safe, parallelisable). Plates, fibres and specObjIDs are unique within one seed; plate
-/// numbers (9001+ SDSS-like, 12001+ BOSS-like) never collide with real SDSS data.
+/// numbers (4001–5999 SDSS-like, 7801–8191 BOSS-like) with their MJDs never coincide with a real
+/// SDSS spectrum's (see <see cref="DemoLayout"/>).
 /// </para>
 /// </summary>
 public sealed class DemoGenerator
@@ -57,7 +58,7 @@ public sealed class DemoGenerator
         return DemoLayout.Plate(Seed, isBoss, slot);
     }
 
-    /// <summary>Demo plate by number (9001–11999 SDSS-like, 12001–16383 BOSS-like).</summary>
+    /// <summary>Demo plate by number (4001–5999 SDSS-like, 7801–8191 BOSS-like).</summary>
     public DemoPlate Plate(int plateNumber)
     {
         if (plateNumber >= DemoLayout.FirstSdssPlate && plateNumber <= DemoLayout.LastSdssPlate)

@@ -39,14 +39,21 @@ public static class DemoLayout
 {
     public const int SdssFibersPerPlate = 640;
     public const int BossFibersPerPlate = 1000;
-    public const int FirstSdssPlate = 9001;   // real SDSS-I/II plates stop below 3000
-    public const int LastSdssPlate = 11999;
-    public const int FirstBossPlate = 12001;  // real BOSS/eBOSS plates stop near 11700
-    public const int LastBossPlate = 16383;   // the 14-bit plate field of specObjID
+    // Plate numbers stay below 8192 so that specObjIDs stay positive (plate occupies bits 50–63) and sort
+    // like real ones. SDSS-like demo plates carry pre-BOSS MJDs (51580–54660) but numbers only BOSS used
+    // (real SDSS-I/II plates are < 3510), BOSS-like ones MJDs before those numbers were in use; so no
+    // (plate, mjd) — hence no spec file name or specObjID — can coincide with a real SDSS spectrum, and
+    // none of the plates of the real test files (266 … 7340) is used at all.
+    public const int FirstSdssPlate = 4001;
+    public const int LastSdssPlate = 5999;
+    public const int FirstBossPlate = 7801;
+    public const int LastBossPlate = 8191;
+    public const int SdssMjdMin = 51580, SdssMjdMax = 54660;
+    public const int BossMjdMin = 55170, BossMjdMax = 56699;
     public const double FieldRadiusDeg = 1.49;
 
-    /// <summary>Largest count of spectra one seed can give (SDSS demo plates run out first).</summary>
-    public const int MaxCount = 2_741_940;
+    /// <summary>Largest count of spectra one seed can give (the BOSS-like demo plates run out first).</summary>
+    public const int MaxCount = 1_303_330;
 
     /// <summary>(is BOSS, plate slot within its stream, fibre id 1-based) of a spectrum index.</summary>
     public static (bool IsBoss, int Slot, int FiberId) Locate(int index)
@@ -71,13 +78,13 @@ public static class DemoLayout
         int plate = PlateNumber(isBoss, slot);
         var rng = new DemoRandom((ulong)(uint)seed, 0x91A7E, (ulong)plate);
         SkyPoint centre = PlateCentre(ref rng, isBoss, slot);
-        int mjd = isBoss ? rng.NextInt(55170, 58500) : rng.NextInt(51580, 54660);
+        int mjd = isBoss ? rng.NextInt(BossMjdMin, BossMjdMax) : rng.NextInt(SdssMjdMin, SdssMjdMax);
         string program;
         double p = rng.NextDouble();
         if (isBoss) program = p < 0.85 ? "boss" : "ancillary";
         else program = p < 0.8 ? "legacy" : p < 0.92 ? "segue1" : "special";
         int nExp = rng.NextInt(3, 6);
-        double expTime = Math.Round(nExp * rng.Uniform(900.0, 901.0) * 10) / 10; // 2700–5400 s
+        double expTime = Math.Clamp(Math.Round(nExp * rng.Uniform(899.0, 901.0) * 10) / 10, 2700.0, 5400.0);
         double tMin = mjd + rng.Uniform(0.08, 0.35);
         double tMax = tMin + (expTime + (nExp - 1) * rng.Uniform(90.0, 240.0)) / 86400.0;
         double skyScale = rng.Chance(0.7) ? rng.Uniform(0.8, 1.15) : rng.Uniform(1.15, 2.2);
