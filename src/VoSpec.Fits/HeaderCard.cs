@@ -286,7 +286,8 @@ public sealed class HeaderCard
         string quotedWhole = "'" + ValueText.Replace("'", "''").PadRight(8) + "'";
         if (prefix.Length + quotedWhole.Length <= Length)
         {
-            yield return WithComment(prefix + quotedWhole, Comment);
+            // Short strings: comment after column 30, like the fixed-format values.
+            yield return WithComment((prefix + quotedWhole).PadRight(IsHierarch ? 0 : 30), Comment);
             yield break;
         }
         // Long string (OGIP 1.0 LONGSTRN convention): pieces end in '&', continued on CONTINUE cards.
