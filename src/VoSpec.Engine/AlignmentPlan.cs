@@ -133,15 +133,7 @@ public sealed class AlignmentPlan
         common = new LogLinearGrid(start, anchor.Log10Step, (int)length);
         if (cutout is { } cut)
         {
-            // Rounding of 10^x can push an end pixel one ulp outside the cutout: drop it rather than break the promise.
-            int skip = 0, n = (int)length;
-            while (n > 0 && common[skip] < cut.Min) { skip++; n--; }
-            while (n > 0 && common[skip + n - 1] > cut.Max) n--;
-            if (skip != 0 || n != length)
-            {
-                lo += skip;
-                common = new LogLinearGrid(start + skip * anchor.Log10Step, anchor.Log10Step, n);
-            }
+            common = FitInside(common, cut);
         }
 
         int len = common.Count;
@@ -197,14 +189,32 @@ public sealed class AlignmentPlan
         EnsureLength(n, maxLength);
 
         var common = new LogLinearGrid(l0, commonStep, (int)n);
-        if (cutout is { } cut)
+        return cutout is { } cut ? FitInside(common, cut) : common;
+    }
+
+    /// <summary>
+    /// Keeps the samples of <paramref name="grid"/> inside <paramref name="cut"/> where floating point allows. Its end
+    /// pixels stand for real pixels that lie inside, but 10^(start + i·step) can round a few ulps differently from a
+    /// spectrum's own 10^(start' + j·step). Nudging the start by a few ulps (far less than a pixel) usually fixes that;
+    /// when it cannot, the grid is kept as it is: an end sample may then exceed the cutout by rounding (relative
+    /// ≤ 1e-13), which is better than dropping a pixel that lies inside — possibly the only one.
+    /// </summary>
+    private static LogLinearGrid FitInside(LogLinearGrid grid, WavelengthInterval cut)
+    {
+        int n = grid.Count;
+        if (n == 0 || (grid.First >= cut.Min && grid.Last <= cut.Max)) return grid;
+        double step = grid.Log10Step, up = grid.Log10Start, down = grid.Log10Start;
+        for (int t = 0; t < 16; t++)
         {
-            int skip = 0, len = (int)n;
-            while (len > 0 && common[skip] < cut.Min) { skip++; len--; }
-            while (len > 0 && common[skip + len - 1] > cut.Max) len--;
-            if (skip != 0 || len != n) common = new LogLinearGrid(l0 + skip * commonStep, commonStep, len);
+            up = Math.BitIncrement(up);
+            down = Math.BitDecrement(down);
+            foreach (double start in (ReadOnlySpan<double>)[up, down])
+            {
+                var candidate = new LogLinearGrid(start, step, n);
+                if (candidate.First >= cut.Min && candidate.Last <= cut.Max) return candidate;
+            }
         }
-        return common;
+        return grid;
     }
 
     /// <summary>Placements on a general common grid; true when all of them turned out to be copies.</summary>
