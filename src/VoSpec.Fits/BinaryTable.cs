@@ -217,7 +217,7 @@ public sealed class BinaryTable : Hdu
         switch (type)
         {
             case 'L': return cell[0] switch { (byte)'T' => true, (byte)'F' => false, _ => null };
-            case 'E': { float f = BigEndian.ReadOne<float>(cell); return c.IsScaled ? Physical(c, f) : f; }
+            case 'E': { float f = BigEndian.ReadOne<float>(cell); return c.IsScaled ? Physical(c, f) : (object)f; }
             case 'D': { double d = BigEndian.ReadOne<double>(cell); return c.IsScaled ? Physical(c, d) : d; }
             case 'C': return new Complex(BigEndian.ReadOne<float>(cell), BigEndian.ReadOne<float>(cell[4..]));
             case 'M': return new Complex(BigEndian.ReadOne<double>(cell), BigEndian.ReadOne<double>(cell[8..]));
