@@ -221,9 +221,12 @@ public sealed class BinaryTableWriter : IDisposable
     private void EncodeColumn(TableColumn col, Array values, int startRow, int rows, Span<byte> dest)
     {
         int repeat = col.Form.Repeat;
-        switch (values)
+        // Dispatch on the column (CheckArrayType has matched the array's exact type to it).
+        bool flip = col.Unsigned != UnsignedConvention.None;
+        switch (col.Form.Type)
         {
-            case string[] s:
+            case 'A':
+                var s = (string[])values;
                 for (int r = 0; r < rows; r++)
                 {
                     string v = s[startRow + r] ?? "";
@@ -231,21 +234,19 @@ public sealed class BinaryTableWriter : IDisposable
                     EncodeAscii(v, dest.Slice(r * RowWidth, repeat), col.Name);
                 }
                 return;
-            case bool[] b:
+            case 'L':
+                var b = (bool[])values;
                 for (int r = 0; r < rows; r++)
                     for (int k = 0; k < repeat; k++)
                         dest[r * RowWidth + k] = b[(startRow + r) * repeat + k] ? (byte)'T' : (byte)'F';
                 return;
-            case float[] a: Scatter<float>(a, startRow, rows, repeat, dest, false); return;
-            case double[] a: Scatter<double>(a, startRow, rows, repeat, dest, false); return;
-            case short[] a: Scatter<short>(a, startRow, rows, repeat, dest, false); return;
-            case int[] a: Scatter<int>(a, startRow, rows, repeat, dest, false); return;
-            case long[] a: Scatter<long>(a, startRow, rows, repeat, dest, false); return;
-            case byte[] a: Scatter<byte>(a, startRow, rows, repeat, dest, false); return;
-            case ushort[] a: Scatter<ushort>(a, startRow, rows, repeat, dest, true); return;
-            case uint[] a: Scatter<uint>(a, startRow, rows, repeat, dest, true); return;
-            case ulong[] a: Scatter<ulong>(a, startRow, rows, repeat, dest, true); return;
-            case sbyte[] a: Scatter<sbyte>(a, startRow, rows, repeat, dest, true); return;
+            case 'E': Scatter((float[])values, startRow, rows, repeat, dest, false); return;
+            case 'D': Scatter((double[])values, startRow, rows, repeat, dest, false); return;
+            // Unsigned arrays are scattered through their same-size signed view; the top-bit flip applies the offset.
+            case 'B': Scatter(Unsafe.As<byte[]>(values), startRow, rows, repeat, dest, flip); return;
+            case 'I': Scatter(Unsafe.As<short[]>(values), startRow, rows, repeat, dest, flip); return;
+            case 'J': Scatter(Unsafe.As<int[]>(values), startRow, rows, repeat, dest, flip); return;
+            case 'K': Scatter(Unsafe.As<long[]>(values), startRow, rows, repeat, dest, flip); return;
         }
     }
 
@@ -264,23 +265,22 @@ public sealed class BinaryTableWriter : IDisposable
 
     private static void CheckArrayType(TableColumn col, Array a)
     {
+        // Exact types: the CLR lets a ushort[] pass as short[] (and uint[] as int[]…), which must not happen here.
         var conv = col.Unsigned;
-        bool ok = (col.Form.Type, a) switch
+        var t = a.GetType();
+        bool ok = col.Form.Type switch
         {
-            ('A', string[]) => true,
-            ('L', bool[]) => true,
-            ('E', float[]) or ('D', double[]) => true,
-            ('B', byte[]) => conv == UnsignedConvention.None,
-            ('B', sbyte[]) => conv == UnsignedConvention.SByte,
-            ('I', short[]) => conv == UnsignedConvention.None,
-            ('I', ushort[]) => conv == UnsignedConvention.UInt16,
-            ('J', int[]) => conv == UnsignedConvention.None,
-            ('J', uint[]) => conv == UnsignedConvention.UInt32,
-            ('K', long[]) => conv == UnsignedConvention.None,
-            ('K', ulong[]) => conv == UnsignedConvention.UInt64,
+            'A' => t == typeof(string[]),
+            'L' => t == typeof(bool[]),
+            'E' => t == typeof(float[]),
+            'D' => t == typeof(double[]),
+            'B' => t == (conv == UnsignedConvention.SByte ? typeof(sbyte[]) : typeof(byte[])),
+            'I' => t == (conv == UnsignedConvention.UInt16 ? typeof(ushort[]) : typeof(short[])),
+            'J' => t == (conv == UnsignedConvention.UInt32 ? typeof(uint[]) : typeof(int[])),
+            'K' => t == (conv == UnsignedConvention.UInt64 ? typeof(ulong[]) : typeof(long[])),
             _ => false,
         };
-        if (!ok) throw new ArgumentException($"column {col.Name} ({col.Format}{(conv != UnsignedConvention.None ? ", " + conv : "")}) cannot be written from {a.GetType().Name}");
+        if (!ok) throw new ArgumentException($"column {col.Name} ({col.Format}{(conv != UnsignedConvention.None ? ", " + conv : "")}) cannot be written from {t.Name}");
     }
 
     // ---- completion ----
@@ -351,6 +351,7 @@ public sealed class BinaryTableWriter : IDisposable
     /// <summary>The next cell, after checking its type letter and (when count ≥ 0) its repeat count.</summary>
     private Span<byte> NextCell(char type, int count, UnsignedConvention convention = UnsignedConvention.None)
     {
+        if (RowsWritten == RowCount) throw new InvalidOperationException($"all {RowCount} declared rows have been written");
         var col = Current;
         if (col.Form.Type != type) throw Mismatch($"type {type}");
         if (count >= 0 && col.Form.Repeat != count) throw Mismatch($"{count} value(s) (its repeat count is {col.Form.Repeat})");
