@@ -96,9 +96,6 @@ public sealed partial class FitsWriter : IDisposable
         PadBlock(0);
     }
 
-    public void WriteImage<T>(T[] pixels, int[] axes, FitsHeader? cards = null, string? extName = null) where T : unmanaged =>
-        WriteImage<T>(pixels.AsSpan(), axes.AsSpan(), cards, extName);
-
     /// <summary>
     /// Starts a BINTABLE of <paramref name="rowCount"/> rows (NAXIS2 is written up front: no seeking).
     /// Tables without P/Q columns stream row by row; tables with them are kept in memory until
