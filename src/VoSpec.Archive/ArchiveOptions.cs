@@ -6,8 +6,13 @@ public sealed record ArchiveOptions
     /// <summary>The IVOA naming authority in publisher DIDs: ivo://AUTHORITY/collection?specobjid.</summary>
     public string Authority { get; init; } = "vospec.local";
 
-    /// <summary>The server's public base URL (ending in '/'): access_url values start with it.</summary>
-    public string PublicUrl { get; init; } = "http://127.0.0.1:5000/";
+    public const string DefaultPublicUrl = "http://127.0.0.1:5000/";
+
+    /// <summary>
+    /// The server's public base URL (ending in '/'): access_url values start with it. Null keeps the
+    /// URL the archive already uses (or the default, for a new archive).
+    /// </summary>
+    public string? PublicUrl { get; init; }
 
     /// <summary>Spectra per ingest transaction.</summary>
     public int IngestBatchSize { get; init; } = 500;

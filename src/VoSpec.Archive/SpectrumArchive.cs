@@ -42,7 +42,7 @@ public sealed class SpectrumArchive : IDisposable
         var archive = new SpectrumArchive(directory, options ?? new ArchiveOptions());
         System.IO.Directory.CreateDirectory(Path.Combine(archive.Directory, PixelsFolder));
         archive.CreateCatalogue();
-        archive.SetPublicUrl(archive.Options.PublicUrl);
+        archive.SetPublicUrl(archive.Options.PublicUrl ?? archive.StoredPublicUrl());
         return archive;
     }
 
@@ -53,7 +53,7 @@ public sealed class SpectrumArchive : IDisposable
         using var tx = conn.BeginTransaction();
         foreach (var sql in CatalogueDdl.Statements()) Execute(conn, sql, tx);
         Execute(conn, $"INSERT OR IGNORE INTO archive_meta(key, value) VALUES ('schema_version', '{CatalogueDdl.SchemaVersion}')", tx);
-        Execute(conn, "INSERT OR IGNORE INTO archive_meta(key, value) VALUES ('public_url', $v)", tx, ("$v", Options.PublicUrl));
+        Execute(conn, "INSERT OR IGNORE INTO archive_meta(key, value) VALUES ('public_url', $v)", tx, ("$v", Options.PublicUrl ?? ArchiveOptions.DefaultPublicUrl));
         tx.Commit();
     }
 
@@ -68,6 +68,15 @@ public sealed class SpectrumArchive : IDisposable
         cmd.ExecuteNonQuery();
         return conn;
     }
+
+    private string StoredPublicUrl()
+    {
+        using var conn = OpenConnection();
+        return Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key='public_url'") ?? ArchiveOptions.DefaultPublicUrl;
+    }
+
+    /// <summary>The base URL every access_url starts with.</summary>
+    public string PublicUrl => Options.PublicUrl!;
 
     /// <summary>
     /// access_url values hold the server's public base URL; when it changes (another port, a proxy),

@@ -1,3 +1,4 @@
+using Xunit;
 using VoSpec.Archive.Pixels;
 using VoSpec.Core.Spectra;
 using VoSpec.Testing;

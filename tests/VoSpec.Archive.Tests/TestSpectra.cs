@@ -1,3 +1,4 @@
+using Xunit;
 using VoSpec.Core.Spectra;
 
 namespace VoSpec.Archive.Tests;

@@ -1,3 +1,4 @@
+using Xunit;
 using System.Net;
 using System.Text.RegularExpressions;
 using VoSpec.Testing;

@@ -1,3 +1,4 @@
+using Xunit;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using VoSpec.Archive;

@@ -1,3 +1,4 @@
+using Xunit;
 using Microsoft.AspNetCore.Builder;
 using VoSpec.Server.Hosting;
 using VoSpec.Testing;

@@ -27,7 +27,7 @@ public sealed class CatalogueRows(SpectrumMeta meta, WavelengthGrid grid, string
         "obs_creator_did" => null,
         "publisher_id" => $"ivo://{options.Authority}",
         "data_rights" => "public",
-        "access_url" => Identifiers.DataLinkUrl(options.PublicUrl, Did),
+        "access_url" => Identifiers.DataLinkUrl(options.PublicUrl ?? ArchiveOptions.DefaultPublicUrl, Did),
         "access_format" => DataLinkFormat,
         "access_estsize" => (estimatedBytes + 1023) / 1024,
         "target_name" => Designation(meta.Ra, meta.Dec),

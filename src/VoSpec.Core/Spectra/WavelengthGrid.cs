@@ -38,7 +38,9 @@ public sealed class LogLinearGrid : WavelengthGrid
     public double Log10Step { get; }
     private int PixelCount { get; }
     public override int Count => PixelCount;
-    public override double this[int i] => Math.Pow(10.0, Log10Start + i * Log10Step);
+    public override double this[int i] => (uint)i < (uint)PixelCount
+        ? Math.Pow(10.0, Log10Start + i * Log10Step)
+        : throw new ArgumentOutOfRangeException(nameof(i));
 
     /// <summary>log10(λ) of pixel i, exactly as the survey files store it.</summary>
     public double Log10At(int i) => Log10Start + i * Log10Step;
