@@ -52,6 +52,7 @@ public sealed class SpectrumArchive : IDisposable
         Execute(conn, "PRAGMA journal_mode=WAL");
         using var tx = conn.BeginTransaction();
         foreach (var sql in CatalogueDdl.Statements()) Execute(conn, sql, tx);
+        TapSchemaTables.Refresh(conn, tx);
         Execute(conn, $"INSERT OR IGNORE INTO archive_meta(key, value) VALUES ('schema_version', '{CatalogueDdl.SchemaVersion}')", tx);
         Execute(conn, "INSERT OR IGNORE INTO archive_meta(key, value) VALUES ('public_url', $v)", tx, ("$v", Options.PublicUrl ?? ArchiveOptions.DefaultPublicUrl));
         tx.Commit();

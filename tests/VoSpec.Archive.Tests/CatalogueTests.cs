@@ -174,3 +174,33 @@ public class CatalogueTests
         Assert.Equal(("c", 1L), (info.Name, info.Count));
     }
 }
+
+public class TapSchemaTablesTests
+{
+    [Fact]
+    public void Tap_schema_describes_every_published_table_and_column_including_itself()
+    {
+        using var dir = TestPaths.NewTempDir();
+        using var archive = SpectrumArchive.Open(dir.Path);
+        using var conn = archive.OpenConnection();
+        List<string> Strings(string sql)
+        {
+            using var cmd = conn.CreateCommand(); cmd.CommandText = sql;
+            using var r = cmd.ExecuteReader(); var l = new List<string>();
+            while (r.Read()) l.Add(r.GetString(0));
+            return l;
+        }
+        var tables = Strings("SELECT table_name FROM tap_schema_tables");
+        Assert.Contains("ivoa.obscore", tables);
+        Assert.Contains("spec.specobj", tables);
+        foreach (var t in new[] { "schemas", "tables", "columns", "keys", "key_columns" }) Assert.Contains("TAP_SCHEMA." + t, tables);
+        Assert.Equal(Core.Schema.SchemaCatalog.ObsCore.PublicColumns.Count(), Strings("SELECT column_name FROM tap_schema_columns WHERE table_name='ivoa.obscore'").Count);
+        Assert.DoesNotContain("spec_id", Strings("SELECT column_name FROM tap_schema_columns"));
+        Assert.Equal(["deg"], Strings("SELECT unit FROM tap_schema_columns WHERE table_name='ivoa.obscore' AND column_name='s_ra'"));
+        Assert.Equal(["adql:REGION"], Strings("SELECT xtype FROM tap_schema_columns WHERE column_name='s_region'"));
+        Assert.Equal(5, Strings("SELECT key_id FROM tap_schema_keys").Count);
+        // Opening again refreshes rather than duplicates.
+        using var again = SpectrumArchive.Open(dir.Path);
+        Assert.Equal(tables.Count, Strings("SELECT table_name FROM tap_schema_tables").Count);
+    }
+}
