@@ -1,0 +1,240 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace VoSpec.Server.Uws;
+
+/// <summary>
+/// The life of UWS jobs: creation, parameters, PHASE=RUN/ABORT, a small pool of workers, the
+/// execution-duration limit, WAIT (blocking until the phase changes), destruction and deletion.
+/// Every change is saved to the <see cref="JobStore"/>; jobs caught mid-run by a restart end in ERROR.
+/// </summary>
+public sealed class JobManager : IAsyncDisposable
+{
+    private readonly JobStore _store;
+    private readonly IJobExecutor _executor;
+    private readonly ILogger _log;
+    private readonly int _maxDurationSeconds;
+    private readonly int _retentionSeconds;
+    private readonly ConcurrentDictionary<string, UwsJob> _jobs = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _changed = new();
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new();
+    private readonly Channel<string> _queue = Channel.CreateUnbounded<string>();
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly Task[] _workers;
+    private readonly Timer _sweeper;
+    private readonly object _gate = new();
+
+    public JobManager(JobStore store, IJobExecutor executor, ILogger log, int maxDurationSeconds, int retentionSeconds, int workers = 2)
+    {
+        _store = store;
+        _executor = executor;
+        _log = log;
+        _maxDurationSeconds = maxDurationSeconds;
+        _retentionSeconds = retentionSeconds;
+        foreach (var job in store.LoadAll())
+        {
+            // A job that was queued or running when the server stopped cannot resume.
+            var j = job.IsActive ? job with { Phase = ExecutionPhase.ERROR, EndTime = DateTimeOffset.UtcNow, ErrorMessage = "the server restarted while the job was running" } : job;
+            if (!ReferenceEquals(j, job)) store.Save(j);
+            _jobs[j.Id] = j;
+        }
+        _workers = Enumerable.Range(0, workers).Select(_ => Task.Run(WorkAsync)).ToArray();
+        _sweeper = new Timer(_ => Sweep(), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(60));
+    }
+
+    public UwsJob Create(IEnumerable<JobParameter> parameters, string? runId)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var job = new UwsJob
+        {
+            Id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
+            RunId = runId,
+            CreationTime = now,
+            ExecutionDuration = _maxDurationSeconds,
+            Destruction = now.AddSeconds(_retentionSeconds),
+            Parameters = Merge([], parameters),
+        };
+        Put(job);
+        return job;
+    }
+
+    public UwsJob? Get(string id)
+    {
+        if (!_jobs.TryGetValue(id, out var job)) return null;
+        if (job.Destruction <= DateTimeOffset.UtcNow) { Delete(id); return null; }
+        return job;
+    }
+
+    public IEnumerable<UwsJob> List() => _jobs.Values.Where(j => j.Destruction > DateTimeOffset.UtcNow).OrderByDescending(j => j.CreationTime);
+
+    /// <summary>Adds parameters to a PENDING job (single-valued ones replace, UPLOAD accumulates); false if not PENDING.</summary>
+    public bool AddParameters(string id, IEnumerable<JobParameter> parameters, string? runId)
+    {
+        lock (_gate)
+        {
+            if (Get(id) is not { Phase: ExecutionPhase.PENDING } job) return false;
+            Put(job with { Parameters = Merge(job.Parameters, parameters), RunId = runId ?? job.RunId });
+            return true;
+        }
+    }
+
+    /// <summary>PHASE=RUN: PENDING jobs become QUEUED at once (clients check straight after).</summary>
+    public void Run(string id)
+    {
+        lock (_gate)
+        {
+            if (Get(id) is not { Phase: ExecutionPhase.PENDING or ExecutionPhase.HELD } job) return;
+            Put(job with { Phase = ExecutionPhase.QUEUED });
+        }
+        _queue.Writer.TryWrite(id);
+    }
+
+    public void Abort(string id)
+    {
+        lock (_gate)
+        {
+            if (Get(id) is not { } job || job.IsFinal) return;
+            Put(job with { Phase = ExecutionPhase.ABORTED, EndTime = DateTimeOffset.UtcNow });
+        }
+        if (_running.TryGetValue(id, out var cts)) cts.Cancel();
+    }
+
+    public void Delete(string id)
+    {
+        if (_running.TryGetValue(id, out var cts)) cts.Cancel();
+        if (_jobs.TryRemove(id, out _)) _store.Delete(id);
+        Signal(id);
+    }
+
+    public bool SetExecutionDuration(string id, int seconds)
+    {
+        lock (_gate)
+        {
+            if (Get(id) is not { } job || job.IsFinal) return false;
+            // 0 (unlimited) or anything above our limit is clamped to the limit.
+            int s = seconds <= 0 || seconds > _maxDurationSeconds ? _maxDurationSeconds : seconds;
+            Put(job with { ExecutionDuration = s });
+            return true;
+        }
+    }
+
+    public bool SetDestruction(string id, DateTimeOffset when)
+    {
+        lock (_gate)
+        {
+            if (Get(id) is not { } job) return false;
+            var latest = job.CreationTime.AddSeconds(_retentionSeconds);
+            Put(job with { Destruction = when > latest ? latest : when });
+            return true;
+        }
+    }
+
+    /// <summary>Blocks while the job is active (or PENDING) and its phase stays as it is, up to the timeout.</summary>
+    public async Task<UwsJob?> WaitAsync(string id, TimeSpan timeout, ExecutionPhase? onlyWhile, CancellationToken cancel)
+    {
+        var job = Get(id);
+        if (job is null || job.IsFinal || (onlyWhile is not null && job.Phase != onlyWhile)) return job;
+        if (job.Phase is not (ExecutionPhase.PENDING or ExecutionPhase.QUEUED or ExecutionPhase.EXECUTING)) return job;
+        var changed = _changed.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        if (Get(id)?.Phase != job.Phase) return Get(id);
+        try { await changed.WaitAsync(timeout, cancel); }
+        catch (TimeoutException) { }
+        return Get(id);
+    }
+
+    public string ResultPath(string id) => _store.ResultPath(id);
+    public IJobExecutor Executor => _executor;
+
+    private async Task WorkAsync()
+    {
+        await foreach (var id in _queue.Reader.ReadAllAsync(_shutdown.Token).ConfigureAwait(false))
+        {
+            UwsJob job;
+            lock (_gate)
+            {
+                if (Get(id) is not { Phase: ExecutionPhase.QUEUED } queued) continue;
+                job = queued with { Phase = ExecutionPhase.EXECUTING, StartTime = DateTimeOffset.UtcNow };
+                Put(job);
+            }
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
+            if (job.ExecutionDuration > 0) cts.CancelAfter(TimeSpan.FromSeconds(job.ExecutionDuration));
+            _running[id] = cts;
+            var path = _store.ResultPath(id);
+            try
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                string mime;
+                await using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16, FileOptions.Asynchronous))
+                    mime = await _executor.ExecuteAsync(job, file, cts.Token).ConfigureAwait(false);
+                Finish(id, j => j with { Phase = ExecutionPhase.COMPLETED, ResultMime = mime, ResultSize = new FileInfo(path).Length });
+            }
+            catch (Exception e) when (cts.IsCancellationRequested && e is OperationCanceledException or Microsoft.Data.Sqlite.SqliteException)
+            {
+                // Aborted by the user (already ABORTED), or out of time.
+                Finish(id, j => j.Phase == ExecutionPhase.EXECUTING ? j with { Phase = ExecutionPhase.ABORTED } : j);
+            }
+            catch (Exception e)
+            {
+                var message = _executor.Describe(e);
+                if (message.StartsWith("internal error", StringComparison.Ordinal)) _log.LogError(e, "job {Id} failed", id);
+                Finish(id, j => j with { Phase = ExecutionPhase.ERROR, ErrorMessage = message });
+            }
+            finally { _running.TryRemove(id, out _); }
+        }
+    }
+
+    private void Finish(string id, Func<UwsJob, UwsJob> change)
+    {
+        lock (_gate)
+        {
+            if (!_jobs.TryGetValue(id, out var job)) return; // deleted meanwhile
+            var next = change(job);
+            if (next.Phase == ExecutionPhase.ABORTED && job.Phase == ExecutionPhase.ABORTED) return;
+            Put(next with { EndTime = next.EndTime ?? DateTimeOffset.UtcNow });
+        }
+    }
+
+    private void Put(UwsJob job)
+    {
+        var previous = _jobs.GetValueOrDefault(job.Id);
+        _jobs[job.Id] = job;
+        _store.Save(job);
+        if (previous is null || previous.Phase != job.Phase) Signal(job.Id);
+    }
+
+    private void Signal(string id)
+    {
+        if (_changed.TryRemove(id, out var tcs)) tcs.TrySetResult();
+    }
+
+    private static List<JobParameter> Merge(IReadOnlyList<JobParameter> existing, IEnumerable<JobParameter> added)
+    {
+        var list = existing.ToList();
+        foreach (var p in added)
+        {
+            // UPLOAD accumulates; every other parameter is single-valued and replaced.
+            if (!string.Equals(p.Name, "UPLOAD", StringComparison.OrdinalIgnoreCase))
+                list.RemoveAll(q => string.Equals(q.Name, p.Name, StringComparison.OrdinalIgnoreCase));
+            list.Add(p);
+        }
+        return list;
+    }
+
+    private void Sweep()
+    {
+        var now = DateTimeOffset.UtcNow;
+        foreach (var job in _jobs.Values.Where(j => j.Destruction <= now).ToList()) Delete(job.Id);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _sweeper.DisposeAsync();
+        _shutdown.Cancel();
+        _queue.Writer.TryComplete();
+        try { await Task.WhenAll(_workers).WaitAsync(TimeSpan.FromSeconds(10)); }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException) { }
+        _shutdown.Dispose();
+    }
+}

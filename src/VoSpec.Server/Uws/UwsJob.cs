@@ -1,0 +1,42 @@
+namespace VoSpec.Server.Uws;
+
+/// <summary>UWS 1.1 execution phases.</summary>
+public enum ExecutionPhase { PENDING, QUEUED, EXECUTING, COMPLETED, ERROR, ABORTED, UNKNOWN, HELD, SUSPENDED, ARCHIVED }
+
+/// <summary>One job parameter as the job document lists it.</summary>
+public sealed record JobParameter(string Name, string Value, bool ByReference = false);
+
+/// <summary>A UWS job: its phase, times, parameters, result and error. Immutable; the store keeps the current one.</summary>
+public sealed record UwsJob
+{
+    public required string Id { get; init; }
+    public string? RunId { get; init; }
+    public string? OwnerId { get; init; }
+    public ExecutionPhase Phase { get; init; } = ExecutionPhase.PENDING;
+    public DateTimeOffset CreationTime { get; init; }
+    public DateTimeOffset? StartTime { get; init; }
+    public DateTimeOffset? EndTime { get; init; }
+    /// <summary>Seconds; 0 = unlimited.</summary>
+    public int ExecutionDuration { get; init; }
+    public DateTimeOffset Destruction { get; init; }
+    public IReadOnlyList<JobParameter> Parameters { get; init; } = [];
+    public string? ResultMime { get; init; }
+    public long? ResultSize { get; init; }
+    public string? ErrorMessage { get; init; }
+
+    public bool IsFinal => Phase is ExecutionPhase.COMPLETED or ExecutionPhase.ERROR or ExecutionPhase.ABORTED or ExecutionPhase.ARCHIVED;
+    public bool IsActive => Phase is ExecutionPhase.QUEUED or ExecutionPhase.EXECUTING;
+}
+
+/// <summary>What an async job does: the protocol (TAP) runs its query into the result stream.</summary>
+public interface IJobExecutor
+{
+    /// <summary>Runs the job, writing its result; returns the result's MIME type. Throwing ends the job in ERROR with the exception's message.</summary>
+    Task<string> ExecuteAsync(UwsJob job, Stream result, CancellationToken cancel);
+
+    /// <summary>The error document served at {job}/error.</summary>
+    void WriteError(Stream output, string message);
+
+    /// <summary>The message a job shows for an exception: user mistakes verbatim, server faults without internals.</summary>
+    string Describe(Exception e);
+}
