@@ -50,6 +50,10 @@ public sealed class SpectrumArchive : IDisposable
     {
         using var conn = OpenConnection(readOnly: false);
         Execute(conn, "PRAGMA journal_mode=WAL");
+        Execute(conn, "CREATE TABLE IF NOT EXISTS archive_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+        var version = Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key='schema_version'");
+        if (version is not null && version != CatalogueDdl.SchemaVersion.ToString(CultureInfo.InvariantCulture))
+            throw new InvalidOperationException($"the archive in {Directory} has catalogue version {version}, this VoSpec needs {CatalogueDdl.SchemaVersion}: ingest its files into a new archive");
         using var tx = conn.BeginTransaction();
         foreach (var sql in CatalogueDdl.Statements()) Execute(conn, sql, tx);
         TapSchemaTables.Refresh(conn, tx);

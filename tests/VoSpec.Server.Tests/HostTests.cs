@@ -65,18 +65,12 @@ public class ConfigurationTests
         Environment.SetEnvironmentVariable("VOSPEC_AUTHORITY", "env.example");
         try
         {
-            await using (var app = VoSpecHost.Build(new Dictionary<string, string?> { ["VoSpec:Urls"] = "http://127.0.0.1:0" }))
-            {
-                var s = app.Services.GetRequiredService<ServerSettings>();
-                Assert.Equal(fromEnv, s.Archive);
-                Assert.Equal("env.example", s.Authority);
-            }
-            await using (var app = VoSpecHost.Build(new Dictionary<string, string?> { ["VoSpec:Archive"] = fromCli, ["VoSpec:Urls"] = "http://127.0.0.1:0" }))
-            {
-                var s = app.Services.GetRequiredService<ServerSettings>();
-                Assert.Equal(fromCli, s.Archive);
-                Assert.Equal("env.example", s.Authority);
-            }
+            var s = VoSpecHost.LoadSettings();
+            Assert.Equal(fromEnv, s.Archive);
+            Assert.Equal("env.example", s.Authority);
+            s = VoSpecHost.LoadSettings(new Dictionary<string, string?> { ["VoSpec:Archive"] = fromCli });
+            Assert.Equal(fromCli, s.Archive);
+            Assert.Equal("env.example", s.Authority);
         }
         finally
         {
@@ -84,7 +78,10 @@ public class ConfigurationTests
             Environment.SetEnvironmentVariable("VOSPEC_AUTHORITY", null);
         }
         // appsettings.json (copied next to the binaries) gives the defaults when nothing else is set.
-        await using var plain = VoSpecHost.Build();
-        Assert.Equal("./archive", plain.Services.GetRequiredService<ServerSettings>().Archive);
+        Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, "appsettings.json")));
+        var plain = VoSpecHost.LoadSettings();
+        Assert.Equal("./archive", plain.Archive);
+        Assert.Equal("http://127.0.0.1:5000", plain.Urls);
+        await Task.CompletedTask;
     }
 }

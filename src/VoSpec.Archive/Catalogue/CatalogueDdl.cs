@@ -9,7 +9,8 @@ namespace VoSpec.Archive.Catalogue;
 /// </summary>
 public static class CatalogueDdl
 {
-    public const int SchemaVersion = 1;
+    /// <summary>Bumped whenever the catalogue's tables change; an archive of another version must be rebuilt.</summary>
+    public const int SchemaVersion = 2;
 
     public static IEnumerable<string> Statements()
     {

@@ -67,6 +67,7 @@ public sealed class CatalogueRows(SpectrumMeta meta, WavelengthGrid grid, string
         "plate" => meta.Plate,
         "mjd" => meta.Mjd,
         "fiberid" => meta.FiberId,
+        "obs_id" => meta.ObsId,
         "run2d" => meta.Run2d,
         "run1d" => meta.Run1d,
         "ra" => meta.Ra,

@@ -22,9 +22,18 @@ internal static class ServeCommand
             Set(nameof(ServerSettings.Urls), parse.GetValue(urls));
             Set(nameof(ServerSettings.Demo), parse.GetValue(demo));
             Set(nameof(ServerSettings.PublicUrl), parse.GetValue(publicUrl));
-            var app = VoSpecHost.Build(overrides);
-            await app.RunAsync();
-            return 0;
+            try
+            {
+                var app = VoSpecHost.Build(overrides);
+                await app.RunAsync();
+                return 0;
+            }
+            catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+            {
+                // A bad archive path, a port in use, an archive of another version: say so, no stack trace.
+                Console.Error.WriteLine($"vospec serve: {e.Message}");
+                return 2;
+            }
         });
         return command;
     }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using VoSpec.Archive;
 using VoSpec.Archive.Ingest;
+using VoSpec.Server.Tap;
 
 namespace VoSpec.Server.Hosting;
 
@@ -28,12 +29,12 @@ public static class VoSpecHost
             Args = args ?? [],
             ContentRootPath = AppContext.BaseDirectory,
         });
-        builder.Configuration.AddInMemoryCollection(EnvironmentSettings());
-        if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
-        var settings = builder.Configuration.GetSection(ServerSettings.Section).Get<ServerSettings>() ?? new ServerSettings();
+        AddLayers(builder.Configuration, overrides);
+        var settings = Settings(builder.Configuration);
         builder.WebHost.UseUrls(settings.Urls);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(sp => OpenArchive(settings, sp.GetRequiredService<ILoggerFactory>().CreateLogger("VoSpec.Archive")));
+        builder.Services.AddSingleton(new Tap.TapService(new Tap.TapLimits(), []));
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         var app = builder.Build();
@@ -41,8 +42,27 @@ public static class VoSpecHost
         app.Lifetime.ApplicationStarted.Register(() => PublishUrl(app, settings, archive));
         app.MapGroup("/").MapLandingPage();
         app.MapGroup("/spec").MapSpecService();
+        app.MapGroup("/tap").MapTap();
         return app;
     }
+
+    /// <summary>The settings as the server would see them, without starting anything (for tests and tools).</summary>
+    public static ServerSettings LoadSettings(IDictionary<string, string?>? overrides = null)
+    {
+        var config = new ConfigurationManager();
+        config.SetBasePath(AppContext.BaseDirectory).AddJsonFile("appsettings.json", optional: true);
+        AddLayers(config, overrides);
+        return Settings(config);
+    }
+
+    private static void AddLayers(IConfigurationBuilder config, IDictionary<string, string?>? overrides)
+    {
+        config.AddInMemoryCollection(EnvironmentSettings());
+        if (overrides is not null) config.AddInMemoryCollection(overrides);
+    }
+
+    private static ServerSettings Settings(IConfiguration config) =>
+        config.GetSection(ServerSettings.Section).Get<ServerSettings>() ?? new ServerSettings();
 
     /// <summary>VOSPEC_ARCHIVE → VoSpec:Archive, VOSPEC_DEMO → VoSpec:Demo, and so on ("__" nests).</summary>
     private static IEnumerable<KeyValuePair<string, string?>> EnvironmentSettings()

@@ -1,0 +1,82 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using VoSpec.Archive;
+using VoSpec.Core.Schema;
+using VoSpec.Server.Vosi;
+
+namespace VoSpec.Server.Tap;
+
+/// <summary>
+/// TAP 1.1 under /tap: the service page, VOSI capabilities/availability/tables, DALI examples,
+/// and the sync and async query endpoints.
+/// </summary>
+public static class TapEndpoints
+{
+    public static RouteGroupBuilder MapTap(this RouteGroupBuilder g)
+    {
+        g.MapGet("", (HttpContext http) => Results.Content(ServicePage(BaseUrl(http)), "text/html; charset=utf-8"));
+        g.MapGet("/capabilities", (HttpContext http, TapService tap) =>
+            Xml(s => CapabilitiesDocument.Write(s, BaseUrl(http), tap.LanguageFeatures, TapService.OutputFormats, tap.Limits)));
+        g.MapGet("/availability", (SpectrumArchive archive, TapService tap) =>
+        {
+            bool up;
+            try { archive.CountSpectra(); up = true; }
+            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException) { up = false; }
+            return Xml(s => AvailabilityDocument.Write(s, up, tap.UpSince, up ? "the archive is open and answering" : "the archive's catalogue does not answer"));
+        });
+        g.MapGet("/tables", (HttpContext http) =>
+        {
+            var detail = http.Request.Query.FirstOrDefault(kv => kv.Key.Equals("detail", StringComparison.OrdinalIgnoreCase)).Value.ToString();
+            return Xml(s => TablesDocument.WriteTableset(s, SchemaCatalog.Tables, withColumns: !detail.Equals("min", StringComparison.OrdinalIgnoreCase)));
+        });
+        g.MapGet("/tables/{name}", (string name) =>
+        {
+            var table = SchemaCatalog.Tables.FirstOrDefault(t => t.QualifiedName.Equals(name, StringComparison.OrdinalIgnoreCase));
+            return table is null
+                ? Results.Text($"NotFoundFault: no table {name}", "text/plain; charset=utf-8", statusCode: 404)
+                : Xml(s => TablesDocument.WriteSingle(s, table));
+        });
+        g.MapGet("/examples", () => Results.Content(TapExamples.Render(), "application/xhtml+xml; charset=utf-8"));
+        return g;
+    }
+
+    /// <summary>The TAP base URL as this request reached it (clients build every child URL from it).</summary>
+    public static string BaseUrl(HttpContext http)
+    {
+        var path = http.Request.PathBase + http.Request.Path;
+        var p = path.Value ?? "/tap";
+        int i = p.IndexOf("/tap", StringComparison.Ordinal);
+        return $"{http.Request.Scheme}://{http.Request.Host}{(i >= 0 ? p[..(i + 4)] : "/tap")}";
+    }
+
+    private static IResult Xml(Action<Stream> write) =>
+        Results.Stream(async s =>
+        {
+            // The VOSI writers are synchronous XmlWriters; their documents are small.
+            using var buffer = new MemoryStream();
+            write(buffer);
+            buffer.Position = 0;
+            await buffer.CopyToAsync(s);
+        }, VosiXml.ContentType);
+
+    private static string ServicePage(string baseUrl)
+    {
+        string E(string s) => WebUtility.HtmlEncode(s);
+        return $"""
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>VoSpec TAP service</title></head><body>
+            <h1>VoSpec TAP service</h1>
+            <p>Table Access Protocol 1.1 with ADQL 2.1 over <code>ivoa.obscore</code> (ObsCore 1.1) and <code>spec.specobj</code>.
+            Point TOPCAT, pyVO or STILTS at <code>{E(baseUrl)}</code>.</p>
+            <ul>
+            <li><a href="{E(baseUrl)}/capabilities">capabilities</a></li>
+            <li><a href="{E(baseUrl)}/availability">availability</a></li>
+            <li><a href="{E(baseUrl)}/tables">tables</a></li>
+            <li><a href="{E(baseUrl)}/examples">example queries</a></li>
+            <li><a href="{E(baseUrl)}/async">async jobs</a></li>
+            </ul></body></html>
+            """;
+    }
+}

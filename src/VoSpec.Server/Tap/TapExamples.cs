@@ -1,0 +1,50 @@
+using System.Net;
+using System.Text;
+
+namespace VoSpec.Server.Tap;
+
+/// <summary>DALI examples (XHTML with RDFa): useful queries on this archive, as TOPCAT shows them.</summary>
+public static class TapExamples
+{
+    public sealed record Example(string Id, string Name, string Description, string Query);
+
+    public static readonly IReadOnlyList<Example> All =
+    [
+        new("cone", "Spectra in a cone",
+            "Every spectrum whose fibre lies within 1 degree of a position, with its DataLink URL.",
+            "SELECT obs_publisher_did, s_ra, s_dec, em_min, em_max, access_url\nFROM ivoa.obscore\nWHERE CONTAINS(POINT('ICRS', s_ra, s_dec), CIRCLE('ICRS', 180.0, 0.0, 1.0)) = 1"),
+        new("halpha", "Spectra covering H-alpha",
+            "Spectra whose wavelength range includes H-alpha (656.3 nm) in the observer's frame.",
+            "SELECT TOP 100 obs_id, s_ra, s_dec, em_min, em_max\nFROM ivoa.obscore\nWHERE em_min < 6.563e-7 AND em_max > 6.563e-7"),
+        new("quasars", "High-redshift quasars",
+            "Quasars above redshift 2, brightest signal-to-noise first.",
+            "SELECT TOP 50 specobjid, ra, dec, z, sn_median\nFROM spec.specobj\nWHERE class = 'QSO' AND z > 2\nORDER BY sn_median DESC"),
+        new("join", "ObsCore rows with their redshifts",
+            "Joins ObsCore with the per-spectrum catalogue on the collection and observation id.",
+            "SELECT TOP 20 o.obs_publisher_did, s.class, s.subclass, s.z\nFROM ivoa.obscore AS o\nJOIN spec.specobj AS s ON s.collection = o.obs_collection AND s.obs_id = o.obs_id\nWHERE s.z BETWEEN 0.1 AND 0.2"),
+        new("classes", "Spectra per class",
+            "How many spectra of each class each collection holds.",
+            "SELECT collection, class, COUNT(*) AS n\nFROM spec.specobj\nGROUP BY collection, class\nORDER BY collection, n DESC"),
+        new("columns", "Columns of ObsCore",
+            "The columns of ivoa.obscore with their units and UCDs, from TAP_SCHEMA.",
+            "SELECT column_name, datatype, unit, ucd, description\nFROM TAP_SCHEMA.columns\nWHERE table_name = 'ivoa.obscore'\nORDER BY column_index"),
+    ];
+
+    public static string Render()
+    {
+        static string E(string s) => WebUtility.HtmlEncode(s);
+        var sb = new StringBuilder();
+        sb.Append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+          .Append("<html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>VoSpec TAP examples</title></head>\n")
+          .Append("<body vocab=\"ivo://ivoa.net/std/DALI-examples\">\n<h1>Example queries</h1>\n");
+        foreach (var x in All)
+        {
+            sb.Append("<div typeof=\"example\" id=\"").Append(x.Id).Append("\" resource=\"#").Append(x.Id).Append("\">\n")
+              .Append("<h2 property=\"name\">").Append(E(x.Name)).Append("</h2>\n")
+              .Append("<p>").Append(E(x.Description)).Append("</p>\n")
+              .Append("<pre property=\"query\">").Append(E(x.Query)).Append("</pre>\n</div>\n");
+        }
+        sb.Append("</body></html>\n");
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,20 @@
+using VoSpec.Server.Vosi;
+
+namespace VoSpec.Server.Tap;
+
+/// <summary>The TAP service's fixed description: its limits, result formats and language features.</summary>
+public sealed class TapService(TapLimits limits, IReadOnlyList<LanguageFeature> languageFeatures)
+{
+    public TapLimits Limits { get; } = limits;
+    public IReadOnlyList<LanguageFeature> LanguageFeatures { get; } = languageFeatures;
+    public DateTimeOffset UpSince { get; } = DateTimeOffset.UtcNow;
+
+    public static readonly IReadOnlyList<OutputFormat> OutputFormats =
+    [
+        new("application/x-votable+xml", "votable", "ivo://ivoa.net/std/TAPRegExt#output-votable-binary2"),
+        new("application/x-votable+xml;serialization=TABLEDATA", "votable/td", "ivo://ivoa.net/std/TAPRegExt#output-votable-td"),
+        new("text/csv;header=present", "csv"),
+        new("text/tab-separated-values", "tsv"),
+        new("application/fits", "fits"),
+    ];
+}
