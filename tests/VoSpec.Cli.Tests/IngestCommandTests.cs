@@ -123,3 +123,26 @@ public class IngestCommandTests
         }
     }
 }
+
+public class IngestProgressTests
+{
+    [Fact]
+    public void On_a_terminal_ingest_draws_a_progress_bar_and_in_a_pipe_it_logs_plain_lines()
+    {
+        using var dir = TestPaths.NewTempDir();
+        var input = Path.Combine(TestPaths.RealData, "sdss", "lite");
+        // `script` runs the command on a pseudo-terminal, as a person at a shell would.
+        var cmd = $"dotnet '{Vospec.Dll}' ingest --archive '{Path.Combine(dir.Path, "tty")}' '{input}'";
+        var tty = ExternalTool.Run("script", ["-qec", cmd, "/dev/null"], timeout: TimeSpan.FromMinutes(2));
+        Assert.True(tty.ExitCode == 0, tty.All);
+        Assert.Contains("\u001b[", tty.StdOut);           // ANSI drawing of the live bar
+        Assert.Contains("ingesting", tty.StdOut);
+        Assert.Contains("100%", tty.StdOut);
+        Assert.Contains("ingested 6, skipped as duplicate 0, failed 0", tty.StdOut);
+
+        var piped = Vospec.Run("ingest", "--archive", Path.Combine(dir.Path, "pipe"), input);
+        Assert.DoesNotContain("\u001b[", piped.StdOut);
+        Assert.Contains("ingesting 6 file(s)", piped.StdOut);
+        Assert.Contains("[6/6] done", piped.StdOut);
+    }
+}
