@@ -1,0 +1,60 @@
+using System.Data.Common;
+
+namespace VoSpec.VOTable;
+
+/// <summary>
+/// Reads one row of a <see cref="DbDataReader"/> into a <see cref="CellEncoder"/>, choosing the typed getter from the
+/// declared FIELD type: GetInt64 for boolean/integer FIELDs, GetDouble for reals, GetString for text — SQLite converts
+/// its dynamic values to what is asked, and nothing is boxed. A provider whose getter refuses the conversion
+/// (InvalidCastException) is read boxed from then on, through the same conversions as <c>WriteValue</c>.
+/// </summary>
+internal sealed class DataReaderCells
+{
+    private readonly FieldCodec[] _codecs;
+    private readonly bool[] _boxed;
+
+    public DataReaderCells(DbDataReader reader, FieldCodec[] codecs)
+    {
+        if (reader.FieldCount < codecs.Length)
+            throw new ArgumentException($"the query returns {reader.FieldCount} columns for {codecs.Length} FIELDs");
+        _codecs = codecs;
+        _boxed = new bool[codecs.Length];
+        // Arrays arrive as text (DALI form) or provider arrays: always through the boxed path.
+        for (int i = 0; i < codecs.Length; i++) _boxed[i] = codecs[i].IsArray && codecs[i].Kind != CellKind.Text;
+    }
+
+    public void WriteRow(DbDataReader r, CellEncoder e)
+    {
+        for (int i = 0; i < _codecs.Length; i++)
+        {
+            if (r.IsDBNull(i)) { e.WriteNull(); continue; }
+            if (!_boxed[i] && TryTyped(r, e, i)) continue;
+            e.WriteValue(r.GetValue(i));
+        }
+    }
+
+    private bool TryTyped(DbDataReader r, CellEncoder e, int i)
+    {
+        switch (_codecs[i].Kind)
+        {
+            case CellKind.Integer or CellKind.Boolean:
+                long l;
+                try { l = r.GetInt64(i); } catch (InvalidCastException) { _boxed[i] = true; return false; }
+                if (_codecs[i].Kind == CellKind.Boolean) e.WriteBoolean(l != 0); else e.WriteInt64(l);
+                return true;
+            case CellKind.Real:
+                double d;
+                try { d = r.GetDouble(i); } catch (InvalidCastException) { _boxed[i] = true; return false; }
+                e.WriteDouble(d);
+                return true;
+            case CellKind.Text:
+                string s;
+                try { s = r.GetString(i); } catch (InvalidCastException) { _boxed[i] = true; return false; }
+                e.WriteString(s);
+                return true;
+            default:
+                _boxed[i] = true;
+                return false;
+        }
+    }
+}
