@@ -1,0 +1,68 @@
+namespace VoSpec.Adql.Feature;
+
+/// <summary>
+/// The optional ADQL 2.1 features this service offers. The checker refuses any optional feature
+/// not listed here, and the TAP capabilities declare exactly this list, so what we declare and
+/// what we accept cannot drift apart.
+/// </summary>
+public static class AdqlFeatures
+{
+    // TAPRegExt's own case: TOPCAT/STILTS 3.4.x compare these case-sensitively.
+    public const string Geometry = "ivo://ivoa.net/std/TAPRegExt#features-adqlgeo";
+    public const string String = "ivo://ivoa.net/std/TAPRegExt#features-adql-string";
+    public const string Sets = "ivo://ivoa.net/std/TAPRegExt#features-adql-sets";
+    public const string CommonTable = "ivo://ivoa.net/std/TAPRegExt#features-adql-common-table";
+    public const string Type = "ivo://ivoa.net/std/TAPRegExt#features-adql-type";
+    public const string Conditional = "ivo://ivoa.net/std/TAPRegExt#features-adql-conditional";
+    public const string Unit = "ivo://ivoa.net/std/TAPRegExt#features-adql-unit";
+    public const string Offset = "ivo://ivoa.net/std/TAPRegExt#features-adql-offset";
+    public const string UserDefined = "ivo://ivoa.net/std/TAPRegExt#features-udf";
+
+    public static IReadOnlyList<LanguageFeature> All { get; } =
+    [
+        new(Geometry, "POINT", "POINT([sys,] lon, lat): a position in degrees"),
+        new(Geometry, "CIRCLE", "CIRCLE([sys,] lon, lat, radius | point, radius), degrees"),
+        new(Geometry, "BOX", "BOX([sys,] lon, lat, width, height), degrees (deprecated)"),
+        new(Geometry, "POLYGON", "POLYGON([sys,] lon1, lat1, lon2, lat2, lon3, lat3, … | p1, p2, p3, …); great-circle edges"),
+        new(Geometry, "REGION", "REGION('STC-S'): Point, Circle, Box or Polygon"),
+        new(Geometry, "CENTROID", "CENTROID(geometry) → POINT"),
+        new(Geometry, "AREA", "AREA(geometry) in square degrees"),
+        new(Geometry, "COORD1", "COORD1(point): longitude in degrees"),
+        new(Geometry, "COORD2", "COORD2(point): latitude in degrees"),
+        new(Geometry, "COORDSYS", "COORDSYS(geometry): the coordinate system (always ICRS here; deprecated)"),
+        new(Geometry, "DISTANCE", "DISTANCE(p1, p2) or DISTANCE(lon1, lat1, lon2, lat2): great-circle degrees; DISTANCE(POINT(s_ra, s_dec), …) < r uses the spatial index"),
+        new(Geometry, "CONTAINS", "CONTAINS(a, b) = 1 when a lies within b; CONTAINS(POINT(s_ra, s_dec), CIRCLE(…)) = 1 uses the spatial index"),
+        new(Geometry, "INTERSECTS", "INTERSECTS(a, b) = 1 when a and b overlap"),
+        new(String, "LOWER", "LOWER(s): lower case (ASCII)"),
+        new(String, "UPPER", "UPPER(s): upper case (ASCII)"),
+        new(String, "ILIKE", "case-insensitive LIKE (ASCII)"),
+        new(Sets, "UNION", null),
+        new(Sets, "EXCEPT", null),
+        new(Sets, "INTERSECT", null),
+        new(CommonTable, "WITH", "common table expressions, outermost query only, not recursive"),
+        new(Type, "CAST", "CAST(x AS SMALLINT | INTEGER | BIGINT | REAL | DOUBLE PRECISION | CHAR(n) | VARCHAR(n) | TIMESTAMP | POINT | CIRCLE | POLYGON)"),
+        new(Conditional, "COALESCE", null),
+        new(Offset, "OFFSET", null),
+    ];
+
+    public static bool IsSupported(string type, string form) =>
+        All.Any(f => f.Type == type && string.Equals(f.Form, form, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Throws <see cref="AdqlUnsupportedException"/> unless the feature is offered.</summary>
+    public static void Require(string type, string form, TextPosition at)
+    {
+        if (!IsSupported(type, form))
+            throw new AdqlUnsupportedException($"{form} is not supported by this service (optional ADQL feature {type})", at);
+    }
+
+    /// <summary>The feature type of an optional function, or null for mandatory ones (math, trig).</summary>
+    public static string? TypeOfFunction(string upperName) => upperName switch
+    {
+        "POINT" or "CIRCLE" or "BOX" or "POLYGON" or "REGION" or "CENTROID" or "AREA" or "COORD1" or "COORD2"
+            or "COORDSYS" or "DISTANCE" or "CONTAINS" or "INTERSECTS" => Geometry,
+        "LOWER" or "UPPER" => String,
+        "COALESCE" => Conditional,
+        "IN_UNIT" => Unit,
+        _ => null,
+    };
+}

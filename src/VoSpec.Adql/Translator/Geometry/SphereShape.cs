@@ -1,0 +1,251 @@
+using System.Globalization;
+using System.Text;
+
+namespace VoSpec.Adql.Translator.Geometry;
+
+/// <summary>A unit vector on the sphere.</summary>
+internal readonly record struct Vec(double X, double Y, double Z)
+{
+    public static Vec FromLonLat(double lon, double lat)
+    {
+        double l = lon * Math.PI / 180, b = lat * Math.PI / 180, c = Math.Cos(b);
+        return new Vec(c * Math.Cos(l), c * Math.Sin(l), Math.Sin(b));
+    }
+
+    public double Lon { get { double l = Math.Atan2(Y, X) * 180 / Math.PI; return l < 0 ? l + 360 : l; } }
+    public double Lat => Math.Atan2(Z, Math.Sqrt(X * X + Y * Y)) * 180 / Math.PI;
+    public double Dot(Vec o) => X * o.X + Y * o.Y + Z * o.Z;
+    public Vec Cross(Vec o) => new(Y * o.Z - Z * o.Y, Z * o.X - X * o.Z, X * o.Y - Y * o.X);
+    public double Norm => Math.Sqrt(Dot(this));
+    public Vec Normalized { get { double n = Norm; return new Vec(X / n, Y / n, Z / n); } }
+    public static Vec operator -(Vec a, Vec b) => new(a.X - b.X, a.Y - b.Y, a.Z - b.Z);
+    public static Vec operator +(Vec a, Vec b) => new(a.X + b.X, a.Y + b.Y, a.Z + b.Z);
+    public static Vec operator *(double k, Vec a) => new(k * a.X, k * a.Y, k * a.Z);
+
+    /// <summary>Angle to <paramref name="o"/> in degrees (atan2 form: accurate at all separations).</summary>
+    public double AngleTo(Vec o) => Math.Atan2(Cross(o).Norm, Dot(o)) * 180 / Math.PI;
+}
+
+/// <summary>
+/// A geometry value: point, circle or polygon (BOX becomes a polygon). Serialised between SQLite
+/// functions as STC-S ("Point ICRS 10 20"); results are written in DALI array form ("10 20").
+/// </summary>
+internal abstract record SphereShape
+{
+    private const double Epsilon = 1e-10; // degrees: "on the boundary" counts as inside
+
+    public abstract string Kind { get; }
+    public abstract IEnumerable<double> Numbers { get; }
+
+    public string ToStcs()
+    {
+        var sb = new StringBuilder(Kind).Append(" ICRS");
+        foreach (var n in Numbers) sb.Append(' ').Append(n.ToString("R", CultureInfo.InvariantCulture));
+        return sb.ToString();
+    }
+
+    public string ToDali() => string.Join(" ", Numbers.Select(n => n.ToString("R", CultureInfo.InvariantCulture)));
+
+    /// <summary>Parses STC-S (Point/Circle/Box/Polygon [frame] [refpos] [flavor] numbers…).</summary>
+    public static SphereShape Parse(string text)
+    {
+        var tokens = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        if (tokens.Length == 0) throw new FormatException("empty geometry");
+        var numbers = new List<double>();
+        foreach (var t in tokens.Skip(1))
+        {
+            if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)) numbers.Add(v);
+            else if (numbers.Count > 0) throw new FormatException($"unexpected '{t}' in geometry '{text}'");
+            else if (t.Equals("UNION", StringComparison.OrdinalIgnoreCase) || t.Equals("NOT", StringComparison.OrdinalIgnoreCase) || t.Equals("INTERSECTION", StringComparison.OrdinalIgnoreCase))
+                throw new FormatException($"STC-S {t} regions are not supported");
+        }
+        return tokens[0].ToUpperInvariant() switch
+        {
+            "POINT" or "POSITION" when numbers.Count == 2 => new PointShape(numbers[0], numbers[1]),
+            "CIRCLE" when numbers.Count == 3 => Circle(numbers[0], numbers[1], numbers[2]),
+            "BOX" when numbers.Count == 4 => Box(numbers[0], numbers[1], numbers[2], numbers[3]),
+            "POLYGON" when numbers.Count >= 6 && numbers.Count % 2 == 0 => Polygon(numbers),
+            _ => throw new FormatException($"not a point, circle, box or polygon: '{text}'"),
+        };
+    }
+
+    /// <summary>Parses a DALI array of the given xtype ("10 20" for a point).</summary>
+    public static SphereShape FromDali(string text, string xtype)
+    {
+        var numbers = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
+            .Select(t => double.Parse(t, NumberStyles.Float, CultureInfo.InvariantCulture)).ToList();
+        return xtype switch
+        {
+            "point" when numbers.Count == 2 => new PointShape(numbers[0], numbers[1]),
+            "circle" when numbers.Count == 3 => Circle(numbers[0], numbers[1], numbers[2]),
+            "polygon" when numbers.Count >= 6 && numbers.Count % 2 == 0 => Polygon(numbers),
+            _ => throw new FormatException($"not a DALI {xtype}: '{text}'"),
+        };
+    }
+
+    public static CircleShape Circle(double lon, double lat, double radius)
+    {
+        if (!(radius >= 0 && radius <= 180)) throw new FormatException($"circle radius {radius} outside [0, 180] degrees");
+        return new CircleShape(lon, lat, radius);
+    }
+
+    public static PolygonShape Box(double lon, double lat, double width, double height)
+    {
+        double w = width / 2, h = height / 2;
+        return Polygon([lon - w, lat - h, lon + w, lat - h, lon + w, lat + h, lon - w, lat + h]);
+    }
+
+    public static PolygonShape Polygon(IReadOnlyList<double> lonLat)
+    {
+        var v = new List<(double, double)>();
+        for (int i = 0; i + 1 < lonLat.Count; i += 2) v.Add((lonLat[i], lonLat[i + 1]));
+        if (v.Count < 3) throw new FormatException("a polygon needs at least 3 vertices");
+        return new PolygonShape(v);
+    }
+
+    public abstract PointShape Centroid { get; }
+    public abstract double Area { get; }
+
+    // ---------------------------------------------------------------- predicates
+
+    /// <summary>a lies within b (boundary included).</summary>
+    public static bool Contains(SphereShape a, SphereShape b) => (a, b) switch
+    {
+        (PointShape p, PointShape q) => p.V.AngleTo(q.V) <= Epsilon,
+        (PointShape p, CircleShape c) => p.V.AngleTo(c.Center) <= c.Radius + Epsilon,
+        (PointShape p, PolygonShape g) => g.ContainsPoint(p.V),
+        (CircleShape c, CircleShape d) => c.Center.AngleTo(d.Center) + c.Radius <= d.Radius + Epsilon,
+        (CircleShape c, PolygonShape g) => g.ContainsPoint(c.Center) && g.Edges().All(e => DistanceToArc(c.Center, e.A, e.B) >= c.Radius - Epsilon),
+        (PolygonShape g, CircleShape c) => c.Radius < 90
+            ? g.Vertices.All(v => v.AngleTo(c.Center) <= c.Radius + Epsilon)
+            : g.Edges().All(e => MaxDistanceToArc(c.Center, e.A, e.B) <= c.Radius + Epsilon),
+        (PolygonShape g, PolygonShape h) => g.Vertices.All(h.ContainsPoint) && !g.Edges().Any(e => h.Edges().Any(f => ArcsCross(e.A, e.B, f.A, f.B))),
+        (CircleShape c, PointShape p) => c.Radius <= Epsilon && c.Center.AngleTo(p.V) <= Epsilon,
+        _ => false,
+    };
+
+    public static bool Intersects(SphereShape a, SphereShape b) => (a, b) switch
+    {
+        (PointShape, _) => Contains(a, b),
+        (_, PointShape) => Contains(b, a),
+        (CircleShape c, CircleShape d) => c.Center.AngleTo(d.Center) <= c.Radius + d.Radius + Epsilon,
+        (CircleShape c, PolygonShape g) => CirclePolygon(c, g),
+        (PolygonShape g, CircleShape c) => CirclePolygon(c, g),
+        (PolygonShape g, PolygonShape h) => g.Vertices.Any(h.ContainsPoint) || h.Vertices.Any(g.ContainsPoint)
+            || g.Edges().Any(e => h.Edges().Any(f => ArcsCross(e.A, e.B, f.A, f.B))),
+        _ => false,
+    };
+
+    private static bool CirclePolygon(CircleShape c, PolygonShape g) =>
+        g.ContainsPoint(c.Center) || g.Edges().Any(e => DistanceToArc(c.Center, e.A, e.B) <= c.Radius + Epsilon);
+
+    /// <summary>Angular distance (degrees) from p to the minor great-circle arc a–b.</summary>
+    internal static double DistanceToArc(Vec p, Vec a, Vec b)
+    {
+        var n = a.Cross(b);
+        if (n.Norm < 1e-15) return Math.Min(p.AngleTo(a), p.AngleTo(b));
+        n = n.Normalized;
+        // Projection of p on the great circle; inside the arc when it lies between a and b.
+        var proj = p - p.Dot(n) * n;
+        if (proj.Norm > 1e-15)
+        {
+            proj = proj.Normalized;
+            if (a.Cross(proj).Dot(n) >= 0 && proj.Cross(b).Dot(n) >= 0)
+                return Math.Abs(90 - p.AngleTo(n));
+        }
+        return Math.Min(p.AngleTo(a), p.AngleTo(b));
+    }
+
+    private static double MaxDistanceToArc(Vec p, Vec a, Vec b) =>
+        Math.Max(Math.Max(p.AngleTo(a), p.AngleTo(b)), 180 - DistanceToArc(-1 * p, a, b));
+
+    /// <summary>Whether two minor great-circle arcs cross.</summary>
+    internal static bool ArcsCross(Vec a, Vec b, Vec c, Vec d)
+    {
+        var n1 = a.Cross(b);
+        var n2 = c.Cross(d);
+        var x = n1.Cross(n2);
+        if (x.Norm < 1e-15) return false;
+        x = x.Normalized;
+        foreach (var candidate in new[] { x, -1 * x })
+            if (OnArc(candidate, a, b, n1) && OnArc(candidate, c, d, n2)) return true;
+        return false;
+        static bool OnArc(Vec p, Vec s, Vec e, Vec n) => s.Cross(p).Dot(n) >= -1e-15 && p.Cross(e).Dot(n) >= -1e-15;
+    }
+}
+
+internal sealed record PointShape(double Lon, double Lat) : SphereShape
+{
+    public Vec V => Vec.FromLonLat(Lon, Lat);
+    public override string Kind => "Point";
+    public override IEnumerable<double> Numbers => [Lon, Lat];
+    public override PointShape Centroid => this;
+    public override double Area => 0;
+}
+
+internal sealed record CircleShape(double Lon, double Lat, double Radius) : SphereShape
+{
+    public Vec Center => Vec.FromLonLat(Lon, Lat);
+    public override string Kind => "Circle";
+    public override IEnumerable<double> Numbers => [Lon, Lat, Radius];
+    public override PointShape Centroid => new(Lon, Lat);
+    public override double Area => 2 * Math.PI * (1 - Math.Cos(Radius * Math.PI / 180)) * Math.Pow(180 / Math.PI, 2);
+}
+
+internal sealed record PolygonShape(IReadOnlyList<(double Lon, double Lat)> Corners) : SphereShape
+{
+    public override string Kind => "Polygon";
+    public override IEnumerable<double> Numbers => Corners.SelectMany(c => new[] { c.Lon, c.Lat });
+    public IReadOnlyList<Vec> Vertices => Corners.Select(c => Vec.FromLonLat(c.Lon, c.Lat)).ToList();
+
+    public IEnumerable<(Vec A, Vec B)> Edges()
+    {
+        var v = Vertices;
+        for (int i = 0; i < v.Count; i++) yield return (v[i], v[(i + 1) % v.Count]);
+    }
+
+    /// <summary>
+    /// Winding number of the polygon around p, seen in the tangent plane at p: inside when the
+    /// edges turn once around it. Independent of vertex order; points on an edge count as inside.
+    /// </summary>
+    public bool ContainsPoint(Vec p)
+    {
+        if (Edges().Any(e => DistanceToArc(p, e.A, e.B) <= 1e-10)) return true;
+        double total = 0;
+        foreach (var (a, b) in Edges())
+        {
+            var ta = a - p.Dot(a) * p;
+            var tb = b - p.Dot(b) * p;
+            total += Math.Atan2(p.Dot(ta.Cross(tb)), ta.Dot(tb));
+        }
+        return Math.Abs(total) > Math.PI;
+    }
+
+    public override PointShape Centroid
+    {
+        get
+        {
+            var sum = Vertices.Aggregate(new Vec(0, 0, 0), (s, v) => s + v);
+            var c = sum.Normalized;
+            return new PointShape(c.Lon, c.Lat);
+        }
+    }
+
+    /// <summary>Spherical area in square degrees (fan of signed triangles from the first vertex).</summary>
+    public override double Area
+    {
+        get
+        {
+            var v = Vertices;
+            double omega = 0;
+            for (int i = 1; i + 1 < v.Count; i++)
+            {
+                Vec a = v[0], b = v[i], c = v[i + 1];
+                omega += 2 * Math.Atan2(a.Dot(b.Cross(c)), 1 + a.Dot(b) + b.Dot(c) + c.Dot(a));
+            }
+            omega = Math.Abs(omega);
+            if (omega > 2 * Math.PI) omega = 4 * Math.PI - omega;
+            return omega * Math.Pow(180 / Math.PI, 2);
+        }
+    }
+}
