@@ -52,8 +52,8 @@ internal sealed class Binary2RowEncoder : CellEncoder
         var cell = Take(n * c.ElementSize);
         switch (c.Type)
         {
-            case VOTableDatatype.Double: for (int k = 0; k < n; k++) BinaryPrimitives.WriteDoubleBigEndian(cell[(8 * k)..], double.NaN); break;
-            case VOTableDatatype.Float: for (int k = 0; k < n; k++) BinaryPrimitives.WriteSingleBigEndian(cell[(4 * k)..], float.NaN); break;
+            case VOTableDatatype.Double: for (int k = 0; k < n; k++) BinaryPrimitives.WriteInt64BigEndian(cell[(8 * k)..], DoubleNaNBits); break;
+            case VOTableDatatype.Float: for (int k = 0; k < n; k++) BinaryPrimitives.WriteInt32BigEndian(cell[(4 * k)..], FloatNaNBits); break;
             case VOTableDatatype.Boolean: cell.Fill((byte)'?'); break;
             default: cell.Clear(); break;
         }
@@ -65,8 +65,24 @@ internal sealed class Binary2RowEncoder : CellEncoder
 
     protected override void PutReal(FieldCodec c, double v)
     {
-        if (c.IsFloat) BinaryPrimitives.WriteSingleBigEndian(Take(4), (float)v);
-        else BinaryPrimitives.WriteDoubleBigEndian(Take(8), v);
+        if (c.IsFloat) WriteFloat(Take(4), (float)v);
+        else WriteDouble(Take(8), v);
+    }
+
+    // .NET's NaN is the negative quiet NaN (0xFFF8…); write the canonical 0x7FF8… (Java's, the standard's example).
+    private const long DoubleNaNBits = 0x7FF8000000000000;
+    private const int FloatNaNBits = 0x7FC00000;
+
+    private static void WriteDouble(Span<byte> dest, double v)
+    {
+        if (double.IsNaN(v)) BinaryPrimitives.WriteInt64BigEndian(dest, DoubleNaNBits);
+        else BinaryPrimitives.WriteDoubleBigEndian(dest, v);
+    }
+
+    private static void WriteFloat(Span<byte> dest, float v)
+    {
+        if (float.IsNaN(v)) BinaryPrimitives.WriteInt32BigEndian(dest, FloatNaNBits);
+        else BinaryPrimitives.WriteSingleBigEndian(dest, v);
     }
 
     protected override void PutText(FieldCodec c, string v)
@@ -113,8 +129,8 @@ internal sealed class Binary2RowEncoder : CellEncoder
     protected override void PutRealArray(FieldCodec c, ReadOnlySpan<double> v)
     {
         var cell = ArrayCell(c, v.Length);
-        if (c.IsFloat) for (int i = 0; i < v.Length; i++) BinaryPrimitives.WriteSingleBigEndian(cell[(4 * i)..], (float)v[i]);
-        else for (int i = 0; i < v.Length; i++) BinaryPrimitives.WriteDoubleBigEndian(cell[(8 * i)..], v[i]);
+        if (c.IsFloat) for (int i = 0; i < v.Length; i++) WriteFloat(cell[(4 * i)..], (float)v[i]);
+        else for (int i = 0; i < v.Length; i++) WriteDouble(cell[(8 * i)..], v[i]);
     }
 
     protected override void PutBooleanArray(FieldCodec c, ReadOnlySpan<bool> v)

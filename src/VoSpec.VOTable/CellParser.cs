@@ -96,7 +96,7 @@ internal static class CellParser
                 };
             case CellKind.Real:
                 double d = Real(c, s, row, text);
-                return c.IsFloat ? (float)d : d;
+                return c.IsFloat ? (object)(float)d : d;
             default:
             {
                 int p = 0;
