@@ -17,6 +17,12 @@ public static class AdqlParser
         if (adql.Length > MaxLength) throw new AdqlException($"query too long ({adql.Length} characters; at most {MaxLength})", 0, 0);
         if (string.IsNullOrWhiteSpace(adql)) throw new AdqlException("empty query: expected SELECT or WITH", 1, 1);
 
+        int nul = adql.IndexOf('\0');
+        if (nul >= 0)
+        {
+            int line = 1 + adql.AsSpan(0, nul).Count('\n');
+            throw new AdqlException("syntax error: NUL character in the query", line, nul - adql.LastIndexOf('\n', Math.Max(0, nul - 1)));
+        }
         var lexer = new G.AdqlLexer(new AntlrInputStream(adql));
         lexer.RemoveErrorListeners();
         lexer.AddErrorListener(ThrowingErrorListener.Instance);

@@ -1,0 +1,25 @@
+using VoSpec.Adql.Db;
+using VoSpec.Core.Schema;
+
+namespace VoSpec.Adql.Translator;
+
+/// <summary>
+/// One result column: its name, its VOTable type, and — for plain column references — the declared
+/// column it came from, whose unit, UCD, utype and description the FIELD carries.
+/// </summary>
+public sealed record OutputColumn(string Name, string Datatype, string? Arraysize, string? Xtype, ColumnSchema? Source)
+{
+    public string? Unit => Source?.Unit;
+    public string? Ucd => Source?.Ucd;
+    public string? Utype => Source?.Utype;
+    public string? Description => Source?.Description;
+}
+
+/// <summary>
+/// SQLite SQL for one ADQL query, with its output columns in select-list order. <see cref="Top"/>
+/// is the query's TOP (already applied in the SQL as LIMIT), so the TAP layer can tell TOP from MAXREC.
+/// </summary>
+public sealed record TranslatedQuery(string Sql, IReadOnlyList<OutputColumn> Columns, long? Top)
+{
+    public CheckedQuery? Checked { get; init; }
+}
