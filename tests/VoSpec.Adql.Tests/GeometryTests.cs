@@ -113,7 +113,7 @@ public sealed class GeometryTests(ArchiveFixture db)
               CONTAINS(POINT(0, 89.9), POLYGON(0, 88, 120, 88, 240, 88)),
               CONTAINS(CIRCLE(1, 1, 0.5), POLYGON(0, 0, 2, 0, 2, 2, 0, 2)), CONTAINS(CIRCLE(1, 1, 2), POLYGON(0, 0, 2, 0, 2, 2, 0, 2)),
               INTERSECTS(CIRCLE(0, 0, 1), CIRCLE(1.5, 0, 1)), INTERSECTS(CIRCLE(0, 0, 1), CIRCLE(3, 0, 1)),
-              INTERSECTS(POLYGON(0, 0, 2, 0, 2, 2), POLYGON(1, -1, 3, -1, 3, 1)), INTERSECTS(CIRCLE(5, 1, 2.9), BOX(1, 1, 2, 2)),
+              INTERSECTS(POLYGON(0, 0, 2, 0, 2, 2), POLYGON(1, -1, 3, -1, 3, 1)), INTERSECTS(CIRCLE(5, 1, 3.1), BOX(1, 1, 2, 2)),
               CONTAINS(POINT(10, 10), BOX(10, 10, 1, 1)), INTERSECTS(REGION('Circle ICRS 0 0 1'), POINT(0.5, 0))
             FROM ivoa.obscore
             """));
