@@ -25,7 +25,23 @@ internal sealed class TableDataEncoder : CellEncoder
         _xml.WriteRaw("</TR>\n");
     }
 
-    protected override void PutNull(FieldCodec c) => _xml.WriteRaw("<TD/>");
+    /// <summary>
+    /// Empty TD, except for fixed-size real arrays (points, circles, intervals…): all-NaN, the VOTable null of an
+    /// array, since votlint (STILTS 3.4.7) rejects an empty TD where n values or a DALI geometry are required.
+    /// </summary>
+    protected override void PutNull(FieldCodec c)
+    {
+        if (c.Kind != CellKind.Real || !c.IsArray || c.Size.IsVariable) { _xml.WriteRaw("<TD/>"); return; }
+        int n = Open();
+        for (int i = 0; i < c.Size.FixedCount; i++)
+        {
+            Ensure(n + 8);
+            if (i > 0) _chars[n++] = ' ';
+            "NaN".CopyTo(_chars.AsSpan(n));
+            n += 3;
+        }
+        Close(n);
+    }
 
     protected override void PutBoolean(FieldCodec c, bool v) => _xml.WriteRaw(v ? "<TD>T</TD>" : "<TD>F</TD>");
 

@@ -18,9 +18,15 @@ public class RoundTripTests
         Assert.Equal(AllTypes.Rows.Length, table.Rows.Count);
         for (int r = 0; r < AllTypes.Rows.Length; r++)
             for (int c = 0; c < AllTypes.Fields.Length; c++)
-                AllTypes.AssertCell(AllTypes.Rows[r][c], table.Rows[r][c], $"{element} row {r + 1} {AllTypes.Fields[c].Name}");
+                AllTypes.AssertCell(Expected(AllTypes.Fields[c], AllTypes.Rows[r][c], serialization), table.Rows[r][c], $"{element} row {r + 1} {AllTypes.Fields[c].Name}");
         Assert.Equal("OK", doc.QueryStatus);
     }
+
+    /// <summary>TABLEDATA writes a null fixed-size real array as n NaNs (what votlint accepts), read back as such.</summary>
+    internal static object? Expected(VOTableField f, object? v, Serialization ser) =>
+        v is null && ser == Serialization.TableData && f.Arraysize is { } a && !a.Contains('*') && f.Datatype is "double" or "float"
+            ? (f.Datatype == "double" ? Enumerable.Repeat(double.NaN, int.Parse(a)).ToArray() : Enumerable.Repeat(float.NaN, int.Parse(a)).ToArray())
+            : v;
 
     [Fact]
     public void Every_column_has_a_null_somewhere()
