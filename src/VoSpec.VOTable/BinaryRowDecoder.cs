@@ -68,9 +68,11 @@ internal sealed class BinaryRowDecoder
         if (c.Kind == CellKind.Bit)
         {
             var bytes = Need((count + 7) / 8, row, c.Name);
+            // astropy 5.2 writes a scalar bit as 0x08 rather than 0x80: any set bit of the byte means true.
+            if (!c.IsArray) return bytes[0] != 0;
             var bits = new bool[count];
             for (int k = 0; k < count; k++) bits[k] = (bytes[k >> 3] & (0x80 >> (k & 7))) != 0;
-            return c.IsArray ? bits : bits[0];
+            return bits;
         }
         long size = (long)count * c.ElementSize;
         if (size > int.MaxValue) throw new VOTableFormatException($"row {row}, FIELD '{c.Name}': cell of {size} bytes");

@@ -25,6 +25,7 @@ internal abstract class CellEncoder
     }
 
     public int ColumnIndex => Column;
+    public int FieldCount => Codecs.Length;
     public long RowsWritten { get; private set; }
 
     // ---- primitives: one per canonical value; Column is advanced by the caller ----

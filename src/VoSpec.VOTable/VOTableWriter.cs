@@ -350,6 +350,7 @@ public sealed partial class VOTableWriter : IDisposable, IAsyncDisposable
     {
         var enc = Cells;
         if (enc.InRow) throw new InvalidOperationException("WriteRow in the middle of a row");
+        if (cells.Length != enc.FieldCount) throw new ArgumentException($"{cells.Length} cells for {enc.FieldCount} FIELDs", nameof(cells));
         foreach (var c in cells) enc.WriteValue(c);
         EndRow();
     }
