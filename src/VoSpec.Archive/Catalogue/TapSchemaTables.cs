@@ -54,7 +54,7 @@ public static class TapSchemaTables
             Insert(conn, tx, "tables", t.Schema, t.QualifiedName, "table", t.Utype, t.Description, i);
             int index = 0;
             foreach (var c in t.PublicColumns)
-                Insert(conn, tx, "columns", t.QualifiedName, c.Name, c.Datatype, c.Arraysize, c.Xtype, ArraySizeNumber(c.Arraysize),
+                Insert(conn, tx, "columns", t.QualifiedName, c.AdqlName, c.Datatype, c.Arraysize, c.Xtype, ArraySizeNumber(c.Arraysize),
                     c.Description, c.Utype, c.Unit, c.Ucd, c.Indexed ? 1 : 0, c.Principal ? 1 : 0, c.Std ? 1 : 0, index++);
         }
         foreach (var k in Keys)

@@ -23,6 +23,12 @@ public sealed record ColumnSchema
     /// <summary>The row key in SQLite (INTEGER PRIMARY KEY); always internal.</summary>
     public bool PrimaryKey { get; init; }
 
+    /// <summary>True for names that are ADQL reserved words (TAP_SCHEMA.columns."size"): always written in quotes.</summary>
+    public bool Delimited { get; init; }
+
+    /// <summary>The name as ADQL users write it and TAP_SCHEMA/VOSI publish it.</summary>
+    public string AdqlName => Delimited ? "\"" + Name + "\"" : Name;
+
     /// <summary>The SQLite storage class for this column's declared type.</summary>
     public string SqliteType => Datatype switch
     {

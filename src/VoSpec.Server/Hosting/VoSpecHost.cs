@@ -34,7 +34,17 @@ public static class VoSpecHost
         builder.WebHost.UseUrls(settings.Urls);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(sp => OpenArchive(settings, sp.GetRequiredService<ILoggerFactory>().CreateLogger("VoSpec.Archive")));
-        builder.Services.AddSingleton(new Tap.TapService(new Tap.TapLimits(), []));
+        builder.Services.AddSingleton(new TapService(new TapLimits(), VoSpec.Adql.Feature.AdqlFeatures.All));
+        builder.Services.AddSingleton<TapQueryRunner>();
+        builder.Services.AddSingleton(sp =>
+        {
+            var archive = sp.GetRequiredService<SpectrumArchive>();
+            var tap = sp.GetRequiredService<TapService>();
+            var store = new Uws.JobStore(archive.Directory);
+            var executor = new TapJobExecutor(sp.GetRequiredService<TapQueryRunner>(), tap, id => Path.Combine(store.Directory, id));
+            return new Uws.JobManager(store, executor, sp.GetRequiredService<ILoggerFactory>().CreateLogger("VoSpec.Uws"),
+                tap.Limits.AsyncExecutionSeconds, tap.Limits.RetentionSeconds);
+        });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         var app = builder.Build();

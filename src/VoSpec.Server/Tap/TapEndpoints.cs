@@ -2,7 +2,14 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using VoSpec.Adql;
 using VoSpec.Archive;
+using VoSpec.Core.Faults;
+using VoSpec.Server.Dali;
+using VoSpec.Server.Uws;
+using VoSpec.VOTable;
 using VoSpec.Core.Schema;
 using VoSpec.Server.Vosi;
 
@@ -39,7 +46,35 @@ public static class TapEndpoints
                 : Xml(s => TablesDocument.WriteSingle(s, table));
         });
         g.MapGet("/examples", () => Results.Content(TapExamples.Render(), "application/xhtml+xml; charset=utf-8"));
+        g.MapMethods("/sync", [HttpMethods.Get, HttpMethods.Post], Sync);
+        g.MapGroup("/async").MapUws(http => http.RequestServices.GetRequiredService<JobManager>());
         return g;
+    }
+
+    private static async Task Sync(HttpContext http, TapQueryRunner runner, TapService tap)
+    {
+        var cancel = http.RequestAborted;
+        TapQueryRunner.PreparedQuery q;
+        try
+        {
+            var p = await DaliParameters.ReadAsync(http.Request, cancel);
+            var request = TapRequest.Parse(p, tap.Limits);
+            q = await runner.PrepareAsync(request, part => p.Files.TryGetValue(part, out var f) ? f.OpenReadStream() : null,
+                tap.Limits.SyncTimeoutSeconds, cancel);
+        }
+        catch (Exception e) when (e is UserInputException or AdqlException or SqliteException or OperationCanceledException)
+        {
+            // Anything wrong with the request: a DALI error document with 400, before any row is written.
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            http.Response.ContentType = VOTableWriter.ContentType;
+            await VOTableWriter.WriteErrorAsync(http.Response.Body, TapQueryRunner.Describe(e), CancellationToken.None);
+            return;
+        }
+        await using (q)
+        {
+            http.Response.ContentType = q.Request.ContentType;
+            await runner.WriteAsync(q, http.Response.Body);
+        }
     }
 
     /// <summary>The TAP base URL as this request reached it (clients build every child URL from it).</summary>

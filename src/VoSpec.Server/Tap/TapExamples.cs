@@ -36,7 +36,7 @@ public static class TapExamples
         var sb = new StringBuilder();
         sb.Append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
           .Append("<html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>VoSpec TAP examples</title></head>\n")
-          .Append("<body vocab=\"ivo://ivoa.net/std/DALI-examples\">\n<h1>Example queries</h1>\n");
+          .Append("<body vocab=\"http://www.ivoa.net/rdf/examples#\">\n<h1>Example queries</h1>\n");
         foreach (var x in All)
         {
             sb.Append("<div typeof=\"example\" id=\"").Append(x.Id).Append("\" resource=\"#").Append(x.Id).Append("\">\n")

@@ -1,3 +1,4 @@
+using VoSpec.Adql.Feature;
 using VoSpec.Server.Vosi;
 
 namespace VoSpec.Server.Tap;

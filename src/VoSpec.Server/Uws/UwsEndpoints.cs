@@ -137,7 +137,7 @@ public static class UwsEndpoints
             var m = jobs(http);
             var job = m.Get(id);
             if (job is not { Phase: ExecutionPhase.ERROR }) return NotFound(id, "the job has no error");
-            return Results.Stream(s => { m.Executor.WriteError(s, job.ErrorMessage ?? "the job failed"); return Task.CompletedTask; }, "application/x-votable+xml");
+            return Write(s => m.Executor.WriteError(s, job.ErrorMessage ?? "the job failed"), "application/x-votable+xml");
         });
 
         g.MapGet("/{id}/parameters", (HttpContext http, string id) =>
@@ -208,7 +208,7 @@ public static class UwsEndpoints
         }
     }
 
-    private static IResult Write(Action<Stream> write) =>
+    private static IResult Write(Action<Stream> write, string contentType = Xml) =>
         Results.Stream(async s =>
         {
             // XmlWriter is synchronous: write to a buffer, then copy (UWS documents are small).
@@ -216,7 +216,7 @@ public static class UwsEndpoints
             write(buffer);
             buffer.Position = 0;
             await buffer.CopyToAsync(s);
-        }, Xml);
+        }, contentType);
 
     private static IResult Scalar(UwsJob? job, string id, Func<UwsJob, string> value) =>
         job is null ? NotFound(id) : Results.Text(value(job), Text);

@@ -1,10 +1,8 @@
 using System.Xml;
+using VoSpec.Adql.Feature;
 using VoSpec.Server.Tap;
 
 namespace VoSpec.Server.Vosi;
-
-/// <summary>An optional ADQL language feature as TAPRegExt declares it.</summary>
-public sealed record LanguageFeature(string Type, string Form, string? Description = null);
 
 /// <summary>A result format the TAP service writes: its MIME type, short alias and TAPRegExt id if any.</summary>
 public sealed record OutputFormat(string Mime, string Alias, string? IvoId = null);

@@ -61,7 +61,7 @@ public static class TablesDocument
         {
             w.WriteStartElement("column");
             if (c.Std) w.WriteAttributeString("std", "true");
-            w.WriteElementString("name", c.Name);
+            w.WriteElementString("name", c.AdqlName);
             VosiXml.Element(w, "description", c.Description);
             VosiXml.Element(w, "unit", c.Unit);
             VosiXml.Element(w, "ucd", c.Ucd);

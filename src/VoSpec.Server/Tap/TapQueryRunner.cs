@@ -1,0 +1,150 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using VoSpec.Adql;
+using VoSpec.Adql.Db;
+using VoSpec.Adql.Translator;
+using VoSpec.Archive;
+using VoSpec.Core.Faults;
+using VoSpec.Core.Schema;
+using VoSpec.VOTable;
+
+namespace VoSpec.Server.Tap;
+
+/// <summary>
+/// Runs one TAP query: uploads into TEMP tables, ADQL → SQLite through VoSpec.Adql, then rows from the
+/// SQLite reader straight into the requested writer. <see cref="PrepareAsync"/> does everything that can
+/// fail because of the request, before a byte is written, so a sync request can still answer 400.
+/// </summary>
+public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
+{
+    /// <summary>A query ready to stream: its open connection, reader and output columns. Dispose it.</summary>
+    public sealed class PreparedQuery : IAsyncDisposable
+    {
+        internal SqliteConnection Connection { get; init; } = null!;
+        internal SqliteCommand Command { get; init; } = null!;
+        internal SqliteDataReader Reader { get; init; } = null!;
+        internal CancellationTokenSource Timeout { get; init; } = null!;
+        internal CancellationTokenRegistration Interrupt { get; init; }
+        internal IReadOnlyList<TableSchema> Uploads { get; init; } = [];
+        public required TapRequest Request { get; init; }
+        public required IReadOnlyList<OutputColumn> Columns { get; init; }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Interrupt.DisposeAsync();
+            await Reader.DisposeAsync();
+            await Command.DisposeAsync();
+            // The connection goes back to the pool: its TEMP upload tables must not go with it.
+            if (Uploads.Count > 0) TapUploads.Drop(Connection, Uploads);
+            await Connection.DisposeAsync();
+            Timeout.Dispose();
+        }
+    }
+
+    public async Task<PreparedQuery> PrepareAsync(TapRequest request, TapUploads.PartResolver parts, int timeoutSeconds, CancellationToken cancel)
+    {
+        var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        if (timeoutSeconds > 0) timeout.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
+        var conn = archive.OpenConnection();
+        IReadOnlyList<TableSchema> uploads = [];
+        try
+        {
+            SqliteAdqlFunctions.Register(conn);
+            // Cancelling (client gone, time limit) interrupts SQLite mid-statement.
+            var interrupt = timeout.Token.Register(() => SQLitePCL.raw.sqlite3_interrupt(conn.Handle));
+            uploads = await TapUploads.LoadAsync(conn, request.Uploads, parts, tap.Limits.UploadLimitBytes, timeout.Token);
+            ITableMetadata metadata = uploads.Count == 0 ? TableMetadata.Published : TableMetadata.Published.WithUploads(uploads);
+            var translated = SqliteTranslator.Translate(request.Query, metadata);
+            var cmd = conn.CreateCommand();
+            cmd.CommandText = translated.Sql;
+            cmd.CommandTimeout = 0;
+            var reader = await cmd.ExecuteReaderAsync(timeout.Token);
+            return new PreparedQuery { Connection = conn, Command = cmd, Reader = reader, Timeout = timeout, Interrupt = interrupt, Request = request, Columns = translated.Columns, Uploads = uploads };
+        }
+        catch
+        {
+            try { TapUploads.Drop(conn, uploads); } catch (SqliteException) { }
+            await conn.DisposeAsync();
+            timeout.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Streams the prepared query's rows in its format; the caller has set the Content-Type.</summary>
+    public async Task WriteAsync(PreparedQuery q, Stream output)
+    {
+        var ct = q.Timeout.Token;
+        var fields = Fields(q.Columns);
+        DbDataReader reader = q.Reader;
+        long maxRows = q.Request.MaxRec;
+        switch (q.Request.Format)
+        {
+            case TapFormat.Csv: await DelimitedTableWriter.WriteCsvAsync(output, reader, fields, maxRows, ct); return;
+            case TapFormat.Tsv: await DelimitedTableWriter.WriteTsvAsync(output, reader, fields, maxRows, ct); return;
+            case TapFormat.Fits: await FitsTableWriter.WriteAsync(output, reader, fields, maxRows, ct: ct); return;
+        }
+        await using var w = new VOTableWriter(output, leaveOpen: true);
+        w.BeginDocument();
+        w.BeginResource("results");
+        w.WriteInfo("QUERY_STATUS", "OK");
+        w.WriteInfo("standardID", "ivo://ivoa.net/std/TAP");
+        w.WriteInfo("QUERY", q.Request.Query);
+        if (fields.Any(f => f.Ref == CooSysId)) w.WriteCooSys(CooSysId, "ICRS");
+        var serialization = q.Request.Format == TapFormat.VOTableTableData ? Serialization.TableData : Serialization.Binary2;
+        try
+        {
+            var result = await w.WriteTableAsync(reader, fields, serialization, maxRows, "results", ct);
+            // MAXREC=0 asks for the metadata only, and is always marked as truncated.
+            if (result.Overflow || maxRows == 0) w.WriteInfo("QUERY_STATUS", "OVERFLOW");
+        }
+        catch (Exception e)
+        {
+            // Rows already went out: the DALI way is a second QUERY_STATUS after the table.
+            w.WriteInfo("QUERY_STATUS", "ERROR", Describe(e));
+        }
+        w.EndResource();
+        if (fields.FirstOrDefault(f => f.ID == DidFieldId) is not null)
+            w.WriteServiceDescriptor(VoSpec.VOTable.ServiceDescriptor.DataLink(archive.PublicUrl + "datalink/links", DidFieldId));
+        w.EndDocument();
+        await w.FlushAsync(ct);
+    }
+
+    public const string CooSysId = "icrs";
+    public const string DidFieldId = "obs_publisher_did";
+
+    /// <summary>VOTable FIELDs for the output columns: metadata from schemas/ for plain column references.</summary>
+    public static IReadOnlyList<VOTableField> Fields(IReadOnlyList<OutputColumn> columns)
+    {
+        var fields = new List<VOTableField>(columns.Count);
+        bool didTaken = false;
+        foreach (var c in columns)
+        {
+            var f = new VOTableField(c.Name, c.Datatype)
+            {
+                Arraysize = c.Arraysize, Xtype = c.Xtype, Unit = c.Unit, Ucd = c.Ucd, Utype = c.Utype, Description = c.Description,
+            };
+            if (c.Source is { } s && s.Ucd is { } ucd && (ucd.StartsWith("pos.eq.ra", StringComparison.Ordinal) || ucd.StartsWith("pos.eq.dec", StringComparison.Ordinal)))
+                f = f with { Ref = CooSysId };
+            // The DataLink descriptor's ID parameter refers to the publisher DID column by this ID.
+            if (!didTaken && c.Source is { } src && src.Name == "obs_publisher_did" && src.Utype == "obscore:Curation.publisherDID")
+            {
+                f = f with { ID = DidFieldId };
+                didTaken = true;
+            }
+            fields.Add(f);
+        }
+        return fields;
+    }
+
+    /// <summary>The message a user sees: their mistakes verbatim, our faults without internals.</summary>
+    public static string Describe(Exception e) => e switch
+    {
+        AdqlException a => a.Message,
+        UserInputException u => u.Message,
+        OperationCanceledException => "the query was cancelled: it ran past the time limit or the client went away",
+        SqliteException s when s.SqliteErrorCode == 9 => "the query was cancelled: it ran past the time limit",
+        SqliteException s => "the query failed in the database: " + s.Message.Replace("SQLite Error " + s.SqliteErrorCode + ": ", ""),
+        _ => "internal error: " + e.GetType().Name,
+    };
+
+}
