@@ -32,6 +32,19 @@ public sealed class RunningServer : IAsyncLifetime
         Client.BaseAddress = BaseUri;
     }
 
+    /// <summary>Positions of the first n spectra in the archive (straight from the catalogue).</summary>
+    public IReadOnlyList<(double Ra, double Dec)> Positions(int n)
+    {
+        using var archive = VoSpec.Archive.SpectrumArchive.Open(ArchiveDir);
+        using var conn = archive.OpenConnection();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = $"SELECT ra, dec FROM specobj ORDER BY spec_id LIMIT {n}";
+        using var r = cmd.ExecuteReader();
+        var list = new List<(double, double)>();
+        while (r.Read()) list.Add((r.GetDouble(0), r.GetDouble(1)));
+        return list;
+    }
+
     public async Task DisposeAsync()
     {
         Client.Dispose();
