@@ -9,7 +9,7 @@ internal sealed class Options(Dictionary<string, string> values)
         string? key = null;
         foreach (var a in args)
         {
-            if (a.StartsWith("--")) { key = a[2..]; d[key] = "true"; }
+            if (a.StartsWith("-") && !double.TryParse(a, out _)) { key = a.TrimStart('-'); d[key] = "true"; }
             else if (key is not null) { d[key] = a; key = null; }
         }
         return new Options(d);

@@ -43,7 +43,11 @@ internal sealed class CatalogueWriter : IDisposable
     public bool Contains(long specObjId) => _known.Contains(specObjId);
 
     /// <summary>A spectrum ready to store, and the file it came from.</summary>
-    public sealed record Item(Spectrum Spectrum, string? SourcePath, long SourceBytes, string SourceFormat);
+    public sealed record Item(Spectrum Spectrum, string? SourcePath, long SourceBytes, string SourceFormat)
+    {
+        /// <summary>Catalogue rows only, no pixels (scale tests of the catalogue: a million rows without 100 GB of arrays).</summary>
+        public bool CatalogueOnly { get; init; }
+    }
 
     /// <summary>Stores a batch atomically; returns false (nothing stored) for items already present.</summary>
     public void WriteBatch(IReadOnlyList<Item> items)
@@ -54,7 +58,7 @@ internal sealed class CatalogueWriter : IDisposable
             foreach (var item in items)
             {
                 long specId = _nextSpecId + placed.Count;
-                var (off, len) = _pixels.Append(item.Spectrum.Arrays, specId);
+                var (off, len) = item.CatalogueOnly ? (0L, 0L) : _pixels.Append(item.Spectrum.Arrays, specId);
                 placed.Add((item, specId, off, len));
             }
             _pixels.Flush();

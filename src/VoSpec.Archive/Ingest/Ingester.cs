@@ -67,6 +67,26 @@ public sealed class Ingester(SpectrumArchive archive)
         return report;
     }
 
+    /// <summary>
+    /// Catalogue rows without pixel data, for scale tests of the catalogue and TAP (a million rows);
+    /// such spectra cannot be read back as pixels.
+    /// </summary>
+    public IngestReport StoreCatalogueOnly(IEnumerable<Spectrum> spectra, string collection)
+    {
+        ValidateCollectionName(collection);
+        var report = new IngestReport();
+        var clock = Stopwatch.StartNew();
+        using var ingestLock = AcquireLock();
+        using var writer = new CatalogueWriter(archive, collection, collection);
+        foreach (var chunk in spectra.Chunk(Math.Max(1, archive.Options.IngestBatchSize)))
+        {
+            writer.WriteBatch(chunk.Select(s => new CatalogueWriter.Item(s, null, 0, "catalogue-only") { CatalogueOnly = true }).ToList());
+            report.Ingested += chunk.Length;
+        }
+        report.Elapsed = clock.Elapsed;
+        return report;
+    }
+
     private static Parsed[] ParseChunk((string Path, string? Problem)[] chunk)
     {
         var result = new Parsed[chunk.Length];

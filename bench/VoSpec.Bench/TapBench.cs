@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Globalization;
+using VoSpec.Archive;
+using VoSpec.Archive.Ingest;
+using VoSpec.Core.Spectra;
+
+namespace VoSpec.Bench;
+
+/// <summary>
+/// TAP over loopback against a running server: streaming a whole table as BINARY2 with the server's memory
+/// sampled meanwhile (cone latency is bench/tap_cone.py). Also builds a catalogue-only archive of N rows for the large-table numbers.
+/// </summary>
+internal static class TapBench
+{
+    public static void Catalogue(Options o)
+    {
+        int n = o.Int("count", 1_000_000);
+        var dir = Path.GetFullPath(o.Str("archive", "/tmp/bench/obscore1m"));
+        if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        using var archive = SpectrumArchive.Open(dir, new ArchiveOptions { IngestBatchSize = 20_000 });
+        var rnd = new Random(11);
+        var sw = Stopwatch.StartNew();
+        var report = new Ingester(archive).StoreCatalogueOnly(Enumerable.Range(0, n).Select(i => Fake(i, rnd)), "big");
+        Console.WriteLine($"catalogue-only archive: {report.Ingested} rows in {sw.Elapsed.TotalSeconds:0.0} s at {dir}");
+    }
+
+    /// <summary>A catalogue row anywhere on the sky (uniform on the sphere), no pixels.</summary>
+    private static Spectrum Fake(int i, Random rnd)
+    {
+        int plate = 1 + i / 1000, fiber = 1 + i % 1000;
+        double ra = rnd.NextDouble() * 360, dec = Math.Asin(2 * rnd.NextDouble() - 1) * 180 / Math.PI;
+        return new Spectrum
+        {
+            Meta = new SpectrumMeta
+            {
+                SpecObjId = SpecObjId.Pack(plate, 55000, fiber, 26), Plate = plate, Mjd = 55000, FiberId = fiber, Ra = ra, Dec = dec,
+                Z = rnd.NextDouble(), Class = (i % 3) switch { 0 => "GALAXY", 1 => "QSO", _ => "STAR" }, ExpTime = 2700, Run2d = "26",
+            },
+            Arrays = new SpectrumArrays { Grid = new LogLinearGrid(3.58 + (i % 50) * 1e-4, 1e-4, 3850), Flux = [] },
+        };
+    }
+
+    public static void Stream(Options o)
+    {
+        var tap = o.Str("url", "http://127.0.0.1:5000/tap").TrimEnd('/');
+        int pid = o.Int("pid", 0);
+        var query = o.Str("query", "SELECT * FROM ivoa.obscore");
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
+        long peakRss = 0;
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested && pid > 0)
+            {
+                peakRss = Math.Max(peakRss, Rss(pid));
+                await Task.Delay(50);
+            }
+        });
+        var url = $"{tap}/sync?LANG=ADQL&MAXREC=10000000&RESPONSEFORMAT=votable&QUERY=" + Uri.EscapeDataString(query);
+        var sw = Stopwatch.StartNew();
+        using var response = http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead).Result;
+        using var body = response.Content.ReadAsStream();
+        var buf = new byte[1 << 20];
+        long bytes = 0;
+        int got;
+        while ((got = body.Read(buf, 0, buf.Length)) > 0) bytes += got;
+        double secs = sw.Elapsed.TotalSeconds;
+        sampling.Cancel();
+        sampler.Wait();
+        long rows = o.Int("rows", 0);
+        Console.WriteLine(FormattableString.Invariant(
+            $"stream '{query}' as BINARY2: {bytes / 1e6:0.0} MB in {secs:0.00} s = {bytes / secs / 1e6:0} MB/s{(rows > 0 ? $", {rows / secs:0} rows/s" : "")}; server peak RSS {peakRss / 1e6:0} MB"));
+    }
+
+    private static long Rss(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+                if (line.StartsWith("VmRSS:")) return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+        }
+        catch (IOException) { }
+        return 0;
+    }
+}
