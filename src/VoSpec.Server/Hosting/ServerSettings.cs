@@ -18,6 +18,9 @@ public sealed record ServerSettings
     public int DemoSeed { get; init; } = 20260101;
     /// <summary>The IVOA naming authority of publisher DIDs.</summary>
     public string Authority { get; init; } = "vospec.local";
+    /// <summary>The TAP service's limits (VoSpec:Tap:SyncTimeoutSeconds and so on).</summary>
+    public Tap.TapLimits Tap { get; init; } = new();
+
     /// <summary>The public base URL clients see (behind a proxy); by default the first listening URL.</summary>
     public string? PublicUrl { get; init; }
 }

@@ -34,7 +34,7 @@ public static class VoSpecHost
         builder.WebHost.UseUrls(settings.Urls);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(sp => OpenArchive(settings, sp.GetRequiredService<ILoggerFactory>().CreateLogger("VoSpec.Archive")));
-        builder.Services.AddSingleton(new TapService(new TapLimits(), VoSpec.Adql.Feature.AdqlFeatures.All));
+        builder.Services.AddSingleton(new TapService(settings.Tap, VoSpec.Adql.Feature.AdqlFeatures.All));
         builder.Services.AddSingleton<TapQueryRunner>();
         builder.Services.AddSingleton(sp =>
         {
