@@ -21,7 +21,7 @@ public class DelimitedTests
             INSERT INTO q VALUES
              (1, 'plain', 1, 0.5, '10 20', 1),
              (2, 'has,comma', -2, NULL, NULL, 0),
-             (3, 'say "hi"', NULL, 1e-300, '0 -90', NULL),
+             (3, 'say "hi"', NULL, 1e-30, '0 -90', NULL),
              (4, 'two' || char(13) || char(10) || 'lines', 4, -0.0, '1 2', 1),
              (5, '', 5, 1.0, '3 4', 0),
              (6, NULL, 6, 2.0, '5 6', 1),
@@ -54,7 +54,7 @@ public class DelimitedTests
             "name,n,x,p,b\r\n" +
             "plain,1,0.5,10 20,true\r\n" +
             "\"has,comma\",-2,,,false\r\n" +
-            "\"say \"\"hi\"\"\",,1E-300,0 -90,\r\n" +
+            "\"say \"\"hi\"\"\",,1E-30,0 -90,\r\n" +
             "\"two\r\nlines\",4,0,1 2,true\r\n" +
             "\"\",5,1,3 4,false\r\n" +
             ",6,2,5 6,true\r\n" +
@@ -71,7 +71,7 @@ public class DelimitedTests
             "name\tn\tx\tp\tb\n" +
             "plain\t1\t0.5\t10 20\ttrue\n" +
             "has,comma\t-2\t\t\tfalse\n" +
-            "say \"hi\"\t\t1E-300\t0 -90\t\n" +
+            "say \"hi\"\t\t1E-30\t0 -90\t\n" +
             "two  lines\t4\t0\t1 2\ttrue\n" +
             "\t5\t1\t3 4\tfalse\n", text);
     }
