@@ -159,4 +159,33 @@ public class TapTests(RunningServer server) : IClassFixture<RunningServer>
         Assert.Equal(HttpStatusCode.NotFound, (await server.Client.GetAsync(job + "/phase")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await server.Client.GetAsync("tap/async/nosuchjob")).StatusCode);
     }
+
+    [Fact]
+    public async Task Uploads_come_inline_or_from_loopback_urls_never_from_elsewhere()
+    {
+        // The server itself serves a VOTable: three positions, by URL on loopback.
+        var source = server.BaseUri + "tap/sync?LANG=ADQL&QUERY=" + Uri.EscapeDataString("SELECT TOP 3 s_ra AS ra, s_dec AS dec, obs_id AS id FROM ivoa.obscore ORDER BY obs_id");
+        var byUrl = await Sync(("LANG", "ADQL"), ("UPLOAD", "t," + source), ("RESPONSEFORMAT", "csv"),
+            ("QUERY", "SELECT u.id, o.obs_id FROM TAP_UPLOAD.t AS u JOIN ivoa.obscore AS o ON o.obs_id = u.id"));
+        Assert.Equal(HttpStatusCode.OK, byUrl.StatusCode);
+        var lines = (await byUrl.Content.ReadAsStringAsync()).Trim().Split('\n');
+        Assert.Equal(4, lines.Length);
+
+        var inline = new MultipartFormDataContent
+        {
+            { new StringContent("ADQL"), "LANG" },
+            { new StringContent("SELECT COUNT(*) AS n FROM TAP_UPLOAD.mine"), "QUERY" },
+            { new StringContent("mine,param:table1"), "UPLOAD" },
+            { new ByteArrayContent(await server.Client.GetByteArrayAsync(source)), "table1", "table1.xml" },
+        };
+        var r = await server.Client.PostAsync("tap/sync", inline);
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+
+        var elsewhere = await Sync(("LANG", "ADQL"), ("UPLOAD", "t,http://192.0.2.1/table.xml"), ("QUERY", "SELECT * FROM TAP_UPLOAD.t"));
+        Assert.Equal(HttpStatusCode.BadRequest, elsewhere.StatusCode);
+        Assert.Contains("loopback", await elsewhere.Content.ReadAsStringAsync());
+        var notVotable = await Sync(("LANG", "ADQL"), ("UPLOAD", "t," + server.BaseUri + "tap/examples"), ("QUERY", "SELECT * FROM TAP_UPLOAD.t"));
+        Assert.Equal(HttpStatusCode.BadRequest, notVotable.StatusCode);
+        Assert.Contains("UPLOAD t", await notVotable.Content.ReadAsStringAsync());
+    }
 }
