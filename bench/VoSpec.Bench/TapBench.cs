@@ -46,13 +46,14 @@ internal static class TapBench
         int pid = o.Int("pid", 0);
         var query = o.Str("query", "SELECT * FROM ivoa.obscore");
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
-        long peakRss = 0;
+        long peakRss = 0, peakAnon = 0;
         using var sampling = new CancellationTokenSource();
         var sampler = Task.Run(async () =>
         {
             while (!sampling.IsCancellationRequested && pid > 0)
             {
-                peakRss = Math.Max(peakRss, Rss(pid));
+                peakRss = Math.Max(peakRss, Status(pid, "VmRSS:"));
+                peakAnon = Math.Max(peakAnon, Status(pid, "RssAnon:"));
                 await Task.Delay(50);
             }
         });
@@ -69,15 +70,16 @@ internal static class TapBench
         sampler.Wait();
         long rows = o.Int("rows", 0);
         Console.WriteLine(FormattableString.Invariant(
-            $"stream '{query}' as BINARY2: {bytes / 1e6:0.0} MB in {secs:0.00} s = {bytes / secs / 1e6:0} MB/s{(rows > 0 ? $", {rows / secs:0} rows/s" : "")}; server peak RSS {peakRss / 1e6:0} MB"));
+            $"stream '{query}' as BINARY2: {bytes / 1e6:0.0} MB in {secs:0.00} s = {bytes / secs / 1e6:0} MB/s{(rows > 0 ? $", {rows / secs:0} rows/s" : "")}; server peak RSS {peakRss / 1e6:0} MB, of which anonymous (heap, stacks) {peakAnon / 1e6:0} MB; the rest is the memory-mapped catalogue (page cache)"));
     }
 
-    private static long Rss(int pid)
+    /// <summary>A size line of /proc/PID/status in bytes (VmRSS: all resident pages; RssAnon: the process's own memory).</summary>
+    private static long Status(int pid, string key)
     {
         try
         {
             foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-                if (line.StartsWith("VmRSS:")) return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+                if (line.StartsWith(key)) return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
         }
         catch (IOException) { }
         return 0;
