@@ -81,17 +81,6 @@ public sealed class GeometryTests(ArchiveFixture db)
     }
 
     [Fact]
-    public void The_cap_box_is_the_archive_spatial_index_box()
-    {
-        foreach (var (ra, dec, r) in new[] { (10.0, 20.0, 1.0), (359.9, -89.5, 2.0), (0, 90, 0.5), (180, 0, 100), (45, 45, 0) })
-        {
-            var a = CapBox.Of(ra, dec, r);
-            var b = SpatialIndex.ConeBox(ra, dec, r);
-            Assert.Equal((b.X0, b.X1, b.Y0, b.Y1, b.Z0, b.Z1), a);
-        }
-    }
-
-    [Fact]
     public void Geometry_values_come_out_in_dali_form()
     {
         var q = db.Translate("SELECT TOP 1 POINT('ICRS', 10, 20), CIRCLE(10, 20, 1), POLYGON(10, 20, 11, 20, 11, 21), BOX(10, 20, 2, 2), CENTROID(CIRCLE(1, 2, 3)), REGION('Circle ICRS 1 2 3') FROM ivoa.obscore");

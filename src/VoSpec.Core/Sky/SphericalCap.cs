@@ -1,0 +1,35 @@
+namespace VoSpec.Core.Sky;
+
+/// <summary>
+/// A cone on the sky (centre and radius in degrees) and the box bounding it in unit-vector space:
+/// the query box of the R*Tree over positions' unit vectors. One definition for the archive's cone
+/// search and the ADQL translator's spatial-index rewrite.
+/// </summary>
+public readonly record struct SphericalCap(double Ra, double Dec, double RadiusDeg)
+{
+    public readonly record struct Box(double X0, double X1, double Y0, double Y1, double Z0, double Z1);
+
+    /// <summary>A tiny margin: the R*Tree stores 32-bit floats (rounded outward) and we never want a false miss.</summary>
+    private const double Margin = 1e-7;
+
+    /// <summary>
+    /// Over the cap {p : p·c ≥ cos r}, coordinate k ranges over c_k·cos r ± sqrt(1−c_k²)·sin r, clipped to
+    /// [−1, 1]; when the cap reaches that axis' pole the bound is exactly ±1.
+    /// </summary>
+    public Box BoundingBox()
+    {
+        var (cx, cy, cz) = new SkyPoint(Ra, Dec).UnitVector;
+        double r = Math.Min(Math.Max(RadiusDeg, 0), 180) * Math.PI / 180;
+        double cr = Math.Cos(r), sr = Math.Sin(r);
+        (double, double) Range(double c)
+        {
+            double s = Math.Sqrt(Math.Max(0, 1 - c * c));
+            double lo = c * cr - s * sr, hi = c * cr + s * sr;
+            if (r >= Math.Acos(Math.Clamp(c, -1, 1))) hi = 1;
+            if (r >= Math.Acos(Math.Clamp(-c, -1, 1))) lo = -1;
+            return (Math.Max(-1, lo - Margin), Math.Min(1, hi + Margin));
+        }
+        var (x0, x1) = Range(cx); var (y0, y1) = Range(cy); var (z0, z1) = Range(cz);
+        return new Box(x0, x1, y0, y1, z0, z1);
+    }
+}
