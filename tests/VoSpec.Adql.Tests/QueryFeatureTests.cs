@@ -159,6 +159,25 @@ public sealed class QueryFeatureTests(ArchiveFixture db)
     }
 
     [Fact]
+    public void Except_all_and_intersect_all_keep_multiplicities()
+    {
+        long total = L(db.Sql("SELECT COUNT(*) FROM specobj")[0][0]);
+        long stars = L(db.Sql("SELECT COUNT(*) FROM specobj WHERE class = 'STAR'")[0][0]);
+        long qsos = L(db.Sql("SELECT COUNT(*) FROM specobj WHERE class = 'QSO'")[0][0]);
+        Assert.True(stars > 1 && qsos > 1);
+        var except = db.Run("SELECT class FROM spec.specobj EXCEPT ALL SELECT class FROM spec.specobj WHERE class = 'STAR'");
+        Assert.Equal(total - stars, except.Count);
+        Assert.DoesNotContain(except, r => (string?)r[0] == "STAR");
+        // Removing one copy of each star leaves stars - 1 of them.
+        var once = db.Run("SELECT class FROM spec.specobj WHERE class = 'STAR' EXCEPT ALL SELECT 'STAR' FROM spec.specobj WHERE specobjid = (SELECT MIN(specobjid) FROM spec.specobj)");
+        Assert.Equal(stars - 1, once.Count);
+        var intersect = db.Translate("SELECT class FROM spec.specobj INTERSECT ALL SELECT class FROM spec.specobj WHERE class = 'QSO' ORDER BY 1");
+        Assert.Equal("class", intersect.Columns[0].Name);
+        Assert.Equal(qsos, db.Run(intersect).Count);
+        Assert.Equal(qsos, L(db.Scalar("SELECT COUNT(*) FROM (SELECT class FROM spec.specobj INTERSECT ALL SELECT class FROM spec.specobj WHERE class = 'QSO') AS d")));
+    }
+
+    [Fact]
     public void Union_except_intersect_with_all_and_order()
     {
         Assert.Equal(600, db.Run("SELECT class FROM spec.specobj UNION ALL SELECT target_class FROM ivoa.obscore").Count);

@@ -119,10 +119,11 @@ public sealed class SqliteTranslator
     {
         switch (body)
         {
+            case SetOperation op when op.All && op.Operator != SetOperator.Union:
+                BagOperation(sb, op, topLevel);
+                break;
             case SetOperation op:
                 Compound(sb, op.Left, topLevel);
-                if (op.All && op.Operator != SetOperator.Union)
-                    throw new AdqlUnsupportedException($"{op.Operator.ToString().ToUpperInvariant()} ALL is not supported (SQLite lacks it)", op.Position);
                 sb.Append(op.Operator switch { SetOperator.Union => op.All ? " UNION ALL " : " UNION ", SetOperator.Except => " EXCEPT ", _ => " INTERSECT " });
                 if (op.Right is SetOperation) { sb.Append("SELECT * FROM ("); Compound(sb, op.Right, topLevel); sb.Append(')'); }
                 else Compound(sb, op.Right, topLevel);
@@ -141,6 +142,35 @@ public sealed class SqliteTranslator
                 Statement(sb, p.Query, topLevel);
                 sb.Append(')');
                 break;
+        }
+    }
+
+    /// <summary>
+    /// EXCEPT ALL and INTERSECT ALL, which SQLite lacks: each side numbers the copies of equal rows
+    /// (ROW_NUMBER over a partition by every column), the plain operator then works on (row, copy),
+    /// and the copy number is dropped — so a row kept m−n (EXCEPT) or min(m, n) (INTERSECT) times.
+    /// </summary>
+    private void BagOperation(StringBuilder sb, SetOperation op, bool topLevel)
+    {
+        var outputs = _q.OutputsOf(op);
+        var columns = string.Join(", ", Enumerable.Range(1, outputs.Count).Select(k => "c" + k));
+        sb.Append("SELECT ");
+        for (int i = 0; i < outputs.Count; i++)
+        {
+            if (i > 0) sb.Append(", ");
+            sb.Append('c').Append(i + 1).Append(" AS ").Append(topLevel ? QuoteIdentifier(outputs[i].Name) : "c" + (i + 1));
+        }
+        sb.Append(" FROM (");
+        Numbered(op.Left);
+        sb.Append(op.Operator == SetOperator.Except ? " EXCEPT " : " INTERSECT ");
+        Numbered(op.Right);
+        sb.Append(')');
+
+        void Numbered(QueryBody side)
+        {
+            sb.Append("SELECT ").Append(columns).Append(", ROW_NUMBER() OVER (PARTITION BY ").Append(columns).Append(") AS copy_number FROM (");
+            Compound(sb, side, topLevel: false);
+            sb.Append(')');
         }
     }
 
