@@ -53,6 +53,8 @@ public static class VoSpecHost
         app.MapGroup("/").MapLandingPage();
         app.MapGroup("/spec").MapSpecService();
         app.MapGroup("/tap").MapTap();
+        DataLink.DataLinkEndpoints.MapDataLink(app.MapGroup("/datalink"));
+        Soda.SodaEndpoints.MapSoda(app.MapGroup("/soda"));
         return app;
     }
 

@@ -1,0 +1,81 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using VoSpec.Archive;
+using VoSpec.Core.Faults;
+using VoSpec.Engine;
+using VoSpec.Server.Dali;
+using VoSpec.Server.Soda;
+using VoSpec.VOTable;
+
+namespace VoSpec.Server.DataLink;
+
+/// <summary>
+/// DataLink 1.1 under /datalink: the {links} resource (GET/POST /datalink/links) and the data it links to —
+/// /datalink/dataset (the spectrum as FITS, VOTable or CSV) and /datalink/progenitor (the ingested file as it was).
+/// </summary>
+public static class DataLinkEndpoints
+{
+    public static RouteGroupBuilder MapDataLink(this RouteGroupBuilder g)
+    {
+        g.MapMethods("/links", [HttpMethods.Get, HttpMethods.Post], Links);
+        g.MapGet("/dataset", Dataset);
+        g.MapGet("/progenitor", Progenitor);
+        return g;
+    }
+
+    private static async Task Links(HttpContext http, SpectrumArchive archive)
+    {
+        var cancel = http.RequestAborted;
+        LinksRequest request;
+        try { request = LinksRequest.Parse(await DaliParameters.ReadAsync(http.Request, cancel)); }
+        catch (UserInputException e)
+        {
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            http.Response.ContentType = LinkColumns.ContentType;
+            await VOTableWriter.WriteErrorAsync(http.Response.Body, "UsageFault: " + e.Message, cancel);
+            return;
+        }
+        http.Response.ContentType = LinkColumns.ContentType;
+        await LinksWriter.WriteAsync(archive, request, http.Response.Body, cancel);
+    }
+
+    /// <summary>The whole spectrum in the format asked for (FITS by default): what the #this links point at.</summary>
+    private static async Task Dataset(HttpContext http, SpectrumArchive archive)
+    {
+        var cancel = http.RequestAborted;
+        Dataset dataset;
+        SpectrumFormat format;
+        try
+        {
+            var p = await DaliParameters.ReadAsync(http.Request, cancel);
+            var id = p.GetSingle("ID");
+            if (string.IsNullOrEmpty(id)) throw new UserInputException("missing ID parameter");
+            format = SpectrumFormats.Parse(p.GetSingle("RESPONSEFORMAT"));
+            var found = Datasets.Find(archive, id);
+            if (found.Dataset is null) { await Fault(http, found); return; }
+            dataset = found.Dataset;
+        }
+        catch (UserInputException e) { await SodaEndpoints.Error(http, StatusCodes.Status400BadRequest, "UsageFault: " + e.Message); return; }
+        var (meta, arrays) = SpectrumResponse.Load(archive, dataset);
+        await SpectrumResponse.WriteAsync(http.Response, meta, new SpectrumCutout(arrays, PixelRange.All(arrays.Count)), dataset.Did, format, meta.ObsId, cancel);
+    }
+
+    /// <summary>The file the spectrum was ingested from, byte for byte.</summary>
+    private static async Task Progenitor(HttpContext http, SpectrumArchive archive)
+    {
+        var id = http.Request.Query.FirstOrDefault(kv => kv.Key.Equals("ID", StringComparison.OrdinalIgnoreCase)).Value.ToString();
+        if (string.IsNullOrEmpty(id)) { await SodaEndpoints.Error(http, StatusCodes.Status400BadRequest, "UsageFault: missing ID parameter"); return; }
+        var found = Datasets.Find(archive, id);
+        if (found.Dataset is null) { await Fault(http, found); return; }
+        if (found.Dataset.SourcePath is not { } path || !File.Exists(path))
+        {
+            await SodaEndpoints.Error(http, StatusCodes.Status404NotFound, $"NotFoundFault: the file {id} was ingested from is no longer kept");
+            return;
+        }
+        await Results.File(path, SpectrumLinks.ProgenitorContentType(path), Path.GetFileName(path)).ExecuteAsync(http);
+    }
+
+    private static Task Fault(HttpContext http, DatasetLookup found) =>
+        SodaEndpoints.Error(http, found.IsMalformed ? StatusCodes.Status400BadRequest : StatusCodes.Status404NotFound, found.Fault!);
+}

@@ -1,0 +1,90 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using VoSpec.Archive;
+using VoSpec.Archive.Catalogue;
+
+namespace VoSpec.Server.DataLink;
+
+/// <summary>What {links} and SODA need to know about one spectrum, read in one query.</summary>
+public sealed record Dataset(
+    string Did,
+    SpectrumLocation Location,
+    string ObsId,
+    double EmMin, double EmMax,
+    double Ra, double Dec, double ApertureRadius,
+    double? TMin, double? TMax,
+    string? SourcePath, long? SourceBytes,
+    string Instrument);
+
+/// <summary>The outcome of looking up an ID: a dataset, or the fault text explaining why not.</summary>
+public readonly record struct DatasetLookup(Dataset? Dataset, string? Fault)
+{
+    public static DatasetLookup Found(Dataset d) => new(d, null);
+    public static DatasetLookup NotFound(string id) => new(null, $"NotFoundFault: no spectrum with ID {id} in this archive");
+    public static DatasetLookup Malformed(string id) =>
+        new(null, $"UsageFault: '{id}' is not a dataset identifier (expected ivo://authority/collection?specobjid)");
+
+    public bool IsMalformed => Fault?.StartsWith("UsageFault", StringComparison.Ordinal) == true;
+}
+
+/// <summary>Resolves publisher DIDs (ivo://authority/collection?specobjid) on a caller's connection.</summary>
+public static class Datasets
+{
+    private const string Sql = """
+        SELECT st.spec_id, st.collection, st.specobjid, st.px_offset, st.px_length, st.npix, st.source_path, st.source_bytes,
+               o.obs_id, o.em_min, o.em_max, o.s_ra, o.s_dec, o.s_fov, o.t_min, o.t_max, o.instrument_name
+        FROM spectrum_store st JOIN ivoa_obscore o ON o.spec_id = st.spec_id
+        WHERE st.collection = $c AND st.specobjid = $id
+        """;
+
+    /// <summary>A prepared lookup for many IDs on one connection (the caller disposes both).</summary>
+    public sealed class Finder(SpectrumArchive archive, SqliteConnection conn) : IDisposable
+    {
+        private readonly SqliteCommand _cmd = Prepare(conn);
+
+        private static SqliteCommand Prepare(SqliteConnection conn)
+        {
+            var cmd = conn.CreateCommand();
+            cmd.CommandText = Sql;
+            cmd.Parameters.Add("$c", SqliteType.Text);
+            cmd.Parameters.Add("$id", SqliteType.Integer);
+            cmd.Prepare();
+            return cmd;
+        }
+
+        public DatasetLookup Find(string id)
+        {
+            var parts = Identifiers.ParseDid(id);
+            if (parts is null) return DatasetLookup.Malformed(id);
+            // A well-formed identifier that is not one of ours is simply not here.
+            if (!string.Equals(parts.Value.Authority, archive.Options.Authority, StringComparison.OrdinalIgnoreCase)
+                || !long.TryParse(parts.Value.LocalId, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long specObjId))
+                return DatasetLookup.NotFound(id);
+            _cmd.Parameters["$c"].Value = parts.Value.Collection;
+            _cmd.Parameters["$id"].Value = specObjId;
+            using var r = _cmd.ExecuteReader();
+            if (!r.Read()) return DatasetLookup.NotFound(id);
+            double? Opt(int i) => r.IsDBNull(i) ? null : r.GetDouble(i);
+            var location = new SpectrumLocation(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt32(5));
+            return DatasetLookup.Found(new Dataset(
+                id, location,
+                ObsId: r.IsDBNull(8) ? "" : r.GetString(8),
+                EmMin: r.GetDouble(9), EmMax: r.GetDouble(10),
+                Ra: r.GetDouble(11), Dec: r.GetDouble(12), ApertureRadius: (Opt(13) ?? 0) / 2,
+                TMin: Opt(14), TMax: Opt(15),
+                SourcePath: r.IsDBNull(6) ? null : r.GetString(6),
+                SourceBytes: r.IsDBNull(7) ? null : r.GetInt64(7),
+                Instrument: r.IsDBNull(16) ? "" : r.GetString(16)));
+        }
+
+        public void Dispose() => _cmd.Dispose();
+    }
+
+    /// <summary>One lookup on its own connection (SODA, the dataset endpoints).</summary>
+    public static DatasetLookup Find(SpectrumArchive archive, string id)
+    {
+        using var conn = archive.OpenConnection();
+        using var finder = new Finder(archive, conn);
+        return finder.Find(id);
+    }
+}

@@ -1,0 +1,63 @@
+using VoSpec.Server.Soda;
+
+namespace VoSpec.Server.DataLink;
+
+/// <summary>
+/// The links of one spectrum, always in the same order and with the same description/local_semantics, so that
+/// clients (TOPCAT's auto-invoke) can pick "the same" link for every row.
+/// </summary>
+public static class SpectrumLinks
+{
+    public const string DatasetPath = "datalink/dataset";
+    public const string ProgenitorPath = "datalink/progenitor";
+
+    /// <param name="sodaId">XML ID of this spectrum's SODA descriptor in the same document.</param>
+    public static IEnumerable<Link> For(Dataset d, string publicUrl, string sodaId)
+    {
+        string id = Uri.EscapeDataString(d.Did);
+        yield return new Link(d.Did, "#this", $"The calibrated spectrum {d.ObsId} as an SDSS spec-lite style FITS file (COADD table with flux, loglam, ivar, masks, sky, model and vacuum wavelength in Angstrom)")
+        {
+            AccessUrl = $"{publicUrl}{DatasetPath}?ID={id}",
+            ContentType = SpectrumFits.ContentType,
+            ContentLength = SpectrumFits.Length(d.Location.NPix, d.Instrument),
+            ContentQualifier = "#spectrum",
+            LocalSemantics = "fits",
+        };
+        yield return new Link(d.Did, "#this", $"The calibrated spectrum {d.ObsId} as a VOTable (Spectrum DM utypes: wavelength, flux, flux_error)")
+        {
+            AccessUrl = $"{publicUrl}{DatasetPath}?ID={id}&RESPONSEFORMAT=votable",
+            ContentType = SpectrumVOTable.ContentType,
+            ContentQualifier = "#spectrum",
+            LocalSemantics = "votable",
+        };
+        yield return new Link(d.Did, "#this", $"The calibrated spectrum {d.ObsId} as CSV (wavelength in Angstrom, flux, flux_error)")
+        {
+            AccessUrl = $"{publicUrl}{DatasetPath}?ID={id}&RESPONSEFORMAT=csv",
+            ContentType = SpectrumCsv.ContentType,
+            ContentQualifier = "#spectrum",
+            LocalSemantics = "csv",
+        };
+        if (d.SourcePath is { } source && File.Exists(source))
+            yield return new Link(d.Did, "#progenitor", $"The file {Path.GetFileName(source)} this spectrum was ingested from, as it was")
+            {
+                AccessUrl = $"{publicUrl}{ProgenitorPath}?ID={id}",
+                ContentType = ProgenitorContentType(source),
+                ContentLength = d.SourceBytes,
+                ContentQualifier = "#spectrum",
+                LocalSemantics = "source-file",
+            };
+        yield return new Link(d.Did, "#cutout", $"SODA service: cut a wavelength range out of {d.ObsId} (FITS, VOTable or CSV)")
+        {
+            ServiceDef = sodaId,
+            ContentType = SpectrumFits.ContentType,
+            ContentQualifier = "#spectrum",
+            LocalSemantics = "soda",
+        };
+    }
+
+    public static Link Failure(string id, string fault) =>
+        new(id, "#this", "No links: the identifier could not be resolved") { ErrorMessage = fault };
+
+    public static string ProgenitorContentType(string path) =>
+        path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? "application/gzip" : SpectrumFits.ContentType;
+}

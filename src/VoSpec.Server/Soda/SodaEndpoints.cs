@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using VoSpec.Archive;
+using VoSpec.Core.Faults;
+using VoSpec.Engine;
+using VoSpec.Server.Dali;
+using VoSpec.Server.DataLink;
+
+namespace VoSpec.Server.Soda;
+
+/// <summary>
+/// SODA 1.0 synchronous cutouts under /soda: GET or POST /soda/sync. Errors are text/plain with the SODA error
+/// names (UsageError, MultiValuedParamNotSupported, Error) and a 4xx status; no overlap is 204 No Content.
+/// </summary>
+public static class SodaEndpoints
+{
+    public const string SyncPath = "soda/sync";
+
+    public static RouteGroupBuilder MapSoda(this RouteGroupBuilder g)
+    {
+        g.MapMethods("/sync", [HttpMethods.Get, HttpMethods.Post], Sync);
+        return g;
+    }
+
+    private static async Task Sync(HttpContext http, SpectrumArchive archive)
+    {
+        var cancel = http.RequestAborted;
+        SodaRequest request;
+        Dataset dataset;
+        try
+        {
+            request = SodaRequest.Parse(await DaliParameters.ReadAsync(http.Request, cancel));
+            var found = Datasets.Find(archive, request.Id);
+            if (found.Dataset is null)
+            {
+                // SODA's error names; the DataLink fault says which kind of failure it was.
+                int status = found.IsMalformed ? StatusCodes.Status400BadRequest : StatusCodes.Status404NotFound;
+                await Error(http, status, (found.IsMalformed ? "UsageError: " : "Error: ") + found.Fault);
+                return;
+            }
+            dataset = found.Dataset;
+        }
+        catch (MultiValuedParamException e) { await Error(http, StatusCodes.Status400BadRequest, "MultiValuedParamNotSupported: " + e.Message); return; }
+        catch (UserInputException e) { await Error(http, StatusCodes.Status400BadRequest, "UsageError: " + e.Message); return; }
+
+        var (meta, arrays) = SpectrumResponse.Load(archive, dataset);
+        if (SodaCutout.Select(request, dataset, arrays.Grid) is not { } range)
+        {
+            http.Response.StatusCode = StatusCodes.Status204NoContent;
+            return;
+        }
+        var name = $"{meta.ObsId}{(range.Count < arrays.Count ? $"-cut{range.Start}-{range.End}" : "")}";
+        await SpectrumResponse.WriteAsync(http.Response, meta, new SpectrumCutout(arrays, range), dataset.Did, request.Format, name, cancel);
+    }
+
+    public static async Task Error(HttpContext http, int status, string text)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "text/plain; charset=utf-8";
+        await http.Response.WriteAsync(text + "\n", http.RequestAborted);
+    }
+}

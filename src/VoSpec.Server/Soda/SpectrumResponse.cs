@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Http;
+using VoSpec.Archive;
+using VoSpec.Core.Spectra;
+using VoSpec.Engine;
+using VoSpec.Server.DataLink;
+
+namespace VoSpec.Server.Soda;
+
+/// <summary>Writes pixels of an archived spectrum to a response in one of the <see cref="SpectrumFormat"/>s.</summary>
+public static class SpectrumResponse
+{
+    /// <summary>
+    /// The archived vectors of <paramref name="dataset"/> (copied once out of the pixel store: a
+    /// <see cref="SpectrumCutout"/> views managed arrays) and its catalogue metadata.
+    /// </summary>
+    public static (SpectrumMeta Meta, SpectrumArrays Arrays) Load(SpectrumArchive archive, Dataset dataset)
+    {
+        var meta = archive.LoadMeta(dataset.Location.SpecId)
+            ?? throw new InvalidOperationException($"spectrum {dataset.Location.SpecId} has a store entry but no catalogue row");
+        return (meta with { Instrument = dataset.Instrument.Length > 0 ? dataset.Instrument : meta.Instrument }, archive.ReadPixels(dataset.Location).ToArrays());
+    }
+
+    public static async Task WriteAsync(HttpResponse response, SpectrumMeta meta, SpectrumCutout view, string did, SpectrumFormat format, string? fileName, CancellationToken ct)
+    {
+        response.ContentType = SpectrumFormats.ContentType(format);
+        if (fileName is not null)
+            response.Headers.ContentDisposition = $"inline; filename=\"{fileName}{Extension(format)}\"";
+        switch (format)
+        {
+            case SpectrumFormat.Fits:
+                // FitsWriter writes synchronously; a spectrum is a few hundred KB, so it is built in memory and sent async.
+                using (var buffer = new MemoryStream(checked((int)SpectrumFits.Length(view.Count, meta.Instrument))))
+                {
+                    SpectrumFits.Write(meta, view, did, buffer);
+                    response.ContentLength = buffer.Length;
+                    buffer.Position = 0;
+                    await buffer.CopyToAsync(response.Body, ct);
+                }
+                break;
+            case SpectrumFormat.VOTable:
+                await SpectrumVOTable.WriteAsync(meta, view, did, response.Body, ct);
+                break;
+            default:
+                await SpectrumCsv.WriteAsync(view, response.Body, ct);
+                break;
+        }
+    }
+
+    private static string Extension(SpectrumFormat f) => f switch { SpectrumFormat.VOTable => ".vot", SpectrumFormat.Csv => ".csv", _ => ".fits" };
+}
