@@ -30,7 +30,12 @@ public class IngestTests
             Assert.Equal(expected.Meta.Ra, back.Meta.Ra);
             Assert.Equal(expected.Meta.Z, back.Meta.Z);
             Assert.Equal(expected.Meta.Class, back.Meta.Class);
+            Assert.Equal(expected.Meta.Instrument, back.Meta.Instrument);
+            Assert.Equal(expected.Meta.FiberDiameter, back.Meta.FiberDiameter, 9);
         }
+        // Both instruments are in the mix and survive the trip through the files.
+        var instruments = Enumerable.Range(0, 120).Select(i => archive.Load(DemoCollection.Name, gen.Generate(i).Meta.SpecObjId)!.Meta.Instrument).Distinct().Order();
+        Assert.Equal(["BOSS", "SDSS"], instruments);
     }
 
     [Fact]

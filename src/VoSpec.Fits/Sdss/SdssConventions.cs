@@ -14,7 +14,8 @@ internal static class SdssConventions
     public const double SecondsPerDay = 86400;
 
     public static bool IsBoss(string run2d, int plate, bool spallCatalog) =>
-        spallCatalog || run2d.StartsWith('v') || plate >= FirstBossPlate;
+        // The reduction version says it best (BOSS: v5_13_2..., SDSS-I/II: 26, 103...); the plate number only when it is missing.
+        spallCatalog || run2d.StartsWith('v') || (run2d.Length == 0 && plate >= FirstBossPlate);
 
     /// <summary>
     /// TAI seconds → MJD. Done in decimal from the card's text so that a value the writer produced from an MJD
