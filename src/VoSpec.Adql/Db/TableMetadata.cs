@@ -19,7 +19,7 @@ public sealed class TableMetadata(IEnumerable<TableSchema> tables) : ITableMetad
     public IReadOnlyList<TableSchema> Tables { get; } = tables.ToList();
 
     /// <summary>Every published table of schemas/.</summary>
-    public static TableMetadata Published { get; } = new(SchemaCatalog.Tables);
+    public static TableMetadata Published { get; } = new(SchemaCatalog.Published);
 
     /// <summary>These tables plus uploads; each upload must be in schema TAP_UPLOAD.</summary>
     public TableMetadata WithUploads(IEnumerable<TableSchema> uploads)

@@ -39,7 +39,7 @@ public static class TapSchemaTables
 
     internal static void Refresh(SqliteConnection conn, SqliteTransaction tx)
     {
-        var tables = SchemaCatalog.Tables;
+        var tables = SchemaCatalog.Published;
         foreach (var t in tables.Where(t => t.Schema == SchemaName))
         {
             foreach (var sql in CatalogueDdl.TableStatements(t)) SpectrumArchive.Execute(conn, sql, tx);

@@ -23,6 +23,9 @@ public sealed record ColumnSchema
     /// <summary>The row key in SQLite (INTEGER PRIMARY KEY); always internal.</summary>
     public bool PrimaryKey { get; init; }
 
+    /// <summary>For response tables computed by a query (the SSA fields): the SQL expression over the catalogue.</summary>
+    public string? Sql { get; init; }
+
     /// <summary>True for names that are ADQL reserved words (TAP_SCHEMA.columns."size"): always written in quotes.</summary>
     public bool Delimited { get; init; }
 

@@ -11,7 +11,13 @@ public static class SchemaCatalog
 {
     private static readonly Lazy<IReadOnlyList<TableSchema>> s_tables = new(LoadAll);
 
+    /// <summary>Every table declared in schemas/.</summary>
     public static IReadOnlyList<TableSchema> Tables => s_tables.Value;
+
+    /// <summary>The tables TAP publishes (TAP_SCHEMA, VOSI tables, ADQL).</summary>
+    public static IReadOnlyList<TableSchema> Published => s_published.Value;
+
+    private static readonly Lazy<IReadOnlyList<TableSchema>> s_published = new(() => Tables.Where(t => t.Published).ToList());
 
     public static TableSchema ObsCore => Get("ivoa.obscore");
     public static TableSchema SpecObj => Get("spec.specobj");

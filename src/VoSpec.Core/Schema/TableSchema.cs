@@ -12,6 +12,8 @@ public sealed record TableSchema
     public string Description { get; init; } = "";
     public string? Utype { get; init; }
     public required IReadOnlyList<ColumnSchema> Columns { get; init; }
+    /// <summary>False for tables that describe a protocol's response (the SSA fields) rather than a TAP table.</summary>
+    public bool Published { get; init; } = true;
 
     public string QualifiedName => $"{Schema}.{Name}";
     public IEnumerable<ColumnSchema> PublicColumns => Columns.Where(c => !c.Internal);

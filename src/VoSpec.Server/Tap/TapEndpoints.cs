@@ -36,11 +36,11 @@ public static class TapEndpoints
         g.MapGet("/tables", (HttpContext http) =>
         {
             var detail = http.Request.Query.FirstOrDefault(kv => kv.Key.Equals("detail", StringComparison.OrdinalIgnoreCase)).Value.ToString();
-            return Xml(s => TablesDocument.WriteTableset(s, SchemaCatalog.Tables, withColumns: !detail.Equals("min", StringComparison.OrdinalIgnoreCase)));
+            return Xml(s => TablesDocument.WriteTableset(s, SchemaCatalog.Published, withColumns: !detail.Equals("min", StringComparison.OrdinalIgnoreCase)));
         });
         g.MapGet("/tables/{name}", (string name) =>
         {
-            var table = SchemaCatalog.Tables.FirstOrDefault(t => t.QualifiedName.Equals(name, StringComparison.OrdinalIgnoreCase));
+            var table = SchemaCatalog.Published.FirstOrDefault(t => t.QualifiedName.Equals(name, StringComparison.OrdinalIgnoreCase));
             return table is null
                 ? Results.Text($"NotFoundFault: no table {name}", "text/plain; charset=utf-8", statusCode: 404)
                 : Xml(s => TablesDocument.WriteSingle(s, table));
