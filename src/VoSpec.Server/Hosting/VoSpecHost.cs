@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using VoSpec.Archive;
 using VoSpec.Archive.Ingest;
+using VoSpec.Server.Ssa;
 using VoSpec.Server.Tap;
 
 namespace VoSpec.Server.Hosting;
@@ -53,6 +54,7 @@ public static class VoSpecHost
         app.MapGroup("/").MapLandingPage();
         app.MapGroup("/spec").MapSpecService();
         app.MapGroup("/tap").MapTap();
+        app.MapGroup("/ssa").MapSsa();
         DataLink.DataLinkEndpoints.MapDataLink(app.MapGroup("/datalink"));
         Soda.SodaEndpoints.MapSoda(app.MapGroup("/soda"));
         return app;
