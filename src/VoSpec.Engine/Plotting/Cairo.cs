@@ -21,7 +21,9 @@ internal static partial class Cairo
     public const int FontSlantNormal = 0;
     public const int FontWeightNormal = 0;
     public const int FontWeightBold = 1;
-    public const int LineJoinRound = 1;
+    public const int LineJoinBevel = 2;
+    public const int AntialiasDefault = 0;
+    public const int AntialiasNone = 1;
     public const int LineCapButt = 0;
 
     [StructLayout(LayoutKind.Sequential)]
@@ -79,6 +81,9 @@ internal static partial class Cairo
 
     [LibraryImport(Lib, EntryPoint = "cairo_set_line_cap")]
     public static partial void SetLineCap(ContextHandle cr, int cap);
+
+    [LibraryImport(Lib, EntryPoint = "cairo_set_antialias")]
+    public static partial void SetAntialias(ContextHandle cr, int antialias);
 
     [LibraryImport(Lib, EntryPoint = "cairo_paint")]
     public static partial void Paint(ContextHandle cr);
