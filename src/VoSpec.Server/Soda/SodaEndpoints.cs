@@ -34,9 +34,10 @@ public static class SodaEndpoints
             var found = Datasets.Find(archive, request.Id);
             if (found.Dataset is null)
             {
-                // SODA's error names; the DataLink fault says which kind of failure it was.
-                int status = found.IsMalformed ? StatusCodes.Status400BadRequest : StatusCodes.Status404NotFound;
-                await Error(http, status, (found.IsMalformed ? "UsageError: " : "Error: ") + found.Fault);
+                // SODA's error names; an unknown ID keeps DataLink's fault name after them ("Error: NotFoundFault: …").
+                var fault = found.Fault!;
+                if (found.IsMalformed) await Error(http, StatusCodes.Status400BadRequest, "UsageError: " + fault[(fault.IndexOf(": ", StringComparison.Ordinal) + 2)..]);
+                else await Error(http, StatusCodes.Status404NotFound, "Error: " + fault);
                 return;
             }
             dataset = found.Dataset;

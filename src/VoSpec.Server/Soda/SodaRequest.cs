@@ -90,15 +90,12 @@ public sealed record SodaRequest
 
     public static double Number(string name, string token)
     {
-        var t = token.Trim();
-        var unsigned = t.TrimStart('+', '-');
-        bool negative = t.StartsWith('-');
-        if (unsigned.Length == t.Length - 1 || unsigned.Length == t.Length)
-        {
-            if (unsigned.Equals("inf", StringComparison.OrdinalIgnoreCase) || unsigned.Equals("infinity", StringComparison.OrdinalIgnoreCase))
-                return negative ? double.NegativeInfinity : double.PositiveInfinity;
-        }
-        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v)) return v;
+        bool negative = token.StartsWith('-');
+        var magnitude = token.StartsWith('-') || token.StartsWith('+') ? token[1..] : token;
+        if (magnitude.Equals("inf", StringComparison.OrdinalIgnoreCase) || magnitude.Equals("infinity", StringComparison.OrdinalIgnoreCase))
+            return negative ? double.NegativeInfinity : double.PositiveInfinity;
+        // Finite only: NaN is refused, and so is a literal too large for a double.
+        if (double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v)) return v;
         throw new UserInputException($"{name}: '{token}' is not a number");
     }
 }
