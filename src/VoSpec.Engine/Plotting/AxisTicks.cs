@@ -54,25 +54,38 @@ public static class AxisTicks
 
     /// <summary>
     /// The label of tick <paramref name="value"/> on an axis of step <paramref name="step"/>: just enough decimals to
-    /// tell neighbouring ticks apart; exponent notation for very large or very small magnitudes.
+    /// tell neighbouring ticks apart, a real minus sign, and exponent notation ("2.5e6", "1.5e−5") when the axis's
+    /// magnitude (<paramref name="axisMagnitude"/>: the largest |tick|; pass it so one axis never mixes notations)
+    /// is ≥ 10⁶ or &lt; 10⁻³.
     /// </summary>
-    public static string Label(double value, double step)
+    public static string Label(double value, double step, double axisMagnitude = 0)
     {
         var inv = CultureInfo.InvariantCulture;
-        if (value == 0 || !double.IsFinite(value) || !(step > 0)) return value == 0 ? "0" : value.ToString("G4", inv);
+        if (!double.IsFinite(value) || !(step > 0) || !double.IsFinite(step)) return value.ToString("G4", inv);
+        if (Math.Abs(value) < step * 1e-6) return "0";
+        double mag = Math.Max(Math.Max(Math.Abs(value), step), Math.Abs(axisMagnitude));
+        int stepExp = (int)Math.Floor(Math.Log10(step) + 1e-9);
         string text;
-        if (Math.Max(Math.Abs(value), step) >= 1e6 || step < 1e-4)
+        if (mag >= 1e6 || mag < 1e-3)
         {
-            // Exponent notation with the mantissa digits the step needs.
-            int e = (int)Math.Floor(Math.Log10(Math.Abs(value)));
-            int digits = Math.Clamp(e - (int)Math.Floor(Math.Log10(step) + 1e-9), 0, 6);
-            text = value.ToString("0." + new string('#', digits) + "e+0", inv).Replace("e+", "e", StringComparison.Ordinal);
+            int e = (int)Math.Floor(Math.Log10(Math.Abs(value)) + 1e-12);
+            int digits = Math.Clamp(e - stepExp, 0, 15);
+            text = value.ToString("0." + new string('0', digits) + "e+0", inv).Replace("e+", "e", StringComparison.Ordinal);
+            if (digits > 0) text = TrimMantissaZeros(text);
         }
         else
         {
-            int decimals = Math.Max(0, -(int)Math.Floor(Math.Log10(step) + 1e-9));
-            text = value.ToString("F" + decimals, inv);
+            text = value.ToString("F" + Math.Clamp(-stepExp, 0, 15), inv);
         }
-        return text.Replace('-', '\u2212');   // a real minus sign
+        return text.Replace('-', '\u2212');
+    }
+
+    /// <summary>"2.50e6" → "2.5e6", "3.00e6" → "3e6": a 1-2-5 step never needs trailing zeros in the mantissa.</summary>
+    private static string TrimMantissaZeros(string text)
+    {
+        int e = text.IndexOf('e');
+        string mantissa = text[..e];
+        if (mantissa.Contains('.')) mantissa = mantissa.TrimEnd('0').TrimEnd('.');
+        return mantissa + text[e..];
     }
 }

@@ -81,13 +81,14 @@ public static class SpectrumPlot
 
                 double[] yTicks = [];
                 double yStep = 0;
-                double yLabelWidth = 0;
+                double yLabelWidth = 0, yMagnitude = 0;
                 if (style.Text && validCount > 0)
                 {
                     yTicks = AxisTicks.Nice(fluxMin, fluxMax, Math.Max(2, (int)(plotHeight / (style.TickFont * 3.2))));
                     yStep = yTicks.Length > 1 ? yTicks[1] - yTicks[0] : AxisTicks.NiceStep((fluxMax - fluxMin) / 2);
                     Cairo.SetFontSize(cr, style.TickFont);
-                    foreach (var t in yTicks) yLabelWidth = Math.Max(yLabelWidth, TextWidth(cr, AxisTicks.Label(t, yStep)));
+                    yMagnitude = yTicks.Length > 0 ? Math.Max(Math.Abs(yTicks[0]), Math.Abs(yTicks[^1])) : 0;
+                    foreach (var t in yTicks) yLabelWidth = Math.Max(yLabelWidth, TextWidth(cr, AxisTicks.Label(t, yStep, yMagnitude)));
                 }
                 int left = (int)Math.Round(style.Pad + (style.AxisTitles ? style.AxisTitleFont * 1.55 : 0)
                                            + (style.Text ? Math.Max(yLabelWidth, style.TickFont * 1.5) + style.TickLength + style.TickFont * 0.4 : 0));
@@ -171,10 +172,10 @@ public static class SpectrumPlot
                     Cairo.SetFontSize(cr, style.TickFont);
                     double xLabelBaseline = top + plotHeight + style.TickLength + style.TickFont * 1.1;
                     foreach (var t in xTicks)
-                        ShowCentred(cr, AxisTicks.Label(t, xStep), info.XOf(t), xLabelBaseline);
+                        ShowCentred(cr, AxisTicks.Label(t, xStep, lamMax), info.XOf(t), xLabelBaseline);
                     foreach (var t in yTicks)
                     {
-                        string label = AxisTicks.Label(t, yStep);
+                        string label = AxisTicks.Label(t, yStep, yMagnitude);
                         Cairo.MoveTo(cr, left - style.TickLength - style.TickFont * 0.3 - TextWidth(cr, label), info.YOf(t) + style.TickFont * 0.36);
                         Cairo.ShowText(cr, label);
                     }
@@ -335,6 +336,7 @@ public static class SpectrumPlot
             column.Add(i, x[i], map.Y(values[i]));
         }
         column.Flush();
+        column.PenUp();
     }
 
     private ref struct ColumnReducer(ContextHandle cr)
@@ -343,6 +345,8 @@ public static class SpectrumPlot
         private int _count;
         private double _firstX, _firstY, _lastX, _lastY, _minY, _maxY;
         private int _minI, _maxI;
+        private int _points;
+        private double _dotX, _dotY;
 
         public void Add(int i, double x, double y)
         {
@@ -353,7 +357,12 @@ public static class SpectrumPlot
             _count++;
         }
 
-        public void PenUp() => _penDown = false;
+        /// <summary>Ends the polyline; one that is a single point (an isolated valid pixel) becomes a 1-px dash, so it shows.</summary>
+        public void PenUp()
+        {
+            if (_penDown && _points == 1) Cairo.LineTo(cr, _dotX + 1, _dotY);
+            _penDown = false;
+        }
 
         public void Flush()
         {
@@ -374,8 +383,8 @@ public static class SpectrumPlot
 
         private void Emit(double x, double y)
         {
-            if (_penDown) Cairo.LineTo(cr, x, y);
-            else { Cairo.MoveTo(cr, x, y); _penDown = true; }
+            if (_penDown) { Cairo.LineTo(cr, x, y); _points++; }
+            else { Cairo.MoveTo(cr, x, y); _penDown = true; _points = 1; _dotX = x; _dotY = y; }
         }
     }
 
@@ -409,7 +418,7 @@ public static class SpectrumPlot
             var ticks = AxisTicks.InRange(lo, hi, step);
             if (ticks.Length == 0) continue;
             double widest = 0;
-            foreach (var t in ticks) widest = Math.Max(widest, TextWidth(cr, AxisTicks.Label(t, step)));
+            foreach (var t in ticks) widest = Math.Max(widest, TextWidth(cr, AxisTicks.Label(t, step, Math.Max(Math.Abs(lo), Math.Abs(hi)))));
             if (ticks.Length <= 1 || (ticks[1] - ticks[0]) * plotWidth / (hi - lo) >= widest + gap)
                 return (ticks, step);
         }

@@ -283,6 +283,38 @@ public class SpectrumPlotTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Isolated_valid_pixels_still_show()
+    {
+        var a = SyntheticSpectra.EmissionLine(noise: 0);
+        var ivar = new float[a.Count];
+        for (int i = 0; i < a.Count; i += 400) ivar[i] = 1;   // every 400th pixel alone between masked ones
+        var (png, info) = Render(new PreviewInput(a.Grid, a.Flux) { Ivar = ivar }, PreviewSize.Full);
+        var img = PngImage.Decode(png);
+        Assert.Equal(12, info.ValidPixels);
+        int shown = 0;
+        for (int i = 0; i < a.Count; i += 400)
+        {
+            int x = (int)Math.Floor(info.XOf(a.Grid[i])), y = (int)Math.Floor(info.YOf(a.Flux[i]));
+            if (x < info.Area.Right - 1 && DarkColumns(img, info.Area, x, x + 2, Math.Max(info.Area.Top, y - 1), y + 2) > 0) shown++;
+        }
+        Assert.True(shown >= 11, $"{shown} of 12 isolated pixels visible");
+    }
+
+    private sealed class FailingStream : MemoryStream
+    {
+        public override void Write(ReadOnlySpan<byte> buffer) => throw new IOException("disk full");
+    }
+
+    [Fact]
+    public void A_failing_output_stream_surfaces_as_an_exception_not_a_crash()
+    {
+        var a = SyntheticSpectra.EmissionLine();
+        var e = Assert.Throws<IOException>(() => SpectrumPlot.Render(PreviewInput.From(a), PreviewSize.Full, new FailingStream()));
+        Assert.Contains("disk full", e.Message);
+        Assert.Equal((1000, 500), PngImage.ReadHeader(SpectrumPlot.RenderPng(PreviewInput.From(a), PreviewSize.Full)));   // and nothing is left broken
+    }
+
+    [Fact]
     public void Titles_from_metadata_and_long_titles_are_shortened_not_fatal()
     {
         var meta = new SpectrumMeta { SpecObjId = 1, Plate = 266, Mjd = 51602, FiberId = 3, Ra = 1, Dec = 2, Z = 0.021266, Class = "GALAXY" };
