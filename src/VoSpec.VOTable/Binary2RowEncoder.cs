@@ -85,6 +85,16 @@ internal sealed class Binary2RowEncoder : CellEncoder
         else BinaryPrimitives.WriteSingleBigEndian(dest, v);
     }
 
+    protected override bool CopiesAscii => true;
+
+    protected override void PutAscii(FieldCodec c, ReadOnlySpan<byte> ascii)
+    {
+        Count(c, ascii.Length);
+        var head = Take(4 + ascii.Length);
+        BinaryPrimitives.WriteInt32BigEndian(head, ascii.Length);
+        ascii.CopyTo(head[4..]);
+    }
+
     protected override void PutText(FieldCodec c, string v)
     {
         int units = v.Length;

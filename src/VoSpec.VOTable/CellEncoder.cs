@@ -129,6 +129,29 @@ internal abstract class CellEncoder
         Column++;
     }
 
+    /// <summary>
+    /// Text handed over as UTF-8 bytes (straight from SQLite): ASCII text in a variable-length char FIELD is
+    /// copied without making a string; anything else takes the string path.
+    /// </summary>
+    public void WriteUtf8(ReadOnlySpan<byte> utf8)
+    {
+        var peek = Current;
+        if (CopiesAscii && peek.Kind == CellKind.Text && peek.Type == VOTableDatatype.Char && peek.Size.IsVariable
+            && utf8.Length <= peek.Size.MaxCount && System.Text.Ascii.IsValid(utf8))
+        {
+            PutAscii(Next(), utf8);
+            Column++;
+            return;
+        }
+        WriteString(System.Text.Encoding.UTF8.GetString(utf8));
+    }
+
+    /// <summary>Whether <see cref="PutAscii"/> is implemented (BINARY2 copies bytes; TABLEDATA goes through XmlWriter strings).</summary>
+    protected virtual bool CopiesAscii => false;
+
+    /// <summary>ASCII bytes as a variable-length char cell.</summary>
+    protected virtual void PutAscii(FieldCodec c, ReadOnlySpan<byte> ascii) => throw new NotSupportedException();
+
     /// <summary>A DALI timestamp (YYYY-MM-DDThh:mm:ss[.SSS]) in a char FIELD.</summary>
     public void WriteDateTime(DateTime v) => WriteString(Lexical.FormatTimestamp(v));
 

@@ -47,6 +47,9 @@ internal sealed class DataReaderCells
                 try { d = r.GetDouble(i); } catch (InvalidCastException) { _boxed[i] = true; return false; }
                 e.WriteDouble(d);
                 return true;
+            case CellKind.Text when r is IUtf8Cells utf8:
+                e.WriteUtf8(utf8.GetUtf8(i));
+                return true;
             case CellKind.Text:
                 string s;
                 try { s = r.GetString(i); } catch (InvalidCastException) { _boxed[i] = true; return false; }

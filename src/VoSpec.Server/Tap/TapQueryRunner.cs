@@ -21,8 +21,7 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
     public sealed class PreparedQuery : IAsyncDisposable
     {
         internal SqliteConnection Connection { get; init; } = null!;
-        internal SqliteCommand Command { get; init; } = null!;
-        internal SqliteDataReader Reader { get; init; } = null!;
+        internal DbDataReader Reader { get; init; } = null!;
         internal CancellationTokenSource Timeout { get; init; } = null!;
         internal CancellationTokenRegistration Interrupt { get; init; }
         internal IReadOnlyList<TableSchema> Uploads { get; init; } = [];
@@ -33,7 +32,6 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
         {
             await Interrupt.DisposeAsync();
             await Reader.DisposeAsync();
-            await Command.DisposeAsync();
             // The connection goes back to the pool: its TEMP upload tables must not go with it.
             if (Uploads.Count > 0) TapUploads.Drop(Connection, Uploads);
             await Connection.DisposeAsync();
@@ -55,11 +53,9 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
             uploads = await TapUploads.LoadAsync(conn, request.Uploads, parts, tap.Limits.UploadLimitBytes, timeout.Token);
             ITableMetadata metadata = uploads.Count == 0 ? TableMetadata.Published : TableMetadata.Published.WithUploads(uploads);
             var translated = SqliteTranslator.Translate(request.Query, metadata);
-            var cmd = conn.CreateCommand();
-            cmd.CommandText = translated.Sql;
-            cmd.CommandTimeout = 0;
-            var reader = await cmd.ExecuteReaderAsync(timeout.Token);
-            return new PreparedQuery { Connection = conn, Command = cmd, Reader = reader, Timeout = timeout, Interrupt = interrupt, Request = request, Columns = translated.Columns, Uploads = uploads };
+            // Straight over SQLite's statement API: text cells go to BINARY2 as bytes, no strings made.
+            var reader = RawSqliteReader.Open(conn, translated.Sql);
+            return new PreparedQuery { Connection = conn, Reader = reader, Timeout = timeout, Interrupt = interrupt, Request = request, Columns = translated.Columns, Uploads = uploads };
         }
         catch
         {
