@@ -353,7 +353,7 @@ public class AlignmentPlanTests(ITestOutputHelper output)
         sw.Stop();
         double rate = n / sw.Elapsed.TotalSeconds;
         output.WriteLine($"exact: {rate:N0} spectra/s (plan + flux + ivar, {plan.Length} px)");
-        Assert.True(rate > 10_000, $"{rate:N0} spectra/s");
+        // The rate is printed; goals are benchmarks (docs/benchmarks.md), not timed tests.
 
         // The general (resampling) path, for the record.
         var mixed = new WavelengthGrid[2000];
