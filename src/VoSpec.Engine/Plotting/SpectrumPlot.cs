@@ -347,6 +347,8 @@ public static class SpectrumPlot
         private int _minI, _maxI;
         private int _points;
         private double _dotX, _dotY;
+        private bool _pending;
+        private double _pendingX, _pendingY;
 
         public void Add(int i, double x, double y)
         {
@@ -360,8 +362,10 @@ public static class SpectrumPlot
         /// <summary>Ends the polyline; one that is a single point (an isolated valid pixel) becomes a 1-px dash, so it shows.</summary>
         public void PenUp()
         {
+            if (_penDown && _pending) Emit(_pendingX, _pendingY);
             if (_penDown && _points == 1) Cairo.LineTo(cr, _dotX + 1, _dotY);
             _penDown = false;
+            _pending = false;
         }
 
         public void Flush()
@@ -369,20 +373,23 @@ public static class SpectrumPlot
             if (_count == 0) return;
             Emit(_firstX, _firstY);
             // The extremes only matter when they stick out of the first–last span (noise, lines); a smooth stretch
-            // (a model) then costs two points per column instead of four.
+            // (a model) then costs one point per column, or two where it is steep.
             const double slack = 0.5;
-            if (_count > 2 && (_minY < Math.Min(_firstY, _lastY) - slack || _maxY > Math.Max(_firstY, _lastY) + slack))
+            bool extremes = _count > 2 && (_minY < Math.Min(_firstY, _lastY) - slack || _maxY > Math.Max(_firstY, _lastY) + slack);
+            if (extremes)
             {
                 double cx = Math.Floor(_firstX) + 0.5;
                 if (_minI <= _maxI) { Emit(cx, _minY); Emit(cx, _maxY); }
                 else { Emit(cx, _maxY); Emit(cx, _minY); }
             }
-            if (_count > 1) Emit(_lastX, _lastY);
+            if (_count > 1 && (extremes || Math.Abs(_lastY - _firstY) > slack)) Emit(_lastX, _lastY);
+            else if (_count > 1) { _pending = true; _pendingX = _lastX; _pendingY = _lastY; }   // drawn if the line ends here
             _count = 0;
         }
 
         private void Emit(double x, double y)
         {
+            _pending = false;
             if (_penDown) { Cairo.LineTo(cr, x, y); _points++; }
             else { Cairo.MoveTo(cr, x, y); _penDown = true; _points = 1; _dotX = x; _dotY = y; }
         }
