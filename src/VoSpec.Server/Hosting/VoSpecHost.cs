@@ -37,6 +37,7 @@ public static class VoSpecHost
         builder.Services.AddSingleton(sp => OpenArchive(settings, sp.GetRequiredService<ILoggerFactory>().CreateLogger("VoSpec.Archive")));
         builder.Services.AddSingleton(new TapService(settings.Tap, VoSpec.Adql.Feature.AdqlFeatures.All));
         builder.Services.AddSingleton<TapQueryRunner>();
+        builder.Services.AddSingleton(builder.Configuration.GetSection(SpecService.SpecServiceLimits.Section).Get<SpecService.SpecServiceLimits>() ?? new SpecService.SpecServiceLimits());
         builder.Services.AddSingleton(sp =>
         {
             var archive = sp.GetRequiredService<SpectrumArchive>();

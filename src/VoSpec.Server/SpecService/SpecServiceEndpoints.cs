@@ -1,15 +1,30 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Data.Sqlite;
+using VoSpec.Adql;
+using VoSpec.Adql.Translator;
 using VoSpec.Archive;
+using VoSpec.Core.Faults;
+using VoSpec.Fits.Sdss;
+using VoSpec.Server.SpecService;
 
 namespace VoSpec.Server.Hosting;
 
-/// <summary>The spectroscopic data service under /spec (more calls come with the spec-service issue).</summary>
+/// <summary>
+/// The spectroscopic data service under /spec, wire-compatible with Data Lab's specClient (see
+/// /work/shared/spec-service.md): isAlive, contexts, profiles, catalogs, validate, query, listSpan and getSpec.
+/// A refused request answers 400 (413 for too many ids) with one line of plain text saying why.
+/// </summary>
 public static class SpecServiceEndpoints
 {
+    public const string AliveText = "Hello world! This is the VoSpec spectroscopic data service.";
+
     public static RouteGroupBuilder MapSpecService(this RouteGroupBuilder group)
     {
+        group.MapGet("", () => Results.Text(AliveText + "\n", "text/plain"));
+        group.MapGet("/", () => Results.Text(AliveText + "\n", "text/plain"));
+
         // 200 while the archive is open and its catalogue answers; 503 otherwise.
         group.MapGet("/available", (SpectrumArchive archive) =>
         {
@@ -18,11 +33,180 @@ public static class SpecServiceEndpoints
                 archive.CountSpectra();
                 return Results.Text("True", "text/plain");
             }
-            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
+            catch (Exception e) when (e is SqliteException or IOException)
             {
                 return Results.Text("False", "text/plain", statusCode: StatusCodes.Status503ServiceUnavailable);
             }
         });
+
+        group.MapGet("/contexts", (HttpContext http, SpectrumArchive archive, SpecServiceLimits limits) => Guard(http, limits, p => Contexts(http, archive, p)));
+        group.MapGet("/profiles", (HttpContext http, SpectrumArchive archive, SpecServiceLimits limits) => Guard(http, limits, p => Profiles(http, archive, p)));
+        group.MapGet("/catalogs", (HttpContext http, SpectrumArchive archive, SpecServiceLimits limits) => Guard(http, limits, p => Catalogs(http, archive, p)));
+        group.MapGet("/validate", (HttpContext http, SpectrumArchive archive, SpecServiceLimits limits) => Guard(http, limits, p => Validate(http, archive, p)));
+        group.MapGet("/query", (HttpContext http, SpectrumArchive archive, SpecServiceLimits limits) => Guard(http, limits, p => Query(http, archive, p)));
+        string[] getAndPost = [HttpMethods.Get, HttpMethods.Post];
+        group.MapMethods("/listSpan", getAndPost, (HttpContext http, SpectrumArchive archive, SpecServiceLimits limits) => Guard(http, limits, p => ListSpan(http, archive, limits, p)));
+        group.MapMethods("/getSpec", getAndPost, (HttpContext http, SpectrumArchive archive, SpecServiceLimits limits) => Guard(http, limits, p => GetSpec(http, archive, limits, p)));
         return group;
+    }
+
+    /// <summary>Reads the parameters and runs <paramref name="work"/>; user errors before the first byte become 400/413 text.</summary>
+    private static async Task Guard(HttpContext http, SpecServiceLimits limits, Func<SpecParameters, Task> work)
+    {
+        try
+        {
+            var p = await SpecParameters.ReadAsync(http.Request, limits, http.RequestAborted);
+            await work(p);
+        }
+        catch (Exception e) when (!http.Response.HasStarted && e is UserInputException or AdqlException or SqliteException)
+        {
+            int status = e is SpecServiceException s ? s.StatusCode : StatusCodes.Status400BadRequest;
+            var message = e is SqliteException q ? "the query failed in the database: " + q.Message : e.Message;
+            await Text(http, string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)) + "\n", status);
+        }
+    }
+
+    private static async Task Text(HttpContext http, string body, int status = StatusCodes.Status200OK, string contentType = "text/plain; charset=utf-8")
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = contentType;
+        await http.Response.WriteAsync(body, http.RequestAborted);
+    }
+
+    private static Task Json(HttpContext http, object value) => Text(http, SpecContexts.Json(value), contentType: "application/json");
+
+    private static bool WantsJson(SpecParameters p) => p.Get("format")?.Equals("json", StringComparison.OrdinalIgnoreCase) == true;
+
+    // ------------------------------------------------------------------ service calls
+
+    /// <summary>One context: always its JSON object (the client reads id_main, catalog, z, rest_frame). None: a listing.</summary>
+    private static Task Contexts(HttpContext http, SpectrumArchive archive, SpecParameters p)
+    {
+        var all = SpecContexts.All(archive);
+        if (p.Get("context") is { } name)
+        {
+            var c = SpecContexts.Find(all, name) ?? throw new UserInputException($"unknown context '{name}' (known: {string.Join(", ", all.Select(x => x.Name))})");
+            return Json(http, c.ToJson());
+        }
+        return WantsJson(p) ? Json(http, all.ToDictionary(c => c.Name, c => c.ToJson())) : Text(http, SpecContexts.ContextsText(all));
+    }
+
+    private static Task Profiles(HttpContext http, SpectrumArchive archive, SpecParameters p)
+    {
+        if (p.Get("profile") is { } name)
+        {
+            SpecContexts.CheckProfile(name);
+            return Json(http, SpecContexts.ProfileJson(archive.PublicUrl));
+        }
+        return WantsJson(p)
+            ? Json(http, new Dictionary<string, object> { [SpecContexts.DefaultProfile] = SpecContexts.ProfileJson(archive.PublicUrl) })
+            : Text(http, $"{SpecContexts.DefaultProfile,-20} This VoSpec server\n");
+    }
+
+    /// <summary>The catalogs of a context (of every context when none is named): schema.table names the query call accepts.</summary>
+    private static Task Catalogs(HttpContext http, SpectrumArchive archive, SpecParameters p)
+    {
+        SpecContexts.CheckProfile(p.Get("profile"));
+        var all = SpecContexts.All(archive);
+        var chosen = p.Get("context") is { } name ? [SpecContexts.Resolve(archive, name)] : all;
+        if (WantsJson(p))
+            return Json(http, chosen.Select(c => new Dictionary<string, object?> { ["context"] = c.Name, ["catalog"] = c.Catalog, ["description"] = c.Description }).ToList());
+        return Text(http, string.Concat(chosen.Select(c => $"{c.Catalog,-24} {c.Description}\n")));
+    }
+
+    /// <summary>what=context|profile, value=NAME: the body is OK when valid, a reason otherwise (both with 200).</summary>
+    private static Task Validate(HttpContext http, SpectrumArchive archive, SpecParameters p)
+    {
+        var what = p.Get("what") ?? throw new UserInputException("validate needs what=context or what=profile");
+        var value = p.Get("value");
+        if (what.Equals("context", StringComparison.OrdinalIgnoreCase))
+        {
+            var all = SpecContexts.All(archive);
+            return Text(http, value is not null && SpecContexts.Find(all, value) is not null ? "OK"
+                : $"unknown context '{value}' (known: {string.Join(", ", all.Select(c => c.Name))})");
+        }
+        if (what.Equals("profile", StringComparison.OrdinalIgnoreCase))
+            return Text(http, value is not null && SpecContexts.IsProfile(value) ? "OK" : $"unknown profile '{value}' (known: {SpecContexts.DefaultProfile})");
+        throw new UserInputException($"validate: what must be context or profile, not '{what}'");
+    }
+
+    // ------------------------------------------------------------------ query
+
+    private static async Task Query(HttpContext http, SpectrumArchive archive, SpecParameters p)
+    {
+        var query = SpecQuery.Parse(p, SpecContexts.All(archive));
+        var translated = query.Translate();
+        var ct = http.RequestAborted;
+        await using var conn = archive.OpenConnection();
+        SqliteAdqlFunctions.Register(conn);
+        // A client that goes away interrupts SQLite mid-statement.
+        using var interrupt = ct.Register(() => SQLitePCL.raw.sqlite3_interrupt(conn.Handle));
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = translated.Sql;
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        http.Response.ContentType = SpecQueryWriter.ContentType(query.Format);
+        await SpecQueryWriter.WriteAsync(query.Format, reader, translated.Columns, http.Response.Body, ct);
+    }
+
+    // ------------------------------------------------------------------ retrieval
+
+    private static Task ListSpan(HttpContext http, SpectrumArchive archive, SpecServiceLimits limits, SpecParameters p)
+    {
+        var context = SpecContexts.Resolve(archive, p.Get("context"));
+        var request = RetrievalRequest.Parse(p, context, limits, idsOnly: true);
+        var (w0, w1) = SpectrumRows.Span(archive, SpectrumResolver.Resolve(archive, context, request.Ids));
+        return Json(http, new Dictionary<string, double> { ["w0"] = w0, ["w1"] = w1 });
+    }
+
+    private static async Task GetSpec(HttpContext http, SpectrumArchive archive, SpecServiceLimits limits, SpecParameters p)
+    {
+        var context = SpecContexts.Resolve(archive, p.Get("context"));
+        var request = RetrievalRequest.Parse(p, context, limits);
+        var locations = SpectrumResolver.Resolve(archive, context, request.Ids);
+        var ct = http.RequestAborted;
+        if (request.Format == RetrievalFormat.Fits)
+        {
+            await WriteFits(http, archive, request, locations);
+            return;
+        }
+        SpectrumRows rows;
+        if (request.Align) rows = SpectrumRows.Align(archive, locations, request.Values, request.Cutout, request.W0, request.W1, limits.MaxAlignedLength);
+        else if (locations.Length == 1) rows = SpectrumRows.Single(archive, locations[0], request.Values);
+        else throw new UserInputException($"align=False serves one spectrum per request ({locations.Length} ids given): send one id per request, or align=True");
+
+        // Everything a request can get wrong has been checked: from here on the body streams.
+        var body = http.Response.Body;
+        switch (request.Format)
+        {
+            case RetrievalFormat.VOTable:
+                http.Response.ContentType = GetSpecVOTable.ContentType;
+                await GetSpecVOTable.WriteAsync(rows, body, ct);
+                break;
+            case RetrievalFormat.Csv:
+                http.Response.ContentType = GetSpecCsv.ContentType;
+                await GetSpecCsv.WriteAsync(rows, body, ct);
+                break;
+            default:
+                http.Response.ContentType = NpyFormat.ContentType;
+                await GetSpecNpy.WriteAsync(rows, body, ct);
+                break;
+        }
+    }
+
+    /// <summary>FITS: one spectrum as an SDSS spec-lite file (its pixels inside the cutout, when one is given).</summary>
+    private static async Task WriteFits(HttpContext http, SpectrumArchive archive, RetrievalRequest request, SpectrumLocation[] locations)
+    {
+        if (locations.Length != 1) throw new UserInputException($"format=FITS serves one spectrum per request ({locations.Length} ids given)");
+        var loc = locations[0];
+        var meta = archive.LoadMeta(loc.SpecId) ?? throw new NotFoundException($"spectrum {loc.SpecObjId} has no catalogue row");
+        var arrays = archive.ReadPixels(loc).ToArrays();
+        if (request.Cutout is { } cut)
+            arrays = VoSpec.Engine.Cutout.Slice(arrays, cut)
+                ?? throw new UserInputException($"cutout {cut.Min:0.###}-{cut.Max:0.###} Angstrom contains no pixel of spectrum {loc.SpecObjId}");
+        using var buffer = new MemoryStream();
+        SdssSpecWriter.WriteLite(new VoSpec.Core.Spectra.Spectrum { Meta = meta, Arrays = arrays }, buffer);
+        http.Response.ContentType = "application/fits";
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"spec-{meta.ObsId}.fits\"";
+        await http.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), http.RequestAborted);
     }
 }

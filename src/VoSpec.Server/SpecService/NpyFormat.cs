@@ -1,0 +1,46 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+
+namespace VoSpec.Server.SpecService;
+
+/// <summary>One field of a NumPy structured dtype: name, type code ('&lt;f4', '&lt;f8', '&lt;i4') and sub-array length (0: scalar).</summary>
+public readonly record struct NpyField(string Name, string Descr, int ItemSize, int Count = 0)
+{
+    public int Size => ItemSize * Math.Max(Count, 1);
+
+    public override string ToString() => Count > 0
+        ? string.Create(CultureInfo.InvariantCulture, $"('{Name}', '{Descr}', ({Count},))")
+        : $"('{Name}', '{Descr}')";
+}
+
+/// <summary>
+/// The .npy format (version 1.0, or 2.0 when the header outgrows 64 KiB): magic, version, little-endian header length,
+/// then the header — a Python dict literal with descr, fortran_order and shape, space-padded so that the data
+/// starts on a 64-byte boundary and ending with a newline — then the rows, C order, little-endian.
+/// </summary>
+public static class NpyFormat
+{
+    public const string ContentType = "application/octet-stream";
+
+    public static byte[] Header(IReadOnlyList<NpyField> fields, long rows)
+    {
+        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("the .npy writer copies little-endian memory");
+        var dict = "{'descr': [" + string.Join(", ", fields) + "], 'fortran_order': False, 'shape': ("
+            + rows.ToString(CultureInfo.InvariantCulture) + ",), }";
+        int prefix = 10;
+        int total = prefix + dict.Length + 1;
+        if (total + 63 > ushort.MaxValue + prefix) { prefix = 12; total = prefix + dict.Length + 1; }
+        int pad = (64 - total % 64) % 64;
+        var header = dict + new string(' ', pad) + "\n";
+        var bytes = new byte[prefix + header.Length];
+        bytes[0] = 0x93;
+        Encoding.ASCII.GetBytes("NUMPY", bytes.AsSpan(1));
+        bytes[6] = (byte)(prefix == 10 ? 1 : 2);
+        bytes[7] = 0;
+        if (prefix == 10) BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(8), (ushort)header.Length);
+        else BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), (uint)header.Length);
+        Encoding.ASCII.GetBytes(header, bytes.AsSpan(prefix));
+        return bytes;
+    }
+}

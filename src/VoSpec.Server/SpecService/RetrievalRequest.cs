@@ -1,0 +1,96 @@
+using System.Globalization;
+using VoSpec.Core.Faults;
+using VoSpec.Core.Spectra;
+
+namespace VoSpec.Server.SpecService;
+
+public enum RetrievalFormat { Numpy, Fits, VOTable, Csv }
+
+/// <summary>
+/// getSpec/listSpan parameters: id_list, values, align, cutout, w0/w1, format, context, profile.
+/// A cutout (Å, "start-end") implies align; w0/w1 (from listSpan) widen the aligned grid to that span so that
+/// successive pages of one list share a grid.
+/// </summary>
+public sealed record RetrievalRequest
+{
+    public required IReadOnlyList<SpecId> Ids { get; init; }
+    public required SpecContext Context { get; init; }
+    /// <summary>The vectors to serve, COADD order; loglam is always among them.</summary>
+    public IReadOnlyList<SpecVector> Values { get; init; } = SpecVectors.All;
+    public bool Align { get; init; }
+    public WavelengthInterval? Cutout { get; init; }
+    public double? W0 { get; init; }
+    public double? W1 { get; init; }
+    public RetrievalFormat Format { get; init; }
+
+    public static RetrievalRequest Parse(SpecParameters p, SpecContext context, SpecServiceLimits limits, bool idsOnly = false)
+    {
+        SpecContexts.CheckProfile(p.Get("profile"));
+        var ids = SpecId.ParseList(p.GetAll(SpecParameters.IdListName), limits.MaxIds);
+        if (ids.Count == 0) throw new UserInputException("id_list is empty: give at least one specobjid or (plate, mjd, fiberid)");
+        if (idsOnly) return new RetrievalRequest { Ids = ids, Context = context };
+        var cutout = p.Get("cutout") is { } c ? ParseCutout(c) : (WavelengthInterval?)null;
+        double? w0 = Wavelength(p.Get("w0"), "w0"), w1 = Wavelength(p.Get("w1"), "w1");
+        if (w0 is { } a && w1 is { } b && a > b) throw new UserInputException($"w0 ({a}) is greater than w1 ({b})");
+        return new RetrievalRequest
+        {
+            Ids = ids,
+            Context = context,
+            Values = ParseValues(p.Get("values")),
+            Align = p.GetBool("align", false) || cutout is not null,
+            Cutout = cutout,
+            W0 = w0,
+            W1 = w1,
+            Format = ParseFormat(p.Get("format")),
+        };
+    }
+
+    /// <summary>"all" or a comma list of vector names; loglam is added when missing (without it nothing can be plotted).</summary>
+    public static IReadOnlyList<SpecVector> ParseValues(string? text)
+    {
+        if (text is null || text.Trim().Equals("all", StringComparison.OrdinalIgnoreCase)) return SpecVectors.All;
+        var set = new HashSet<SpecVector> { SpecVector.Loglam };
+        foreach (var name in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (name.Equals("all", StringComparison.OrdinalIgnoreCase)) return SpecVectors.All;
+            set.Add(SpecVectors.Parse(name) ?? throw new UserInputException(
+                $"values: unknown vector '{name}' (use all or a comma list of {string.Join(", ", SpecVectors.All.Select(SpecVectors.Name))})"));
+        }
+        return SpecVectors.All.Where(set.Contains).ToList();
+    }
+
+    /// <summary>
+    /// The client's formats: numpy, and those it builds from numpy on its side (pandas, Spectrum1D,
+    /// SpectrumCollection, tables); FITS (one spectrum); VOTable and CSV for other clients.
+    /// </summary>
+    public static RetrievalFormat ParseFormat(string? text) => text?.ToLowerInvariant() switch
+    {
+        null or "numpy" or "npy" or "pandas" or "spectrum1d" or "spectrumcollection" or "tables" or "table" => RetrievalFormat.Numpy,
+        "fits" => RetrievalFormat.Fits,
+        "votable" or "vot" or "xml" => RetrievalFormat.VOTable,
+        "csv" => RetrievalFormat.Csv,
+        _ => throw new UserInputException($"format '{text}' is not served (numpy, pandas, Spectrum1D, SpectrumCollection, tables, FITS, VOTable, CSV)"),
+    };
+
+    /// <summary>"start-end" in Å, start &lt; end, both positive; spaces allowed.</summary>
+    public static WavelengthInterval ParseCutout(string text)
+    {
+        var t = text.Trim();
+        int dash = t.IndexOf('-', 1); // a leading '-' would be a sign: refused below as non-positive
+        if (t.StartsWith('-') || dash < 0 || !TryNumber(t[..dash], out var lo) || !TryNumber(t[(dash + 1)..], out var hi))
+            throw new UserInputException($"cutout must be '<start>-<end>' in Angstrom, e.g. 6500-7200, not '{text}'");
+        if (!(lo > 0)) throw new UserInputException($"cutout start must be a positive wavelength in Angstrom, not '{t[..dash].Trim()}'");
+        if (lo >= hi) throw new UserInputException($"cutout '{text}' is reversed or empty: start must be less than end");
+        return new WavelengthInterval(lo, hi);
+    }
+
+    private static double? Wavelength(string? text, string name)
+    {
+        if (text is null) return null;
+        if (!TryNumber(text, out var v) || !(v > 0)) throw new UserInputException($"{name} must be a positive wavelength in Angstrom, not '{text}'");
+        return v;
+    }
+
+    private static bool TryNumber(string s, out double v) =>
+        double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out v) && double.IsFinite(v);
+}

@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using VoSpec.Archive;
+using VoSpec.Core.Faults;
+
+namespace VoSpec.Server.SpecService;
+
+/// <summary>
+/// A spec-service context: the spectra of one archive collection, or of all of them ("default"). Its catalog is
+/// the <c>schema.table</c> name the query call accepts: <c>COLLECTION.specobj</c> is spec.specobj restricted to
+/// the collection, <c>spec.specobj</c> is every collection.
+/// </summary>
+public sealed record SpecContext(string Name, string? Collection, string Catalog, string Description, long Count, double? WaveMin, double? WaveMax, double? ZMin, double? ZMax)
+{
+    public const string IdMain = "specobjid";
+    public const string AllCatalog = "spec.specobj";
+
+    /// <summary>The object the Data Lab client reads (id_main, catalog, z, rest_frame) plus what a person wants to know.</summary>
+    public Dictionary<string, object?> ToJson() => new()
+    {
+        ["name"] = Name,
+        ["description"] = Description,
+        ["id_main"] = IdMain,
+        ["catalog"] = Catalog,
+        ["z"] = "z",
+        ["rest_frame"] = "false",
+        ["collection"] = Collection,
+        ["nspec"] = Count,
+        ["wavelength_min"] = WaveMin,
+        ["wavelength_max"] = WaveMax,
+        ["wavelength_unit"] = "Angstrom",
+        ["z_min"] = ZMin,
+        ["z_max"] = ZMax,
+        ["flux_unit"] = "1e-17 erg/s/cm^2/Angstrom",
+    };
+}
+
+/// <summary>The contexts and profiles of this server, read from the archive's collections on each call.</summary>
+public static class SpecContexts
+{
+    public const string DefaultName = "default";
+    public const string DefaultProfile = "default";
+
+    public static IReadOnlyList<SpecContext> All(SpectrumArchive archive)
+    {
+        var collections = archive.Collections();
+        var list = new List<SpecContext>
+        {
+            new(DefaultName, null, SpecContext.AllCatalog, "Every collection of this archive",
+                collections.Sum(c => c.Count), Min(collections.Select(c => c.WaveMin)), Max(collections.Select(c => c.WaveMax)),
+                Min(collections.Select(c => c.ZMin)), Max(collections.Select(c => c.ZMax))),
+        };
+        foreach (var c in collections)
+        {
+            if (c.Name.Equals(DefaultName, StringComparison.OrdinalIgnoreCase)) continue;
+            list.Add(new(c.Name, c.Name, c.Name + ".specobj", c.Title, c.Count, c.WaveMin, c.WaveMax, c.ZMin, c.ZMax));
+        }
+        return list;
+    }
+
+    /// <summary>The named context; absent or 'None' means default. Unknown → a user error naming the known ones.</summary>
+    public static SpecContext Resolve(SpectrumArchive archive, string? name)
+    {
+        var all = All(archive);
+        if (name is null) return all[0];
+        return Find(all, name) ?? throw new UserInputException(
+            $"unknown context '{name}' (known: {string.Join(", ", all.Select(c => c.Name))})");
+    }
+
+    public static SpecContext? Find(IReadOnlyList<SpecContext> all, string name) =>
+        all.FirstOrDefault(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Checks the profile parameter: only "default" exists.</summary>
+    public static void CheckProfile(string? name)
+    {
+        if (name is not null && !IsProfile(name))
+            throw new UserInputException($"unknown profile '{name}' (known: {DefaultProfile})");
+    }
+
+    public static bool IsProfile(string name) => name.Equals(DefaultProfile, StringComparison.OrdinalIgnoreCase);
+
+    public static Dictionary<string, object?> ProfileJson(string publicUrl) => new()
+    {
+        ["name"] = DefaultProfile,
+        ["description"] = "This VoSpec server",
+        ["url"] = publicUrl + "spec",
+    };
+
+    public static string ContextsText(IReadOnlyList<SpecContext> all)
+    {
+        var sb = new StringBuilder();
+        foreach (var c in all)
+            sb.Append(CultureInfo.InvariantCulture, $"{c.Name,-20} {c.Description} ({c.Count} spectra, {Range(c.WaveMin, c.WaveMax)} Angstrom; catalog {c.Catalog})\n");
+        return sb.ToString();
+    }
+
+    public static string Json(object value) => JsonSerializer.Serialize(value, JsonOptions);
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+
+    private static string Range(double? lo, double? hi) => lo is null || hi is null ? "no pixels" :
+        string.Create(CultureInfo.InvariantCulture, $"{lo:0.##}-{hi:0.##}");
+
+    private static double? Min(IEnumerable<double?> v) => v.Where(x => x is not null).DefaultIfEmpty(null).Min();
+    private static double? Max(IEnumerable<double?> v) => v.Where(x => x is not null).DefaultIfEmpty(null).Max();
+}

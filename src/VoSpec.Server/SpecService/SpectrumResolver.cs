@@ -1,0 +1,82 @@
+using Microsoft.Data.Sqlite;
+using VoSpec.Archive;
+using VoSpec.Core.Faults;
+
+namespace VoSpec.Server.SpecService;
+
+/// <summary>
+/// Requested ids → pixel-store locations, one catalogue connection and two prepared statements for the whole list.
+/// An id that matches nothing fails the whole request (400 naming up to ten such ids): the client asked for rows
+/// in a fixed order and a silently missing row would shift every later one. An id found in two collections of the
+/// context is ambiguous (400: name a context).
+/// </summary>
+public static class SpectrumResolver
+{
+    private const string Select = "SELECT st.spec_id, st.collection, st.specobjid, st.px_offset, st.px_length, st.npix FROM specobj s JOIN spectrum_store st ON st.spec_id = s.spec_id ";
+
+    public static SpectrumLocation[] Resolve(SpectrumArchive archive, SpecContext context, IReadOnlyList<SpecId> ids)
+    {
+        if (ids.Count == 0) throw new UserInputException("id_list is empty: give at least one specobjid or (plate, mjd, fiberid)");
+        List<string> collections = context.Collection is { } one ? [one] : archive.Collections().Select(c => c.Name).ToList();
+        using var conn = archive.OpenConnection();
+        using var byId = Command(conn, Select + "WHERE s.specobjid = $id", "$id");
+        using var byTuple = Command(conn, Select + "WHERE s.collection = $c AND s.plate = $p AND s.mjd = $m AND s.fiberid = $f", "$c", "$p", "$m", "$f");
+
+        var found = new Dictionary<SpecId, SpectrumLocation>();
+        var result = new SpectrumLocation[ids.Count];
+        var unknown = new List<SpecId>();
+        var matches = new List<SpectrumLocation>(2);
+        for (int i = 0; i < ids.Count; i++)
+        {
+            var id = ids[i];
+            if (found.TryGetValue(id, out var known)) { result[i] = known; continue; }
+            matches.Clear();
+            if (id.SpecObjId is { } specObjId)
+            {
+                byId.Parameters["$id"].Value = specObjId;
+                foreach (var loc in Read(byId))
+                    if (collections.Contains(loc.Collection)) matches.Add(loc);
+            }
+            else
+            {
+                foreach (var c in collections)
+                {
+                    byTuple.Parameters["$c"].Value = c;
+                    byTuple.Parameters["$p"].Value = id.Plate;
+                    byTuple.Parameters["$m"].Value = id.Mjd;
+                    byTuple.Parameters["$f"].Value = id.FiberId;
+                    matches.AddRange(Read(byTuple));
+                }
+            }
+            if (matches.Count == 0) { unknown.Add(id); continue; }
+            if (matches.Count > 1)
+                throw new UserInputException($"id {id} is in several collections ({string.Join(", ", matches.Select(m => m.Collection))}): name one as the context");
+            found[id] = result[i] = matches[0];
+        }
+        if (unknown.Count > 0)
+        {
+            var names = string.Join(", ", unknown.Distinct().Take(10));
+            int more = unknown.Distinct().Count() - 10;
+            throw new NotFoundException($"unknown id{(unknown.Count > 1 ? "s" : "")} in context {context.Name}: {names}{(more > 0 ? $" and {more} more" : "")}");
+        }
+        return result;
+    }
+
+    private static SqliteCommand Command(SqliteConnection conn, string sql, params string[] parameters)
+    {
+        var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var p in parameters) cmd.Parameters.Add(new SqliteParameter(p, null));
+        cmd.Prepare();
+        return cmd;
+    }
+
+    private static List<SpectrumLocation> Read(SqliteCommand cmd)
+    {
+        var list = new List<SpectrumLocation>(1);
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+            list.Add(new SpectrumLocation(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt32(5)));
+        return list;
+    }
+}
