@@ -23,7 +23,6 @@ public static class SpecServiceEndpoints
     public static RouteGroupBuilder MapSpecService(this RouteGroupBuilder group)
     {
         group.MapGet("", () => Results.Text(AliveText + "\n", "text/plain"));
-        group.MapGet("/", () => Results.Text(AliveText + "\n", "text/plain"));
 
         // 200 while the archive is open and its catalogue answers; 503 otherwise.
         group.MapGet("/available", (SpectrumArchive archive) =>
