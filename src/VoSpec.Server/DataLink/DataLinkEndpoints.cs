@@ -21,6 +21,7 @@ public static class DataLinkEndpoints
         g.MapMethods("/links", [HttpMethods.Get, HttpMethods.Post], Links);
         g.MapGet("/dataset", Dataset);
         g.MapGet("/progenitor", Progenitor);
+        g.MapGet("/preview", Previews.Serve);
         return g;
     }
 

@@ -46,6 +46,18 @@ public static class SpectrumLinks
                 ContentQualifier = "#spectrum",
                 LocalSemantics = "source-file",
             };
+        yield return new Link(d.Did, "#preview", $"A plot of {d.ObsId}: flux and model against wavelength (PNG, 1000x500)")
+        {
+            AccessUrl = $"{publicUrl}{Previews.Path}?ID={id}",
+            ContentType = Previews.ContentType,
+            LocalSemantics = "preview",
+        };
+        yield return new Link(d.Did, "#preview", $"A small plot of {d.ObsId} (PNG, 320x200)")
+        {
+            AccessUrl = $"{publicUrl}{Previews.Path}?ID={id}&SIZE=thumbnail",
+            ContentType = Previews.ContentType,
+            LocalSemantics = "preview-thumbnail",
+        };
         yield return new Link(d.Did, "#cutout", $"SODA service: cut a wavelength range out of {d.ObsId} (FITS, VOTable or CSV)")
         {
             ServiceDef = sodaId,

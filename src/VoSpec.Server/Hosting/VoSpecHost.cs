@@ -37,6 +37,7 @@ public static class VoSpecHost
         builder.Services.AddSingleton(sp => OpenArchive(settings, sp.GetRequiredService<ILoggerFactory>().CreateLogger("VoSpec.Archive")));
         builder.Services.AddSingleton(new TapService(settings.Tap, VoSpec.Adql.Feature.AdqlFeatures.All));
         builder.Services.AddSingleton<TapQueryRunner>();
+        builder.Services.AddSingleton(sp => new Engine.Plotting.PreviewCache(Path.Combine(sp.GetRequiredService<SpectrumArchive>().Directory, "previews")));
         builder.Services.AddSingleton(builder.Configuration.GetSection(SpecService.SpecServiceLimits.Section).Get<SpecService.SpecServiceLimits>() ?? new SpecService.SpecServiceLimits());
         builder.Services.AddSingleton(sp =>
         {
@@ -52,6 +53,8 @@ public static class VoSpecHost
         var app = builder.Build();
         var archive = app.Services.GetRequiredService<SpectrumArchive>();
         app.Lifetime.ApplicationStarted.Register(() => PublishUrl(app, settings, archive));
+        // Fonts load on the first render (~50 ms): do it before the first preview request.
+        app.Lifetime.ApplicationStarted.Register(() => Task.Run(Engine.Plotting.SpectrumPlot.Warmup));
         app.MapGroup("/").MapLandingPage();
         app.MapGroup("/spec").MapSpecService();
         app.MapGroup("/tap").MapTap();

@@ -80,18 +80,19 @@ public class LinksTests(RunningServer server) : IClassFixture<RunningServer>
     }
 
     [Fact]
-    public async Task Each_spectrum_gets_this_progenitor_and_cutout_links_with_descriptions()
+    public async Task Each_spectrum_gets_this_progenitor_preview_and_cutout_links_with_descriptions()
     {
         var s = Spectra(server, 1)[0];
         var (_, doc, _) = await Post(("ID", s.Did));
         var rows = Rows(doc);
-        Assert.Equal(["#this", "#this", "#this", "#progenitor", "#cutout"], rows.Select(x => x["semantics"]));
-        Assert.Equal(["application/fits", "application/x-votable+xml", "text/csv", "application/fits", "application/fits"], rows.Select(x => x["content_type"]));
+        Assert.Equal(["#this", "#this", "#this", "#progenitor", "#preview", "#preview", "#cutout"], rows.Select(x => x["semantics"]));
+        Assert.Equal(["application/fits", "application/x-votable+xml", "text/csv", "application/fits", "image/png", "image/png", "application/fits"], rows.Select(x => x["content_type"]));
         foreach (var row in rows)
         {
             Assert.Equal(1, new[] { row["access_url"], row["service_def"], row["error_message"] }.Count(v => v is not null));
             Assert.False(string.IsNullOrWhiteSpace(row["description"]));
-            Assert.Equal("#spectrum", row["content_qualifier"]);
+            // A preview is a picture of the spectrum, not the spectrum: it carries no product type.
+            Assert.Equal(row["semantics"] == "#preview" ? null : "#spectrum", row["content_qualifier"]);
         }
         Assert.Equal(rows.Select(x => x["description"]).Count(), rows.Select(x => x["description"]).Distinct().Count());
         Assert.Equal(new FileInfo(s.SourcePath!).Length.ToString(CultureInfo.InvariantCulture), rows[3]["content_length"]);
@@ -145,7 +146,7 @@ public class LinksTests(RunningServer server) : IClassFixture<RunningServer>
         Assert.Empty(Rows(doc));
         var did = Spectra(server, 1)[0].Did;
         var get = await server.Client.GetAsync($"datalink/links?id={Esc(did)}&responseformat={Esc("application/x-votable+xml;content=datalink")}");
-        Assert.Equal(5, Rows(XDocument.Parse(await get.Content.ReadAsStringAsync())).Count);
+        Assert.Equal(7, Rows(XDocument.Parse(await get.Content.ReadAsStringAsync())).Count);
     }
 
     [Fact]
