@@ -84,8 +84,9 @@ public sealed class SpectrumRows
                 ? $"cutout {c.Min:0.###}-{c.Max:0.###} Angstrom contains no pixel of the listed spectra"
                 : "the listed spectra have no pixels");
         var g = plan.CommonGrid;
-        double lo = Math.Max(w0 ?? double.PositiveInfinity, cutout?.Min ?? 0);
-        double hi = Math.Min(w1 ?? 0, cutout?.Max ?? double.PositiveInfinity);
+        // w0/w1 are some spectrum's end pixels (from listSpan): a sample a few ulps beyond them is that pixel. A cutout is strict.
+        double lo = Math.Max((w0 ?? double.PositiveInfinity) * (1 - 1e-10), cutout?.Min ?? 0);
+        double hi = Math.Min((w1 ?? 0) * (1 + 1e-10), cutout?.Max ?? double.PositiveInfinity);
         int padLow = 0, padHigh = 0;
         if (w0 is not null && lo < g.First)
         {

@@ -30,10 +30,13 @@ public static class SpecClient
     /// <summary>POST spec/CALL with one id_list field per id and the other fields as given.</summary>
     public static Task<HttpResponseMessage> Post(RunningServer server, string call, IEnumerable<string> ids, params (string Key, string Value)[] fields)
     {
+        var given = fields.ToList();
+        foreach (var (key, value) in new[] { ("context", "default"), ("profile", "default"), ("debug", "False"), ("verbose", "False") })
+            if (!given.Any(f => f.Key == key)) given.Add((key, value));
         var form = ids.Select(id => new KeyValuePair<string, string>("id_list", id))
-            .Concat(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value)))
-            .Concat([new("context", "default"), new("profile", "default"), new("debug", "False"), new("verbose", "False")]);
-        return server.Client.PostAsync("spec/" + call, new FormUrlEncodedContent(form));
+            .Concat(given.Select(f => new KeyValuePair<string, string>(f.Key, f.Value)));
+        var request = new HttpRequestMessage(HttpMethod.Post, "spec/" + call) { Content = new FormUrlEncodedContent(form) };
+        return server.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
     }
 
     public static async Task<byte[]> PostBytes(RunningServer server, string call, IEnumerable<string> ids, params (string Key, string Value)[] fields)
