@@ -59,10 +59,30 @@ public static class SpecContexts
         return list;
     }
 
-    /// <summary>The named context; absent or 'None' means default. Unknown → a user error naming the known ones.</summary>
+    /// <summary>
+    /// The contexts without their statistics (counts, ranges): what every getSpec, listSpan and query call needs,
+    /// read from the small collections table instead of aggregating the whole catalogue.
+    /// </summary>
+    public static IReadOnlyList<SpecContext> Names(SpectrumArchive archive)
+    {
+        using var conn = archive.OpenConnection();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = "SELECT name, title FROM collections ORDER BY name";
+        using var r = cmd.ExecuteReader();
+        var list = new List<SpecContext> { new(DefaultName, null, SpecContext.AllCatalog, "Every collection of this archive", 0, null, null, null, null) };
+        while (r.Read())
+        {
+            var name = r.GetString(0);
+            if (!name.Equals(DefaultName, StringComparison.OrdinalIgnoreCase))
+                list.Add(new(name, name, name + ".specobj", r.GetString(1), 0, null, null, null, null));
+        }
+        return list;
+    }
+
+    /// <summary>The named context (no statistics); absent or 'None' means default. Unknown → a user error naming the known ones.</summary>
     public static SpecContext Resolve(SpectrumArchive archive, string? name)
     {
-        var all = All(archive);
+        var all = Names(archive);
         if (name is null) return all[0];
         return Find(all, name) ?? throw new UserInputException(
             $"unknown context '{name}' (known: {string.Join(", ", all.Select(c => c.Name))})");

@@ -120,7 +120,7 @@ public static class SpecServiceEndpoints
         var value = p.Get("value");
         if (what.Equals("context", StringComparison.OrdinalIgnoreCase))
         {
-            var all = SpecContexts.All(archive);
+            var all = SpecContexts.Names(archive);
             return Text(http, value is not null && SpecContexts.Find(all, value) is not null ? "OK"
                 : $"unknown context '{value}' (known: {string.Join(", ", all.Select(c => c.Name))})");
         }
@@ -133,7 +133,7 @@ public static class SpecServiceEndpoints
 
     private static async Task Query(HttpContext http, SpectrumArchive archive, SpecParameters p)
     {
-        var query = SpecQuery.Parse(p, SpecContexts.All(archive));
+        var query = SpecQuery.Parse(p, SpecContexts.Names(archive));
         var translated = query.Translate();
         var ct = http.RequestAborted;
         await using var conn = archive.OpenConnection();

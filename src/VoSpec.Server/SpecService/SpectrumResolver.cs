@@ -17,7 +17,7 @@ public static class SpectrumResolver
     public static SpectrumLocation[] Resolve(SpectrumArchive archive, SpecContext context, IReadOnlyList<SpecId> ids)
     {
         if (ids.Count == 0) throw new UserInputException("id_list is empty: give at least one specobjid or (plate, mjd, fiberid)");
-        List<string> collections = context.Collection is { } one ? [one] : archive.Collections().Select(c => c.Name).ToList();
+        List<string> collections = context.Collection is { } one ? [one] : SpecContexts.Names(archive).Where(c => c.Collection is not null).Select(c => c.Collection!).ToList();
         using var conn = archive.OpenConnection();
         using var byId = Command(conn, Select + "WHERE s.specobjid = $id", "$id");
         using var byTuple = Command(conn, Select + "WHERE s.collection = $c AND s.plate = $p AND s.mjd = $m AND s.fiberid = $f", "$c", "$p", "$m", "$f");
