@@ -199,7 +199,18 @@ public sealed class SqliteTranslator
         if (q.Where is { } where)
         {
             sb.Append(" WHERE ");
-            Cond(sb, where);
+            if (Conjuncts(where).Any(c => NativeCone(c) is not null))
+            {
+                // Cones on an indexed position are tested with SQLite's own math, not through geometry values.
+                sb.AppendJoin(" AND ", Conjuncts(where).Select(c =>
+                {
+                    if (NativeCone(c) is { } native) return native;
+                    var part = new StringBuilder("(");
+                    Cond(part, c);
+                    return part.Append(')').ToString();
+                }));
+            }
+            else Cond(sb, where);
             foreach (var hint in SpatialHints(where)) sb.Append(" AND ").Append(hint);
         }
         if (q.GroupBy.Count > 0)
@@ -597,6 +608,23 @@ public sealed class SqliteTranslator
                     yield return $"{key} IN (SELECT spec_id FROM {SpatialIndexTable.IndexTable} WHERE x_max >= {Bound(0)} AND x_min <= {Bound(1)} AND y_max >= {Bound(2)} AND y_min <= {Bound(3)} AND z_max >= {Bound(4)} AND z_min <= {Bound(5)})";
                 }
             }
+    }
+
+    /// <summary>
+    /// CONTAINS(POINT(ra, dec), CIRCLE(constant)) = 1 (or INTERSECTS) on an indexed position as a haversine test in
+    /// SQLite's native math: per candidate row that is a few native calls instead of building and parsing geometry
+    /// values in managed code (the cone query's main cost). Inclusive, with the geometry functions' 1e-10° tolerance.
+    /// </summary>
+    private string? NativeCone(Condition c)
+    {
+        if (c is not Comparison { Operator: ComparisonOperator.Equal } cmp) return null;
+        var call = cmp.Left as FunctionCall ?? cmp.Right as FunctionCall;
+        if (call is null || call.Name is not ("CONTAINS" or "INTERSECTS")) return null;
+        if (Cone(c) is not { ExtraRadius: null } cone) return null;
+        string alias = cone.Source.SqlAlias;
+        string ra = $"{alias}.{QuoteIdentifier(cone.Table.RaColumn)}", dec = $"{alias}.{QuoteIdentifier(cone.Table.DecColumn)}";
+        string lon = $"({Real(cone.Lon)})", lat = $"({Real(cone.Lat)})";
+        return $"(2 * asin(min(1, sqrt(power(sin(radians({dec} - {lat}) / 2), 2) + cos(radians({lat})) * cos(radians({dec})) * power(sin(radians({ra} - {lon}) / 2), 2)))) <= radians({Real(cone.Radius + 1e-10)}))";
     }
 
     private static IEnumerable<Condition> Conjuncts(Condition c) =>
