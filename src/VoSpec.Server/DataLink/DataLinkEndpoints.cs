@@ -12,7 +12,7 @@ namespace VoSpec.Server.DataLink;
 
 /// <summary>
 /// DataLink 1.1 under /datalink: the {links} resource (GET/POST /datalink/links) and the data it links to —
-/// /datalink/dataset (the spectrum as FITS, VOTable or CSV) and /datalink/progenitor (the ingested file as it was).
+/// /datalink/dataset (the spectrum as FITS, VOTable, CSV or .npy) and /datalink/progenitor (the ingested file as it was).
 /// </summary>
 public static class DataLinkEndpoints
 {

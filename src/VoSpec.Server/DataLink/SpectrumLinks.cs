@@ -37,6 +37,14 @@ public static class SpectrumLinks
             ContentQualifier = "#spectrum",
             LocalSemantics = "csv",
         };
+        yield return new Link(d.Did, "#auxiliary", $"The spectrum {d.ObsId} as a NumPy .npy structured array (one row per pixel: wavelength in vacuum Angstrom, loglam, flux, ivar, and_mask, or_mask, wdisp, sky, model)")
+        {
+            AccessUrl = $"{publicUrl}{DatasetPath}?ID={id}&RESPONSEFORMAT=npy",
+            ContentType = SpectrumNpy.ContentType,
+            ContentLength = SpectrumNpy.Length(d.Location.NPix),
+            ContentQualifier = "#spectrum",
+            LocalSemantics = "npy",
+        };
         if (d.SourcePath is { } source && File.Exists(source))
             yield return new Link(d.Did, "#progenitor", $"The file {Path.GetFileName(source)} this spectrum was ingested from, as it was")
             {
@@ -58,7 +66,7 @@ public static class SpectrumLinks
             ContentType = Previews.ContentType,
             LocalSemantics = "preview-thumbnail",
         };
-        yield return new Link(d.Did, "#cutout", $"SODA service: cut a wavelength range out of {d.ObsId} (FITS, VOTable or CSV)")
+        yield return new Link(d.Did, "#cutout", $"SODA service: cut a wavelength range out of {d.ObsId} (FITS, VOTable, CSV or NumPy .npy)")
         {
             ServiceDef = sodaId,
             ContentType = SpectrumFits.ContentType,

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 
-namespace VoSpec.Server.SpecService;
+namespace VoSpec.Server.Formats;
 
 /// <summary>One field of a NumPy structured dtype: name, type code ('&lt;f4', '&lt;f8', '&lt;i4') and sub-array length (0: scalar).</summary>
 public readonly record struct NpyField(string Name, string Descr, int ItemSize, int Count = 0)
@@ -19,9 +19,19 @@ public readonly record struct NpyField(string Name, string Descr, int ItemSize, 
 /// then the header — a Python dict literal with descr, fortran_order and shape, space-padded so that the data
 /// starts on a 64-byte boundary and ending with a newline — then the rows, C order, little-endian.
 /// </summary>
-public static class NpyFormat
+/// <remarks>Shared by the spec service's getSpec and the DataLink/SODA spectrum responses.</remarks>
+public static class NpyWriter
 {
-    public const string ContentType = "application/octet-stream";
+    /// <summary>The MIME type DataLink and SODA use for .npy (getSpec keeps its own, application/octet-stream).</summary>
+    public const string ContentType = "application/x-npy";
+
+    /// <summary>Bytes per row of a structured array with <paramref name="fields"/>.</summary>
+    public static int RowSize(IReadOnlyList<NpyField> fields)
+    {
+        int size = 0;
+        foreach (var f in fields) size += f.Size;
+        return size;
+    }
 
     public static byte[] Header(IReadOnlyList<NpyField> fields, long rows)
     {

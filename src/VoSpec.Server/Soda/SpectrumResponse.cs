@@ -40,11 +40,15 @@ public static class SpectrumResponse
             case SpectrumFormat.VOTable:
                 await SpectrumVOTable.WriteAsync(meta, view, did, response.Body, ct);
                 break;
+            case SpectrumFormat.Npy:
+                response.ContentLength = SpectrumNpy.Length(view.Count);
+                await SpectrumNpy.WriteAsync(view, response.Body, ct);
+                break;
             default:
                 await SpectrumCsv.WriteAsync(view, response.Body, ct);
                 break;
         }
     }
 
-    private static string Extension(SpectrumFormat f) => f switch { SpectrumFormat.VOTable => ".vot", SpectrumFormat.Csv => ".csv", _ => ".fits" };
+    private static string Extension(SpectrumFormat f) => f switch { SpectrumFormat.VOTable => ".vot", SpectrumFormat.Csv => ".csv", SpectrumFormat.Npy => ".npy", _ => ".fits" };
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using VoSpec.Server.Formats;
 
 namespace VoSpec.Server.SpecService;
 
@@ -10,6 +11,8 @@ namespace VoSpec.Server.SpecService;
 /// </summary>
 public static class GetSpecNpy
 {
+    public const string ContentType = "application/octet-stream";
+
     public static IReadOnlyList<NpyField> Fields(SpectrumRows rows) => rows.Values.Select(v => v switch
     {
         SpecVector.Loglam when rows.Aligned => new NpyField("loglam", "<f8", 8, rows.Length),
@@ -20,7 +23,7 @@ public static class GetSpecNpy
     public static async Task WriteAsync(SpectrumRows rows, Stream output, CancellationToken ct)
     {
         var fields = Fields(rows);
-        await output.WriteAsync(NpyFormat.Header(fields, rows.Aligned ? rows.Count : rows.Length), ct);
+        await output.WriteAsync(NpyWriter.Header(fields, rows.Aligned ? rows.Count : rows.Length), ct);
         var buffers = rows.NewBuffers();
         if (rows.Aligned)
         {

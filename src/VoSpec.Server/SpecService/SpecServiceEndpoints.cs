@@ -186,7 +186,7 @@ public static class SpecServiceEndpoints
                 await GetSpecCsv.WriteAsync(rows, body, ct);
                 break;
             default:
-                http.Response.ContentType = NpyFormat.ContentType;
+                http.Response.ContentType = GetSpecNpy.ContentType;
                 await GetSpecNpy.WriteAsync(rows, body, ct);
                 break;
         }

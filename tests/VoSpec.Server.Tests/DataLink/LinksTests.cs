@@ -85,8 +85,8 @@ public class LinksTests(RunningServer server) : IClassFixture<RunningServer>
         var s = Spectra(server, 1)[0];
         var (_, doc, _) = await Post(("ID", s.Did));
         var rows = Rows(doc);
-        Assert.Equal(["#this", "#this", "#this", "#progenitor", "#preview", "#preview", "#cutout"], rows.Select(x => x["semantics"]));
-        Assert.Equal(["application/fits", "application/x-votable+xml", "text/csv", "application/fits", "image/png", "image/png", "application/fits"], rows.Select(x => x["content_type"]));
+        Assert.Equal(["#this", "#this", "#this", "#auxiliary", "#progenitor", "#preview", "#preview", "#cutout"], rows.Select(x => x["semantics"]));
+        Assert.Equal(["application/fits", "application/x-votable+xml", "text/csv", "application/x-npy", "application/fits", "image/png", "image/png", "application/fits"], rows.Select(x => x["content_type"]));
         foreach (var row in rows)
         {
             Assert.Equal(1, new[] { row["access_url"], row["service_def"], row["error_message"] }.Count(v => v is not null));
@@ -95,8 +95,8 @@ public class LinksTests(RunningServer server) : IClassFixture<RunningServer>
             Assert.Equal(row["semantics"] == "#preview" ? null : "#spectrum", row["content_qualifier"]);
         }
         Assert.Equal(rows.Select(x => x["description"]).Count(), rows.Select(x => x["description"]).Distinct().Count());
-        Assert.Equal(new FileInfo(s.SourcePath!).Length.ToString(CultureInfo.InvariantCulture), rows[3]["content_length"]);
-        var progenitor = await server.Client.GetByteArrayAsync(rows[3]["access_url"]);
+        Assert.Equal(new FileInfo(s.SourcePath!).Length.ToString(CultureInfo.InvariantCulture), rows[4]["content_length"]);
+        var progenitor = await server.Client.GetByteArrayAsync(rows[4]["access_url"]);
         Assert.Equal(await File.ReadAllBytesAsync(s.SourcePath!), progenitor);
     }
 
@@ -146,7 +146,7 @@ public class LinksTests(RunningServer server) : IClassFixture<RunningServer>
         Assert.Empty(Rows(doc));
         var did = Spectra(server, 1)[0].Did;
         var get = await server.Client.GetAsync($"datalink/links?id={Esc(did)}&responseformat={Esc("application/x-votable+xml;content=datalink")}");
-        Assert.Equal(7, Rows(XDocument.Parse(await get.Content.ReadAsStringAsync())).Count);
+        Assert.Equal(8, Rows(XDocument.Parse(await get.Content.ReadAsStringAsync())).Count);
     }
 
     [Fact]
