@@ -13,7 +13,8 @@ namespace VoSpec.Server.Hosting;
 
 /// <summary>
 /// The spectroscopic data service under /spec, wire-compatible with Data Lab's specClient (see
-/// /work/shared/spec-service.md): isAlive, contexts, profiles, catalogs, validate, query, listSpan and getSpec.
+/// /work/shared/spec-service.md): isAlive, contexts, profiles, catalogs, validate, query, listSpan, getSpec,
+/// and the plots preview, plotGrid and stackedImage (SpecPlots).
 /// A refused request answers 400 (413 for too many ids) with one line of plain text saying why.
 /// </summary>
 public static class SpecServiceEndpoints
@@ -46,6 +47,9 @@ public static class SpecServiceEndpoints
         string[] getAndPost = [HttpMethods.Get, HttpMethods.Post];
         group.MapMethods("/listSpan", getAndPost, (HttpContext http, SpectrumArchive archive, SpecServiceLimits limits) => Guard(http, limits, p => ListSpan(http, archive, limits, p)));
         group.MapMethods("/getSpec", getAndPost, (HttpContext http, SpectrumArchive archive, SpecServiceLimits limits) => Guard(http, limits, p => GetSpec(http, archive, limits, p)));
+        group.MapGet("/preview", (HttpContext http, SpectrumArchive archive, Engine.Plotting.PreviewCache cache, SpecServiceLimits limits) => Guard(http, limits, p => SpecPlots.Preview(http, archive, cache, p)));
+        group.MapMethods("/plotGrid", getAndPost, (HttpContext http, SpectrumArchive archive, Engine.Plotting.PreviewCache cache, SpecServiceLimits limits) => Guard(http, limits, p => SpecPlots.PlotGrid(http, archive, cache, limits, p)));
+        group.MapMethods("/stackedImage", getAndPost, (HttpContext http, SpectrumArchive archive, SpecServiceLimits limits) => Guard(http, limits, p => SpecPlots.StackedImage(http, archive, limits, p)));
         return group;
     }
 

@@ -1,0 +1,63 @@
+// Why this file exists: stackedImage is a raster (one row of pixels per spectrum) computed in managed code; this
+// writes such a raster as PNG through Cairo's image surface, and provides the colour maps it is drawn with.
+namespace VoSpec.Engine.Plotting;
+
+/// <summary>Writes 0xRRGGBB pixels (row-major, top row first) as a PNG.</summary>
+public static class RgbImage
+{
+    public static unsafe void WritePng(ReadOnlySpan<uint> rgb, int width, int height, Stream output)
+    {
+        if (width is < 1 or > PreviewSize.Max) throw new ArgumentOutOfRangeException(nameof(width));
+        if (height is < 1 or > PreviewSize.Max) throw new ArgumentOutOfRangeException(nameof(height));
+        if (rgb.Length != width * height) throw new ArgumentException($"{rgb.Length} pixels for a {width}x{height} image", nameof(rgb));
+        ArgumentNullException.ThrowIfNull(output);
+        using var surface = Cairo.ImageSurfaceCreate(Cairo.FormatRgb24, width, height);
+        Cairo.ThrowIfError(surface);
+        Cairo.SurfaceFlush(surface);
+        byte* data = Cairo.ImageSurfaceGetData(surface);
+        int stride = Cairo.ImageSurfaceGetStride(surface);
+        for (int y = 0; y < height; y++)
+            rgb.Slice(y * width, width).CopyTo(new Span<uint>(data + (long)y * stride, width));   // RGB24: native-endian 0x00RRGGBB
+        Cairo.SurfaceMarkDirty(surface);
+        Cairo.WritePng(surface, output);
+    }
+}
+
+/// <summary>Colour maps from [0, 1] to 0xRRGGBB: gray (grey), viridis, magma, hot, jet (matplotlib's look, piecewise linear).</summary>
+public sealed class ColorMap
+{
+    private readonly (double R, double G, double B)[] _stops;
+
+    private ColorMap(string name, params (double, double, double)[] stops) { Name = name; _stops = stops; }
+
+    public string Name { get; }
+
+    public static IReadOnlyList<string> Names { get; } = ["gray", "viridis", "magma", "hot", "jet"];
+
+    /// <summary>The map by name (any case; "grey" and "greys" are gray); null when unknown.</summary>
+    public static ColorMap? Find(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "gray" or "grey" or "greys_r" or "gray_r" => new("gray", (0, 0, 0), (1, 1, 1)),
+        "viridis" => new("viridis", (0.267, 0.005, 0.329), (0.283, 0.141, 0.458), (0.254, 0.265, 0.530), (0.207, 0.372, 0.553),
+            (0.164, 0.471, 0.558), (0.128, 0.567, 0.551), (0.135, 0.659, 0.518), (0.267, 0.749, 0.441), (0.478, 0.821, 0.318),
+            (0.741, 0.873, 0.150), (0.993, 0.906, 0.144)),
+        "magma" => new("magma", (0.001, 0.000, 0.014), (0.114, 0.065, 0.277), (0.317, 0.072, 0.485), (0.512, 0.128, 0.506),
+            (0.716, 0.215, 0.475), (0.904, 0.320, 0.388), (0.990, 0.536, 0.382), (0.997, 0.766, 0.528), (0.987, 0.991, 0.750)),
+        "hot" => new("hot", (0.0416, 0, 0), (1, 0, 0), (1, 1, 0), (1, 1, 1)),
+        "jet" => new("jet", (0, 0, 0.5), (0, 0, 1), (0, 0.5, 1), (0, 1, 1), (0.5, 1, 0.5), (1, 1, 0), (1, 0.5, 0), (1, 0, 0), (0.5, 0, 0)),
+        _ => null,
+    };
+
+    /// <summary>The colour of <paramref name="v"/> (clamped to [0, 1]; NaN is 0).</summary>
+    public uint Rgb(double v)
+    {
+        if (!(v > 0)) v = 0;
+        if (v > 1) v = 1;
+        double t = v * (_stops.Length - 1);
+        int i = Math.Min((int)t, _stops.Length - 2);
+        double f = t - i;
+        var (a, b) = (_stops[i], _stops[i + 1]);
+        static uint C(double x) => (uint)Math.Clamp((int)Math.Round(x * 255), 0, 255);
+        return C(a.R + (b.R - a.R) * f) << 16 | C(a.G + (b.G - a.G) * f) << 8 | C(a.B + (b.B - a.B) * f);
+    }
+}

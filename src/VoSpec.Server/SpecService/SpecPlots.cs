@@ -1,0 +1,200 @@
+// Why this file exists: the /spec plot calls of Data Lab's specClient (preview, plotGrid, stackedImage; see the
+// "Plots" table of /work/shared/spec-service.md). Previews and grid panels come from the archive's PreviewCache with
+// DataLink's key scheme, so a spectrum is drawn once whichever service asks; the stacked image is a raster of the
+// aligned flux (SpectrumRows/AlignmentPlan), each spectrum normalised on its own and mapped through a colour map.
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using VoSpec.Archive;
+using VoSpec.Core.Faults;
+using VoSpec.Engine.Plotting;
+using VoSpec.Server.DataLink;
+
+namespace VoSpec.Server.SpecService;
+
+public static class SpecPlots
+{
+    public const string PngType = "image/png";
+
+    /// <summary>Grid panels: the preview thumbnail size (320×200), shared with DataLink's SIZE=thumbnail renders.</summary>
+    public static PreviewSize PanelSize => PreviewSize.Thumbnail;
+    public static int MaxGridColumns => GridPlot.MaxSide / PanelSize.Width;
+    public static int MaxGridRows => GridPlot.MaxSide / PanelSize.Height;
+    /// <summary>Most ids in one stacked image (its height is at most 4000 pixels).</summary>
+    public const int MaxStackedIds = PreviewSize.Max;
+    public const int MaxSide = PreviewSize.Max;
+
+    /// <summary>GET /spec/preview?id=ID[&amp;size=full|thumbnail|WxH]: the cached PNG of one spectrum (1000×500 by default).</summary>
+    public static async Task Preview(HttpContext http, SpectrumArchive archive, PreviewCache cache, SpecParameters p)
+    {
+        SpecContexts.CheckProfile(p.Get("profile"));
+        var context = SpecContexts.Resolve(archive, p.Get("context"));
+        var idText = p.Get("id") ?? throw new UserInputException("preview needs id=<specobjid> or id=(plate, mjd, fiberid)");
+        var id = SpecId.Parse(idText);
+        var size = PreviewSize.Full;
+        if (p.Get("size") is { } s && !PreviewSize.TryParse(s, out size))
+            throw new UserInputException($"size must be full, thumbnail or WIDTHxHEIGHT ({PreviewSize.Min} to {PreviewSize.Max} pixels a side), not '{s}'");
+        var loc = SpectrumResolver.Resolve(archive, context, [id])[0];
+        var file = Previews.Render(archive, cache, loc, size);
+        await Results.File(file, PngType).ExecuteAsync(http);
+    }
+
+    /// <summary>POST /spec/plotGrid: id_list, ncols → one PNG of ncols × ceil(n/ncols) thumbnails, first id top-left.</summary>
+    public static async Task PlotGrid(HttpContext http, SpectrumArchive archive, PreviewCache cache, SpecServiceLimits limits, SpecParameters p)
+    {
+        var context = SpecContexts.Resolve(archive, p.Get("context"));
+        int columns = Int(p, "ncols", 4, 1, MaxGridColumns);
+        int maxIds = Math.Min(limits.MaxIds, columns * MaxGridRows);
+        var ids = ParseIds(p, maxIds, $"a grid of {columns} columns holds at most {columns * MaxGridRows} spectra ({MaxGridRows} rows); page the list");
+        var locations = SpectrumResolver.Resolve(archive, context, ids);
+        using var png = new MemoryStream();
+        GridPlot.Render(locations.Length, columns, PanelSize, i => PanelPng(archive, cache, locations[i]), png);
+        await WritePng(http, png);
+    }
+
+    /// <summary>A thumbnail panel, with DataLink's key scheme (see <see cref="Previews.Render"/>).</summary>
+    private static byte[] PanelPng(SpectrumArchive archive, PreviewCache cache, SpectrumLocation loc) =>
+        File.ReadAllBytes(Previews.Render(archive, cache, loc, PanelSize));
+
+    /// <summary>
+    /// POST /spec/stackedImage: one band of rows per spectrum (first id at the bottom), the aligned flux of each
+    /// normalised to its own 2nd–98th percentile over valid pixels and mapped through cmap (inverse=True reverses it).
+    /// Natural size: the aligned grid's length × xscale wide (at most 4000 when neither width nor xscale is given),
+    /// n × thickness × yscale high; width/height (pixels, &gt; 0) set a side outright.
+    /// </summary>
+    public static async Task StackedImage(HttpContext http, SpectrumArchive archive, SpecServiceLimits limits, SpecParameters p)
+    {
+        var context = SpecContexts.Resolve(archive, p.Get("context"));
+        var cmapName = p.Get("cmap") ?? "gray";
+        var cmap = ColorMap.Find(cmapName) ?? throw new UserInputException($"cmap '{cmapName}' is not served (use {string.Join(", ", ColorMap.Names)})");
+        bool inverse = p.GetBool("inverse", false);
+        int thickness = Int(p, "thickness", 1, 1, MaxSide);
+        double xscale = Scale(p, "xscale"), yscale = Scale(p, "yscale");
+        int? width = OptionalSide(p, "width"), height = OptionalSide(p, "height");
+        var ids = ParseIds(p, Math.Min(limits.MaxIds, MaxStackedIds), $"a stacked image holds at most {MaxStackedIds} spectra");
+        var locations = SpectrumResolver.Resolve(archive, context, ids);
+        var rows = SpectrumRows.Align(archive, locations, [SpecVector.Loglam, SpecVector.Flux, SpecVector.Ivar], null, null, null, limits.MaxAlignedLength);
+
+        int n = rows.Count, length = rows.Length;
+        int w = width ?? Side(length * xscale, "width", p.Get("xscale") is null);
+        int h = height ?? Side((double)n * thickness * yscale, "height", false);
+
+        // Each spectrum: normalised values on the aligned grid (NaN where padded or invalid), binned to w columns.
+        var buffers = rows.NewBuffers();
+        var norm = new float[length];
+        var columns = new float[n][];
+        for (int r = 0; r < n; r++)
+        {
+            rows.Fill(r, buffers);
+            Normalise(buffers.Floats[(int)SpecVector.Flux]!, buffers.Floats[(int)SpecVector.Ivar]!, norm);
+            columns[r] = Bin(norm, w);
+        }
+        var rgb = new uint[w * h];
+        for (int y = 0; y < h; y++)
+        {
+            var row = columns[(int)((long)(h - 1 - y) * n / h)];   // bottom row of pixels = first id
+            for (int x = 0; x < w; x++)
+            {
+                double v = row[x];
+                if (float.IsNaN(row[x])) v = 0;
+                else if (inverse) v = 1 - v;
+                rgb[y * w + x] = cmap.Rgb(v);
+            }
+        }
+        using var png = new MemoryStream();
+        RgbImage.WritePng(rgb, w, h, png);
+        await WritePng(http, png);
+    }
+
+    /// <summary>flux → [0, 1] between its 2nd and 98th percentiles over valid pixels (ivar &gt; 0, finite); NaN elsewhere.</summary>
+    internal static void Normalise(ReadOnlySpan<float> flux, ReadOnlySpan<float> ivar, Span<float> result)
+    {
+        var valid = new List<float>(flux.Length);
+        for (int i = 0; i < flux.Length; i++)
+            if (float.IsFinite(flux[i]) && ivar[i] > 0) valid.Add(flux[i]);
+        if (valid.Count == 0) { result.Fill(float.NaN); return; }
+        valid.Sort();
+        float lo = valid[(int)(0.02 * (valid.Count - 1))], hi = valid[(int)Math.Ceiling(0.98 * (valid.Count - 1))];
+        float span = hi > lo ? hi - lo : 1;
+        for (int i = 0; i < flux.Length; i++)
+            result[i] = float.IsFinite(flux[i]) && ivar[i] > 0 ? Math.Clamp((flux[i] - lo) / span, 0f, 1f) : float.NaN;
+    }
+
+    /// <summary>The mean of the non-NaN values in each of <paramref name="w"/> equal bins (nearest pixel when upsampling).</summary>
+    private static float[] Bin(ReadOnlySpan<float> values, int w)
+    {
+        var result = new float[w];
+        int n = values.Length;
+        for (int x = 0; x < w; x++)
+        {
+            int a = (int)((long)x * n / w), b = Math.Max(a + 1, (int)((long)(x + 1) * n / w));
+            double sum = 0;
+            int count = 0;
+            for (int k = a; k < b && k < n; k++)
+                if (!float.IsNaN(values[k])) { sum += values[k]; count++; }
+            result[x] = count > 0 ? (float)(sum / count) : float.NaN;
+        }
+        return result;
+    }
+
+    // ------------------------------------------------------------------ parameters
+
+    private static List<SpecId> ParseIds(SpecParameters p, int max, string tooMany)
+    {
+        List<SpecId> ids;
+        try { ids = SpecId.ParseList(p.GetAll(SpecParameters.IdListName), max); }
+        catch (SpecServiceException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw new SpecServiceException(StatusCodes.Status413PayloadTooLarge, $"too many ids: {tooMany}");
+        }
+        if (ids.Count == 0) throw new UserInputException("id_list is empty: give at least one specobjid or (plate, mjd, fiberid)");
+        return ids;
+    }
+
+    private static int Int(SpecParameters p, string name, int absent, int min, int max)
+    {
+        var text = p.Get(name);
+        if (text is null) return absent;
+        var t = text.EndsWith(".0", StringComparison.Ordinal) ? text[..^2] : text;
+        if (!int.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) || v < min || v > max)
+            throw new UserInputException($"{name} must be an integer from {min} to {max}, not '{text}'");
+        return v;
+    }
+
+    private static double Scale(SpecParameters p, string name)
+    {
+        var text = p.Get(name);
+        if (text is null) return 1;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v) || !(v > 0))
+            throw new UserInputException($"{name} must be a positive number, not '{text}'");
+        return v;
+    }
+
+    /// <summary>width/height: absent, 0 or negative (the client's "unset") → null; else 1..4000 pixels.</summary>
+    private static int? OptionalSide(SpecParameters p, string name)
+    {
+        var text = p.Get(name);
+        if (text is null) return null;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
+            throw new UserInputException($"{name} must be a number of pixels, not '{text}'");
+        if (v <= 0) return null;
+        int side = (int)Math.Round(v);
+        if (side < 1 || side > MaxSide) throw new UserInputException($"{name} must be 1 to {MaxSide} pixels, not '{text}'");
+        return side;
+    }
+
+    private static int Side(double natural, string name, bool shrinkToFit)
+    {
+        int side = (int)Math.Max(1, Math.Round(natural));
+        if (side > MaxSide && shrinkToFit) return MaxSide;
+        if (side > MaxSide)
+            throw new UserInputException($"the stacked image would be {side} pixels in {name} (at most {MaxSide}): lower the scale or give {name}");
+        return side;
+    }
+
+    private static async Task WritePng(HttpContext http, MemoryStream png)
+    {
+        http.Response.ContentType = PngType;
+        http.Response.ContentLength = png.Length;
+        await http.Response.Body.WriteAsync(png.GetBuffer().AsMemory(0, (int)png.Length), http.RequestAborted);
+    }
+}
