@@ -9,7 +9,9 @@ namespace VoSpec.Fits.Sdss;
 /// one row. <see cref="SdssSpectrumReader"/> reads it back to an equal spectrum, with two caveats: vectors the
 /// spectrum lacks (null) are written as zeros and so come back as zero arrays; instrument and fibre diameter are
 /// derived on reading (BOSS from RUN2D 'v…', plate ≥ 3510 or SPALL). Z, Z_ERR and SN_MEDIAN_ALL are written as
-/// doubles (real files use floats) so that any value survives exactly.
+/// doubles (real files use floats) so that any value survives exactly. With <see cref="SdssLiteOptions"/> it also
+/// writes a pixel range of a spectrum (a cutout), a "wavelength" COADD column and extra primary cards — the form the
+/// server's DataLink/SODA FITS responses use (one implementation of the layout for both).
 /// </summary>
 public static class SdssSpecWriter
 {
@@ -22,28 +24,56 @@ public static class SdssSpecWriter
     /// <summary>Writes the file to <paramref name="output"/> (left open; need not be seekable).</summary>
     public static void WriteLite(Spectrum spectrum, Stream output)
     {
-        var meta = spectrum.Meta;
         var a = spectrum.Arrays;
         a.Validate();
-        int n = a.Count;
-        if (n == 0) throw new ArgumentException("a spectrum with zero pixels cannot be written", nameof(spectrum));
+        if (a.Count == 0) throw new ArgumentException("a spectrum with zero pixels cannot be written", nameof(spectrum));
+        WriteLite(spectrum.Meta, a, 0, a.Count, output);
+    }
+
+    /// <summary>
+    /// Writes pixels [<paramref name="start"/>, <paramref name="start"/> + <paramref name="count"/>) of
+    /// <paramref name="arrays"/> (already validated by the caller) as a spec-lite file to <paramref name="output"/>
+    /// (left open; need not be seekable): COEFF0, WAVEMIN and WAVEMAX describe the range written.
+    /// </summary>
+    public static void WriteLite(SpectrumMeta meta, SpectrumArrays arrays, int start, int count, Stream output, SdssLiteOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(meta);
+        ArgumentNullException.ThrowIfNull(arrays);
+        if (count <= 0) throw new ArgumentException("a spectrum with zero pixels cannot be written", nameof(count));
+        if (start < 0 || start > arrays.Count - count) throw new ArgumentOutOfRangeException(nameof(start), $"pixels [{start}, {start + count}) are outside the spectrum's {arrays.Count}");
+        options ??= SdssLiteOptions.Default;
         bool boss = meta.Instrument.Equals("BOSS", StringComparison.OrdinalIgnoreCase);
+        var grid = arrays.Grid;
 
         using var w = new FitsWriter(output, leaveOpen: true);
-        w.WritePrimaryHeader(PrimaryCards(meta, a.Grid));
+        var primary = PrimaryCards(meta, grid, start);
+        options.AddPrimaryCards?.Invoke(primary);
+        w.WritePrimaryHeader(primary);
 
-        using (var coadd = w.BeginBinaryTable(CoaddColumns(meta.FluxUnit), n, extName: "COADD"))
+        using (var t = w.BeginBinaryTable(CoaddColumns(meta.FluxUnit, options.WavelengthColumn), count, extName: "COADD"))
         {
-            coadd.WriteColumns(a.Flux, LogLamGrid.ToLogLam(a.Grid), a.Ivar ?? new float[n], a.AndMask ?? new int[n], a.OrMask ?? new int[n],
-                a.WDisp ?? new float[n], a.Sky ?? new float[n], a.Model ?? new float[n]);
-            coadd.Complete();
+            var g = grid as LogLinearGrid;
+            for (int i = start; i < start + count; i++)
+            {
+                t.WriteSingle(arrays.Flux[i]);
+                t.WriteSingle((float)(g is not null ? g.Log10At(i) : Math.Log10(grid[i])));
+                t.WriteSingle(arrays.Ivar is { } ivar ? ivar[i] : 0f);
+                t.WriteInt32(arrays.AndMask is { } and ? and[i] : 0);
+                t.WriteInt32(arrays.OrMask is { } or ? or[i] : 0);
+                t.WriteSingle(arrays.WDisp is { } wdisp ? wdisp[i] : 0f);
+                t.WriteSingle(arrays.Sky is { } sky ? sky[i] : 0f);
+                t.WriteSingle(arrays.Model is { } model ? model[i] : 0f);
+                if (options.WavelengthColumn) t.WriteDouble(grid[i]);
+                t.EndRow();
+            }
+            t.Complete();
         }
 
-        WriteCatalogRow(w, meta, a.Grid, boss);
+        WriteCatalogRow(w, meta, grid[start], grid[start + count - 1], boss);
         w.Flush();
     }
 
-    private static FitsHeader PrimaryCards(SpectrumMeta m, WavelengthGrid grid)
+    private static FitsHeader PrimaryCards(SpectrumMeta m, WavelengthGrid grid, int start)
     {
         var h = new FitsHeader()
             .Add("TELESCOP", "SDSS 2.5-M", "Sloan Digital Sky Survey")
@@ -66,7 +96,7 @@ public static class SdssSpecWriter
         if (grid is LogLinearGrid g)
         {
             h.Add("WFITTYPE", "LOG-LINEAR", "Linear-log10 dispersion")
-             .Add("COEFF0", g.Log10Start, "Center wavelength (log10) of first pixel")
+             .Add("COEFF0", g.Log10At(start), "Center wavelength (log10) of first pixel")
              .Add("COEFF1", g.Log10Step, "Log10 dispersion per pixel")
              .Add("DC-FLAG", 1L, "Log-linear flag");
         }
@@ -74,19 +104,23 @@ public static class SdssSpecWriter
         return h;
     }
 
-    private static TableColumn[] CoaddColumns(string fluxUnit) =>
-    [
-        new("flux", "E") { Unit = fluxUnit },
-        new("loglam", "E") { Unit = "log(Angstrom)" },
-        new("ivar", "E") { Unit = $"1/({fluxUnit})^2" },
-        new("and_mask", "J"),
-        new("or_mask", "J"),
-        new("wdisp", "E") { Unit = "pixel" },
-        new("sky", "E") { Unit = fluxUnit },
-        new("model", "E") { Unit = fluxUnit },
-    ];
+    private static TableColumn[] CoaddColumns(string fluxUnit, bool wavelength)
+    {
+        TableColumn[] standard =
+        [
+            new("flux", "E") { Unit = fluxUnit },
+            new("loglam", "E") { Unit = "log(Angstrom)" },
+            new("ivar", "E") { Unit = $"1/({fluxUnit})^2" },
+            new("and_mask", "J"),
+            new("or_mask", "J"),
+            new("wdisp", "E") { Unit = "pixel" },
+            new("sky", "E") { Unit = fluxUnit },
+            new("model", "E") { Unit = fluxUnit },
+        ];
+        return wavelength ? [.. standard, new("wavelength", "D") { Unit = "Angstrom" }] : standard;
+    }
 
-    private static void WriteCatalogRow(FitsWriter w, SpectrumMeta m, WavelengthGrid grid, bool boss)
+    private static void WriteCatalogRow(FitsWriter w, SpectrumMeta m, double waveMin, double waveMax, bool boss)
     {
         static string A(string value, int realWidth) => $"{Math.Max(Math.Max(realWidth, value.Length), 1)}A";
         string idText = unchecked((ulong)m.SpecObjId).ToString(CultureInfo.InvariantCulture).PadLeft(22);
@@ -107,8 +141,23 @@ public static class SdssSpecWriter
         t.WriteDouble(m.Z); t.WriteDouble(m.ZErr); t.WriteInt32(m.ZWarning);
         t.WriteString(m.Class); t.WriteString(m.Subclass); t.WriteString(m.Survey);
         t.WriteString(m.ProgramName); t.WriteString(m.Run2d); t.WriteString(m.Run1d);
-        t.WriteDouble(m.SnMedian); t.WriteSingle((float)grid.First); t.WriteSingle((float)grid.Last);
+        t.WriteDouble(m.SnMedian); t.WriteSingle((float)waveMin); t.WriteSingle((float)waveMax);
         t.EndRow();
         t.Complete();
     }
+}
+
+/// <summary>What a spec-lite file written by <see cref="SdssSpecWriter"/> adds to the standard layout.</summary>
+public sealed record SdssLiteOptions
+{
+    public static readonly SdssLiteOptions Default = new();
+
+    /// <summary>A ninth COADD column "wavelength": vacuum Å as a double (for clients that look for the spectral axis by name).</summary>
+    public bool WavelengthColumn { get; init; }
+
+    /// <summary>Adds cards at the end of the primary header (after BUNIT).</summary>
+    public Action<FitsHeader>? AddPrimaryCards { get; init; }
+
+    /// <summary>Bytes per COADD row: eight 4-byte columns (E/J), plus 8 for the wavelength column.</summary>
+    public int CoaddRowBytes => 8 * 4 + (WavelengthColumn ? 8 : 0);
 }
