@@ -22,6 +22,7 @@ public static class SpecPlots
     /// <summary>Most ids in one stacked image (its height is at most 4000 pixels).</summary>
     public const int MaxStackedIds = PreviewSize.Max;
     public const int MaxSide = PreviewSize.Max;
+    private static readonly int PanelParallelism = Math.Clamp(Environment.ProcessorCount / 2, 1, 4);
 
     /// <summary>GET /spec/preview?id=ID[&amp;size=full|thumbnail|WxH]: the cached PNG of one spectrum (1000×500 by default).</summary>
     public static async Task Preview(HttpContext http, SpectrumArchive archive, PreviewCache cache, SpecParameters p)
@@ -46,8 +47,12 @@ public static class SpecPlots
         int maxIds = Math.Min(limits.MaxIds, columns * MaxGridRows);
         var ids = ParseIds(p, maxIds, $"a grid of {columns} columns holds at most {columns * MaxGridRows} spectra ({MaxGridRows} rows); page the list");
         var locations = SpectrumResolver.Resolve(archive, context, ids);
+        // Panels render (on a cache miss, ~20 ms each) a few at a time; the cache is thread-safe and renders each key once.
+        var panels = new byte[locations.Length][];
+        Parallel.For(0, panels.Length, new ParallelOptions { MaxDegreeOfParallelism = PanelParallelism, CancellationToken = http.RequestAborted },
+            i => panels[i] = PanelPng(archive, cache, locations[i]));
         using var png = new MemoryStream();
-        GridPlot.Render(locations.Length, columns, PanelSize, i => PanelPng(archive, cache, locations[i]), png);
+        GridPlot.Render(panels.Length, columns, PanelSize, i => panels[i], png);
         await WritePng(http, png);
     }
 

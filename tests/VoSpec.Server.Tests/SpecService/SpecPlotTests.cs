@@ -104,6 +104,17 @@ public class SpecPlotTests(RunningServer server, ITestOutputHelper output) : ICl
             if (i < 7) Assert.True(ink > 300, $"panel {i}: {ink} non-white pixels");
             else Assert.True(ink == 0, $"empty cell {i}: {ink} non-white pixels");
         }
+
+        // timings: other spectra (panels not cached yet) in a warm process, then the same again (all cached)
+        var others = Catalogue(server).Skip(20).Take(12).Select(s => s.Id).ToList();
+        sw.Restart();
+        var cold = await PostBytes(server, "plotGrid", others, ("ncols", "4"));
+        output.WriteLine($"plotGrid 12 uncached panels {sw.ElapsedMilliseconds} ms");
+        sw.Restart();
+        var warm = await PostBytes(server, "plotGrid", others, ("ncols", "4"));
+        output.WriteLine($"plotGrid 12 cached panels {sw.ElapsedMilliseconds} ms");
+        Assert.Equal(cold, warm);
+        Assert.Equal((1280, 600), PngImage.ReadHeader(warm));
     }
 
     [Fact]
