@@ -1,3 +1,4 @@
+using VoSpec.Testing;
 // Why this file exists: the preview PNG must be a real PNG of the asked size, and its pixels must show the spectrum —
 // a line across the plot, the emission line reaching the top, gaps where pixels are masked, the model in colour —
 // for any input, however broken, and from many threads at once. Checked by decoding the PNG (PngImage).

@@ -1,3 +1,4 @@
+using VoSpec.Testing;
 using System.Diagnostics;
 using System.Net;
 using System.Text;

@@ -1,4 +1,3 @@
-// Copied from tests/VoSpec.Engine.Tests/Plotting/PngImage.cs (this project does not reference the engine tests).
 // Why this file exists: the preview tests must look at the pixels, and no PNG decoder is available (no PIL in
 // Debian's python3, no managed imaging library): this is a minimal, strict one — chunks with CRCs, IHDR, IDAT
 // inflated with ZLibStream, the five filters reversed — for 8-bit RGB/RGBA/grey, non-interlaced (what Cairo writes).
@@ -6,9 +5,9 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 
-namespace VoSpec.Server.Tests.SpecService;
+namespace VoSpec.Testing;
 
-public sealed class PngImage
+internal sealed class PngImage
 {
     public static ReadOnlySpan<byte> Signature => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
