@@ -43,10 +43,6 @@ internal static partial class Cairo
     [LibraryImport(Lib, EntryPoint = "cairo_surface_status")]
     public static partial int SurfaceStatus(SurfaceHandle surface);
 
-    [LibraryImport(Lib, EntryPoint = "cairo_surface_write_to_png_stream")]
-    private static unsafe partial int SurfaceWriteToPngStream(SurfaceHandle surface,
-        delegate* unmanaged[Cdecl]<nint, byte*, uint, int> write, nint closure);
-
     [LibraryImport(Lib, EntryPoint = "cairo_status_to_string")]
     private static partial nint StatusToStringNative(int status);
 
@@ -141,48 +137,11 @@ internal static partial class Cairo
         if (status != StatusSuccess) throw new InvalidOperationException("cairo: " + StatusToString(status));
     }
 
-    /// <summary>Encodes the surface as PNG into <paramref name="output"/>, chunk by chunk, without a temporary file.</summary>
+    /// <summary>Encodes an RGB24 surface as PNG into <paramref name="output"/> (our encoder: see PngEncoder for why).</summary>
     public static unsafe void WritePng(SurfaceHandle surface, Stream output)
     {
-        var sink = new PngSink(output);
-        var handle = GCHandle.Alloc(sink);
-        try
-        {
-            int status = SurfaceWriteToPngStream(surface, &WriteCallback, GCHandle.ToIntPtr(handle));
-            if (sink.Error is not null)
-                throw new IOException("writing the preview PNG failed: " + sink.Error.Message, sink.Error);
-            if (status != StatusSuccess)
-                throw new InvalidOperationException("cairo: " + StatusToString(status));
-        }
-        finally
-        {
-            handle.Free();
-        }
-    }
-
-    private sealed class PngSink(Stream output)
-    {
-        public Stream Output { get; } = output;
-        public Exception? Error { get; set; }
-    }
-
-    /// <summary>cairo_write_func_t: an exception must never unwind through libcairo/libpng, so it is parked and rethrown.</summary>
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static unsafe int WriteCallback(nint closure, byte* data, uint length)
-    {
-        PngSink? sink = null;
-        try
-        {
-            sink = (PngSink)GCHandle.FromIntPtr(closure).Target!;
-            if (sink.Error is not null) return StatusWriteError;
-            sink.Output.Write(new ReadOnlySpan<byte>(data, checked((int)length)));
-            return StatusSuccess;
-        }
-        catch (Exception e)
-        {
-            if (sink is not null) sink.Error = e;
-            return StatusWriteError;
-        }
+        SurfaceFlush(surface);
+        PngEncoder.WriteRgb24(ImageSurfaceGetData(surface), ImageSurfaceGetWidth(surface), ImageSurfaceGetHeight(surface), ImageSurfaceGetStride(surface), output);
     }
 }
 

@@ -1,25 +1,16 @@
 // Why this file exists: stackedImage is a raster (one row of pixels per spectrum) computed in managed code; this
-// writes such a raster as PNG through Cairo's image surface, and provides the colour maps it is drawn with.
+// writes such a raster as PNG, and provides the colour maps it is drawn with.
 namespace VoSpec.Engine.Plotting;
 
 /// <summary>Writes 0xRRGGBB pixels (row-major, top row first) as a PNG.</summary>
 public static class RgbImage
 {
-    public static unsafe void WritePng(ReadOnlySpan<uint> rgb, int width, int height, Stream output)
+    public static void WritePng(ReadOnlySpan<uint> rgb, int width, int height, Stream output)
     {
         if (width is < 1 or > PreviewSize.Max) throw new ArgumentOutOfRangeException(nameof(width));
         if (height is < 1 or > PreviewSize.Max) throw new ArgumentOutOfRangeException(nameof(height));
-        if (rgb.Length != width * height) throw new ArgumentException($"{rgb.Length} pixels for a {width}x{height} image", nameof(rgb));
         ArgumentNullException.ThrowIfNull(output);
-        using var surface = Cairo.ImageSurfaceCreate(Cairo.FormatRgb24, width, height);
-        Cairo.ThrowIfError(surface);
-        Cairo.SurfaceFlush(surface);
-        byte* data = Cairo.ImageSurfaceGetData(surface);
-        int stride = Cairo.ImageSurfaceGetStride(surface);
-        for (int y = 0; y < height; y++)
-            rgb.Slice(y * width, width).CopyTo(new Span<uint>(data + (long)y * stride, width));   // RGB24: native-endian 0x00RRGGBB
-        Cairo.SurfaceMarkDirty(surface);
-        Cairo.WritePng(surface, output);
+        PngEncoder.WriteRgb(rgb, width, height, output);
     }
 }
 
