@@ -29,15 +29,41 @@ public sealed class RawSqliteReader : DbDataReader, IUtf8Cells
     }
 
     /// <summary>Prepares <paramref name="sql"/> on the connection and steps to its first row.</summary>
-    public static RawSqliteReader Open(SqliteConnection connection, string sql)
+    public static RawSqliteReader Open(SqliteConnection connection, string sql) => Open(connection, sql, []);
+
+    /// <summary>
+    /// Prepares <paramref name="sql"/>, binds named parameters ($name → long, double, string or null) and steps to
+    /// the first row.
+    /// </summary>
+    public static RawSqliteReader Open(SqliteConnection connection, string sql, IEnumerable<(string Name, object? Value)> parameters)
     {
         var db = connection.Handle ?? throw new InvalidOperationException("the connection is not open");
         int rc = raw.sqlite3_prepare_v2(db, sql, out var stmt);
         if (rc != raw.SQLITE_OK) { stmt?.Dispose(); throw Error(db, rc); }
         var reader = new RawSqliteReader(db, stmt);
-        try { reader._pendingRow = reader.Step(); }
+        try
+        {
+            foreach (var (name, value) in parameters) reader.Bind(name, value);
+            reader._pendingRow = reader.Step();
+        }
         catch { reader.Dispose(); throw; }
         return reader;
+    }
+
+    private void Bind(string name, object? value)
+    {
+        int i = raw.sqlite3_bind_parameter_index(_stmt, name);
+        if (i == 0) throw new ArgumentException($"the statement has no parameter {name}");
+        int rc = value switch
+        {
+            null or DBNull => raw.sqlite3_bind_null(_stmt, i),
+            long l => raw.sqlite3_bind_int64(_stmt, i, l),
+            int n => raw.sqlite3_bind_int64(_stmt, i, n),
+            double d => raw.sqlite3_bind_double(_stmt, i, d),
+            string s => raw.sqlite3_bind_text(_stmt, i, s),
+            _ => throw new ArgumentException($"parameter {name}: cannot bind a {value.GetType().Name}"),
+        };
+        if (rc != raw.SQLITE_OK) throw Error(_db, rc);
     }
 
     private bool Step()
