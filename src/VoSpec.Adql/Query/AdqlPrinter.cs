@@ -164,15 +164,7 @@ public static class AdqlPrinter
             case NotCondition n: sb.Append("NOT "); Cond(sb, n.Operand, 3); break;
             case Comparison cmp:
                 Expr(sb, cmp.Left);
-                sb.Append(cmp.Operator switch
-                {
-                    ComparisonOperator.Equal => " = ",
-                    ComparisonOperator.NotEqual => " <> ",
-                    ComparisonOperator.Less => " < ",
-                    ComparisonOperator.Greater => " > ",
-                    ComparisonOperator.LessOrEqual => " <= ",
-                    _ => " >= ",
-                });
+                sb.Append(cmp.Operator.Text());
                 Expr(sb, cmp.Right);
                 break;
             case Between b:

@@ -9,6 +9,20 @@ public sealed record NotCondition(Condition Operand) : Condition;
 
 public enum ComparisonOperator { Equal, NotEqual, Less, Greater, LessOrEqual, GreaterOrEqual }
 
+/// <summary>How comparison operators are written; ADQL and SQLite spell them alike.</summary>
+public static class ComparisonOperators
+{
+    public static string Text(this ComparisonOperator op) => op switch
+    {
+        ComparisonOperator.Equal => " = ",
+        ComparisonOperator.NotEqual => " <> ",
+        ComparisonOperator.Less => " < ",
+        ComparisonOperator.Greater => " > ",
+        ComparisonOperator.LessOrEqual => " <= ",
+        _ => " >= ",
+    };
+}
+
 public sealed record Comparison(ComparisonOperator Operator, Expression Left, Expression Right) : Condition;
 public sealed record Between(Expression Value, Expression Low, Expression High, bool Negated) : Condition;
 public sealed record InList(Expression Value, NodeList<Expression> Values, bool Negated) : Condition;

@@ -338,15 +338,7 @@ public sealed class SqliteTranslator
             case Comparison cmp:
                 sb.Append('(');
                 Expr(sb, cmp.Left);
-                sb.Append(cmp.Operator switch
-                {
-                    ComparisonOperator.Equal => " = ",
-                    ComparisonOperator.NotEqual => " <> ",
-                    ComparisonOperator.Less => " < ",
-                    ComparisonOperator.Greater => " > ",
-                    ComparisonOperator.LessOrEqual => " <= ",
-                    _ => " >= ",
-                });
+                sb.Append(cmp.Operator.Text());
                 Expr(sb, cmp.Right);
                 sb.Append(')');
                 break;

@@ -17,7 +17,6 @@ internal static partial class Cairo
 
     public const int FormatRgb24 = 1;
     public const int StatusSuccess = 0;
-    public const int StatusWriteError = 11;
     public const int FontSlantNormal = 0;
     public const int FontWeightNormal = 0;
     public const int FontWeightBold = 1;

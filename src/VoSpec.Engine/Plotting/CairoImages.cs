@@ -1,6 +1,6 @@
 // Why this file exists: the spec service's plotGrid and stackedImage compose images rather than draw lines: they
 // need to read a PNG back into a Cairo surface (a cached preview panel), paint one surface onto another, and write
-// raw pixels into an image surface. These are the few extra libcairo entry points that takes; Cairo.cs is unchanged.
+// read a surface's pixels (PngEncoder writes every PNG from them). These are the libcairo entry points that takes.
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -32,8 +32,6 @@ internal static partial class Cairo
     [LibraryImport(Lib, EntryPoint = "cairo_surface_flush")]
     public static partial void SurfaceFlush(SurfaceHandle surface);
 
-    [LibraryImport(Lib, EntryPoint = "cairo_surface_mark_dirty")]
-    public static partial void SurfaceMarkDirty(SurfaceHandle surface);
 
     /// <summary>A PNG (e.g. a cached preview) as an image surface. Throws <see cref="InvalidOperationException"/> for a bad PNG.</summary>
     public static unsafe SurfaceHandle ReadPng(byte[] png)
