@@ -20,7 +20,12 @@ public sealed class CheckerTests
     [InlineData("SELECT nofunc(z) FROM spec.specobj", 1, 8, "unknown function 'nofunc'")]
     [InlineData("SELECT z FROM spec.specobj WHERE COUNT(*) > 1", 1, 34, "not allowed in WHERE")]
     [InlineData("SELECT \"Z\" FROM spec.specobj", 1, 8, "unknown column 'Z'")]
-    [InlineData("SELECT IN_UNIT(z, 'm') FROM spec.specobj", 1, 8, "IN_UNIT is not supported")]
+    [InlineData("SELECT IN_UNIT(z, 'm') FROM spec.specobj", 1, 16, "IN_UNIT needs a column with a declared unit")]
+    [InlineData("SELECT IN_UNIT(em_min, 'deg') FROM ivoa.obscore", 1, 24, "cannot be converted")]
+    [InlineData("SELECT IN_UNIT(em_min, 'furlong') FROM ivoa.obscore", 1, 24, "unknown unit 'furlong'")]
+    [InlineData("SELECT IN_UNIT(em_min, 'mag') FROM ivoa.obscore", 1, 24, "logarithmic")]
+    [InlineData("SELECT IN_UNIT(em_min, obs_id) FROM ivoa.obscore", 1, 24, "string literal")]
+    [InlineData("SELECT IN_UNIT(3.5, 'm') FROM ivoa.obscore", 1, 16, "declared unit")]
     [InlineData("SELECT z FROM spec.specobj ORDER BY 5", 1, 37, "only 1 columns")]
     [InlineData("SELECT z FROM spec.specobj UNION SELECT z, ra FROM spec.specobj", 1, 28, "UNION")]
     [InlineData("SELECT SQRT(class) FROM spec.specobj", 1, 13, "needs a number")]
@@ -88,10 +93,10 @@ public sealed class CheckerTests
         Assert.All(AdqlFeatures.All, f => Assert.True(AdqlFeatures.IsSupported(f.Type, f.Form)));
         Assert.Contains(AdqlFeatures.All, f => f.Type == AdqlFeatures.Geometry && f.Form == "CONTAINS");
         Assert.Contains(AdqlFeatures.All, f => f.Type == AdqlFeatures.Offset && f.Form == "OFFSET");
-        Assert.DoesNotContain(AdqlFeatures.All, f => f.Type == AdqlFeatures.Unit);
+        Assert.Contains(AdqlFeatures.All, f => f.Type == AdqlFeatures.Unit && f.Form == "IN_UNIT");
         Assert.All(AdqlFeatures.All, f => Assert.StartsWith("ivo://ivoa.net/std/TAPRegExt#features-", f.Type));
         // Each optional geometry/string function the checker knows is declared.
-        foreach (var name in new[] { "POINT", "CIRCLE", "BOX", "POLYGON", "REGION", "CENTROID", "AREA", "COORD1", "COORD2", "COORDSYS", "DISTANCE", "CONTAINS", "INTERSECTS", "LOWER", "UPPER" })
+        foreach (var name in new[] { "POINT", "CIRCLE", "BOX", "POLYGON", "REGION", "CENTROID", "AREA", "COORD1", "COORD2", "COORDSYS", "DISTANCE", "CONTAINS", "INTERSECTS", "LOWER", "UPPER", "IN_UNIT" })
             Assert.True(AdqlFeatures.IsSupported(AdqlFeatures.TypeOfFunction(name)!, name), name);
         // COALESCE is offered unconditionally: its ADQL 2.1 feature key is unknown to the STILTS 3.4 validators.
         Assert.Null(AdqlFeatures.TypeOfFunction("COALESCE"));

@@ -57,6 +57,21 @@ public class TapTests(RunningServer server) : IClassFixture<RunningServer>
         Assert.Equal("OVERFLOW", Status(zero));
     }
 
+    [Fact]
+    public async Task In_unit_results_declare_the_unit_they_were_converted_to()
+    {
+        var doc = XDocument.Parse(await (await Sync(("LANG", "ADQL"), ("RESPONSEFORMAT", "votable/td"),
+            ("QUERY", "SELECT TOP 3 em_min, IN_UNIT(em_min, 'Angstrom') AS lo FROM ivoa.obscore"))).Content.ReadAsStringAsync());
+        var fields = doc.Descendants(V + "FIELD").ToList();
+        Assert.Equal("m", (string?)fields[0].Attribute("unit"));
+        Assert.Equal("Angstrom", (string?)fields[1].Attribute("unit"));
+        foreach (var tr in doc.Descendants(V + "TR"))
+        {
+            var td = tr.Elements(V + "TD").Select(e => double.Parse(e.Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            Assert.Equal(td[0] * 1e10, td[1], 1e-6);
+        }
+    }
+
     [Theory]
     [InlineData("SELECT * FROM ivoa.obscore; DROP TABLE specobj", "")]
     [InlineData("SELECT * FROM sqlite_master", "sqlite_master")]
@@ -65,6 +80,7 @@ public class TapTests(RunningServer server) : IClassFixture<RunningServer>
     [InlineData("SELECT TOP 1 * FROM spatial_idx", "spatial_idx")]
     [InlineData("SELECT no_such_function(1) FROM ivoa.obscore", "no_such_function")]
     [InlineData("SELEC x", "")]
+    [InlineData("SELECT IN_UNIT(em_min, 's') FROM ivoa.obscore", "IN_UNIT")]
     public async Task Bad_or_hostile_queries_get_a_400_error_document_naming_the_problem(string query, string named)
     {
         var r = await Sync(("LANG", "ADQL"), ("QUERY", query));

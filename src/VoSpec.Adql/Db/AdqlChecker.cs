@@ -1,3 +1,4 @@
+using VoSpec.Core.Units;
 using VoSpec.Adql.Feature;
 using VoSpec.Adql.Query;
 using VoSpec.Core.Schema;
@@ -182,7 +183,10 @@ public sealed class AdqlChecker
                     ColumnBinding? column = e.Expression is ColumnReference cr ? _result.Columns_[cr] : null;
                     string? name = e.Alias?.Name ?? (column is not null ? ((ColumnReference)e.Expression).Column.Name : null);
                     if (name is null) named.Add(outputs.Count);
-                    outputs.Add(new SelectOutput(name ?? "", type, column?.Schema, e.Expression, null));
+                    outputs.Add(new SelectOutput(name ?? "", type, column?.Schema, e.Expression, null)
+                    {
+                        Unit = e.Expression is FunctionCall { Name: "IN_UNIT" } conv ? _result.UnitConversions[conv].Unit : null,
+                    });
                     break;
                 }
             }
@@ -584,9 +588,9 @@ public sealed class AdqlChecker
             if (args.Count < min || args.Count > max)
                 throw new AdqlException($"{f.Name} takes {(min == max ? min.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{min} to {max}")} argument{(max == 1 ? "" : "s")}, not {args.Count}", f.Position);
         }
-        void Numbers(int from = 0)
+        void Numbers(int from = 0, int? to = null)
         {
-            for (int i = from; i < args.Count; i++) RequireNumeric(types[i], args[i], f.Name);
+            for (int i = from; i < (to ?? args.Count); i++) RequireNumeric(types[i], args[i], f.Name);
         }
 
         switch (f.Name)
@@ -614,6 +618,25 @@ public sealed class AdqlChecker
                 var t = types[0];
                 for (int i = 1; i < args.Count; i++) t = Compatible(t, types[i], args[i].Position, "COALESCE arguments");
                 return t;
+            }
+            case "IN_UNIT":
+            {
+                Arity(2, 2); Numbers(0, 1);
+                if (args[1] is not StringLiteral target)
+                    throw new AdqlException("the second argument of IN_UNIT must be a unit as a string literal, e.g. 'nm'", args[1].Position);
+                string from = UnitOf(args[0])
+                    ?? throw new AdqlException("IN_UNIT needs a column with a declared unit (or another IN_UNIT) as its first argument", args[0].Position);
+                try
+                {
+                    var source = VoUnit.Parse(from);
+                    var wanted = VoUnit.Parse(target.Value);
+                    _result.UnitConversions[f] = new UnitConversion(wanted.Text, source.FactorTo(wanted));
+                }
+                catch (FormatException ex)
+                {
+                    throw new AdqlException($"IN_UNIT: {ex.Message}", args[1].Position);
+                }
+                return AdqlType.Double;
             }
             case "POINT":
             {
@@ -675,6 +698,17 @@ public sealed class AdqlChecker
                 throw new AdqlResolutionException($"unknown function '{f.Name}'", f.Position, f.Name);
         }
     }
+
+    /// <summary>
+    /// The unit of an expression IN_UNIT may convert: a column's declared unit, or the target of an
+    /// inner IN_UNIT. Other expressions have no unit we could vouch for.
+    /// </summary>
+    private string? UnitOf(Expression e) => e switch
+    {
+        ColumnReference c => _result.Columns_[c].Schema?.Unit is { Length: > 0 } u ? u : null,
+        FunctionCall { Name: "IN_UNIT" } inner => _result.UnitConversions[inner].Unit,
+        _ => null,
+    };
 
     /// <summary>1 when a geometry constructor starts with a coordinate-system literal (ignored), else 0.</summary>
     internal static int CoordSys(FunctionCall f, IReadOnlyList<AdqlType> types)

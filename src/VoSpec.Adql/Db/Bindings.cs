@@ -69,4 +69,11 @@ public sealed record OutputBinding(int Index, SelectOutput Output) : ColumnBindi
 /// One column of a query's result: its name, type, the declared column it is (for plain column
 /// references, so FIELDs carry unit/UCD/utype), and either its expression or, for * and t.*, its column.
 /// </summary>
-public sealed record SelectOutput(string Name, AdqlType Type, ColumnSchema? Schema, Expression? Expression, ColumnBinding? Column);
+public sealed record SelectOutput(string Name, AdqlType Type, ColumnSchema? Schema, Expression? Expression, ColumnBinding? Column)
+{
+    /// <summary>The unit an IN_UNIT output converts to, in place of any declared column's unit.</summary>
+    public string? Unit { get; init; }
+}
+
+/// <summary>An IN_UNIT call's target unit and the factor that converts its argument into it.</summary>
+public sealed record UnitConversion(string Unit, double Factor);

@@ -20,6 +20,7 @@ public sealed class CheckedQuery
     internal Dictionary<Node, OutputBinding> OrderByOutputs { get; } = new(ReferenceEqualityComparer.Instance);
     internal Dictionary<Node, IReadOnlyList<MergedColumnBinding>> JoinColumns { get; } = new(ReferenceEqualityComparer.Instance);
     internal Dictionary<Node, string> CteNames { get; } = new(ReferenceEqualityComparer.Instance);
+    internal Dictionary<Node, UnitConversion> UnitConversions { get; } = new(ReferenceEqualityComparer.Instance);
 
     public AdqlType TypeOf(Expression e) => Types[e];
     public ColumnBinding BindingOf(ColumnReference c) => Columns_[c];

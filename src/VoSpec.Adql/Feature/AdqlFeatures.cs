@@ -42,6 +42,7 @@ public static class AdqlFeatures
         new(CommonTable, "WITH", "common table expressions, outermost query only, not recursive"),
         new(Type, "CAST", "CAST(x AS SMALLINT | INTEGER | BIGINT | REAL | DOUBLE PRECISION | CHAR(n) | VARCHAR(n) | TIMESTAMP | POINT | CIRCLE | POLYGON)"),
         new(Offset, "OFFSET", null),
+        new(Unit, "IN_UNIT", "IN_UNIT(column, 'unit'): a column with a declared unit converted to another VOUnit of the same dimension, e.g. IN_UNIT(em_min, 'Angstrom')"),
     ];
 
     public static bool IsSupported(string type, string form) =>

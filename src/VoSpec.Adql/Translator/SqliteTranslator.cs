@@ -50,7 +50,7 @@ public sealed class SqliteTranslator
             o.Schema?.Datatype ?? o.Type.Datatype,
             o.Schema is not null ? o.Schema.Arraysize : o.Type.Arraysize,
             o.Schema is not null ? o.Schema.Xtype : o.Type.Xtype,
-            o.Schema)).ToList();
+            o.Schema) { ConvertedUnit = o.Unit }).ToList();
         return new TranslatedQuery(sb.ToString(), columns, checkedQuery.Root.Top) { Checked = checkedQuery };
     }
 
@@ -535,6 +535,12 @@ public sealed class SqliteTranslator
             case "ABS": name = "abs"; break;
             case "LOWER": name = "lower"; break;
             case "UPPER": name = "upper"; break;
+            case "IN_UNIT":
+                // A linear conversion: the factor was worked out by the checker from the two units.
+                sb.Append("(CAST(");
+                Expr(sb, args[0]);
+                sb.Append(" AS REAL) * ").Append(_q.UnitConversions[f].Factor.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).Append(')');
+                return;
             case "COALESCE":
                 if (args.Count == 1) { Expr(sb, args[0]); return; }
                 name = "coalesce";

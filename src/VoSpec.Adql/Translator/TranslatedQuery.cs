@@ -9,7 +9,9 @@ namespace VoSpec.Adql.Translator;
 /// </summary>
 public sealed record OutputColumn(string Name, string Datatype, string? Arraysize, string? Xtype, ColumnSchema? Source)
 {
-    public string? Unit => Source?.Unit;
+    /// <summary>Set for IN_UNIT outputs: the unit converted to.</summary>
+    public string? ConvertedUnit { get; init; }
+    public string? Unit => ConvertedUnit ?? Source?.Unit;
     public string? Ucd => Source?.Ucd;
     public string? Utype => Source?.Utype;
     public string? Description => Source?.Description;
