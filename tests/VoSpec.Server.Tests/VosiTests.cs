@@ -1,5 +1,6 @@
 using System.Net;
 using System.Xml.Linq;
+using VoSpec.Testing;
 using Xunit;
 
 namespace VoSpec.Server.Tests;
@@ -29,6 +30,51 @@ public class VosiTests(RunningServer server) : IClassFixture<RunningServer>
         Assert.Contains(tap.Elements("uploadMethod"), u => ((string?)u.Attribute("ivo-id"))!.EndsWith("upload-http"));
         foreach (var id in new[] { "VOSI#capabilities", "VOSI#availability", "VOSI#tables-1.1", "DALI#examples" })
             Assert.Contains(caps, c => ((string?)c.Attribute("standardID"))!.EndsWith(id));
+    }
+
+    [Theory]
+    [InlineData("soda", "ivo://ivoa.net/std/SODA#sync-1.0", "soda/sync")]
+    [InlineData("datalink", "ivo://ivoa.net/std/DataLink#links-1.1", "datalink/links")]
+    [InlineData("ssa", "ivo://ivoa.net/std/SSA", "ssa")]
+    public async Task Soda_datalink_and_ssa_have_their_own_vosi_capabilities_and_availability(string service, string standardId, string endpoint)
+    {
+        var doc = await GetXml(service + "/capabilities");
+        var caps = doc.Root!.Elements("capability").ToList();
+        var own = Assert.Single(caps, c => (string?)c.Attribute("standardID") == standardId);
+        var iface = own.Element("interface")!;
+        Assert.Equal("vs:ParamHTTP", (string?)iface.Attribute(Xsi + "type"));
+        Assert.Equal("std", (string?)iface.Attribute("role"));
+        Assert.Equal(server.BaseUri + endpoint, iface.Element("accessURL")!.Value);
+        Assert.NotEmpty(iface.Element("resultType")!.Value);
+        Assert.Contains(caps, c => (string?)c.Attribute("standardID") == "ivo://ivoa.net/std/VOSI#availability"
+            && c.Element("interface")!.Element("accessURL")!.Value == server.BaseUri + service + "/availability");
+        // The advertised endpoint answers.
+        var probe = await server.Client.GetAsync(endpoint);
+        Assert.True((int)probe.StatusCode < 500);
+
+        var avail = await GetXml(service + "/availability");
+        XNamespace v = "http://www.ivoa.net/xml/VOSIAvailability/v1.0";
+        Assert.Equal("true", avail.Root!.Element(v + "available")!.Value);
+    }
+
+    [Fact]
+    public void Pyvo_reads_every_services_vosi_documents_without_a_warning()
+    {
+        ExternalTool.Require(ExternalTool.Python);
+        const string script = """
+import io, sys, warnings, requests
+import pyvo.io.vosi as vosi
+warnings.simplefilter("error")
+base = sys.argv[1]
+for service in ("tap", "soda", "datalink", "ssa"):
+    caps = vosi.parse_capabilities(io.BytesIO(requests.get(base + service + "/capabilities").content))
+    assert any(c.standardid.startswith("ivo://ivoa.net/std/VOSI#availability") for c in caps), service
+    assert vosi.parse_availability(io.BytesIO(requests.get(base + service + "/availability").content)).available, service
+print("ok")
+""";
+        var r = ExternalTool.RunPython(script, server.BaseUri.ToString());
+        Assert.True(r.ExitCode == 0, r.All);
+        Assert.Contains("ok", r.StdOut);
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using VoSpec.Core.Faults;
 using VoSpec.Engine;
 using VoSpec.Server.Dali;
 using VoSpec.Server.Soda;
+using VoSpec.Server.Vosi;
 using VoSpec.VOTable;
 
 namespace VoSpec.Server.DataLink;
@@ -19,6 +20,7 @@ public static class DataLinkEndpoints
     public static RouteGroupBuilder MapDataLink(this RouteGroupBuilder g)
     {
         g.MapMethods("/links", [HttpMethods.Get, HttpMethods.Post], Links);
+        g.MapVosi(DataLinkCapabilities.Of);
         g.MapGet("/dataset", Dataset);
         g.MapGet("/progenitor", Progenitor);
         g.MapGet("/preview", Previews.Serve);

@@ -6,6 +6,7 @@ using VoSpec.Core.Faults;
 using VoSpec.Engine;
 using VoSpec.Server.Dali;
 using VoSpec.Server.DataLink;
+using VoSpec.Server.Vosi;
 
 namespace VoSpec.Server.Soda;
 
@@ -20,6 +21,7 @@ public static class SodaEndpoints
     public static RouteGroupBuilder MapSoda(this RouteGroupBuilder g)
     {
         g.MapMethods("/sync", [HttpMethods.Get, HttpMethods.Post], Sync);
+        g.MapVosi(SodaCapabilities.Of);
         return g;
     }
 

@@ -6,6 +6,7 @@ using VoSpec.Archive;
 using VoSpec.Core.Faults;
 using VoSpec.Server.Dali;
 using VoSpec.Server.Tap;
+using VoSpec.Server.Vosi;
 using VoSpec.VOTable;
 
 namespace VoSpec.Server.Ssa;
@@ -19,6 +20,7 @@ public static class SsaEndpoints
     public static RouteGroupBuilder MapSsa(this RouteGroupBuilder g)
     {
         g.MapMethods("", [HttpMethods.Get, HttpMethods.Post], Query);
+        g.MapVosi(SsaCapabilities.Of);
         return g;
     }
 

@@ -26,13 +26,7 @@ public static class TapEndpoints
         g.MapGet("", (HttpContext http) => Results.Content(ServicePage(BaseUrl(http)), "text/html; charset=utf-8"));
         g.MapGet("/capabilities", (HttpContext http, TapService tap) =>
             Xml(s => CapabilitiesDocument.Write(s, BaseUrl(http), tap.LanguageFeatures, TapService.OutputFormats, tap.Limits)));
-        g.MapGet("/availability", (SpectrumArchive archive, TapService tap) =>
-        {
-            bool up;
-            try { archive.CountSpectra(); up = true; }
-            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException) { up = false; }
-            return Xml(s => AvailabilityDocument.Write(s, up, tap.UpSince, up ? "the archive is open and answering" : "the archive's catalogue does not answer"));
-        });
+        g.MapGet("/availability", (SpectrumArchive archive, TapService tap) => VosiEndpoints.Availability(archive, tap.UpSince));
         g.MapGet("/tables", (HttpContext http) =>
         {
             var detail = http.Request.Query.FirstOrDefault(kv => kv.Key.Equals("detail", StringComparison.OrdinalIgnoreCase)).Value.ToString();
@@ -86,15 +80,7 @@ public static class TapEndpoints
         return $"{http.Request.Scheme}://{http.Request.Host}{(i >= 0 ? p[..(i + 4)] : "/tap")}";
     }
 
-    private static IResult Xml(Action<Stream> write) =>
-        Results.Stream(async s =>
-        {
-            // The VOSI writers are synchronous XmlWriters; their documents are small.
-            using var buffer = new MemoryStream();
-            write(buffer);
-            buffer.Position = 0;
-            await buffer.CopyToAsync(s);
-        }, VosiXml.ContentType);
+    private static IResult Xml(Action<Stream> write) => VosiEndpoints.Xml(write);
 
     private static string ServicePage(string baseUrl)
     {
