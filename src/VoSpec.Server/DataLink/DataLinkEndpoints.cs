@@ -43,7 +43,7 @@ public static class DataLinkEndpoints
         await LinksWriter.WriteAsync(archive, request, http.Response.Body, cancel);
     }
 
-    /// <summary>The whole spectrum in the format asked for (FITS by default): what the #this links point at.</summary>
+    /// <summary>The whole spectrum in the format asked for (FITS by default): what the #this and #auxiliary links point at.</summary>
     private static async Task Dataset(HttpContext http, SpectrumArchive archive)
     {
         var cancel = http.RequestAborted;

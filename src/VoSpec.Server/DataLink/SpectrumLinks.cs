@@ -23,14 +23,14 @@ public static class SpectrumLinks
             ContentQualifier = "#spectrum",
             LocalSemantics = "fits",
         };
-        yield return new Link(d.Did, "#this", $"The calibrated spectrum {d.ObsId} as a VOTable (Spectrum DM utypes: wavelength, flux, flux_error)")
+        yield return new Link(d.Did, "#auxiliary", $"The calibrated spectrum {d.ObsId} as a VOTable (Spectrum DM utypes: wavelength, flux, flux_error)")
         {
             AccessUrl = $"{publicUrl}{DatasetPath}?ID={id}&RESPONSEFORMAT=votable",
             ContentType = SpectrumVOTable.ContentType,
             ContentQualifier = "#spectrum",
             LocalSemantics = "votable",
         };
-        yield return new Link(d.Did, "#this", $"The calibrated spectrum {d.ObsId} as CSV (wavelength in Angstrom, flux, flux_error)")
+        yield return new Link(d.Did, "#auxiliary", $"The calibrated spectrum {d.ObsId} as CSV (wavelength in Angstrom, flux, flux_error)")
         {
             AccessUrl = $"{publicUrl}{DatasetPath}?ID={id}&RESPONSEFORMAT=csv",
             ContentType = SpectrumCsv.ContentType,

@@ -85,7 +85,7 @@ public class LinksTests(RunningServer server) : IClassFixture<RunningServer>
         var s = Spectra(server, 1)[0];
         var (_, doc, _) = await Post(("ID", s.Did));
         var rows = Rows(doc);
-        Assert.Equal(["#this", "#this", "#this", "#auxiliary", "#progenitor", "#preview", "#preview", "#cutout"], rows.Select(x => x["semantics"]));
+        Assert.Equal(["#this", "#auxiliary", "#auxiliary", "#auxiliary", "#progenitor", "#preview", "#preview", "#cutout"], rows.Select(x => x["semantics"]));
         Assert.Equal(["application/fits", "application/x-votable+xml", "text/csv", "application/x-npy", "application/fits", "image/png", "image/png", "application/fits"], rows.Select(x => x["content_type"]));
         foreach (var row in rows)
         {

@@ -51,7 +51,7 @@ public class NpyTests(RunningServer server) : IClassFixture<RunningServer>
     {
         var s = Spectra(server, 1)[0];
         var doc = XDocument.Parse(await server.Client.GetStringAsync("datalink/links?ID=" + Esc(s.Did)));
-        var row = Assert.Single(Rows(doc), x => x["semantics"] == "#auxiliary");
+        var row = Assert.Single(Rows(doc), x => x["semantics"] == "#auxiliary" && x["local_semantics"] == "npy");
         Assert.Equal("application/x-npy", row["content_type"]);
         Assert.Equal("#spectrum", row["content_qualifier"]);
         Assert.EndsWith("RESPONSEFORMAT=npy", row["access_url"]);
