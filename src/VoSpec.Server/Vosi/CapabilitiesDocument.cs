@@ -13,12 +13,8 @@ public static class CapabilitiesDocument
     public static void Write(Stream output, string tapBaseUrl, IEnumerable<LanguageFeature> features, IEnumerable<OutputFormat> formats, TapLimits limits)
     {
         using var w = VosiXml.Create(output);
-        w.WriteStartDocument();
-        w.WriteStartElement("vosi", "capabilities", VosiXml.Capabilities);
-        w.WriteAttributeString("xmlns", "vr", null, VosiXml.VoResource);
-        w.WriteAttributeString("xmlns", "vs", null, VosiXml.VoDataService);
+        VosiXml.StartCapabilities(w);
         w.WriteAttributeString("xmlns", "tr", null, VosiXml.TapRegExt);
-        w.WriteAttributeString("xmlns", "xsi", null, VosiXml.Xsi);
 
         w.WriteStartElement("capability");
         w.WriteAttributeString("standardID", "ivo://ivoa.net/std/TAP");

@@ -18,11 +18,7 @@ public static class ServiceCapabilitiesDocument
     public static void Write(Stream output, string baseUrl, IReadOnlyList<ServiceCapability> capabilities)
     {
         using var w = VosiXml.Create(output);
-        w.WriteStartDocument();
-        w.WriteStartElement("vosi", "capabilities", VosiXml.Capabilities);
-        w.WriteAttributeString("xmlns", "vr", null, VosiXml.VoResource);
-        w.WriteAttributeString("xmlns", "vs", null, VosiXml.VoDataService);
-        w.WriteAttributeString("xmlns", "xsi", null, VosiXml.Xsi);
+        VosiXml.StartCapabilities(w);
         foreach (var c in capabilities)
         {
             w.WriteStartElement("capability");

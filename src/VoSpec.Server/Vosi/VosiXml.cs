@@ -24,6 +24,16 @@ public static class VosiXml
         CloseOutput = false,
     });
 
+    /// <summary>Starts a VOSI capabilities document with the namespaces every capability uses.</summary>
+    public static void StartCapabilities(XmlWriter w)
+    {
+        w.WriteStartDocument();
+        w.WriteStartElement("vosi", "capabilities", Capabilities);
+        w.WriteAttributeString("xmlns", "vr", null, VoResource);
+        w.WriteAttributeString("xmlns", "vs", null, VoDataService);
+        w.WriteAttributeString("xmlns", "xsi", null, Xsi);
+    }
+
     /// <summary>An element with only text content, skipped when the text is null or empty.</summary>
     public static void Element(XmlWriter w, string name, string? text)
     {
