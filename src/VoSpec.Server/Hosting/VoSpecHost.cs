@@ -34,6 +34,8 @@ public static class VoSpecHost
         var settings = Settings(builder.Configuration);
         builder.WebHost.UseUrls(settings.Urls);
         builder.Services.AddSingleton(settings);
+        // Built now: a malformed token in the configuration stops the start with a message, not the first request.
+        builder.Services.AddSingleton(new Access.AccessPolicy(settings.Access, settings.Admin));
         builder.Services.AddSingleton(sp => OpenArchive(settings, sp.GetRequiredService<ILoggerFactory>().CreateLogger("VoSpec.Archive")));
         builder.Services.AddSingleton(new TapService(settings.Tap, VoSpec.Adql.Feature.AdqlFeatures.All));
         builder.Services.AddSingleton<TapQueryRunner>();
