@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using VoSpec.Archive;
 using VoSpec.Archive.Ingest;
+using VoSpec.Server.Admin;
 using VoSpec.Server.Ssa;
 using VoSpec.Server.Tap;
 
@@ -46,7 +47,7 @@ public static class VoSpecHost
             var archive = sp.GetRequiredService<SpectrumArchive>();
             var tap = sp.GetRequiredService<TapService>();
             var store = new Uws.JobStore(archive.Directory);
-            var executor = new TapJobExecutor(sp.GetRequiredService<TapQueryRunner>(), tap, id => Path.Combine(store.Directory, id));
+            var executor = new TapJobExecutor(sp.GetRequiredService<TapQueryRunner>(), tap, sp.GetRequiredService<Access.AccessPolicy>(), id => Path.Combine(store.Directory, id));
             return new Uws.JobManager(store, executor, sp.GetRequiredService<ILoggerFactory>().CreateLogger("VoSpec.Uws"),
                 tap.Limits.AsyncExecutionSeconds, tap.Limits.RetentionSeconds);
         });
@@ -58,7 +59,7 @@ public static class VoSpecHost
         // Fonts load on the first render (~50 ms): do it before the first preview request.
         app.Lifetime.ApplicationStarted.Register(() => Task.Run(Engine.Plotting.SpectrumPlot.Warmup));
         app.MapGroup("/").MapLandingPage();
-        app.MapGroup("/spec").MapSpecService();
+        app.MapGroup("/spec").MapSpecService().MapAdmin(app.Services.GetRequiredService<Access.AccessPolicy>());
         app.MapGroup("/tap").MapTap();
         app.MapGroup("/ssa").MapSsa();
         DataLink.DataLinkEndpoints.MapDataLink(app.MapGroup("/datalink"));
