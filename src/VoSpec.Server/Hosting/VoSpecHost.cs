@@ -55,6 +55,9 @@ public static class VoSpecHost
 
         var app = builder.Build();
         var archive = app.Services.GetRequiredService<SpectrumArchive>();
+        // ObsCore's data_rights says what the configuration decides (changed collections only are rewritten).
+        var changed = VoSpec.Archive.Catalogue.DataRights.Apply(archive, app.Services.GetRequiredService<Access.AccessPolicy>().Proprietary);
+        if (changed.Count > 0) app.Logger.LogInformation("data_rights updated from the configuration for {Collections}", string.Join(", ", changed));
         app.Lifetime.ApplicationStarted.Register(() => PublishUrl(app, settings, archive));
         // Fonts load on the first render (~50 ms): do it before the first preview request.
         app.Lifetime.ApplicationStarted.Register(() => Task.Run(Engine.Plotting.SpectrumPlot.Warmup));

@@ -113,6 +113,9 @@ public class ProtocolAccessTests(ProprietaryServer server) : IClassFixture<Propr
             Assert.Equal(DemoCount + SecretCount, await TapCount("SELECT COUNT(*) FROM ivoa.obscore", form));
             Assert.Equal(SecretCount, await TapCount($"SELECT COUNT(*) FROM spec.specobj WHERE collection = '{Secret}'", form));
             Assert.Equal(DemoCount + SecretCount, await TapCount($"SELECT COUNT(*) FROM ivoa.obscore WHERE CONTAINS(POINT(s_ra, s_dec), CIRCLE({ra}, {dec}, 180)) = 1", form));
+            // data_rights follows the configuration (set when the server started).
+            Assert.Equal(SecretCount, await TapCount($"SELECT COUNT(*) FROM ivoa.obscore WHERE obs_collection = '{Secret}' AND data_rights = 'proprietary'", form));
+            Assert.Equal(DemoCount, await TapCount("SELECT COUNT(*) FROM ivoa.obscore WHERE data_rights = 'public'", form));
         }
     }
 
