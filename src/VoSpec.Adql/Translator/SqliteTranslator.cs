@@ -12,6 +12,8 @@ public sealed record SqliteTranslatorOptions
     public IReadOnlyList<SpatialIndexTable> SpatialIndex { get; init; } = SpatialIndexTable.Archive;
     /// <summary>RIGHT and FULL OUTER JOIN exist from SQLite 3.39; below that RIGHT is rewritten and FULL refused.</summary>
     public Version SqliteVersion { get; init; } = SqliteAdqlFunctions.SqliteVersion;
+    /// <summary>Rows to leave out of tables (access rights): such a table is read through a filtered subquery.</summary>
+    public IReadOnlyList<HiddenRows> HiddenRows { get; init; } = [];
     public static SqliteTranslatorOptions Default { get; } = new();
 }
 
@@ -24,6 +26,7 @@ public sealed class SqliteTranslator
 {
     private readonly CheckedQuery _q;
     private readonly SqliteTranslatorOptions _options;
+    private readonly List<(string Name, object? Value)> _parameters = [];
 
     private SqliteTranslator(CheckedQuery q, SqliteTranslatorOptions options)
     {
@@ -51,7 +54,7 @@ public sealed class SqliteTranslator
             o.Schema is not null ? o.Schema.Arraysize : o.Type.Arraysize,
             o.Schema is not null ? o.Schema.Xtype : o.Type.Xtype,
             o.Schema) { ConvertedUnit = o.Unit }).ToList();
-        return new TranslatedQuery(sb.ToString(), columns, checkedQuery.Root.Top) { Checked = checkedQuery };
+        return new TranslatedQuery(sb.ToString(), columns, checkedQuery.Root.Top) { Checked = checkedQuery, Parameters = t._parameters };
     }
 
     // ------------------------------------------------------------------ statements
@@ -232,6 +235,30 @@ public sealed class SqliteTranslator
 
     // ------------------------------------------------------------------ FROM
 
+    /// <summary>
+    /// A declared table, or — when some of its rows are hidden — a subquery without them. SQLite flattens the
+    /// subquery into the outer query, so the spatial index is still used for cones.
+    /// </summary>
+    private void TableName(StringBuilder sb, TableSource ts)
+    {
+        int index = -1;
+        for (int i = 0; i < _options.HiddenRows.Count; i++)
+            if (_options.HiddenRows[i].Table.Equals(ts.Table.QualifiedName, StringComparison.OrdinalIgnoreCase) && _options.HiddenRows[i].Values.Count > 0) { index = i; break; }
+        if (index < 0) { sb.Append(QuoteIdentifier(ts.Table.SqlName)); return; }
+        var hidden = _options.HiddenRows[index];
+        sb.Append("(SELECT * FROM ").Append(QuoteIdentifier(ts.Table.SqlName))
+          .Append(" WHERE lower(").Append(QuoteIdentifier(hidden.Column)).Append(") NOT IN (");
+        for (int k = 0; k < hidden.Values.Count; k++)
+        {
+            // One parameter per value and filter, shared by every reference to the table (SQLite binds a name once).
+            var name = $"$hidden_{index}_{k}";
+            if (k > 0) sb.Append(", ");
+            sb.Append(name);
+            if (!_parameters.Exists(p => p.Name == name)) _parameters.Add((name, hidden.Values[k].ToLowerInvariant()));
+        }
+        sb.Append("))");
+    }
+
     private void From(StringBuilder sb, FromItem item)
     {
         switch (item)
@@ -241,7 +268,7 @@ public sealed class SqliteTranslator
                 var source = _q.SourceOf(t);
                 switch (source)
                 {
-                    case TableSource ts: sb.Append(QuoteIdentifier(ts.Table.SqlName)); break;
+                    case TableSource ts: TableName(sb, ts); break;
                     case QuerySource qs: sb.Append(qs.CteSqlName); break;
                 }
                 sb.Append(" AS ").Append(source.SqlAlias);

@@ -24,4 +24,6 @@ public sealed record OutputColumn(string Name, string Datatype, string? Arraysiz
 public sealed record TranslatedQuery(string Sql, IReadOnlyList<OutputColumn> Columns, long? Top)
 {
     public CheckedQuery? Checked { get; init; }
+    /// <summary>Named parameters the SQL refers to ($name → value); bind them all before running it.</summary>
+    public IReadOnlyList<(string Name, object? Value)> Parameters { get; init; } = [];
 }

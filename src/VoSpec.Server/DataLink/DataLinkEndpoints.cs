@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using VoSpec.Archive;
 using VoSpec.Core.Faults;
 using VoSpec.Engine;
+using VoSpec.Server.Access;
 using VoSpec.Server.Dali;
 using VoSpec.Server.Soda;
 using VoSpec.Server.Vosi;
@@ -40,7 +41,7 @@ public static class DataLinkEndpoints
             return;
         }
         http.Response.ContentType = LinkColumns.ContentType;
-        await LinksWriter.WriteAsync(archive, request, http.Response.Body, cancel);
+        await LinksWriter.WriteAsync(archive, http.AccessRights(), request, http.Response.Body, cancel);
     }
 
     /// <summary>The whole spectrum in the format asked for (FITS by default): what the #this and #auxiliary links point at.</summary>
@@ -55,7 +56,7 @@ public static class DataLinkEndpoints
             var id = p.GetSingle("ID");
             if (string.IsNullOrEmpty(id)) throw new UserInputException("missing ID parameter");
             format = SpectrumFormats.Parse(p.GetSingle("RESPONSEFORMAT"));
-            var found = Datasets.Find(archive, id);
+            var found = Datasets.Find(archive, http.AccessRights(), id);
             if (found.Dataset is null) { await Fault(http, found); return; }
             dataset = found.Dataset;
         }
@@ -69,7 +70,7 @@ public static class DataLinkEndpoints
     {
         var id = http.Request.Query.FirstOrDefault(kv => kv.Key.Equals("ID", StringComparison.OrdinalIgnoreCase)).Value.ToString();
         if (string.IsNullOrEmpty(id)) { await SodaEndpoints.Error(http, StatusCodes.Status400BadRequest, "UsageFault: missing ID parameter"); return; }
-        var found = Datasets.Find(archive, id);
+        var found = Datasets.Find(archive, http.AccessRights(), id);
         if (found.Dataset is null) { await Fault(http, found); return; }
         if (found.Dataset.SourcePath is not { } path || !File.Exists(path))
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using VoSpec.Archive;
 using VoSpec.Archive.Catalogue;
+using VoSpec.Server.Access;
 
 namespace VoSpec.Server.DataLink;
 
@@ -27,7 +28,10 @@ public readonly record struct DatasetLookup(Dataset? Dataset, string? Fault)
     public bool IsMalformed => Fault?.StartsWith("UsageFault", StringComparison.Ordinal) == true;
 }
 
-/// <summary>Resolves publisher DIDs (ivo://authority/collection?specobjid) on a caller's connection.</summary>
+/// <summary>
+/// Resolves publisher DIDs (ivo://authority/collection?specobjid) on a caller's connection. A spectrum of a
+/// collection the caller may not see is not found, with the same fault as one that does not exist.
+/// </summary>
 public static class Datasets
 {
     private const string Sql = """
@@ -38,7 +42,7 @@ public static class Datasets
         """;
 
     /// <summary>A prepared lookup for many IDs on one connection (the caller disposes both).</summary>
-    public sealed class Finder(SpectrumArchive archive, SqliteConnection conn) : IDisposable
+    public sealed class Finder(SpectrumArchive archive, SqliteConnection conn, AccessRights rights) : IDisposable
     {
         private readonly SqliteCommand _cmd = Prepare(conn);
 
@@ -60,6 +64,7 @@ public static class Datasets
             if (!string.Equals(parts.Value.Authority, archive.Options.Authority, StringComparison.OrdinalIgnoreCase)
                 || !long.TryParse(parts.Value.LocalId, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long specObjId))
                 return DatasetLookup.NotFound(id);
+            if (!rights.CanSee(parts.Value.Collection)) return DatasetLookup.NotFound(id);
             _cmd.Parameters["$c"].Value = parts.Value.Collection;
             _cmd.Parameters["$id"].Value = specObjId;
             using var r = _cmd.ExecuteReader();
@@ -81,10 +86,10 @@ public static class Datasets
     }
 
     /// <summary>One lookup on its own connection (SODA, the dataset endpoints).</summary>
-    public static DatasetLookup Find(SpectrumArchive archive, string id)
+    public static DatasetLookup Find(SpectrumArchive archive, AccessRights rights, string id)
     {
         using var conn = archive.OpenConnection();
-        using var finder = new Finder(archive, conn);
+        using var finder = new Finder(archive, conn, rights);
         return finder.Find(id);
     }
 }

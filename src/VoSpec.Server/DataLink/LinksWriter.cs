@@ -1,4 +1,5 @@
 using VoSpec.Archive;
+using VoSpec.Server.Access;
 using VoSpec.Server.Soda;
 using VoSpec.VOTable;
 using ServiceDescriptor = VoSpec.VOTable.ServiceDescriptor;
@@ -13,7 +14,7 @@ public static class LinksWriter
 {
     private const int FlushBytes = 1 << 15;
 
-    public static async Task WriteAsync(SpectrumArchive archive, LinksRequest request, Stream output, CancellationToken ct)
+    public static async Task WriteAsync(SpectrumArchive archive, AccessRights rights, LinksRequest request, Stream output, CancellationToken ct)
     {
         string publicUrl = archive.PublicUrl;
         await using var w = new VOTableWriter(output, leaveOpen: true);
@@ -27,7 +28,7 @@ public static class LinksWriter
 
         var descriptors = new List<ServiceDescriptor>();
         using (var conn = archive.OpenConnection())
-        using (var finder = new Datasets.Finder(archive, conn))
+        using (var finder = new Datasets.Finder(archive, conn, rights))
         {
             foreach (var id in request.Answered)
             {

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using VoSpec.Archive;
 using VoSpec.Core.Faults;
 using VoSpec.Engine.Plotting;
+using VoSpec.Server.Access;
 using VoSpec.Server.Dali;
 using VoSpec.Server.Soda;
 
@@ -30,7 +31,7 @@ public static class Previews
             else if (!PreviewSize.TryParse(sizeText, out size)) throw new UserInputException($"SIZE must be full, thumbnail or WIDTHxHEIGHT (64 to 4000 pixels a side), not '{sizeText}'");
         }
         catch (UserInputException e) { await SodaEndpoints.Error(http, StatusCodes.Status400BadRequest, "UsageFault: " + e.Message); return; }
-        var found = Datasets.Find(archive, id);
+        var found = Datasets.Find(archive, http.AccessRights(), id);
         if (found.Dataset is not { } d)
         {
             await SodaEndpoints.Error(http, found.IsMalformed ? StatusCodes.Status400BadRequest : StatusCodes.Status404NotFound, found.Fault!);

@@ -20,6 +20,10 @@ public sealed record ServerSettings
     public string Authority { get; init; } = "vospec.local";
     /// <summary>The TAP service's limits (VoSpec:Tap:SyncTimeoutSeconds and so on).</summary>
     public Tap.TapLimits Tap { get; init; } = new();
+    /// <summary>Proprietary collections and their tokens (VoSpec:Access:Collections:NAME:Tokens).</summary>
+    public Access.AccessSettings Access { get; init; } = new();
+    /// <summary>The admin token (VoSpec:Admin:Token); without it the admin endpoints do not exist.</summary>
+    public Access.AdminSettings Admin { get; init; } = new();
 
     /// <summary>The public base URL clients see (behind a proxy); by default the first listening URL.</summary>
     public string? PublicUrl { get; init; }

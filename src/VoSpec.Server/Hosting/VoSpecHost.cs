@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using VoSpec.Archive;
 using VoSpec.Archive.Ingest;
+using VoSpec.Server.Admin;
 using VoSpec.Server.Ssa;
 using VoSpec.Server.Tap;
 
@@ -34,6 +35,8 @@ public static class VoSpecHost
         var settings = Settings(builder.Configuration);
         builder.WebHost.UseUrls(settings.Urls);
         builder.Services.AddSingleton(settings);
+        // Built now: a malformed token in the configuration stops the start with a message, not the first request.
+        builder.Services.AddSingleton(new Access.AccessPolicy(settings.Access, settings.Admin));
         builder.Services.AddSingleton(sp => OpenArchive(settings, sp.GetRequiredService<ILoggerFactory>().CreateLogger("VoSpec.Archive")));
         builder.Services.AddSingleton(new TapService(settings.Tap, VoSpec.Adql.Feature.AdqlFeatures.All));
         builder.Services.AddSingleton<TapQueryRunner>();
@@ -44,7 +47,7 @@ public static class VoSpecHost
             var archive = sp.GetRequiredService<SpectrumArchive>();
             var tap = sp.GetRequiredService<TapService>();
             var store = new Uws.JobStore(archive.Directory);
-            var executor = new TapJobExecutor(sp.GetRequiredService<TapQueryRunner>(), tap, id => Path.Combine(store.Directory, id));
+            var executor = new TapJobExecutor(sp.GetRequiredService<TapQueryRunner>(), tap, sp.GetRequiredService<Access.AccessPolicy>(), id => Path.Combine(store.Directory, id));
             return new Uws.JobManager(store, executor, sp.GetRequiredService<ILoggerFactory>().CreateLogger("VoSpec.Uws"),
                 tap.Limits.AsyncExecutionSeconds, tap.Limits.RetentionSeconds);
         });
@@ -52,11 +55,14 @@ public static class VoSpecHost
 
         var app = builder.Build();
         var archive = app.Services.GetRequiredService<SpectrumArchive>();
+        // ObsCore's data_rights says what the configuration decides (changed collections only are rewritten).
+        var changed = VoSpec.Archive.Catalogue.DataRights.Apply(archive, app.Services.GetRequiredService<Access.AccessPolicy>().Proprietary);
+        if (changed.Count > 0) app.Logger.LogInformation("data_rights updated from the configuration for {Collections}", string.Join(", ", changed));
         app.Lifetime.ApplicationStarted.Register(() => PublishUrl(app, settings, archive));
         // Fonts load on the first render (~50 ms): do it before the first preview request.
         app.Lifetime.ApplicationStarted.Register(() => Task.Run(Engine.Plotting.SpectrumPlot.Warmup));
         app.MapGroup("/").MapLandingPage();
-        app.MapGroup("/spec").MapSpecService();
+        app.MapGroup("/spec").MapSpecService().MapAdmin(app.Services.GetRequiredService<Access.AccessPolicy>());
         app.MapGroup("/tap").MapTap();
         app.MapGroup("/ssa").MapSsa();
         DataLink.DataLinkEndpoints.MapDataLink(app.MapGroup("/datalink"));

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using VoSpec.Archive;
 using VoSpec.Core.Faults;
 using VoSpec.Engine;
+using VoSpec.Server.Access;
 using VoSpec.Server.Dali;
 using VoSpec.Server.DataLink;
 using VoSpec.Server.Vosi;
@@ -33,7 +34,7 @@ public static class SodaEndpoints
         try
         {
             request = SodaRequest.Parse(await DaliParameters.ReadAsync(http.Request, cancel));
-            var found = Datasets.Find(archive, request.Id);
+            var found = Datasets.Find(archive, http.AccessRights(), request.Id);
             if (found.Dataset is null)
             {
                 // SODA's error names; an unknown ID keeps DataLink's fault name after them ("Error: NotFoundFault: …").

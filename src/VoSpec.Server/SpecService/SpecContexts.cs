@@ -3,16 +3,20 @@ using System.Text;
 using System.Text.Json;
 using VoSpec.Archive;
 using VoSpec.Core.Faults;
+using VoSpec.Server.Access;
 
 namespace VoSpec.Server.SpecService;
 
 /// <summary>
 /// A spec-service context: the spectra of one archive collection, or of all of them ("default"). Its catalog is
 /// the <c>schema.table</c> name the query call accepts: <c>COLLECTION.specobj</c> is spec.specobj restricted to
-/// the collection, <c>spec.specobj</c> is every collection.
+/// the collection, <c>spec.specobj</c> is every collection the caller may see (<see cref="Members"/>).
 /// </summary>
 public sealed record SpecContext(string Name, string? Collection, string Catalog, string Description, long Count, double? WaveMin, double? WaveMax, double? ZMin, double? ZMax)
 {
+    /// <summary>The collections whose spectra the context holds: its own, or (default) every one the caller may see.</summary>
+    public IReadOnlyList<string> Members { get; init; } = Collection is null ? [] : [Collection];
+
     public const string IdMain = "specobjid";
     public const string AllCatalog = "spec.specobj";
 
@@ -36,20 +40,23 @@ public sealed record SpecContext(string Name, string? Collection, string Catalog
     };
 }
 
-/// <summary>The contexts and profiles of this server, read from the archive's collections on each call.</summary>
+/// <summary>
+/// The contexts and profiles of this server, read from the archive's collections on each call. A proprietary
+/// collection the caller may not see is no context at all: not listed, not counted in default, unknown by name.
+/// </summary>
 public static class SpecContexts
 {
     public const string DefaultName = "default";
     public const string DefaultProfile = "default";
 
-    public static IReadOnlyList<SpecContext> All(SpectrumArchive archive)
+    public static IReadOnlyList<SpecContext> All(SpectrumArchive archive, AccessRights rights)
     {
-        var collections = archive.Collections();
+        var collections = archive.Collections().Where(c => rights.CanSee(c.Name)).ToList();
         var list = new List<SpecContext>
         {
             new(DefaultName, null, SpecContext.AllCatalog, "Every collection of this archive",
                 collections.Sum(c => c.Count), Min(collections.Select(c => c.WaveMin)), Max(collections.Select(c => c.WaveMax)),
-                Min(collections.Select(c => c.ZMin)), Max(collections.Select(c => c.ZMax))),
+                Min(collections.Select(c => c.ZMin)), Max(collections.Select(c => c.ZMax))) { Members = collections.Select(c => c.Name).ToList() },
         };
         foreach (var c in collections)
         {
@@ -63,16 +70,19 @@ public static class SpecContexts
     /// The contexts without their statistics (counts, ranges): what every getSpec, listSpan and query call needs,
     /// read from the small collections table instead of aggregating the whole catalogue.
     /// </summary>
-    public static IReadOnlyList<SpecContext> Names(SpectrumArchive archive)
+    public static IReadOnlyList<SpecContext> Names(SpectrumArchive archive, AccessRights rights)
     {
         using var conn = archive.OpenConnection();
         using var cmd = conn.CreateCommand();
         cmd.CommandText = "SELECT name, title FROM collections ORDER BY name";
         using var r = cmd.ExecuteReader();
-        var list = new List<SpecContext> { new(DefaultName, null, SpecContext.AllCatalog, "Every collection of this archive", 0, null, null, null, null) };
+        var members = new List<string>();
+        var list = new List<SpecContext> { new(DefaultName, null, SpecContext.AllCatalog, "Every collection of this archive", 0, null, null, null, null) { Members = members } };
         while (r.Read())
         {
             var name = r.GetString(0);
+            if (!rights.CanSee(name)) continue;
+            members.Add(name);
             if (!name.Equals(DefaultName, StringComparison.OrdinalIgnoreCase))
                 list.Add(new(name, name, name + ".specobj", r.GetString(1), 0, null, null, null, null));
         }
@@ -80,9 +90,9 @@ public static class SpecContexts
     }
 
     /// <summary>The named context (no statistics); absent or 'None' means default. Unknown → a user error naming the known ones.</summary>
-    public static SpecContext Resolve(SpectrumArchive archive, string? name)
+    public static SpecContext Resolve(SpectrumArchive archive, AccessRights rights, string? name)
     {
-        var all = Names(archive);
+        var all = Names(archive, rights);
         if (name is null) return all[0];
         return Find(all, name) ?? throw new UserInputException(
             $"unknown context '{name}' (known: {string.Join(", ", all.Select(c => c.Name))})");

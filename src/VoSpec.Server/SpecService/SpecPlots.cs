@@ -9,6 +9,8 @@ using VoSpec.Core.Faults;
 using VoSpec.Engine.Plotting;
 using VoSpec.Server.DataLink;
 
+using VoSpec.Server.Access;
+
 namespace VoSpec.Server.SpecService;
 
 public static class SpecPlots
@@ -28,7 +30,7 @@ public static class SpecPlots
     public static async Task Preview(HttpContext http, SpectrumArchive archive, PreviewCache cache, SpecParameters p)
     {
         SpecContexts.CheckProfile(p.Get("profile"));
-        var context = SpecContexts.Resolve(archive, p.Get("context"));
+        var context = SpecContexts.Resolve(archive, http.AccessRights(), p.Get("context"));
         var idText = p.Get("id") ?? throw new UserInputException("preview needs id=<specobjid> or id=(plate, mjd, fiberid)");
         var id = SpecId.Parse(idText);
         var size = PreviewSize.Full;
@@ -42,7 +44,7 @@ public static class SpecPlots
     /// <summary>POST /spec/plotGrid: id_list, ncols → one PNG of ncols × ceil(n/ncols) thumbnails, first id top-left.</summary>
     public static async Task PlotGrid(HttpContext http, SpectrumArchive archive, PreviewCache cache, SpecServiceLimits limits, SpecParameters p)
     {
-        var context = SpecContexts.Resolve(archive, p.Get("context"));
+        var context = SpecContexts.Resolve(archive, http.AccessRights(), p.Get("context"));
         int columns = Int(p, "ncols", 4, 1, MaxGridColumns);
         int maxIds = Math.Min(limits.MaxIds, columns * MaxGridRows);
         var ids = ParseIds(p, maxIds, $"a grid of {columns} columns holds at most {columns * MaxGridRows} spectra ({MaxGridRows} rows); page the list");
@@ -68,7 +70,7 @@ public static class SpecPlots
     /// </summary>
     public static async Task StackedImage(HttpContext http, SpectrumArchive archive, SpecServiceLimits limits, SpecParameters p)
     {
-        var context = SpecContexts.Resolve(archive, p.Get("context"));
+        var context = SpecContexts.Resolve(archive, http.AccessRights(), p.Get("context"));
         var cmapName = p.Get("cmap") ?? "gray";
         var cmap = ColorMap.Find(cmapName) ?? throw new UserInputException($"cmap '{cmapName}' is not served (use {string.Join(", ", ColorMap.Names)})");
         bool inverse = p.GetBool("inverse", false);

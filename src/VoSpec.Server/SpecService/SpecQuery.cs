@@ -71,9 +71,9 @@ public sealed partial record SpecQuery(SelectStatement Statement, QueryFormat Fo
     }
 
     /// <summary>The SQLite query: resolution and type errors become user errors naming the problem.</summary>
-    public TranslatedQuery Translate()
+    public TranslatedQuery Translate(SqliteTranslatorOptions? options = null)
     {
-        try { return SqliteTranslator.Translate(Statement, Metadata); }
+        try { return SqliteTranslator.Translate(Statement, Metadata, options); }
         catch (AdqlException e) { throw new UserInputException("query: " + e.Detail); }
     }
 

@@ -7,6 +7,7 @@ using VoSpec.Adql.Translator;
 using VoSpec.Archive;
 using VoSpec.Core.Faults;
 using VoSpec.Fits.Sdss;
+using VoSpec.Server.Access;
 using VoSpec.Server.SpecService;
 
 namespace VoSpec.Server.Hosting;
@@ -85,7 +86,7 @@ public static class SpecServiceEndpoints
     /// <summary>One context: always its JSON object (the client reads id_main, catalog, z, rest_frame). None: a listing.</summary>
     private static Task Contexts(HttpContext http, SpectrumArchive archive, SpecParameters p)
     {
-        var all = SpecContexts.All(archive);
+        var all = SpecContexts.All(archive, http.AccessRights());
         if (p.Get("context") is { } name)
         {
             var c = SpecContexts.Find(all, name) ?? throw new UserInputException($"unknown context '{name}' (known: {string.Join(", ", all.Select(x => x.Name))})");
@@ -110,8 +111,8 @@ public static class SpecServiceEndpoints
     private static Task Catalogs(HttpContext http, SpectrumArchive archive, SpecParameters p)
     {
         SpecContexts.CheckProfile(p.Get("profile"));
-        var all = SpecContexts.All(archive);
-        var chosen = p.Get("context") is { } name ? [SpecContexts.Resolve(archive, name)] : all;
+        var all = SpecContexts.All(archive, http.AccessRights());
+        var chosen = p.Get("context") is { } name ? [SpecContexts.Resolve(archive, http.AccessRights(), name)] : all;
         if (WantsJson(p))
             return Json(http, chosen.Select(c => new Dictionary<string, object?> { ["context"] = c.Name, ["catalog"] = c.Catalog, ["description"] = c.Description }).ToList());
         return Text(http, string.Concat(chosen.Select(c => $"{c.Catalog,-24} {c.Description}\n")));
@@ -124,7 +125,7 @@ public static class SpecServiceEndpoints
         var value = p.Get("value");
         if (what.Equals("context", StringComparison.OrdinalIgnoreCase))
         {
-            var all = SpecContexts.Names(archive);
+            var all = SpecContexts.Names(archive, http.AccessRights());
             return Text(http, value is not null && SpecContexts.Find(all, value) is not null ? "OK"
                 : $"unknown context '{value}' (known: {string.Join(", ", all.Select(c => c.Name))})");
         }
@@ -137,8 +138,9 @@ public static class SpecServiceEndpoints
 
     private static async Task Query(HttpContext http, SpectrumArchive archive, SpecParameters p)
     {
-        var query = SpecQuery.Parse(p, SpecContexts.Names(archive));
-        var translated = query.Translate();
+        var query = SpecQuery.Parse(p, SpecContexts.Names(archive, http.AccessRights()));
+        // The caller's hidden collections are left out of spec.specobj in the SQL itself, whatever cond says.
+        var translated = query.Translate(http.AccessRights().TranslatorOptions());
         var ct = http.RequestAborted;
         await using var conn = archive.OpenConnection();
         SqliteAdqlFunctions.Register(conn);
@@ -146,6 +148,7 @@ public static class SpecServiceEndpoints
         using var interrupt = ct.Register(() => SQLitePCL.raw.sqlite3_interrupt(conn.Handle));
         await using var cmd = conn.CreateCommand();
         cmd.CommandText = translated.Sql;
+        foreach (var (name, value) in translated.Parameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         http.Response.ContentType = SpecQueryWriter.ContentType(query.Format);
         await SpecQueryWriter.WriteAsync(query.Format, reader, translated.Columns, http.Response.Body, ct);
@@ -155,7 +158,7 @@ public static class SpecServiceEndpoints
 
     private static Task ListSpan(HttpContext http, SpectrumArchive archive, SpecServiceLimits limits, SpecParameters p)
     {
-        var context = SpecContexts.Resolve(archive, p.Get("context"));
+        var context = SpecContexts.Resolve(archive, http.AccessRights(), p.Get("context"));
         var request = RetrievalRequest.Parse(p, context, limits, idsOnly: true);
         var (w0, w1) = SpectrumRows.Span(archive, SpectrumResolver.Resolve(archive, context, request.Ids));
         return Json(http, new Dictionary<string, double> { ["w0"] = w0, ["w1"] = w1 });
@@ -163,7 +166,7 @@ public static class SpecServiceEndpoints
 
     private static async Task GetSpec(HttpContext http, SpectrumArchive archive, SpecServiceLimits limits, SpecParameters p)
     {
-        var context = SpecContexts.Resolve(archive, p.Get("context"));
+        var context = SpecContexts.Resolve(archive, http.AccessRights(), p.Get("context"));
         var request = RetrievalRequest.Parse(p, context, limits);
         var locations = SpectrumResolver.Resolve(archive, context, request.Ids);
         var ct = http.RequestAborted;

@@ -8,7 +8,7 @@ namespace VoSpec.Server.SpecService;
 /// Requested ids → pixel-store locations, one catalogue connection and two prepared statements for the whole list.
 /// An id that matches nothing fails the whole request (400 naming up to ten such ids): the client asked for rows
 /// in a fixed order and a silently missing row would shift every later one. An id found in two collections of the
-/// context is ambiguous (400: name a context).
+/// context is ambiguous (400: name a context). An id of a collection the caller may not see is unknown, like any other.
 /// </summary>
 public static class SpectrumResolver
 {
@@ -17,7 +17,8 @@ public static class SpectrumResolver
     public static SpectrumLocation[] Resolve(SpectrumArchive archive, SpecContext context, IReadOnlyList<SpecId> ids)
     {
         if (ids.Count == 0) throw new UserInputException("id_list is empty: give at least one specobjid or (plate, mjd, fiberid)");
-        List<string> collections = context.Collection is { } one ? [one] : SpecContexts.Names(archive).Where(c => c.Collection is not null).Select(c => c.Collection!).ToList();
+        // The context's members are the collections the caller may see: an id elsewhere is unknown.
+        var collections = context.Members;
         using var conn = archive.OpenConnection();
         using var byId = Command(conn, Select + "WHERE s.specobjid = $id", "$id");
         using var byTuple = Command(conn, Select + "WHERE s.collection = $c AND s.plate = $p AND s.mjd = $m AND s.fiberid = $f", "$c", "$p", "$m", "$f");

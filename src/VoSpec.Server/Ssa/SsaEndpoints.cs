@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Data.Sqlite;
 using VoSpec.Archive;
 using VoSpec.Core.Faults;
+using VoSpec.Server.Access;
 using VoSpec.Server.Dali;
 using VoSpec.Server.Tap;
 using VoSpec.Server.Vosi;
@@ -41,7 +42,7 @@ public static class SsaEndpoints
         }
         var fields = SsaQuery.Fields.Columns.Select(c => VOTableField.FromColumn(c) with { ID = c.Name == DidFieldId ? DidFieldId : null }).ToList();
         await using var conn = archive.OpenConnection();
-        await using var cmd = SsaQuery.Build(conn, request with { FormatServed = request.FormatServed && !request.Metadata });
+        await using var cmd = SsaQuery.Build(conn, request with { FormatServed = request.FormatServed && !request.Metadata }, http.AccessRights().Hidden);
         // Read through SQLite's statement API (as TAP does): a fraction of the per-cell cost of SqliteDataReader.
         await using var reader = RawSqliteReader.Open(conn, cmd.CommandText,
             cmd.Parameters.Cast<SqliteParameter>().Select(p => (p.ParameterName, p.Value)));

@@ -8,13 +8,13 @@ namespace VoSpec.Server.Ssa;
 /// <summary>
 /// The SQL of an SSA search: the response fields of schemas/ssa.spectra.json computed from ivoa.obscore (o)
 /// and spec.specobj (s), constrained by the request through bound parameters only. POS/SIZE goes
-/// through the R*Tree (a cap box) and an exact great-circle test.
+/// through the R*Tree (a cap box) and an exact great-circle test. Collections the caller may not see are left out.
 /// </summary>
 public static class SsaQuery
 {
     public static TableSchema Fields => SchemaCatalog.Get("ssa.spectra");
 
-    public static SqliteCommand Build(SqliteConnection conn, SsaRequest r)
+    public static SqliteCommand Build(SqliteConnection conn, SsaRequest r, IReadOnlyList<string> hiddenCollections)
     {
         var cmd = conn.CreateCommand();
         var sql = new StringBuilder("SELECT ");
@@ -24,6 +24,8 @@ public static class SsaQuery
         string P(object value) { var name = "$p" + n++; cmd.Parameters.AddWithValue(name, value); return name; }
 
         if (!r.FormatServed) sql.Append(" AND 0");
+        if (hiddenCollections.Count > 0)
+            sql.Append(" AND lower(o.obs_collection) NOT IN (").AppendJoin(", ", hiddenCollections.Select(c => P(c.ToLowerInvariant()))).Append(')');
         if (r.Pos is var (ra, dec))
         {
             double radius = r.Size / 2;

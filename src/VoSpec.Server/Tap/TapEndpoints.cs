@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using VoSpec.Adql;
 using VoSpec.Archive;
 using VoSpec.Core.Faults;
+using VoSpec.Server.Access;
 using VoSpec.Server.Dali;
 using VoSpec.Server.Uws;
 using VoSpec.VOTable;
@@ -41,7 +42,8 @@ public static class TapEndpoints
         });
         g.MapGet("/examples", () => Results.Content(TapExamples.Render(), "application/xhtml+xml; charset=utf-8"));
         g.MapMethods("/sync", [HttpMethods.Get, HttpMethods.Post], Sync);
-        g.MapGroup("/async").MapUws(http => http.RequestServices.GetRequiredService<JobManager>());
+        // A job runs with the rights its submitter had (the token itself is not kept), and is seen only by holders of them.
+        g.MapGroup("/async").MapUws(http => http.RequestServices.GetRequiredService<JobManager>(), http => http.AccessRights().Granted);
         return g;
     }
 
@@ -53,7 +55,7 @@ public static class TapEndpoints
         {
             var p = await DaliParameters.ReadAsync(http.Request, cancel);
             var request = TapRequest.Parse(p, tap.Limits);
-            q = await runner.PrepareAsync(request, part => p.Files.TryGetValue(part, out var f) ? f.OpenReadStream() : null,
+            q = await runner.PrepareAsync(request, http.AccessRights(), part => p.Files.TryGetValue(part, out var f) ? f.OpenReadStream() : null,
                 tap.Limits.SyncTimeoutSeconds, cancel);
         }
         catch (Exception e) when (e is UserInputException or AdqlException or SqliteException or OperationCanceledException)

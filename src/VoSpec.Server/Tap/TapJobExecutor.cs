@@ -1,3 +1,4 @@
+using VoSpec.Server.Access;
 using VoSpec.Server.Dali;
 using VoSpec.Server.Uws;
 using VoSpec.VOTable;
@@ -5,7 +6,7 @@ using VoSpec.VOTable;
 namespace VoSpec.Server.Tap;
 
 /// <summary>Async TAP: a UWS job runs the same query path as /sync, into the job's result file.</summary>
-public sealed class TapJobExecutor(TapQueryRunner runner, TapService tap, Func<string, string> jobDirectory) : IJobExecutor
+public sealed class TapJobExecutor(TapQueryRunner runner, TapService tap, AccessPolicy access, Func<string, string> jobDirectory) : IJobExecutor
 {
     public async Task<string> ExecuteAsync(UwsJob job, Stream result, CancellationToken cancel)
     {
@@ -13,7 +14,7 @@ public sealed class TapJobExecutor(TapQueryRunner runner, TapService tap, Func<s
         var p = DaliParameters.From(job.Parameters.Select(x => new KeyValuePair<string, string>(x.Name, x.Value)));
         var request = TapRequest.Parse(p, tap.Limits);
         var dir = jobDirectory(job.Id);
-        await using var q = await runner.PrepareAsync(request, part =>
+        await using var q = await runner.PrepareAsync(request, access.RightsOfGrants(job.Grants), part =>
         {
             var path = Path.Combine(dir, "upload-" + Uri.EscapeDataString(part));
             return File.Exists(path) ? File.OpenRead(path) : null;

@@ -6,6 +6,7 @@ using VoSpec.Adql.Translator;
 using VoSpec.Archive;
 using VoSpec.Core.Faults;
 using VoSpec.Core.Schema;
+using VoSpec.Server.Access;
 using VoSpec.VOTable;
 
 namespace VoSpec.Server.Tap;
@@ -39,7 +40,8 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
         }
     }
 
-    public async Task<PreparedQuery> PrepareAsync(TapRequest request, TapUploads.PartResolver parts, int timeoutSeconds, CancellationToken cancel)
+    /// <param name="rights">What the caller may see: collections it may not are left out of the tables in the SQL itself.</param>
+    public async Task<PreparedQuery> PrepareAsync(TapRequest request, AccessRights rights, TapUploads.PartResolver parts, int timeoutSeconds, CancellationToken cancel)
     {
         var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         if (timeoutSeconds > 0) timeout.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
@@ -52,9 +54,9 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
             var interrupt = timeout.Token.Register(() => SQLitePCL.raw.sqlite3_interrupt(conn.Handle));
             uploads = await TapUploads.LoadAsync(conn, request.Uploads, parts, tap.Limits.UploadLimitBytes, timeout.Token);
             ITableMetadata metadata = uploads.Count == 0 ? TableMetadata.Published : TableMetadata.Published.WithUploads(uploads);
-            var translated = SqliteTranslator.Translate(request.Query, metadata);
+            var translated = SqliteTranslator.Translate(request.Query, metadata, rights.TranslatorOptions());
             // Straight over SQLite's statement API: text cells go to BINARY2 as bytes, no strings made.
-            var reader = RawSqliteReader.Open(conn, translated.Sql);
+            var reader = RawSqliteReader.Open(conn, translated.Sql, translated.Parameters);
             return new PreparedQuery { Connection = conn, Reader = reader, Timeout = timeout, Interrupt = interrupt, Request = request, Columns = translated.Columns, Uploads = uploads };
         }
         catch

@@ -44,7 +44,7 @@ public sealed class JobManager : IAsyncDisposable
         _sweeper = new Timer(_ => Sweep(), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(60));
     }
 
-    public UwsJob Create(IEnumerable<JobParameter> parameters, string? runId)
+    public UwsJob Create(IEnumerable<JobParameter> parameters, string? runId, IReadOnlyList<string>? grants = null)
     {
         var now = DateTimeOffset.UtcNow;
         var job = new UwsJob
@@ -55,6 +55,7 @@ public sealed class JobManager : IAsyncDisposable
             ExecutionDuration = _maxDurationSeconds,
             Destruction = now.AddSeconds(_retentionSeconds),
             Parameters = Merge([], parameters),
+            Grants = grants ?? [],
         };
         Put(job);
         return job;

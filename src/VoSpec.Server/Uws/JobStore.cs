@@ -25,10 +25,17 @@ public sealed class JobStore
               id TEXT PRIMARY KEY, run_id TEXT, owner_id TEXT, phase TEXT NOT NULL,
               creation_time TEXT NOT NULL, start_time TEXT, end_time TEXT,
               execution_duration INTEGER NOT NULL, destruction TEXT NOT NULL,
-              parameters TEXT NOT NULL, result_mime TEXT, result_size INTEGER, error_message TEXT);
+              parameters TEXT NOT NULL, result_mime TEXT, result_size INTEGER, error_message TEXT, grants TEXT);
             CREATE INDEX IF NOT EXISTS jobs_creation ON jobs(creation_time);
             """;
         cmd.ExecuteNonQuery();
+        // Stores written before jobs had grants: add the column (NULL = no grants).
+        cmd.CommandText = "SELECT count(*) FROM pragma_table_info('jobs') WHERE name = 'grants'";
+        if (Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+        {
+            cmd.CommandText = "ALTER TABLE jobs ADD COLUMN grants TEXT";
+            cmd.ExecuteNonQuery();
+        }
     }
 
     public string Directory { get; }
@@ -47,7 +54,9 @@ public sealed class JobStore
         using var conn = Open();
         using var cmd = conn.CreateCommand();
         cmd.CommandText = """
-            INSERT OR REPLACE INTO jobs VALUES ($id, $run, $owner, $phase, $created, $start, $end, $dur, $destr, $params, $mime, $size, $err)
+            INSERT OR REPLACE INTO jobs(id, run_id, owner_id, phase, creation_time, start_time, end_time, execution_duration, destruction,
+              parameters, result_mime, result_size, error_message, grants)
+            VALUES ($id, $run, $owner, $phase, $created, $start, $end, $dur, $destr, $params, $mime, $size, $err, $grants)
             """;
         cmd.Parameters.AddWithValue("$id", j.Id);
         cmd.Parameters.AddWithValue("$run", (object?)j.RunId ?? DBNull.Value);
@@ -62,6 +71,7 @@ public sealed class JobStore
         cmd.Parameters.AddWithValue("$mime", (object?)j.ResultMime ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$size", (object?)j.ResultSize ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$err", (object?)j.ErrorMessage ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$grants", j.Grants.Count == 0 ? DBNull.Value : JsonSerializer.Serialize(j.Grants));
         cmd.ExecuteNonQuery();
     }
 
@@ -114,6 +124,7 @@ public sealed class JobStore
             ResultMime = S("result_mime"),
             ResultSize = r.IsDBNull(r.GetOrdinal("result_size")) ? null : r.GetInt64(r.GetOrdinal("result_size")),
             ErrorMessage = S("error_message"),
+            Grants = S("grants") is { } g ? JsonSerializer.Deserialize<List<string>>(g) ?? [] : [],
         };
     }
 

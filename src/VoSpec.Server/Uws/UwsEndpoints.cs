@@ -10,6 +10,8 @@ namespace VoSpec.Server.Uws;
 /// <summary>
 /// UWS 1.1 resources under an async endpoint (e.g. /tap/async): the job list, each job and its
 /// children. Scalar children answer text/plain, identical to the values in the job document.
+/// A job created with grants (proprietary collections its submitter's token opened) exists only for callers
+/// whose token opens all of them: for anyone else it is not listed and every resource of it is 404.
 /// </summary>
 public static class UwsEndpoints
 {
@@ -17,15 +19,20 @@ public static class UwsEndpoints
     private const string Text = "text/plain; charset=utf-8";
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(60);
 
-    public static RouteGroupBuilder MapUws(this RouteGroupBuilder g, Func<HttpContext, JobManager> jobs)
+    public static RouteGroupBuilder MapUws(this RouteGroupBuilder g, Func<HttpContext, JobManager> jobs, Func<HttpContext, IReadOnlyList<string>>? grantsOf = null)
     {
+        IReadOnlyList<string> Grants(HttpContext http) => grantsOf?.Invoke(http) ?? [];
+        bool Sees(HttpContext http, UwsJob job) =>
+            job.Grants.Count == 0 || job.Grants.All(c => Grants(http).Contains(c, StringComparer.OrdinalIgnoreCase));
+        UwsJob? Find(HttpContext http, JobManager m, string id) => m.Get(id) is { } job && Sees(http, job) ? job : null;
+
         g.MapGet("", (HttpContext http) =>
         {
             var m = jobs(http);
             var q = DaliParameters.From(http.Request.Query.SelectMany(kv => kv.Value.Select(v => new KeyValuePair<string, string>(kv.Key, v ?? ""))));
             var phases = q.GetAll("PHASE").Select(p => Enum.TryParse<ExecutionPhase>(p, true, out var e) ? e : (ExecutionPhase?)null).ToList();
             if (phases.Any(p => p is null)) return Results.Text("UsageError: unknown PHASE", Text, statusCode: 400);
-            IEnumerable<UwsJob> list = m.List();
+            IEnumerable<UwsJob> list = m.List().Where(j => Sees(http, j));
             list = phases.Count > 0 ? list.Where(j => phases.Contains(j.Phase)) : list.Where(j => j.Phase != ExecutionPhase.ARCHIVED);
             if (q.GetSingle("AFTER") is { } after)
             {
@@ -46,7 +53,7 @@ public static class UwsEndpoints
         {
             var m = jobs(http);
             var p = await DaliParameters.ReadAsync(http.Request, http.RequestAborted);
-            var job = m.Create(JobParameters(p), p.GetAll("RUNID").LastOrDefault());
+            var job = m.Create(JobParameters(p), p.GetAll("RUNID").LastOrDefault(), Grants(http));
             await SaveUploads(m, job.Id, p);
             if (p.GetAll("PHASE").Any(v => v.Equals("RUN", StringComparison.OrdinalIgnoreCase))) m.Run(job.Id);
             return SeeOther(JobUrl(http, job.Id));
@@ -57,6 +64,8 @@ public static class UwsEndpoints
             var m = jobs(http);
             var q = http.Request.Query;
             UwsJob? job;
+            // Checked before waiting: a job the caller may not see answers at once, as one that does not exist.
+            if (Find(http, m, id) is null) return NotFound(id);
             if (q.Keys.FirstOrDefault(k => k.Equals("WAIT", StringComparison.OrdinalIgnoreCase)) is { } waitKey)
             {
                 if (!int.TryParse(q[waitKey], out var secs)) return Results.Text("UsageError: WAIT must be an integer", Text, statusCode: 400);
@@ -65,15 +74,16 @@ public static class UwsEndpoints
                 if (q.Keys.FirstOrDefault(k => k.Equals("PHASE", StringComparison.OrdinalIgnoreCase)) is { } pk)
                     only = Enum.TryParse<ExecutionPhase>(q[pk], true, out var ph) ? ph : null;
                 job = await m.WaitAsync(id, limit, only, http.RequestAborted);
+                if (job is not null && !Sees(http, job)) job = null;
             }
-            else job = m.Get(id);
+            else job = Find(http, m, id);
             return job is null ? NotFound(id) : Write(s => UwsXml.WriteJob(s, job, JobUrl(http, id)));
         });
 
         g.MapDelete("/{id}", (HttpContext http, string id) =>
         {
             var m = jobs(http);
-            if (m.Get(id) is null) return NotFound(id);
+            if (Find(http, m, id) is null) return NotFound(id);
             m.Delete(id);
             return SeeOther(ListUrl(http));
         });
@@ -81,7 +91,7 @@ public static class UwsEndpoints
         g.MapPost("/{id}", async (HttpContext http, string id) =>
         {
             var m = jobs(http);
-            if (m.Get(id) is null) return NotFound(id);
+            if (Find(http, m, id) is null) return NotFound(id);
             var p = await DaliParameters.ReadAsync(http.Request, http.RequestAborted);
             if (p.GetAll("ACTION").Any(a => a.Equals("DELETE", StringComparison.OrdinalIgnoreCase)))
             {
@@ -91,11 +101,11 @@ public static class UwsEndpoints
             return Results.Text("UsageError: POST to a job accepts only ACTION=DELETE; parameters go to {job}/parameters", Text, statusCode: 400);
         });
 
-        g.MapGet("/{id}/phase", (HttpContext http, string id) => Scalar(jobs(http).Get(id), id, j => j.Phase.ToString()));
+        g.MapGet("/{id}/phase", (HttpContext http, string id) => Scalar(Find(http, jobs(http), id), id, j => j.Phase.ToString()));
         g.MapPost("/{id}/phase", async (HttpContext http, string id) =>
         {
             var m = jobs(http);
-            if (m.Get(id) is null) return NotFound(id);
+            if (Find(http, m, id) is null) return NotFound(id);
             var p = await DaliParameters.ReadAsync(http.Request, http.RequestAborted);
             switch (p.GetSingle("PHASE")?.ToUpperInvariant())
             {
@@ -106,22 +116,22 @@ public static class UwsEndpoints
             return SeeOther(JobUrl(http, id));
         });
 
-        g.MapGet("/{id}/executionduration", (HttpContext http, string id) => Scalar(jobs(http).Get(id), id, j => j.ExecutionDuration.ToString()));
+        g.MapGet("/{id}/executionduration", (HttpContext http, string id) => Scalar(Find(http, jobs(http), id), id, j => j.ExecutionDuration.ToString()));
         g.MapPost("/{id}/executionduration", async (HttpContext http, string id) =>
         {
             var m = jobs(http);
-            if (m.Get(id) is null) return NotFound(id);
+            if (Find(http, m, id) is null) return NotFound(id);
             var p = await DaliParameters.ReadAsync(http.Request, http.RequestAborted);
             if (!int.TryParse(p.GetSingle("EXECUTIONDURATION"), out var secs))
                 return Results.Text("UsageError: EXECUTIONDURATION must be an integer number of seconds", Text, statusCode: 400);
             return m.SetExecutionDuration(id, secs) ? SeeOther(JobUrl(http, id)) : Results.Text("the job has finished", Text, statusCode: 409);
         });
 
-        g.MapGet("/{id}/destruction", (HttpContext http, string id) => Scalar(jobs(http).Get(id), id, j => JobStore.Time(j.Destruction)));
+        g.MapGet("/{id}/destruction", (HttpContext http, string id) => Scalar(Find(http, jobs(http), id), id, j => JobStore.Time(j.Destruction)));
         g.MapPost("/{id}/destruction", async (HttpContext http, string id) =>
         {
             var m = jobs(http);
-            if (m.Get(id) is null) return NotFound(id);
+            if (Find(http, m, id) is null) return NotFound(id);
             var p = await DaliParameters.ReadAsync(http.Request, http.RequestAborted);
             if (!DateTimeOffset.TryParse(p.GetSingle("DESTRUCTION"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t))
                 return Results.Text("UsageError: DESTRUCTION must be an ISO 8601 time", Text, statusCode: 400);
@@ -129,23 +139,23 @@ public static class UwsEndpoints
             return SeeOther(JobUrl(http, id));
         });
 
-        g.MapGet("/{id}/quote", (HttpContext http, string id) => Scalar(jobs(http).Get(id), id, _ => ""));
-        g.MapGet("/{id}/owner", (HttpContext http, string id) => Scalar(jobs(http).Get(id), id, j => j.OwnerId ?? ""));
+        g.MapGet("/{id}/quote", (HttpContext http, string id) => Scalar(Find(http, jobs(http), id), id, _ => ""));
+        g.MapGet("/{id}/owner", (HttpContext http, string id) => Scalar(Find(http, jobs(http), id), id, j => j.OwnerId ?? ""));
 
         g.MapGet("/{id}/error", (HttpContext http, string id) =>
         {
             var m = jobs(http);
-            var job = m.Get(id);
+            var job = Find(http, m, id);
             if (job is not { Phase: ExecutionPhase.ERROR }) return NotFound(id, "the job has no error");
             return Write(s => m.Executor.WriteError(s, job.ErrorMessage ?? "the job failed"), "application/x-votable+xml");
         });
 
         g.MapGet("/{id}/parameters", (HttpContext http, string id) =>
-            jobs(http).Get(id) is { } job ? Write(s => UwsXml.WriteParameters(s, job, JobUrl(http, id))) : NotFound(id));
+            Find(http, jobs(http), id) is { } job ? Write(s => UwsXml.WriteParameters(s, job, JobUrl(http, id))) : NotFound(id));
         g.MapPost("/{id}/parameters", async (HttpContext http, string id) =>
         {
             var m = jobs(http);
-            if (m.Get(id) is null) return NotFound(id);
+            if (Find(http, m, id) is null) return NotFound(id);
             var p = await DaliParameters.ReadAsync(http.Request, http.RequestAborted);
             if (!m.AddParameters(id, JobParameters(p), p.GetAll("RUNID").LastOrDefault()))
                 return Results.Text("parameters can be changed only while the job is PENDING", Text, statusCode: 409);
@@ -154,11 +164,11 @@ public static class UwsEndpoints
         });
 
         g.MapGet("/{id}/results", (HttpContext http, string id) =>
-            jobs(http).Get(id) is { } job ? Write(s => UwsXml.WriteResults(s, job, JobUrl(http, id))) : NotFound(id));
+            Find(http, jobs(http), id) is { } job ? Write(s => UwsXml.WriteResults(s, job, JobUrl(http, id))) : NotFound(id));
         g.MapGet("/{id}/results/result", (HttpContext http, string id) =>
         {
             var m = jobs(http);
-            if (m.Get(id) is not { Phase: ExecutionPhase.COMPLETED } job) return NotFound(id, "the job has no result");
+            if (Find(http, m, id) is not { Phase: ExecutionPhase.COMPLETED } job) return NotFound(id, "the job has no result");
             return Results.File(m.ResultPath(id), job.ResultMime ?? "application/octet-stream");
         });
         return g;

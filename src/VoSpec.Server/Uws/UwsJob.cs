@@ -23,6 +23,11 @@ public sealed record UwsJob
     public string? ResultMime { get; init; }
     public long? ResultSize { get; init; }
     public string? ErrorMessage { get; init; }
+    /// <summary>
+    /// The proprietary collections the submitter's token opened when the job was created: the job runs with
+    /// those rights, and only a caller holding all of them sees the job at all.
+    /// </summary>
+    public IReadOnlyList<string> Grants { get; init; } = [];
 
     public bool IsFinal => Phase is ExecutionPhase.COMPLETED or ExecutionPhase.ERROR or ExecutionPhase.ABORTED or ExecutionPhase.ARCHIVED;
     public bool IsActive => Phase is ExecutionPhase.QUEUED or ExecutionPhase.EXECUTING;

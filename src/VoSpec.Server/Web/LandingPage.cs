@@ -4,22 +4,27 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using VoSpec.Archive;
+using VoSpec.Server.Access;
 
 namespace VoSpec.Server.Hosting;
 
-/// <summary>GET / : a short HTML page naming the archive, its collections and how many spectra each holds.</summary>
+/// <summary>
+/// GET / : a short HTML page naming the archive, its collections and how many spectra each holds — only the
+/// collections the caller may see; a configured proprietary collection is marked so.
+/// </summary>
 public static class LandingPage
 {
     public static RouteGroupBuilder MapLandingPage(this RouteGroupBuilder group)
     {
-        group.MapGet("", (SpectrumArchive archive) => Results.Content(Render(archive), "text/html; charset=utf-8"));
+        group.MapGet("", (HttpContext http, SpectrumArchive archive, AccessPolicy policy) =>
+            Results.Content(Render(archive, http.AccessRights(), policy), "text/html; charset=utf-8"));
         return group;
     }
 
-    public static string Render(SpectrumArchive archive)
+    public static string Render(SpectrumArchive archive, AccessRights rights, AccessPolicy policy)
     {
         static string E(string s) => WebUtility.HtmlEncode(s);
-        var collections = archive.Collections();
+        var collections = archive.Collections().Where(c => rights.CanSee(c.Name)).ToList();
         var sb = new StringBuilder();
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>VoSpec</title>")
           .Append("<style>body{font-family:sans-serif;max-width:50em;margin:2em auto}table{border-collapse:collapse}td,th{padding:.2em .8em;border-bottom:1px solid #ccc;text-align:left}</style>")
@@ -32,7 +37,7 @@ public static class LandingPage
             foreach (var c in collections)
                 sb.Append("<tr><td>").Append(E(c.Name)).Append("</td><td>").Append(c.Count)
                   .Append("</td><td>").Append(c.WaveMin is null ? "" : FormattableString.Invariant($"{c.WaveMin:0}–{c.WaveMax:0}"))
-                  .Append("</td><td>").Append(E(c.DataRights)).Append("</td></tr>\n");
+                  .Append("</td><td>").Append(E(policy.IsProprietary(c.Name) ? "proprietary" : c.DataRights)).Append("</td></tr>\n");
             sb.Append("</table>\n");
         }
         sb.Append("<p>Services: <a href=\"spec/available\">spec/available</a></p>\n</body></html>\n");

@@ -1,0 +1,31 @@
+namespace VoSpec.Archive.Catalogue;
+
+/// <summary>
+/// ObsCore's data_rights, kept in line with which collections the server treats as proprietary (its
+/// configuration decides, so an existing archive needs no re-ingest). Only collections whose value changes
+/// are rewritten, in one transaction.
+/// </summary>
+public static class DataRights
+{
+    public const string Public = "public";
+    public const string Proprietary = "proprietary";
+
+    /// <summary>Sets data_rights of every collection (and its ObsCore rows): proprietary when named, public otherwise.</summary>
+    /// <returns>The collections that changed.</returns>
+    public static IReadOnlyList<string> Apply(SpectrumArchive archive, IReadOnlyCollection<string> proprietary)
+    {
+        var changes = archive.Collections()
+            .Select(c => (c.Name, Rights: proprietary.Contains(c.Name, StringComparer.OrdinalIgnoreCase) ? Proprietary : Public, c.DataRights))
+            .Where(c => c.Rights != c.DataRights).ToList();
+        if (changes.Count == 0) return [];
+        using var conn = archive.OpenConnection(readOnly: false);
+        using var tx = conn.BeginTransaction();
+        foreach (var (name, rights, _) in changes)
+        {
+            SpectrumArchive.Execute(conn, "UPDATE collections SET data_rights = $r WHERE name = $n", tx, ("$r", rights), ("$n", name));
+            SpectrumArchive.Execute(conn, "UPDATE ivoa_obscore SET data_rights = $r WHERE obs_collection = $n", tx, ("$r", rights), ("$n", name));
+        }
+        tx.Commit();
+        return changes.Select(c => c.Name).ToList();
+    }
+}
