@@ -5,6 +5,7 @@ using VoSpec.Archive;
 using VoSpec.Core.Faults;
 using VoSpec.Engine;
 using VoSpec.Server.Dali;
+using VoSpec.Server.Hosting;
 using VoSpec.Server.Soda;
 using VoSpec.VOTable;
 
@@ -38,7 +39,9 @@ public static class DataLinkEndpoints
             return;
         }
         http.Response.ContentType = LinkColumns.ContentType;
-        await LinksWriter.WriteAsync(archive, request, http.Response.Body, cancel);
+        await using var body = new BufferedResponseBody(http.Response);
+        await LinksWriter.WriteAsync(archive, request, body, cancel);
+        await body.CompleteAsync(cancel);
     }
 
     /// <summary>The whole spectrum in the format asked for (FITS by default): what the #this links point at.</summary>

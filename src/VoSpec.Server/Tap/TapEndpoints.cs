@@ -86,15 +86,14 @@ public static class TapEndpoints
         return $"{http.Request.Scheme}://{http.Request.Host}{(i >= 0 ? p[..(i + 4)] : "/tap")}";
     }
 
-    private static IResult Xml(Action<Stream> write) =>
-        Results.Stream(async s =>
-        {
-            // The VOSI writers are synchronous XmlWriters; their documents are small.
-            using var buffer = new MemoryStream();
-            write(buffer);
-            buffer.Position = 0;
-            await buffer.CopyToAsync(s);
-        }, VosiXml.ContentType);
+    private static IResult Xml(Action<Stream> write)
+    {
+        // The VOSI writers are synchronous XmlWriters and their documents small: written to memory, they go out
+        // with a Content-Length in one write (no chunking, no final chunk for the client to wait for).
+        var buffer = new MemoryStream();
+        write(buffer);
+        return Results.Bytes(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), VosiXml.ContentType);
+    }
 
     private static string ServicePage(string baseUrl)
     {
