@@ -293,7 +293,8 @@ public sealed partial class VOTableWriter : IDisposable, IAsyncDisposable
         {
             _xml.WriteStartElement("TABLEDATA");
             _xml.WriteRaw("\n");
-            _cells = new TableDataEncoder(codecs, _xml);
+            _xml.Flush(); // rows go straight into the buffer, after everything the XmlWriter holds
+            _cells = new TableDataEncoder(codecs, _buffer);
         }
     }
 

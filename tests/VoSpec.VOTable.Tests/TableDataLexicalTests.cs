@@ -1,3 +1,5 @@
+using System.Text;
+using System.Xml;
 using Xunit;
 
 namespace VoSpec.VOTable.Tests;
@@ -43,6 +45,40 @@ public class TableDataLexicalTests
             Cells(new("t", "char") { Arraysize = "*" }, "a<b&c>d", "nul\0 \u0001gone"));
         var t = RoundTripTests.ReadBack([new("t", "char") { Arraysize = "*" }], [["x\u0002y\r\nz\ud800"]], Serialization.TableData);
         Assert.Equal("xy\r\nz\ufffd", t.Rows[0][0]);
+    }
+
+    [Theory]
+    [InlineData("plain")]
+    [InlineData("a<b>c&d ]]> &amp;")]
+    [InlineData("tab\there, lf\nthere, cr\rthere, crlf\r\n")]
+    [InlineData("quotes \" and '")]
+    [InlineData("nul\0x\u0001y\u001f, del\u007f")]
+    [InlineData("\0")]
+    [InlineData("é ü € 😀")]
+    [InlineData("lone \ud800 high, \ufffe\uffff")]
+    public void Text_is_escaped_as_XmlWriter_escapes_it_whether_it_comes_as_a_string_or_as_utf8(string text)
+    {
+        // The rows bypass XmlWriter: its output for the same text (as this encoder wrote it before) is the reference.
+        var sb = new StringBuilder();
+        using (var xml = XmlWriter.Create(sb, new XmlWriterSettings { NewLineHandling = NewLineHandling.Entitize, ConformanceLevel = ConformanceLevel.Fragment }))
+        {
+            xml.WriteRaw("<TD>");
+            xml.WriteString(Lexical.XmlSafe(text));
+            xml.WriteRaw("</TD>");
+        }
+        string expected = $"<TR>{sb}</TR>\n";
+        Assert.Equal(expected, Encode(e => e.WriteString(text)));
+        // Unpaired surrogates cannot travel as UTF-8; the string path's U+FFFD is what a decoder makes of them too.
+        Assert.Equal(expected, Encode(e => e.WriteUtf8(Encoding.UTF8.GetBytes(text))));
+    }
+
+    private static string Encode(Action<CellEncoder> write)
+    {
+        var buffer = new OutputBuffer();
+        var e = new TableDataEncoder(FieldCodec.Compile([new VOTableField("t", "char") { Arraysize = "*" }]), buffer);
+        write(e);
+        e.EndRow();
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     [Fact]

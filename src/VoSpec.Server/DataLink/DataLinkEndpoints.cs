@@ -6,6 +6,7 @@ using VoSpec.Core.Faults;
 using VoSpec.Engine;
 using VoSpec.Server.Access;
 using VoSpec.Server.Dali;
+using VoSpec.Server.Hosting;
 using VoSpec.Server.Soda;
 using VoSpec.Server.Vosi;
 using VoSpec.VOTable;
@@ -41,7 +42,9 @@ public static class DataLinkEndpoints
             return;
         }
         http.Response.ContentType = LinkColumns.ContentType;
-        await LinksWriter.WriteAsync(archive, http.AccessRights(), request, http.Response.Body, cancel);
+        await using var body = new BufferedResponseBody(http.Response);
+        await LinksWriter.WriteAsync(archive, http.AccessRights(), request, body, cancel);
+        await body.CompleteAsync(cancel);
     }
 
     /// <summary>The whole spectrum in the format asked for (FITS by default): what the #this and #auxiliary links point at.</summary>

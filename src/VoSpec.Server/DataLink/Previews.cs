@@ -1,9 +1,13 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Net.Http.Headers;
 using VoSpec.Archive;
 using VoSpec.Core.Faults;
 using VoSpec.Engine.Plotting;
 using VoSpec.Server.Access;
 using VoSpec.Server.Dali;
+using VoSpec.Server.Hosting;
 using VoSpec.Server.Soda;
 
 namespace VoSpec.Server.DataLink;
@@ -16,6 +20,14 @@ public static class Previews
 {
     public const string Path = "datalink/preview";
     public const string ContentType = "image/png";
+    /// <summary>
+    /// A preview changes only when its spectrum is reprocessed: caches may keep it an hour, then revalidate (304).
+    /// A proprietary spectrum's preview is for the token holder's own cache only, never a shared proxy's.
+    /// </summary>
+    private static string CacheControl(bool proprietary) => proprietary ? "private, max-age=3600" : "public, max-age=3600";
+
+    /// <summary>Rendered previews in memory (~100 KB each at full size): a repeat request is neither an open nor a read.</summary>
+    public static readonly FileBytesCache Files = new(64L << 20);
 
     public static async Task Serve(HttpContext http, SpectrumArchive archive, PreviewCache cache)
     {
@@ -37,18 +49,60 @@ public static class Previews
             await SodaEndpoints.Error(http, found.IsMalformed ? StatusCodes.Status400BadRequest : StatusCodes.Status404NotFound, found.Fault!);
             return;
         }
-        var file = Render(archive, cache, d.Location, size);
-        await Results.File(file, ContentType).ExecuteAsync(http);
+        await SendAsync(http, Render(archive, cache, d.Location, size), d.Location.Collection);
     }
 
     /// <summary>The cached PNG of one spectrum at one size (rendered on first use).</summary>
     public static string Render(SpectrumArchive archive, PreviewCache cache, SpectrumLocation loc, PreviewSize size)
     {
+        string key = $"{loc.Collection}-{loc.SpecObjId}";
+        // A cached preview needs neither the title (a catalogue query) nor the pixels.
+        if (cache.TryGetFile(key, size, out var cached)) return cached;
         string title = archive.LoadMeta(loc.SpecId) is { } meta ? PreviewInput.TitleFor(meta) : loc.SpecObjId.ToString();
-        return cache.GetOrRenderFile($"{loc.Collection}-{loc.SpecObjId}", size, () =>
+        return cache.GetOrRenderFile(key, size, () =>
         {
             var px = archive.ReadPixels(loc);
             return new PreviewInput(px.Grid, px.Flux, title) { Model = px.Model, Ivar = px.Ivar, AndMask = px.AndMask };
         });
+    }
+
+    /// <summary>
+    /// Sends a rendered PNG from memory (<see cref="Files"/>) with Content-Length, the validators Last-Modified and
+    /// ETag (a request whose If-None-Match or If-Modified-Since still holds gets 304 and no body) and Cache-Control.
+    /// </summary>
+    public static async Task SendAsync(HttpContext http, string file, string collection)
+    {
+        if (Files.Get(file) is not { } png)
+        {
+            // Deleted since it was rendered (the cache was cleared): the file result answers for what is there now.
+            await Results.File(file, ContentType).ExecuteAsync(http);
+            return;
+        }
+        var response = http.Response;
+        response.Headers.ETag = png.ETag;
+        response.Headers.LastModified = png.LastModified.ToString("R", CultureInfo.InvariantCulture);
+        response.Headers.CacheControl = CacheControl(http.RequestServices.GetRequiredService<AccessPolicy>().IsProprietary(collection));
+        if (NotModified(http.Request, png))
+        {
+            response.StatusCode = StatusCodes.Status304NotModified;
+            return;
+        }
+        response.ContentType = ContentType;
+        response.ContentLength = png.Bytes.Length;
+        await response.Body.WriteAsync(png.Bytes, http.RequestAborted);
+    }
+
+    /// <summary>RFC 9110 §13.1: If-None-Match wins over If-Modified-Since; dates compare to the second.</summary>
+    private static bool NotModified(HttpRequest request, FileBytesCache.Entry png)
+    {
+        if (request.Headers.IfNoneMatch.Count == 0 && request.Headers.IfModifiedSince.Count == 0) return false;
+        var headers = request.GetTypedHeaders();
+        if (headers.IfNoneMatch.Count > 0)
+        {
+            var etag = EntityTagHeaderValue.Parse(png.ETag);
+            return headers.IfNoneMatch.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(etag, useStrongComparison: false));
+        }
+        return headers.IfModifiedSince is { } since
+            && png.LastModified.ToUnixTimeSeconds() <= since.ToUnixTimeSeconds();
     }
 }

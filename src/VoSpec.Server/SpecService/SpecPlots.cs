@@ -37,8 +37,7 @@ public static class SpecPlots
         if (p.Get("size") is { } s && !PreviewSize.TryParse(s, out size))
             throw new UserInputException($"size must be full, thumbnail or WIDTHxHEIGHT ({PreviewSize.Min} to {PreviewSize.Max} pixels a side), not '{s}'");
         var loc = SpectrumResolver.Resolve(archive, context, [id])[0];
-        var file = Previews.Render(archive, cache, loc, size);
-        await Results.File(file, PngType).ExecuteAsync(http);
+        await Previews.SendAsync(http, Previews.Render(archive, cache, loc, size), loc.Collection);
     }
 
     /// <summary>POST /spec/plotGrid: id_list, ncols → one PNG of ncols × ceil(n/ncols) thumbnails, first id top-left.</summary>

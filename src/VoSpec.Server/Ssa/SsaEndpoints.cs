@@ -6,6 +6,7 @@ using VoSpec.Archive;
 using VoSpec.Core.Faults;
 using VoSpec.Server.Access;
 using VoSpec.Server.Dali;
+using VoSpec.Server.Hosting;
 using VoSpec.Server.Tap;
 using VoSpec.Server.Vosi;
 using VoSpec.VOTable;
@@ -47,7 +48,8 @@ public static class SsaEndpoints
         await using var reader = RawSqliteReader.Open(conn, cmd.CommandText,
             cmd.Parameters.Cast<SqliteParameter>().Select(p => (p.ParameterName, p.Value)));
         http.Response.ContentType = ContentType;
-        await using var w = new VOTableWriter(http.Response.Body, leaveOpen: true);
+        await using var body = new BufferedResponseBody(http.Response);
+        await using var w = new VOTableWriter(body, leaveOpen: true);
         w.BeginDocument();
         w.BeginResource("results");
         w.WriteInfo("QUERY_STATUS", "OK");
@@ -59,6 +61,7 @@ public static class SsaEndpoints
         w.WriteServiceDescriptor(VoSpec.VOTable.ServiceDescriptor.DataLink(archive.PublicUrl + "datalink/links", DidFieldId));
         w.EndDocument();
         await w.FlushAsync(http.RequestAborted);
+        await body.CompleteAsync(http.RequestAborted);
     }
 
     /// <summary>FORMAT=METADATA: the input parameters this service understands.</summary>

@@ -35,15 +35,14 @@ public static class VosiEndpoints
         return Xml(s => AvailabilityDocument.Write(s, up, upSince, up ? "the archive is open and answering" : "the archive's catalogue does not answer"));
     }
 
-    public static IResult Xml(Action<Stream> write) =>
-        Results.Stream(async s =>
-        {
-            // The VOSI writers are synchronous XmlWriters; their documents are small.
-            using var buffer = new MemoryStream();
-            write(buffer);
-            buffer.Position = 0;
-            await buffer.CopyToAsync(s);
-        }, VosiXml.ContentType);
+    public static IResult Xml(Action<Stream> write)
+    {
+        // The VOSI writers are synchronous XmlWriters and their documents small: written to memory, they go out
+        // with a Content-Length in one write (no chunking, no final chunk for the client to wait for).
+        var buffer = new MemoryStream();
+        write(buffer);
+        return Results.Bytes(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), VosiXml.ContentType);
+    }
 
     // "http://host/soda/capabilities" → "http://host/soda".
     private static string GroupBaseUrl(HttpContext http)

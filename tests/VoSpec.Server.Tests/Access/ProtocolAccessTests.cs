@@ -71,6 +71,23 @@ public class ProtocolAccessTests(ProprietaryServer server) : IClassFixture<Propr
     }
 
     [Fact]
+    public async Task A_proprietary_preview_may_be_kept_by_the_callers_cache_only()
+    {
+        foreach (var (did, expectPrivate) in new[] { (server.OneSecret.Did, true), (server.OneDemo.Did, false) })
+        {
+            // Twice: the first renders, the second comes from the preview cache; both say the same.
+            for (int i = 0; i < 2; i++)
+            {
+                using var request = ProprietaryServer.Request(HttpMethod.Get, $"datalink/preview?ID={Esc(did)}&SIZE=thumbnail", TokenForm.DataLab);
+                using var r = await server.Client.SendAsync(request);
+                Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+                Assert.Equal(expectPrivate, r.Headers.CacheControl!.Private);
+                Assert.Equal(!expectPrivate, r.Headers.CacheControl!.Public);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Ssa_leaves_out_proprietary_spectra_without_a_valid_token()
     {
         // No constraint: every spectrum the caller may see.

@@ -36,6 +36,53 @@ public class PreviewTests(RunningServer server) : IClassFixture<RunningServer>
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(server.ArchiveDir, "previews"), "*", SearchOption.AllDirectories));
     }
 
+    [Fact]
+    public async Task A_cached_preview_carries_validators_and_a_request_that_still_holds_them_gets_304()
+    {
+        var did = Catalogue.Spectra(server, 2)[1].Did;
+        var url = $"datalink/preview?ID={Catalogue.Esc(did)}&SIZE=thumbnail";
+        var first = await server.Client.GetAsync(url);
+        var png = await first.Content.ReadAsByteArrayAsync();
+        Assert.Equal(png.Length, first.Content.Headers.ContentLength);
+        var etag = first.Headers.ETag ?? throw new Xunit.Sdk.XunitException("no ETag");
+        var modified = first.Content.Headers.LastModified ?? throw new Xunit.Sdk.XunitException("no Last-Modified");
+        Assert.NotNull(first.Headers.CacheControl?.MaxAge);
+
+        using var byTag = new HttpRequestMessage(HttpMethod.Get, url);
+        byTag.Headers.IfNoneMatch.Add(etag);
+        var notModified = await server.Client.SendAsync(byTag);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Empty(await notModified.Content.ReadAsByteArrayAsync());
+        Assert.Equal(etag, notModified.Headers.ETag);
+
+        using var byDate = new HttpRequestMessage(HttpMethod.Get, url);
+        byDate.Headers.IfModifiedSince = modified;
+        Assert.Equal(HttpStatusCode.NotModified, (await server.Client.SendAsync(byDate)).StatusCode);
+
+        // Another tag, or a date before the render: the whole PNG again.
+        using var otherTag = new HttpRequestMessage(HttpMethod.Get, url);
+        otherTag.Headers.IfNoneMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue("\"other\""));
+        otherTag.Headers.IfModifiedSince = modified;
+        var again = await server.Client.SendAsync(otherTag);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(png, await again.Content.ReadAsByteArrayAsync());
+        using var older = new HttpRequestMessage(HttpMethod.Get, url);
+        older.Headers.IfModifiedSince = modified.AddHours(-1);
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.SendAsync(older)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_preview_deleted_from_the_cache_directory_is_rendered_again_not_served_from_memory()
+    {
+        var did = Catalogue.Spectra(server, 3)[2].Did;
+        var url = $"datalink/preview?ID={Catalogue.Esc(did)}&SIZE=200x100";
+        var png = await server.Client.GetByteArrayAsync(url);
+        foreach (var f in Directory.GetFiles(Path.Combine(server.ArchiveDir, "previews"), "*200x100*")) File.Delete(f);
+        Assert.Equal((200, 100), PngSize(await server.Client.GetByteArrayAsync(url)));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(server.ArchiveDir, "previews"), "*200x100*"));
+        Assert.NotEmpty(png);
+    }
+
     [Theory]
     [InlineData("datalink/preview?ID=ivo%3A%2F%2Fvospec.local%2Fdemo%3F1", HttpStatusCode.NotFound, "NotFoundFault")]
     [InlineData("datalink/preview?ID=nonsense", HttpStatusCode.BadRequest, "UsageFault")]
