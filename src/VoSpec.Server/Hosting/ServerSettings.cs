@@ -21,6 +21,9 @@ public sealed record ServerSettings
     /// <summary>The TAP service's limits (VoSpec:Tap:SyncTimeoutSeconds and so on).</summary>
     public Tap.TapLimits Tap { get; init; } = new();
 
+    /// <summary>A directory whose files are served under /static/ (off when unset).</summary>
+    public string? StaticFiles { get; init; }
+
     /// <summary>The public base URL clients see (behind a proxy); by default the first listening URL.</summary>
     public string? PublicUrl { get; init; }
 }
