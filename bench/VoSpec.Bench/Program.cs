@@ -15,7 +15,7 @@ switch (cmd)
         Console.WriteLine("usage: VoSpec.Bench ingest [--count 10000] [--work DIR] | pixels [--count 100000] [--work DIR] [--rounds 3]\n" +
             "       | catalogue [--count 1000000] [--archive DIR]\n" +
             "       | tap-stream --url TAP [--pid SERVER_PID] [--rows N] [--query ADQL]\n" +
-            "       | spec [--archive DIR] [--n 1000] [--rounds 5]");
+            "       | spec [--archive DIR] [--n 1000] [--rounds 5] [--threads N]");
         return 2;
 }
 return 0;

@@ -12,7 +12,7 @@ internal static class SpecBench
 {
     public static void Run(Options o)
     {
-        int n = o.Int("n", 1000), rounds = o.Int("rounds", 5);
+        int n = o.Int("n", 1000), rounds = o.Int("rounds", 5), parallelism = o.Int("threads", Math.Clamp(Environment.ProcessorCount, 1, 4));
         using var archive = SpectrumArchive.Open(o.Str("archive", "/tmp/bench/spec20k/archive"));
         var ids = new List<string>();
         using (var conn = archive.OpenConnection())
@@ -52,6 +52,22 @@ internal static class SpecBench
             Console.WriteLine($"round {round}: {n} ids: parse {tParse:0.0} ms, resolve {tResolve:0.0} ms, plan {tPlan:0.0} ms, " +
                 $".npy {tWrite:0.0} ms ({counter.Bytes / 1e6:0.0} MB, {counter.Bytes / 1e6 / tWrite:0.0} GB/s) → {n / (tParse + tResolve + tPlan + tWrite) * 1000:0} spectra/s; " +
                 $"single id {tSingle:0.000} ms (context {tCtx / Singles:0.000}, resolve {tOne / Singles:0.000}, .npy {tOneWrite / Singles:0.000})");
+
+            // stackedImage at its natural size (gray): resolve, align, normalise and bin, PNG.
+            sw.Restart();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var stackLocations = SpectrumResolver.Resolve(archive, context, parsed);
+            var stackRows = SpectrumRows.Align(archive, stackLocations, [SpecVector.Loglam, SpecVector.Flux, SpecVector.Ivar], null, null, null, limits.MaxAlignedLength);
+            double tStackPlan = Lap(sw);
+            int w = Math.Min(stackRows.Length, 4000), h = stackRows.Count;
+            var image = StackedImage.Render(stackRows, w, h, false, parallelism, CancellationToken.None);
+            double tRender = Lap(sw);
+            var png = new CountingStream();
+            image.WritePng(VoSpec.Engine.Plotting.ColorMap.Find("gray")!, png, parallelism);
+            double tPng = Lap(sw);
+            double cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;
+            Console.WriteLine($"         stackedImage {w}x{h} on {parallelism} threads: resolve+plan {tStackPlan:0.0} ms, normalise+bin {tRender:0.0} ms, " +
+                $"PNG {tPng:0.0} ms ({png.Bytes / 1e6:0.0} MB) = {tStackPlan + tRender + tPng:0} ms (CPU {cpuMs:0} ms)");
         }
     }
 

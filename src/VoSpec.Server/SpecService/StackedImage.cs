@@ -1,0 +1,187 @@
+// Why this file exists: stackedImage's raster, apart from its HTTP parameters (SpecPlots): each spectrum's aligned
+// flux normalised on its own and binned to the image's width, then written as an indexed PNG through a colour map's
+// palette or as the raw values in a .npy file.
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Runtime.InteropServices;
+using VoSpec.Engine.Plotting;
+using VoSpec.Server.Formats;
+
+namespace VoSpec.Server.SpecService;
+
+/// <summary>
+/// One band of rows per spectrum, first spectrum at the bottom: row y of the image shows spectrum
+/// (Height − 1 − y) · n / Height. Values are in [0, 1] (reversed when inverse), NaN where a spectrum has no valid
+/// pixel in a column.
+/// </summary>
+public sealed class StackedImage
+{
+    private readonly float[][] _spectra;   // per spectrum: Width binned values, already reversed when inverse
+
+    private StackedImage(float[][] spectra, int width, int height)
+    {
+        _spectra = spectra;
+        Width = width;
+        Height = height;
+    }
+
+    public int Width { get; }
+    public int Height { get; }
+
+
+    /// <summary>Normalises and bins every spectrum of <paramref name="rows"/> (aligned flux and ivar), spectra in parallel.</summary>
+    public static StackedImage Render(SpectrumRows rows, int width, int height, bool inverse, int parallelism, CancellationToken ct)
+    {
+        int n = rows.Count, length = rows.Length;
+        var spectra = new float[n][];
+        var edges = BinEdges(length, width);
+        Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct },
+            () => (Buffers: rows.NewBuffers(), Scratch: new float[ScratchLength(length)]),
+            (r, _, local) =>
+            {
+                rows.Fill(r, local.Buffers);
+                var flux = local.Buffers.Floats[(int)SpecVector.Flux]!;
+                var ivar = local.Buffers.Floats[(int)SpecVector.Ivar]!;
+                var binned = spectra[r] = new float[width];
+                if (Percentiles(flux, ivar, local.Scratch) is not var (lo, hi)) { binned.AsSpan().Fill(float.NaN); return local; }
+                Bin(flux, ivar, lo, hi > lo ? hi - lo : 1, edges, binned);
+                if (inverse)
+                    for (int x = 0; x < width; x++) binned[x] = 1 - binned[x];   // NaN stays NaN
+                return local;
+            },
+            _ => { });
+        return new StackedImage(spectra, width, height);
+    }
+
+    private float[] SourceRow(int y) => _spectra[(int)((long)(Height - 1 - y) * _spectra.Length / Height)];
+
+    /// <summary>An 8-bit indexed PNG: palette index round(v · 255) of <paramref name="cmap"/>; NaN is the map's low end.</summary>
+    public void WritePng(ColorMap cmap, Stream output, int parallelism)
+    {
+        // Each spectrum's indices once (rows of the same spectrum are copies), then the raster.
+        var indices = new byte[_spectra.Length][];
+        Parallel.For(0, _spectra.Length, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, r =>
+        {
+            var row = _spectra[r];
+            var ix = indices[r] = new byte[Width];
+            for (int x = 0; x < Width; x++)
+                ix[x] = ColorMap.Index(row[x]);   // NaN: index 0, the map's low end, inverse or not
+        });
+        var raster = new byte[(long)Width * Height];
+        for (int y = 0; y < Height; y++)
+            indices[(int)((long)(Height - 1 - y) * _spectra.Length / Height)].CopyTo(raster.AsSpan(y * Width, Width));
+        PngEncoder.WriteIndexed(raster, Width, Height, cmap.Palette(), output, parallelism);
+    }
+
+    /// <summary>The .npy body's length in bytes.</summary>
+    public long NpyLength => NpyHeader().Length + (long)Width * Height * sizeof(float);
+
+    private byte[] NpyHeader() => NpyWriter.ArrayHeader("<f4", [Height, Width]);
+
+    /// <summary>The values as a float32 .npy array of shape (Height, Width), top row first, written row by row.</summary>
+    public async Task WriteNpyAsync(PipeWriter output, CancellationToken ct)
+    {
+        output.Write(NpyHeader());
+        int rowBytes = Width * sizeof(float), pending = 0;
+        for (int y = 0; y < Height; y++)
+        {
+            MemoryMarshal.AsBytes(SourceRow(y).AsSpan()).CopyTo(output.GetSpan(rowBytes));
+            output.Advance(rowBytes);
+            if ((pending += rowBytes) >= 1 << 20)
+            {
+                pending = 0;
+                if ((await output.FlushAsync(ct)).IsCanceled) return;
+            }
+        }
+        await output.FlushAsync(ct);
+    }
+
+    /// <summary>
+    /// The 2nd and 98th percentiles of flux over valid pixels (ivar &gt; 0, finite): the values at ranks
+    /// floor(0.02·(m−1)) and ceil(0.98·(m−1)) of the m valid values, found without sorting; null when none is valid.
+    /// <paramref name="scratch"/> holds at least <see cref="ScratchLength"/>(flux.Length) values.
+    /// </summary>
+    internal static (float Lo, float Hi)? Percentiles(ReadOnlySpan<float> flux, ReadOnlySpan<float> ivar, Span<float> scratch)
+    {
+        int count = 0;
+        for (int i = 0; i < flux.Length; i++)
+            if (float.IsFinite(flux[i]) && ivar[i] > 0) scratch[count++] = flux[i];
+        if (count == 0) return null;
+        var valid = scratch[..count];
+        int kLo = (int)(0.02 * (count - 1)), kHi = (int)Math.Ceiling(0.98 * (count - 1));
+        // Both ranks lie within 2 % of an end: keep the few smallest (largest) values seen in a heap, in the
+        // spare end of scratch, instead of sorting or partitioning all of them.
+        var heap = scratch[count..];
+        return (Ranked(valid, kLo, 1, heap), Ranked(valid, count - 1 - kHi, -1, heap));
+    }
+
+    /// <summary>Room for the valid values and a heap of 2 % of them (plus one).</summary>
+    internal static int ScratchLength(int pixels) => pixels + pixels / 50 + 2;
+
+    /// <summary>
+    /// The value of 0-based rank <paramref name="k"/> among <paramref name="values"/> in ascending order (sign 1) or
+    /// descending order (sign −1): a max-heap of the k + 1 first values in that order, in <paramref name="heap"/>
+    /// (room for k + 1 values).
+    /// </summary>
+    internal static float Ranked(ReadOnlySpan<float> values, int k, float sign, Span<float> heap)
+    {
+        int size = 0, keep = k + 1;
+        foreach (float value in values)
+        {
+            float v = sign * value;
+            if (size < keep)
+            {
+                // sift up
+                int i = size++;
+                while (i > 0 && heap[(i - 1) >> 1] < v) { heap[i] = heap[(i - 1) >> 1]; i = (i - 1) >> 1; }
+                heap[i] = v;
+            }
+            else if (v < heap[0])
+            {
+                // replace the largest kept value, sift down
+                int i = 0;
+                while (true)
+                {
+                    int c = 2 * i + 1;
+                    if (c >= size) break;
+                    if (c + 1 < size && heap[c + 1] > heap[c]) c++;
+                    if (heap[c] <= v) break;
+                    heap[i] = heap[c];
+                    i = c;
+                }
+                heap[i] = v;
+            }
+        }
+        return sign * heap[0];
+    }
+
+    /// <summary>
+    /// Where each of <paramref name="width"/> equal bins over <paramref name="pixels"/> starts (bin x: edges[x] to
+    /// edges[x + 1]), the same for every spectrum: computed once, as 64-bit divisions per bin and spectrum were most of
+    /// the binning's time.
+    /// </summary>
+    internal static int[] BinEdges(int pixels, int width)
+    {
+        var edges = new int[width + 1];
+        for (int x = 0; x <= width; x++) edges[x] = (int)((long)x * pixels / width);
+        return edges;
+    }
+
+    /// <summary>
+    /// Each bin of <paramref name="edges"/> (at least one pixel: the nearest when upsampling): the mean over its valid
+    /// pixels of flux mapped to [0, 1] by (flux − lo) / span, clamped; NaN when it has none.
+    /// </summary>
+    internal static void Bin(ReadOnlySpan<float> flux, ReadOnlySpan<float> ivar, float lo, float span, ReadOnlySpan<int> edges, Span<float> result)
+    {
+        int n = flux.Length;
+        for (int x = 0; x < result.Length; x++)
+        {
+            int a = edges[x], b = Math.Min(n, Math.Max(a + 1, edges[x + 1]));
+            double sum = 0;
+            int count = 0;
+            for (int k = a; k < b; k++)
+                if (float.IsFinite(flux[k]) && ivar[k] > 0) { sum += Math.Clamp((flux[k] - lo) / span, 0f, 1f); count++; }
+            result[x] = count > 0 ? (float)(sum / count) : float.NaN;
+        }
+    }
+}
