@@ -230,9 +230,7 @@ public class SpecPlotTests(RunningServer server, ITestOutputHelper output) : ICl
             assert not np.array_equal(v[0], v[599], equal_nan=True)
 
             data = open(sys.argv[2], 'rb').read()
-            assert data[:8] == b'PNG
-
-'
+            assert data[:8] == b'\x89PNG\r\n\x1a\n'
             pos, chunks = 8, []
             while pos < len(data):
                 n, kind = struct.unpack('>I4s', data[pos:pos + 8])
