@@ -55,24 +55,24 @@ public static class PngEncoder
     }
 
     /// <summary>
-    /// An indexed-colour image: one byte per pixel (row-major, top row first) indexing <paramref name="palette"/>
-    /// (0xRRGGBB, 1 to 256 entries). Rows are stored unfiltered, as the PNG specification advises for palettes, and
-    /// deflated in up to <paramref name="parallelism"/> strips at once (<see cref="ParallelZlib"/>).
+    /// An indexed-colour image of one byte per pixel indexing <paramref name="palette"/> (0xRRGGBB, 1 to 256 entries):
+    /// <paramref name="fillRow"/>(y, row) writes the indices of row y (top row first), for up to
+    /// <paramref name="parallelism"/> rows at once. Rows are stored unfiltered, as the PNG specification advises for
+    /// palettes, and deflated in up to <paramref name="parallelism"/> strips at once (<see cref="ParallelZlib"/>).
     /// </summary>
-    public static void WriteIndexed(ReadOnlySpan<byte> indices, int width, int height, ReadOnlySpan<uint> palette, Stream output, int parallelism = 1)
+    public static void WriteIndexed(int width, int height, ReadOnlySpan<uint> palette, Action<int, Span<byte>> fillRow, Stream output, int parallelism = 1)
     {
         if (width < 1 || height < 1) throw new ArgumentOutOfRangeException(nameof(width), "an image needs at least one pixel");
-        if (indices.Length != (long)width * height) throw new ArgumentException($"{indices.Length} pixels for a {width}x{height} image", nameof(indices));
         if (palette.Length is < 1 or > 256) throw new ArgumentException("a palette has 1 to 256 colours", nameof(palette));
         int lineLength = 1 + width, length = checked(lineLength * height);
         byte[] lines = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            for (int y = 0; y < height; y++)
+            Parallel.For(0, height, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, y =>
             {
                 lines[y * lineLength] = 0;   // filter None
-                indices.Slice(y * width, width).CopyTo(lines.AsSpan(y * lineLength + 1));
-            }
+                fillRow(y, lines.AsSpan(y * lineLength + 1, width));
+            });
             var pieces = ParallelZlib.Compress(new ArraySegment<byte>(lines, 0, length), parallelism);
 
             output.Write(Signature);

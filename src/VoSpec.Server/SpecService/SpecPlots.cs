@@ -95,7 +95,7 @@ public static class SpecPlots
             await image.WriteNpyAsync(http.Response.BodyWriter, http.RequestAborted);
             return;
         }
-        using var png = new MemoryStream();
+        using var png = new MemoryStream(image.PngCapacity);
         image.WritePng(cmap, png, StackParallelism);
         await WritePng(http, png);
     }

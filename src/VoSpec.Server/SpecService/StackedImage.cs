@@ -56,22 +56,15 @@ public sealed class StackedImage
     private float[] SourceRow(int y) => _spectra[(int)((long)(Height - 1 - y) * _spectra.Length / Height)];
 
     /// <summary>An 8-bit indexed PNG: palette index round(v · 255) of <paramref name="cmap"/>; NaN is the map's low end.</summary>
-    public void WritePng(ColorMap cmap, Stream output, int parallelism)
-    {
-        // Each spectrum's indices once (rows of the same spectrum are copies), then the raster.
-        var indices = new byte[_spectra.Length][];
-        Parallel.For(0, _spectra.Length, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, r =>
+    public void WritePng(ColorMap cmap, Stream output, int parallelism) =>
+        PngEncoder.WriteIndexed(Width, Height, cmap.Palette(), (y, indices) =>
         {
-            var row = _spectra[r];
-            var ix = indices[r] = new byte[Width];
-            for (int x = 0; x < Width; x++)
-                ix[x] = ColorMap.Index(row[x]);   // NaN: index 0, the map's low end, inverse or not
-        });
-        var raster = new byte[(long)Width * Height];
-        for (int y = 0; y < Height; y++)
-            indices[(int)((long)(Height - 1 - y) * _spectra.Length / Height)].CopyTo(raster.AsSpan(y * Width, Width));
-        PngEncoder.WriteIndexed(raster, Width, Height, cmap.Palette(), output, parallelism);
-    }
+            var values = SourceRow(y);
+            for (int x = 0; x < indices.Length; x++) indices[x] = ColorMap.Index(values[x]);   // NaN: index 0, inverse or not
+        }, output, parallelism);
+
+    /// <summary>A generous size for the PNG's buffer: palette indices hardly compress when the spectra are noisy.</summary>
+    public int PngCapacity => (Width + 1) * Height + (Width + 1) * Height / 256 + 4096;
 
     /// <summary>The .npy body's length in bytes.</summary>
     public long NpyLength => NpyHeader().Length + (long)Width * Height * sizeof(float);
@@ -174,14 +167,18 @@ public sealed class StackedImage
     internal static void Bin(ReadOnlySpan<float> flux, ReadOnlySpan<float> ivar, float lo, float span, ReadOnlySpan<int> edges, Span<float> result)
     {
         int n = flux.Length;
+        float scale = 1f / span;
         for (int x = 0; x < result.Length; x++)
         {
             int a = edges[x], b = Math.Min(n, Math.Max(a + 1, edges[x + 1]));
-            double sum = 0;
+            float sum = 0;
             int count = 0;
             for (int k = a; k < b; k++)
-                if (float.IsFinite(flux[k]) && ivar[k] > 0) { sum += Math.Clamp((flux[k] - lo) / span, 0f, 1f); count++; }
-            result[x] = count > 0 ? (float)(sum / count) : float.NaN;
+            {
+                float f = flux[k];
+                if (float.IsFinite(f) && ivar[k] > 0) { sum += Math.Clamp((f - lo) * scale, 0f, 1f); count++; }
+            }
+            result[x] = count > 0 ? sum / count : float.NaN;
         }
     }
 }

@@ -64,7 +64,7 @@ public class IndexedPngTests
         var raster = Raster(width, height, 3);
         var palette = ColorMap.Find("viridis")!.Palette();
         using var png = new MemoryStream();
-        PngEncoder.WriteIndexed(raster, width, height, palette, png, parallelism);
+        PngEncoder.WriteIndexed(width, height, palette, (y, row) => raster.AsSpan(y * width, width).CopyTo(row), png, parallelism);
         var img = PngImage.Decode(png.ToArray());
         Assert.Equal((width, height), (img.Width, img.Height));
         for (int y = 0; y < height; y += Math.Max(1, height / 50))
