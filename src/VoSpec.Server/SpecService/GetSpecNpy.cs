@@ -19,6 +19,12 @@ public static class GetSpecNpy
     /// <summary>Flush the response after about this many bytes: large enough that the socket gets big writes.</summary>
     private const int FlushBytes = 1 << 20;
 
+    /// <summary>
+    /// Rows up to this size are aligned in the response's own buffer (rented whole by the pipe); a longer row (a grid of
+    /// a million pixels and more) goes through one reused row buffer instead, so that no huge buffer stays pooled.
+    /// </summary>
+    private const int MaxDirectRow = 4 << 20;
+
     public static IReadOnlyList<NpyField> Fields(SpectrumRows rows) => rows.Values.Select(v => v switch
     {
         SpecVector.Loglam when rows.Aligned => new NpyField("loglam", "<f8", 8, rows.Length),
@@ -39,7 +45,18 @@ public static class GetSpecNpy
         var fields = Fields(rows);
         int rowSize = NpyWriter.RowSize(fields);
         output.Write(NpyWriter.Header(fields, rows.Aligned ? rows.Count : rows.Length));
-        if (rows.Aligned)
+        if (rows.Aligned && rowSize > MaxDirectRow)
+        {
+            var loglam = rows.AlignedLoglamBytes();
+            var row = new byte[rowSize];
+            for (int i = 0; i < rows.Count; i++)
+            {
+                rows.FillPacked(i, loglam, row);
+                output.Write(row);
+                if ((await output.FlushAsync(ct)).IsCanceled) return;
+            }
+        }
+        else if (rows.Aligned)
         {
             var loglam = rows.AlignedLoglamBytes();
             long pending = 0;
