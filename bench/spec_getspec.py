@@ -4,8 +4,9 @@ from a static file on the same server (give --static DIR, the directory the serv
 single-id getSpec latency, a 0.5-degree cone query, stackedImage of N ids, and the server's memory while
 streaming --big ids (give its --pid).
 
-Bodies are read the fastest way Python's http.client allows: with a Content-Length, readinto() one preallocated
-buffer; without, 1 MiB chunks. requests' own iter_content(1 MiB) is timed too, for comparison.
+Bodies are read the fastest way Python's http.client allows: with a Content-Length, readinto() one buffer kept
+from request to request (so the client does not fault in 170 MB of fresh memory each time); without, 1 MiB
+chunks. requests' own iter_content(1 MiB), which builds a new bytes object each time, is timed too.
 
 usage: /usr/bin/python3 bench/spec_getspec.py http://127.0.0.1:5000/spec [--n 1000] [--big 10000] [--pid PID]
            [--static DIR] [--repeat 5]
@@ -37,18 +38,21 @@ def rss(kind):
         if line.startswith(kind): return int(line.split()[1]) * 1024
     return 0
 
+reusable = [bytearray()]
+
 def read_body(r):
-    """The whole body: readinto one buffer when its length is known (no per-chunk copies), else 1 MiB chunks."""
+    """The whole body: readinto one reused buffer when its length is known (no per-chunk copies), else 1 MiB chunks."""
     length = r.headers.get("Content-Length")
     if length is None or r.headers.get("Content-Encoding"):
         return b"".join(r.iter_content(1 << 20))
-    buf = bytearray(int(length))
-    view, got = memoryview(buf), 0
-    while got < len(buf):
+    length = int(length)
+    if len(reusable[0]) < length: reusable[0] = bytearray(length)
+    view, got = memoryview(reusable[0])[:length], 0
+    while got < length:
         n = r.raw._fp.readinto(view[got:])   # http.client's response: straight from the socket
-        if not n: raise IOError("body ended after %d of %d bytes" % (got, len(buf)))
+        if not n: raise IOError("body ended after %d of %d bytes" % (got, length))
         got += n
-    return buf
+    return view
 
 def iter_body(r):
     return b"".join(r.iter_content(1 << 20))
@@ -75,6 +79,7 @@ def getspec_form(idl, align="True"):
 post("getSpec", getspec_form(ids[:50]))  # warm up
 post("getSpec", getspec_form(ids[:a.n]))  # first touch of the mapped pixels
 body, med, best = timed(lambda: post("getSpec", getspec_form(ids[:a.n])), a.repeat)
+body = bytes(body)
 arr = np.load(io.BytesIO(body), allow_pickle=False)
 mb = len(body) / 1e6
 print("getSpec %d ids aligned, all vectors, .npy (readinto): median %.3f s = %.0f spectra/s (best %.0f), %.1f MB, %.0f MB/s, shape %s"
@@ -88,7 +93,7 @@ if a.static:
         f.write(body)
     get_static(name)
     sbody, smed, sbest = timed(lambda: get_static(name), a.repeat)
-    assert sbody == body
+    assert bytes(sbody) == body
     _, simed, _ = timed(lambda: get_static(name, iter_body), a.repeat)
     print("static file of the same %.1f MB (readinto): median %.3f s = %.0f MB/s (best %.0f MB/s); iter_content: %.0f MB/s"
           % (mb, smed, mb / smed, mb / sbest, mb / simed))
@@ -129,10 +134,10 @@ print("getSpec %d ids aligned streamed (iter_content): %.1f MB in %.2f s (%.0f s
 
 stack = {"id_list": ids[:a.n], "cmap": "gray", **common}
 post("stackedImage", stack)
-png, smed, sbest = timed(lambda: post("stackedImage", stack), a.repeat)
+png, smed, sbest = timed(lambda: bytes(post("stackedImage", stack)), a.repeat)
 print("stackedImage %d ids (natural size, gray): median %.0f ms (best %.0f), %.1f MB PNG" % (a.n, smed * 1000, sbest * 1000, len(png) / 1e6))
 try:
-    npy, nmed, _ = timed(lambda: post("stackedImage", {**stack, "format": "numpy"}), a.repeat)
+    npy, nmed, _ = timed(lambda: bytes(post("stackedImage", {**stack, "format": "numpy"})), a.repeat)
     print("stackedImage %d ids as .npy: median %.0f ms, %.1f MB, shape %s" % (a.n, nmed * 1000, len(npy) / 1e6, np.load(io.BytesIO(npy)).shape))
 except (requests.HTTPError, ValueError) as e:
     print("stackedImage as .npy: not served (%s)" % e)
