@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 using VoSpec.Archive;
 using VoSpec.Core.Faults;
 
@@ -66,6 +67,12 @@ public static class SpecContexts
     public static IReadOnlyList<SpecContext> Names(SpectrumArchive archive)
     {
         using var conn = archive.OpenConnection();
+        return Names(conn);
+    }
+
+    /// <summary>The same, on a catalogue connection the caller already holds.</summary>
+    public static IReadOnlyList<SpecContext> Names(SqliteConnection conn)
+    {
         using var cmd = conn.CreateCommand();
         cmd.CommandText = "SELECT name, title FROM collections ORDER BY name";
         using var r = cmd.ExecuteReader();

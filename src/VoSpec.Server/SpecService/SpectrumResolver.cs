@@ -24,8 +24,8 @@ public static class SpectrumResolver
     public static SpectrumLocation[] Resolve(SpectrumArchive archive, SpecContext context, IReadOnlyList<SpecId> ids)
     {
         if (ids.Count == 0) throw new UserInputException("id_list is empty: give at least one specobjid or (plate, mjd, fiberid)");
-        List<string> collections = context.Collection is { } one ? [one] : SpecContexts.Names(archive).Where(c => c.Collection is not null).Select(c => c.Collection!).ToList();
         using var conn = archive.OpenConnection();
+        List<string> collections = context.Collection is { } one ? [one] : SpecContexts.Names(conn).Where(c => c.Collection is not null).Select(c => c.Collection!).ToList();
         var bySpecObjId = LookUpSpecObjIds(conn, ids, collections);
         using var byTuple = ids.Any(i => i.IsTuple) ? Command(conn, ByTuple, "$c", "$p", "$m", "$f") : null;
 
