@@ -52,6 +52,7 @@ def read_body(r):
         n = r.raw._fp.readinto(view[got:])   # http.client's response: straight from the socket
         if not n: raise IOError("body ended after %d of %d bytes" % (got, length))
         got += n
+    r._content_consumed = True   # read to its end: requests may keep the connection for the next request
     return view
 
 def iter_body(r):
