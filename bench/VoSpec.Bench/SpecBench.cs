@@ -60,7 +60,7 @@ internal static class SpecBench
             var stackRows = SpectrumRows.Align(archive, stackLocations, [SpecVector.Loglam, SpecVector.Flux, SpecVector.Ivar], null, null, null, limits.MaxAlignedLength);
             double tStackPlan = Lap(sw);
             int w = Math.Min(stackRows.Length, 4000), h = stackRows.Count;
-            using var image = StackedImage.Render(stackRows, w, h, false, parallelism, CancellationToken.None);
+            var image = StackedImage.Render(stackRows, w, h, false, parallelism, CancellationToken.None);
             double tRender = Lap(sw);
             var png = new CountingStream();
             image.WritePng(VoSpec.Engine.Plotting.ColorMap.Find("gray")!, png, parallelism);

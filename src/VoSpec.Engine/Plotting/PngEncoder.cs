@@ -65,7 +65,8 @@ public static class PngEncoder
         if (width < 1 || height < 1) throw new ArgumentOutOfRangeException(nameof(width), "an image needs at least one pixel");
         if (palette.Length is < 1 or > 256) throw new ArgumentException("a palette has 1 to 256 colours", nameof(palette));
         int lineLength = 1 + width, length = checked(lineLength * height);
-        byte[] lines = ArrayPool<byte>.Shared.Rent(length);
+        // Megabytes: allocated, not rented, so that the shared pool does not keep one per thread.
+        byte[] lines = GC.AllocateUninitializedArray<byte>(length);
         try
         {
             Parallel.For(0, height, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, y =>
@@ -94,7 +95,6 @@ public static class PngEncoder
         {
             throw new IOException("writing the PNG failed: " + e.Message, e);
         }
-        finally { ArrayPool<byte>.Shared.Return(lines); }
     }
 
     private static void WriteHeader(Stream output, int width, int height, byte colourType)

@@ -86,7 +86,7 @@ public static class SpecPlots
 
         int w = width ?? Side(rows.Length * xscale, "width", p.Get("xscale") is null);
         int h = height ?? Side((double)rows.Count * thickness * yscale, "height", false);
-        using var image = SpecService.StackedImage.Render(rows, w, h, inverse, StackParallelism, http.RequestAborted);
+        var image = SpecService.StackedImage.Render(rows, w, h, inverse, StackParallelism, http.RequestAborted);
         if (npy)
         {
             http.Response.ContentType = NpyWriter.ContentType;

@@ -14,11 +14,12 @@ namespace VoSpec.Server.SpecService;
 /// (Height − 1 − y) · n / Height. Values are in [0, 1] (reversed when inverse), NaN where a spectrum has no valid
 /// pixel in a column.
 /// </summary>
-public sealed class StackedImage : IDisposable
+public sealed class StackedImage
 {
-    // Spectrum r's Width binned values (already reversed when inverse) at r · Width: one pooled block instead of a
-    // fresh array per spectrum, which cost more in allocation and collections than the binning itself.
-    private float[]? _values;
+    // Spectrum r's Width binned values (already reversed when inverse) at r · Width: one block instead of an array
+    // per spectrum, which cost more in allocation and collections than the binning itself. Not from the shared
+    // ArrayPool: blocks of up to 64 MB returned on other threads stayed cached in their thread-local slots.
+    private readonly float[] _values;
     private readonly int _count;
 
     private StackedImage(float[] values, int count, int width, int height)
@@ -37,7 +38,7 @@ public sealed class StackedImage : IDisposable
     public static StackedImage Render(SpectrumRows rows, int width, int height, bool inverse, int parallelism, CancellationToken ct)
     {
         int n = rows.Count, length = rows.Length;
-        var values = ArrayPool<float>.Shared.Rent(checked(n * width));
+        var values = GC.AllocateUninitializedArray<float>(checked(n * width));   // every value is written below
         var edges = BinEdges(length, width);
         Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct },
             () => (Buffers: rows.NewBuffers(), Scratch: new float[ScratchLength(length)], Sums: new double[length + 1], Counts: new int[length + 1]),
@@ -57,17 +58,7 @@ public sealed class StackedImage : IDisposable
         return new StackedImage(values, n, width, height);
     }
 
-    private ReadOnlySpan<float> SourceRow(int y)
-    {
-        ObjectDisposedException.ThrowIf(_values is null, this);
-        return _values.AsSpan((int)((long)(Height - 1 - y) * _count / Height) * Width, Width);
-    }
-
-    public void Dispose()
-    {
-        if (_values is { } v) ArrayPool<float>.Shared.Return(v);
-        _values = null;
-    }
+    private ReadOnlySpan<float> SourceRow(int y) => _values.AsSpan((int)((long)(Height - 1 - y) * _count / Height) * Width, Width);
 
     /// <summary>An 8-bit indexed PNG: palette index round(v · 255) of <paramref name="cmap"/>; NaN is the map's low end.</summary>
     public void WritePng(ColorMap cmap, Stream output, int parallelism) =>
