@@ -133,6 +133,19 @@ stop.set(); th.join()
 print("getSpec %d ids aligned streamed (iter_content): %.1f MB in %.2f s (%.0f spectra/s); server peak RSS %.0f MB, own memory (RssAnon) %.0f MB"
       % (a.big, n / 1e6, dt, a.big / dt, peak[0] / 1e6, peak[1] / 1e6))
 
+if a.static:
+    # The same bytes as a static file, read the same way (chunks dropped).
+    name = "getspec-%d.npy" % a.big
+    with s.post(base + "/getSpec", data=getspec_form(ids[:a.big]), stream=True, timeout=600) as r, open(os.path.join(a.static, name), "wb") as f:
+        for c in r.iter_content(1 << 20): f.write(c)
+    def stream_static():
+        with s.get(server + "/static/" + name, stream=True, timeout=600) as r:
+            return sum(len(c) for c in r.iter_content(1 << 20))
+    stream_static()
+    _, smed, _ = timed(stream_static, 3)
+    print("static file of the same %.1f MB (iter_content): median %.2f s = %.0f MB/s; getSpec / static time %.2f" % (n / 1e6, smed, n / 1e6 / smed, dt / smed))
+    os.remove(os.path.join(a.static, name))
+
 stack = {"id_list": ids[:a.n], "cmap": "gray", **common}
 post("stackedImage", stack)
 png, smed, sbest = timed(lambda: bytes(post("stackedImage", stack)), a.repeat)
