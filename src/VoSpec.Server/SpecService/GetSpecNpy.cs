@@ -20,10 +20,11 @@ public static class GetSpecNpy
     private const int FlushBytes = 1 << 20;
 
     /// <summary>
-    /// Rows up to this size are aligned in the response's own buffer (rented whole by the pipe); a longer row (a grid of
-    /// a million pixels and more) goes through one reused row buffer instead, so that no huge buffer stays pooled.
+    /// Rows up to this size are aligned in the response's own buffer (which the pipe rents whole from the shared
+    /// pool); a longer row (a grid of some 30,000 pixels or more, with every vector) goes through one reused row
+    /// buffer instead, so that no pool keeps buffers of many megabytes.
     /// </summary>
-    private const int MaxDirectRow = 4 << 20;
+    private const int MaxDirectRow = 1 << 20;
 
     public static IReadOnlyList<NpyField> Fields(SpectrumRows rows) => rows.Values.Select(v => v switch
     {

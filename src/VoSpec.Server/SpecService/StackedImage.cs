@@ -33,7 +33,6 @@ public sealed class StackedImage
     public int Width { get; }
     public int Height { get; }
 
-
     /// <summary>Normalises and bins every spectrum of <paramref name="rows"/> (aligned flux and ivar), spectra in parallel.</summary>
     public static StackedImage Render(SpectrumRows rows, int width, int height, bool inverse, int parallelism, CancellationToken ct)
     {
