@@ -1,7 +1,7 @@
 // Why this file exists: the /spec plot calls of Data Lab's specClient (preview, plotGrid, stackedImage; see the
 // "Plots" table of /work/shared/spec-service.md). Previews and grid panels come from the archive's PreviewCache with
-// DataLink's key scheme, so a spectrum is drawn once whichever service asks; the stacked image is a raster of the
-// aligned flux (SpectrumRows/AlignmentPlan), each spectrum normalised on its own and mapped through a colour map.
+// DataLink's key scheme, so a spectrum is drawn once whichever service asks; the stacked image's parameters are read
+// here and its raster computed and written by StackedImage.
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using VoSpec.Archive;
