@@ -1,6 +1,7 @@
 // Why this file exists: the preview tests must look at the pixels, and no PNG decoder is available (no PIL in
 // Debian's python3, no managed imaging library): this is a minimal, strict one — chunks with CRCs, IHDR, IDAT
-// inflated with ZLibStream, the five filters reversed — for 8-bit RGB/RGBA/grey, non-interlaced (what Cairo writes).
+// inflated with ZLibStream, the five filters reversed — for 8-bit RGB/RGBA/grey and 8-bit indexed colour (a PLTE
+// before the image data, every index inside it), non-interlaced (what Cairo and our PNG encoder write).
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
@@ -58,7 +59,8 @@ internal sealed class PngImage
         int bitDepth = png[24], colorType = png[25], interlace = png[28];
         if (bitDepth != 8) throw new NotSupportedException($"bit depth {bitDepth}");
         if (interlace != 0) throw new NotSupportedException("interlaced PNG");
-        int channels = colorType switch { 0 => 1, 2 => 3, 4 => 2, 6 => 4, _ => throw new NotSupportedException($"colour type {colorType}") };
+        int channels = colorType switch { 0 => 1, 2 => 3, 3 => 1, 4 => 2, 6 => 4, _ => throw new NotSupportedException($"colour type {colorType}") };
+        byte[]? palette = null;
 
         using var idat = new MemoryStream();
         int pos = 8;
@@ -70,11 +72,18 @@ internal sealed class PngImage
             if (length < 0 || pos + 12 + length > png.Length) throw new InvalidDataException($"chunk {type} overruns the file");
             uint crc = BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(pos + 8 + length));
             if (Crc32(png.AsSpan(pos + 4, 4 + length)) != crc) throw new InvalidDataException($"bad CRC in chunk {type}");
+            if (type == "PLTE")
+            {
+                if (palette is not null || idat.Length > 0 || length % 3 != 0 || length == 0 || length > 768)
+                    throw new InvalidDataException("PLTE repeated, after IDAT, or not 1 to 256 colours");
+                palette = png.AsSpan(pos + 8, length).ToArray();
+            }
             if (type == "IDAT") idat.Write(png, pos + 8, length);
             pos += 12 + length;
             if (type == "IEND") { sawEnd = true; break; }
         }
         if (!sawEnd) throw new InvalidDataException("no IEND chunk");
+        if (colorType == 3 && palette is null) throw new InvalidDataException("an indexed-colour PNG without PLTE");
 
         int stride = width * channels;
         var raw = new byte[(stride + 1) * height];
@@ -115,7 +124,13 @@ internal sealed class PngImage
         for (int p = 0; p < width * height; p++)
         {
             int s = p * channels;
-            if (channels >= 3) { rgb[p * 3] = pixels[s]; rgb[p * 3 + 1] = pixels[s + 1]; rgb[p * 3 + 2] = pixels[s + 2]; }
+            if (palette is not null)
+            {
+                int i = pixels[s] * 3;
+                if (i + 2 >= palette.Length) throw new InvalidDataException($"palette index {pixels[s]} outside the {palette.Length / 3}-colour PLTE");
+                rgb[p * 3] = palette[i]; rgb[p * 3 + 1] = palette[i + 1]; rgb[p * 3 + 2] = palette[i + 2];
+            }
+            else if (channels >= 3) { rgb[p * 3] = pixels[s]; rgb[p * 3 + 1] = pixels[s + 1]; rgb[p * 3 + 2] = pixels[s + 2]; }
             else rgb[p * 3] = rgb[p * 3 + 1] = rgb[p * 3 + 2] = pixels[s];
         }
         return new PngImage(width, height, rgb);

@@ -33,4 +33,14 @@ public class ServeCommandTests
         Assert.True(p.WaitForExit(30_000), "server did not stop on SIGTERM");
         Assert.Equal(0, p.ExitCode);
     }
+
+    [Fact]
+    public void Serve_refuses_a_static_files_directory_that_does_not_exist()
+    {
+        using var dir = TestPaths.NewTempDir();
+        var missing = Path.Combine(dir.Path, "no-such-dir");
+        var r = Vospec.Run("serve", "--archive", Path.Combine(dir.Path, "a"), "--urls", "http://127.0.0.1:0", "--static-files", missing);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(missing, r.StdErr);
+    }
 }

@@ -13,7 +13,8 @@ internal static class ServeCommand
         var urls = new Option<string?>("--urls") { Description = $"Listening URLs (default {ServerSettings.DefaultUrls}; port 0 picks a free port)" };
         var demo = new Option<int?>("--demo") { Description = "On first start with an empty archive, generate and ingest N demo spectra" };
         var publicUrl = new Option<string?>("--public-url") { Description = "Base URL clients use, when behind a proxy" };
-        var command = new Command("serve", "Serve the archive over HTTP (TAP, DataLink, SODA, SSA, /spec)") { archive, urls, demo, publicUrl };
+        var staticFiles = new Option<string?>("--static-files") { Description = "Also serve this directory's files under /static/ (off by default)" };
+        var command = new Command("serve", "Serve the archive over HTTP (TAP, DataLink, SODA, SSA, /spec)") { archive, urls, demo, publicUrl, staticFiles };
         command.SetAction(async (parse, cancel) =>
         {
             var overrides = new Dictionary<string, string?>();
@@ -22,6 +23,7 @@ internal static class ServeCommand
             Set(nameof(ServerSettings.Urls), parse.GetValue(urls));
             Set(nameof(ServerSettings.Demo), parse.GetValue(demo));
             Set(nameof(ServerSettings.PublicUrl), parse.GetValue(publicUrl));
+            Set(nameof(ServerSettings.StaticFiles), parse.GetValue(staticFiles));
             try
             {
                 var app = VoSpecHost.Build(overrides);

@@ -33,11 +33,22 @@ public static class NpyWriter
         return size;
     }
 
-    public static byte[] Header(IReadOnlyList<NpyField> fields, long rows)
+    /// <summary>The header of a structured array: one row per record, fields as given.</summary>
+    public static byte[] Header(IReadOnlyList<NpyField> fields, long rows) =>
+        Frame("'descr': [" + string.Join(", ", fields) + "], 'fortran_order': False, 'shape': (" + rows.ToString(CultureInfo.InvariantCulture) + ",), ");
+
+    /// <summary>The header of a plain array of <paramref name="descr"/> ('&lt;f4', …), C order.</summary>
+    public static byte[] ArrayHeader(string descr, IReadOnlyList<long> shape)
+    {
+        var dims = string.Join(", ", shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + (shape.Count == 1 ? "," : "");
+        return Frame($"'descr': '{descr}', 'fortran_order': False, 'shape': ({dims}), ");
+    }
+
+    /// <summary>Magic, version, header length and the dict literal, padded so that the data starts on a 64-byte boundary.</summary>
+    private static byte[] Frame(string entries)
     {
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("the .npy writer copies little-endian memory");
-        var dict = "{'descr': [" + string.Join(", ", fields) + "], 'fortran_order': False, 'shape': ("
-            + rows.ToString(CultureInfo.InvariantCulture) + ",), }";
+        var dict = "{" + entries + "}";
         int prefix = 10;
         int total = prefix + dict.Length + 1;
         if (total + 63 > ushort.MaxValue + prefix) { prefix = 12; total = prefix + dict.Length + 1; }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 using VoSpec.Archive;
 using VoSpec.Core.Faults;
 using VoSpec.Server.Access;

@@ -1,13 +1,14 @@
 // Why this file exists: the /spec plot calls of Data Lab's specClient (preview, plotGrid, stackedImage; see the
 // "Plots" table of /work/shared/spec-service.md). Previews and grid panels come from the archive's PreviewCache with
-// DataLink's key scheme, so a spectrum is drawn once whichever service asks; the stacked image is a raster of the
-// aligned flux (SpectrumRows/AlignmentPlan), each spectrum normalised on its own and mapped through a colour map.
+// DataLink's key scheme, so a spectrum is drawn once whichever service asks; the stacked image's parameters are read
+// here and its raster computed and written by StackedImage.
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using VoSpec.Archive;
 using VoSpec.Core.Faults;
 using VoSpec.Engine.Plotting;
 using VoSpec.Server.DataLink;
+using VoSpec.Server.Formats;
 
 using VoSpec.Server.Access;
 
@@ -25,6 +26,8 @@ public static class SpecPlots
     public const int MaxStackedIds = PreviewSize.Max;
     public const int MaxSide = PreviewSize.Max;
     private static readonly int PanelParallelism = Math.Clamp(Environment.ProcessorCount / 2, 1, 4);
+    /// <summary>A stacked image's spectra are normalised on every core (up to 4): no I/O, a few ms of work each.</summary>
+    private static readonly int StackParallelism = Math.Clamp(Environment.ProcessorCount, 1, 4);
 
     /// <summary>GET /spec/preview?id=ID[&amp;size=full|thumbnail|WxH]: the cached PNG of one spectrum (1000×500 by default).</summary>
     public static async Task Preview(HttpContext http, SpectrumArchive archive, PreviewCache cache, SpecParameters p)
@@ -66,12 +69,14 @@ public static class SpecPlots
     /// normalised to its own 2nd–98th percentile over valid pixels and mapped through cmap (inverse=True reverses it).
     /// Natural size: the aligned grid's length × xscale wide (at most 4000 when neither width nor xscale is given),
     /// n × thickness × yscale high; width/height (pixels, &gt; 0) set a side outright.
+    /// format=png (default) or numpy/npy: the same raster as float32 values in [0, 1] (NaN: no data), shape (height, width).
     /// </summary>
     public static async Task StackedImage(HttpContext http, SpectrumArchive archive, SpecServiceLimits limits, SpecParameters p)
     {
         var context = SpecContexts.Resolve(archive, http.AccessRights(), p.Get("context"));
         var cmapName = p.Get("cmap") ?? "gray";
         var cmap = ColorMap.Find(cmapName) ?? throw new UserInputException($"cmap '{cmapName}' is not served (use {string.Join(", ", ColorMap.Names)})");
+        bool npy = ImageFormat(p);
         bool inverse = p.GetBool("inverse", false);
         int thickness = Int(p, "thickness", 1, 1, MaxSide);
         double xscale = Scale(p, "xscale"), yscale = Scale(p, "yscale");
@@ -80,67 +85,29 @@ public static class SpecPlots
         var locations = SpectrumResolver.Resolve(archive, context, ids);
         var rows = SpectrumRows.Align(archive, locations, [SpecVector.Loglam, SpecVector.Flux, SpecVector.Ivar], null, null, null, limits.MaxAlignedLength);
 
-        int n = rows.Count, length = rows.Length;
-        int w = width ?? Side(length * xscale, "width", p.Get("xscale") is null);
-        int h = height ?? Side((double)n * thickness * yscale, "height", false);
-
-        // Each spectrum: normalised values on the aligned grid (NaN where padded or invalid), binned to w columns.
-        var buffers = rows.NewBuffers();
-        var norm = new float[length];
-        var columns = new float[n][];
-        for (int r = 0; r < n; r++)
+        int w = width ?? Side(rows.Length * xscale, "width", p.Get("xscale") is null);
+        int h = height ?? Side((double)rows.Count * thickness * yscale, "height", false);
+        var image = SpecService.StackedImage.Render(rows, w, h, inverse, StackParallelism, http.RequestAborted);
+        if (npy)
         {
-            rows.Fill(r, buffers);
-            Normalise(buffers.Floats[(int)SpecVector.Flux]!, buffers.Floats[(int)SpecVector.Ivar]!, norm);
-            columns[r] = Bin(norm, w);
+            http.Response.ContentType = NpyWriter.ContentType;
+            http.Response.ContentLength = image.NpyLength;
+            await http.Response.StartAsync(http.RequestAborted);
+            await image.WriteNpyAsync(http.Response.BodyWriter, http.RequestAborted);
+            return;
         }
-        var rgb = new uint[w * h];
-        for (int y = 0; y < h; y++)
-        {
-            var row = columns[(int)((long)(h - 1 - y) * n / h)];   // bottom row of pixels = first id
-            for (int x = 0; x < w; x++)
-            {
-                double v = row[x];
-                if (float.IsNaN(row[x])) v = 0;
-                else if (inverse) v = 1 - v;
-                rgb[y * w + x] = cmap.Rgb(v);
-            }
-        }
-        using var png = new MemoryStream();
-        RgbImage.WritePng(rgb, w, h, png);
+        using var png = new MemoryStream(image.PngCapacity);
+        image.WritePng(cmap, png, StackParallelism);
         await WritePng(http, png);
     }
 
-    /// <summary>flux → [0, 1] between its 2nd and 98th percentiles over valid pixels (ivar &gt; 0, finite); NaN elsewhere.</summary>
-    internal static void Normalise(ReadOnlySpan<float> flux, ReadOnlySpan<float> ivar, Span<float> result)
+    /// <summary>stackedImage's format: png (default) or numpy/npy (true).</summary>
+    private static bool ImageFormat(SpecParameters p) => p.Get("format")?.ToLowerInvariant() switch
     {
-        var valid = new List<float>(flux.Length);
-        for (int i = 0; i < flux.Length; i++)
-            if (float.IsFinite(flux[i]) && ivar[i] > 0) valid.Add(flux[i]);
-        if (valid.Count == 0) { result.Fill(float.NaN); return; }
-        valid.Sort();
-        float lo = valid[(int)(0.02 * (valid.Count - 1))], hi = valid[(int)Math.Ceiling(0.98 * (valid.Count - 1))];
-        float span = hi > lo ? hi - lo : 1;
-        for (int i = 0; i < flux.Length; i++)
-            result[i] = float.IsFinite(flux[i]) && ivar[i] > 0 ? Math.Clamp((flux[i] - lo) / span, 0f, 1f) : float.NaN;
-    }
-
-    /// <summary>The mean of the non-NaN values in each of <paramref name="w"/> equal bins (nearest pixel when upsampling).</summary>
-    private static float[] Bin(ReadOnlySpan<float> values, int w)
-    {
-        var result = new float[w];
-        int n = values.Length;
-        for (int x = 0; x < w; x++)
-        {
-            int a = (int)((long)x * n / w), b = Math.Max(a + 1, (int)((long)(x + 1) * n / w));
-            double sum = 0;
-            int count = 0;
-            for (int k = a; k < b && k < n; k++)
-                if (!float.IsNaN(values[k])) { sum += values[k]; count++; }
-            result[x] = count > 0 ? (float)(sum / count) : float.NaN;
-        }
-        return result;
-    }
+        null or "png" => false,
+        "numpy" or "npy" => true,
+        var other => throw new UserInputException($"format '{other}' is not served by stackedImage (png or numpy)"),
+    };
 
     // ------------------------------------------------------------------ parameters
 

@@ -194,7 +194,10 @@ public static class SpecServiceEndpoints
                 break;
             default:
                 http.Response.ContentType = GetSpecNpy.ContentType;
-                await GetSpecNpy.WriteAsync(rows, body, ct);
+                http.Response.ContentLength = GetSpecNpy.Length(rows);
+                // Headers first: Kestrel then hands out its socket buffers directly to the row writer.
+                await http.Response.StartAsync(ct);
+                await GetSpecNpy.WriteAsync(rows, http.Response.BodyWriter, ct);
                 break;
         }
     }

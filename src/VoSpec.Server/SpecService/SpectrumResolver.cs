@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using VoSpec.Archive;
 using VoSpec.Core.Faults;
@@ -5,14 +7,19 @@ using VoSpec.Core.Faults;
 namespace VoSpec.Server.SpecService;
 
 /// <summary>
-/// Requested ids → pixel-store locations, one catalogue connection and two prepared statements for the whole list.
+/// Requested ids → pixel-store locations, one catalogue connection for the whole list: every specobjid in one
+/// statement (a JSON array joined through json_each: one step per id instead of one statement execution), tuples one
+/// prepared statement each.
 /// An id that matches nothing fails the whole request (400 naming up to ten such ids): the client asked for rows
 /// in a fixed order and a silently missing row would shift every later one. An id found in two collections of the
 /// context is ambiguous (400: name a context). An id of a collection the caller may not see is unknown, like any other.
 /// </summary>
 public static class SpectrumResolver
 {
-    private const string Select = "SELECT st.spec_id, st.collection, st.specobjid, st.px_offset, st.px_length, st.npix FROM specobj s JOIN spectrum_store st ON st.spec_id = s.spec_id ";
+    private const string Columns = "st.spec_id, st.collection, st.specobjid, st.px_offset, st.px_length, st.npix";
+    private const string ByIds = "SELECT " + Columns + " FROM json_each($ids) j JOIN specobj s ON s.specobjid = j.value JOIN spectrum_store st ON st.spec_id = s.spec_id";
+    private const string ByTuple = "SELECT " + Columns + " FROM specobj s JOIN spectrum_store st ON st.spec_id = s.spec_id " +
+        "WHERE s.collection = $c AND s.plate = $p AND s.mjd = $m AND s.fiberid = $f";
 
     public static SpectrumLocation[] Resolve(SpectrumArchive archive, SpecContext context, IReadOnlyList<SpecId> ids)
     {
@@ -20,8 +27,8 @@ public static class SpectrumResolver
         // The context's members are the collections the caller may see: an id elsewhere is unknown.
         var collections = context.Members;
         using var conn = archive.OpenConnection();
-        using var byId = Command(conn, Select + "WHERE s.specobjid = $id", "$id");
-        using var byTuple = Command(conn, Select + "WHERE s.collection = $c AND s.plate = $p AND s.mjd = $m AND s.fiberid = $f", "$c", "$p", "$m", "$f");
+        var bySpecObjId = LookUpSpecObjIds(conn, ids, collections);
+        using var byTuple = ids.Any(i => i.IsTuple) ? Command(conn, ByTuple, "$c", "$p", "$m", "$f") : null;
 
         var found = new Dictionary<SpecId, SpectrumLocation>();
         var result = new SpectrumLocation[ids.Count];
@@ -34,19 +41,18 @@ public static class SpectrumResolver
             matches.Clear();
             if (id.SpecObjId is { } specObjId)
             {
-                byId.Parameters["$id"].Value = specObjId;
-                foreach (var loc in Read(byId))
-                    if (collections.Contains(loc.Collection)) matches.Add(loc);
+                if (bySpecObjId.TryGetValue(specObjId, out var m)) matches.AddRange(m);
             }
             else
             {
                 foreach (var c in collections)
                 {
-                    byTuple.Parameters["$c"].Value = c;
+                    byTuple!.Parameters["$c"].Value = c;
                     byTuple.Parameters["$p"].Value = id.Plate;
                     byTuple.Parameters["$m"].Value = id.Mjd;
                     byTuple.Parameters["$f"].Value = id.FiberId;
-                    matches.AddRange(Read(byTuple));
+                    using var r = byTuple.ExecuteReader();
+                    while (r.Read()) matches.Add(Location(r));
                 }
             }
             if (matches.Count == 0) { unknown.Add(id); continue; }
@@ -63,6 +69,30 @@ public static class SpectrumResolver
         return result;
     }
 
+    /// <summary>Every location of each distinct specobjid among <paramref name="ids"/>, in the given collections.</summary>
+    private static Dictionary<long, List<SpectrumLocation>> LookUpSpecObjIds(SqliteConnection conn, IReadOnlyList<SpecId> ids, IReadOnlyCollection<string> collections)
+    {
+        var result = new Dictionary<long, List<SpectrumLocation>>();
+        var json = new StringBuilder("[");
+        var seen = new HashSet<long>();
+        foreach (var id in ids)
+            if (id.SpecObjId is { } v && seen.Add(v))
+                json.Append(seen.Count > 1 ? "," : "").Append(v.ToString(CultureInfo.InvariantCulture));
+        if (seen.Count == 0) return result;
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = ByIds;
+        cmd.Parameters.AddWithValue("$ids", json.Append(']').ToString());
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            var loc = Location(r);
+            if (!collections.Contains(loc.Collection)) continue;
+            if (!result.TryGetValue(loc.SpecObjId, out var list)) result[loc.SpecObjId] = list = new List<SpectrumLocation>(1);
+            list.Add(loc);
+        }
+        return result;
+    }
+
     private static SqliteCommand Command(SqliteConnection conn, string sql, params string[] parameters)
     {
         var cmd = conn.CreateCommand();
@@ -72,12 +102,6 @@ public static class SpectrumResolver
         return cmd;
     }
 
-    private static List<SpectrumLocation> Read(SqliteCommand cmd)
-    {
-        var list = new List<SpectrumLocation>(1);
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
-            list.Add(new SpectrumLocation(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt32(5)));
-        return list;
-    }
+    private static SpectrumLocation Location(SqliteDataReader r) =>
+        new(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt32(5));
 }

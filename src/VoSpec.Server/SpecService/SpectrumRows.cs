@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using VoSpec.Archive;
 using VoSpec.Archive.Pixels;
 using VoSpec.Core.Faults;
@@ -111,31 +112,70 @@ public sealed class SpectrumRows
     public void Fill(int index, RowBuffers b)
     {
         var px = _archive.ReadPixels(Locations[index]);
-        if (_plan is { } plan) FillAligned(plan, index, px, b);
-        else FillOwn(px, b);
-    }
-
-    private void FillAligned(AlignmentPlan plan, int index, PixelData px, RowBuffers b)
-    {
-        int n = px.Count, len = plan.Length;
+        if (_plan is null) { FillOwn(px, b); return; }
         foreach (var v in Values)
         {
             if (v == SpecVector.Loglam) continue;
-            if (SpecVectors.IsMask(v))
-            {
-                var src = v == SpecVector.AndMask ? px.AndMask : px.OrMask;
-                var dst = b.Ints[(int)v]!.AsSpan(_padLow, len);
-                if (src.Length == n) plan.Align(index, src, dst); else dst.Clear();
-            }
-            else
-            {
-                var src = Floats(px, v);
-                var dst = b.Floats[(int)v]!.AsSpan(_padLow, len);
-                if (src.Length != n) dst.Clear();
-                else if (v == SpecVector.Ivar) plan.AlignIvar(index, src, dst);
-                else plan.Align(index, src, dst);
-            }
+            if (SpecVectors.IsMask(v)) AlignMask(index, px, v, b.Ints[(int)v]!);
+            else AlignFloats(index, px, v, b.Floats[(int)v]!);
         }
+    }
+
+    /// <summary>The aligned loglam vector (the same in every row) as little-endian doubles.</summary>
+    public byte[] AlignedLoglamBytes()
+    {
+        var bytes = new byte[Length * sizeof(double)];
+        var values = MemoryMarshal.Cast<byte, double>(bytes.AsSpan());
+        for (int k = 0; k < Length; k++) values[k] = AlignedLoglam(k);
+        return bytes;
+    }
+
+    /// <summary>
+    /// Writes aligned row <paramref name="index"/> packed: each of <see cref="Values"/> in turn, <see cref="Length"/>
+    /// items of it (loglam from <paramref name="loglam"/>, <see cref="AlignedLoglamBytes"/>; the others 4 bytes an item,
+    /// little-endian, straight from the pixel store). <paramref name="row"/> need not be cleared first.
+    /// </summary>
+    public void FillPacked(int index, ReadOnlySpan<byte> loglam, Span<byte> row)
+    {
+        var px = _archive.ReadPixels(Locations[index]);
+        int offset = 0, bytes = Length * 4;
+        foreach (var v in Values)
+        {
+            if (v == SpecVector.Loglam)
+            {
+                loglam.CopyTo(row[offset..]);
+                offset += loglam.Length;
+                continue;
+            }
+            var dst = row.Slice(offset, bytes);
+            if (SpecVectors.IsMask(v)) AlignMask(index, px, v, MemoryMarshal.Cast<byte, int>(dst));
+            else AlignFloats(index, px, v, MemoryMarshal.Cast<byte, float>(dst));
+            offset += bytes;
+        }
+    }
+
+    /// <summary>Vector <paramref name="v"/> of aligned row <paramref name="index"/> into all of <paramref name="dst"/> (zeros in the pads).</summary>
+    private void AlignFloats(int index, PixelData px, SpecVector v, Span<float> dst)
+    {
+        int len = _plan!.Length;
+        dst[.._padLow].Clear();
+        dst[(_padLow + len)..].Clear();
+        var target = dst.Slice(_padLow, len);
+        var src = Floats(px, v);
+        if (src.Length != px.Count) target.Clear();
+        else if (v == SpecVector.Ivar) _plan.AlignIvar(index, src, target);
+        else _plan.Align(index, src, target);
+    }
+
+    private void AlignMask(int index, PixelData px, SpecVector v, Span<int> dst)
+    {
+        int len = _plan!.Length;
+        dst[.._padLow].Clear();
+        dst[(_padLow + len)..].Clear();
+        var target = dst.Slice(_padLow, len);
+        var src = v == SpecVector.AndMask ? px.AndMask : px.OrMask;
+        if (src.Length != px.Count) target.Clear();
+        else _plan.Align(index, src, target);
     }
 
     private static void FillOwn(PixelData px, RowBuffers b)

@@ -199,6 +199,75 @@ public class SpecPlotTests(RunningServer server, ITestOutputHelper output) : ICl
     }
 
     [Fact]
+    public async Task StackedImage_as_npy_is_the_png_raster_as_values_numpy_loads_and_zlib_checks()
+    {
+        var ids = Catalogue(server).Take(6).Select(s => s.Id).ToList();
+        using var dir = TestPaths.NewTempDir("vospec-stacked");
+        // Large enough that the PNG is deflated in several strips (ParallelZlib) on a machine with 2 cores or more.
+        (string, string)[] size = [("thickness", "3"), ("width", "4000"), ("height", "600")];
+        var npyResponse = await PostCall("stackedImage", ids, [("format", "numpy"), .. size]);
+        Assert.True(npyResponse.Status == HttpStatusCode.OK, Encoding.UTF8.GetString(npyResponse.Body));
+        Assert.Equal("application/x-npy", npyResponse.Type);
+        var npy = Path.Combine(dir.Path, "stacked.npy");
+        await File.WriteAllBytesAsync(npy, npyResponse.Body);
+        var pngBytes = await PostBytes(server, "stackedImage", ids, size);
+        var png = Path.Combine(dir.Path, "stacked.png");
+        await File.WriteAllBytesAsync(png, pngBytes);
+        var inverse = Path.Combine(dir.Path, "inverse.npy");
+        await File.WriteAllBytesAsync(inverse, await PostBytes(server, "stackedImage", ids, [("format", "npy"), ("inverse", "True"), .. size]));
+
+        // numpy reads the values; Python's zlib (which checks the Adler-32) and CRC-32 read the PNG on their own.
+        var r = ExternalTool.RunPython("""
+            import io, struct, sys, zlib, numpy as np
+            v = np.load(io.BytesIO(open(sys.argv[1], 'rb').read()), allow_pickle=False)
+            assert v.dtype == np.dtype('<f4') and v.shape == (600, 4000), (v.dtype, v.shape)
+            ok = ~np.isnan(v)
+            assert ok.mean() > 0.5 and (v[ok] >= 0).all() and (v[ok] <= 1).all()
+            inv = np.load(sys.argv[3], allow_pickle=False)
+            assert np.array_equal(np.isnan(inv), ~ok) and np.allclose(inv[ok], 1 - v[ok], atol=1e-6)
+            # six spectra of 100 rows each, the first at the bottom: rows inside a band are equal, bands differ
+            assert all(np.array_equal(v[0], v[k], equal_nan=True) for k in range(100))
+            assert not np.array_equal(v[0], v[599], equal_nan=True)
+
+            data = open(sys.argv[2], 'rb').read()
+            assert data[:8] == b'\x89PNG\r\n\x1a\n'
+            pos, chunks = 8, []
+            while pos < len(data):
+                n, kind = struct.unpack('>I4s', data[pos:pos + 8])
+                body = data[pos + 8:pos + 8 + n]
+                assert struct.unpack('>I', data[pos + 8 + n:pos + 12 + n])[0] == zlib.crc32(kind + body), kind
+                chunks.append((kind, body))
+                pos += 12 + n
+            kinds = [k for k, _ in chunks]
+            assert kinds[0] == b'IHDR' and kinds[-1] == b'IEND' and kinds.index(b'PLTE') < kinds.index(b'IDAT')
+            w, h, depth, colour = struct.unpack('>IIBB', chunks[0][1][:10])
+            assert (w, h, depth, colour) == (4000, 600, 8, 3), (w, h, depth, colour)
+            palette = np.frombuffer(dict(chunks)[b'PLTE'], np.uint8).reshape(-1, 3)
+            raw = zlib.decompress(b''.join(b for k, b in chunks if k == b'IDAT'))
+            lines = np.frombuffer(raw, np.uint8).reshape(h, w + 1)
+            assert (lines[:, 0] == 0).all()   # unfiltered rows
+            index = lines[:, 1:]
+            expected = np.where(ok, np.floor(np.nan_to_num(v) * 255 + 0.5), 0)
+            assert np.abs(index.astype(int) - expected).max() <= 1
+            assert (palette[:, 0] == palette[:, 1]).all() and palette[0].sum() == 0 and palette[255].min() == 255   # gray
+            print('ok', len(kinds))
+            """, npy, png, inverse);
+        Assert.True(r.ExitCode == 0, r.All);
+        output.WriteLine(r.All);
+
+        // the same image through the tests' own PNG decoder
+        var img = PngImage.Decode(pngBytes);
+        Assert.Equal((4000, 600), (img.Width, img.Height));
+    }
+
+    [Fact]
+    public async Task StackedImage_refuses_an_unknown_format()
+    {
+        var ids = Catalogue(server).Take(2).Select(s => s.Id).ToList();
+        AssertRefused(await PostCall("stackedImage", ids, ("format", "gif")), HttpStatusCode.BadRequest, "format");
+    }
+
+    [Fact]
     public async Task StackedImage_refuses_bad_requests()
     {
         var ids = Catalogue(server).Take(3).Select(s => s.Id).ToList();

@@ -1,18 +1,6 @@
-// Why this file exists: stackedImage is a raster (one row of pixels per spectrum) computed in managed code; this
-// writes such a raster as PNG, and provides the colour maps it is drawn with.
+// Why this file exists: stackedImage maps normalised values to colours; these are the maps it offers, as
+// piecewise-linear approximations of matplotlib's, and their 256-entry palettes for indexed PNGs.
 namespace VoSpec.Engine.Plotting;
-
-/// <summary>Writes 0xRRGGBB pixels (row-major, top row first) as a PNG.</summary>
-public static class RgbImage
-{
-    public static void WritePng(ReadOnlySpan<uint> rgb, int width, int height, Stream output)
-    {
-        if (width is < 1 or > PreviewSize.Max) throw new ArgumentOutOfRangeException(nameof(width));
-        if (height is < 1 or > PreviewSize.Max) throw new ArgumentOutOfRangeException(nameof(height));
-        ArgumentNullException.ThrowIfNull(output);
-        PngEncoder.WriteRgb(rgb, width, height, output);
-    }
-}
 
 /// <summary>Colour maps from [0, 1] to 0xRRGGBB: gray (grey), viridis, magma, hot, jet (matplotlib's look, piecewise linear).</summary>
 public sealed class ColorMap
@@ -51,4 +39,15 @@ public sealed class ColorMap
         static uint C(double x) => (uint)Math.Clamp((int)Math.Round(x * 255), 0, 255);
         return C(a.R + (b.R - a.R) * f) << 16 | C(a.G + (b.G - a.G) * f) << 8 | C(a.B + (b.B - a.B) * f);
     }
+
+    /// <summary>256 colours, entry i for value i/255 (as matplotlib's maps have 256 entries).</summary>
+    public uint[] Palette()
+    {
+        var palette = new uint[256];
+        for (int i = 0; i < 256; i++) palette[i] = Rgb(i / 255.0);
+        return palette;
+    }
+
+    /// <summary>The palette index of <paramref name="v"/> in [0, 1] (clamped; NaN is 0).</summary>
+    public static byte Index(float v) => v > 0 ? (byte)(Math.Min(v, 1f) * 255f + 0.5f) : (byte)0;
 }
