@@ -34,15 +34,19 @@ public static class NpyWriter
     }
 
     /// <summary>The header of a structured array: one row per record, fields as given.</summary>
-    public static byte[] Header(IReadOnlyList<NpyField> fields, long rows) =>
-        Frame("'descr': [" + string.Join(", ", fields) + "], 'fortran_order': False, 'shape': (" + rows.ToString(CultureInfo.InvariantCulture) + ",), ");
+    public static byte[] Header(IReadOnlyList<NpyField> fields, long rows) => Header(fields, [rows]);
+
+    /// <summary>The header of a structured array of the given shape (C order).</summary>
+    public static byte[] Header(IReadOnlyList<NpyField> fields, IReadOnlyList<long> shape) =>
+        Frame("'descr': [" + string.Join(", ", fields) + "], 'fortran_order': False, 'shape': " + Tuple(shape) + ", ");
 
     /// <summary>The header of a plain array of <paramref name="descr"/> ('&lt;f4', …), C order.</summary>
-    public static byte[] ArrayHeader(string descr, IReadOnlyList<long> shape)
-    {
-        var dims = string.Join(", ", shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + (shape.Count == 1 ? "," : "");
-        return Frame($"'descr': '{descr}', 'fortran_order': False, 'shape': ({dims}), ");
-    }
+    public static byte[] ArrayHeader(string descr, IReadOnlyList<long> shape) =>
+        Frame($"'descr': '{descr}', 'fortran_order': False, 'shape': {Tuple(shape)}, ");
+
+    // Python's tuple literal: "(3,)" for one dimension, "(3, 4)" for more.
+    private static string Tuple(IReadOnlyList<long> shape) =>
+        "(" + string.Join(", ", shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + (shape.Count == 1 ? ",)" : ")");
 
     /// <summary>Magic, version, header length and the dict literal, padded so that the data starts on a 64-byte boundary.</summary>
     private static byte[] Frame(string entries)

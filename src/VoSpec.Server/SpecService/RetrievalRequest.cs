@@ -9,7 +9,7 @@ public enum RetrievalFormat { Numpy, Fits, VOTable, Csv }
 /// <summary>
 /// getSpec/listSpan parameters: id_list, values, align, cutout, w0/w1, format, context, profile.
 /// A cutout (Å, "start-end") implies align; w0/w1 (from listSpan) widen the aligned grid to that span so that
-/// successive pages of one list share a grid.
+/// successive pages of one list, or one-id requests for the ids of one list, share a grid.
 /// </summary>
 public sealed record RetrievalRequest
 {
@@ -18,6 +18,8 @@ public sealed record RetrievalRequest
     /// <summary>The vectors to serve, COADD order; loglam is always among them.</summary>
     public IReadOnlyList<SpecVector> Values { get; init; } = SpecVectors.All;
     public bool Align { get; init; }
+    /// <summary>align=True was sent (not only implied by a cutout).</summary>
+    public bool AlignAsked { get; init; }
     public WavelengthInterval? Cutout { get; init; }
     public double? W0 { get; init; }
     public double? W1 { get; init; }
@@ -37,7 +39,10 @@ public sealed record RetrievalRequest
             Ids = ids,
             Context = context,
             Values = ParseValues(p.Get("values")),
-            Align = p.GetBool("align", false) || cutout is not null,
+            // A span from listSpan places even an unaligned spectrum on that span's grid: Data Lab's client sends it
+            // with each of its one-id requests and stacks the answers, which only works when they share a length.
+            Align = p.GetBool("align", false) || cutout is not null || (w0 is not null && w1 is not null),
+            AlignAsked = p.GetBool("align", false),
             Cutout = cutout,
             W0 = w0,
             W1 = w1,
@@ -84,9 +89,10 @@ public sealed record RetrievalRequest
         return new WavelengthInterval(lo, hi);
     }
 
+    // 0 is "not given": Data Lab's client sends w0=0.0, w1=0.0 until listSpan has told it the span.
     private static double? Wavelength(string? text, string name)
     {
-        if (text is null) return null;
+        if (text is null || (TryNumber(text, out var zero) && zero == 0)) return null;
         if (!TryNumber(text, out var v) || !(v > 0)) throw new UserInputException($"{name} must be a positive wavelength in Angstrom, not '{text}'");
         return v;
     }

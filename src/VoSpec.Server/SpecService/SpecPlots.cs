@@ -25,6 +25,12 @@ public static class SpecPlots
     /// <summary>Most ids in one stacked image (its height is at most 4000 pixels).</summary>
     public const int MaxStackedIds = PreviewSize.Max;
     public const int MaxSide = PreviewSize.Max;
+    /// <summary>
+    /// A stacked image is as wide as the aligned grid at scale 1: some 4,600 pixels for SDSS, more for a list mixing
+    /// surveys, and Data Lab's client always sends xscale=1. Its size is bounded by its pixel count instead.
+    /// </summary>
+    public const int MaxStackedWidth = 16_384;
+    public const long MaxStackedPixels = 16L << 20;
     private static readonly int PanelParallelism = Math.Clamp(Environment.ProcessorCount / 2, 1, 4);
     /// <summary>A stacked image's spectra are normalised on every core (up to 4): no I/O, a few ms of work each.</summary>
     private static readonly int StackParallelism = Math.Clamp(Environment.ProcessorCount, 1, 4);
@@ -67,8 +73,9 @@ public static class SpecPlots
     /// <summary>
     /// POST /spec/stackedImage: one band of rows per spectrum (first id at the bottom), the aligned flux of each
     /// normalised to its own 2nd–98th percentile over valid pixels and mapped through cmap (inverse=True reverses it).
-    /// Natural size: the aligned grid's length × xscale wide (at most 4000 when neither width nor xscale is given),
-    /// n × thickness × yscale high; width/height (pixels, &gt; 0) set a side outright.
+    /// Natural size: the aligned grid's length × xscale wide (at most 16,384, shrunk to that when neither width nor
+    /// xscale is given), n × thickness × yscale high (at most 4,000); width/height (pixels, &gt; 0) set a side
+    /// outright; at most 16 Mpixels in all.
     /// format=png (default) or numpy/npy: the same raster as float32 values in [0, 1] (NaN: no data), shape (height, width).
     /// </summary>
     public static async Task StackedImage(HttpContext http, SpectrumArchive archive, SpecServiceLimits limits, SpecParameters p)
@@ -80,13 +87,15 @@ public static class SpecPlots
         bool inverse = p.GetBool("inverse", false);
         int thickness = Int(p, "thickness", 1, 1, MaxSide);
         double xscale = Scale(p, "xscale"), yscale = Scale(p, "yscale");
-        int? width = OptionalSide(p, "width"), height = OptionalSide(p, "height");
+        int? width = OptionalSide(p, "width", MaxStackedWidth), height = OptionalSide(p, "height", MaxSide);
         var ids = ParseIds(p, Math.Min(limits.MaxIds, MaxStackedIds), $"a stacked image holds at most {MaxStackedIds} spectra");
         var locations = SpectrumResolver.Resolve(archive, context, ids);
         var rows = SpectrumRows.Align(archive, locations, [SpecVector.Loglam, SpecVector.Flux, SpecVector.Ivar], null, null, null, limits.MaxAlignedLength);
 
-        int w = width ?? Side(rows.Length * xscale, "width", p.Get("xscale") is null);
-        int h = height ?? Side((double)rows.Count * thickness * yscale, "height", false);
+        int w = width ?? Side(rows.Length * xscale, "width", MaxStackedWidth, p.Get("xscale") is null);
+        int h = height ?? Side((double)rows.Count * thickness * yscale, "height", MaxSide, false);
+        if ((long)w * h > MaxStackedPixels)
+            throw new UserInputException($"the stacked image would be {w} x {h} pixels (at most {MaxStackedPixels / (1 << 20)} Mpixels): lower the scale or give width and height");
         var image = SpecService.StackedImage.Render(rows, w, h, inverse, StackParallelism, http.RequestAborted);
         if (npy)
         {
@@ -142,8 +151,8 @@ public static class SpecPlots
         return v;
     }
 
-    /// <summary>width/height: absent, 0 or negative (the client's "unset") → null; else 1..4000 pixels.</summary>
-    private static int? OptionalSide(SpecParameters p, string name)
+    /// <summary>width/height: absent, 0 or negative (the client's "unset") → null; else 1..max pixels.</summary>
+    private static int? OptionalSide(SpecParameters p, string name, int max)
     {
         var text = p.Get(name);
         if (text is null) return null;
@@ -151,16 +160,16 @@ public static class SpecPlots
             throw new UserInputException($"{name} must be a number of pixels, not '{text}'");
         if (v <= 0) return null;
         int side = (int)Math.Round(v);
-        if (side < 1 || side > MaxSide) throw new UserInputException($"{name} must be 1 to {MaxSide} pixels, not '{text}'");
+        if (side < 1 || side > max) throw new UserInputException($"{name} must be 1 to {max} pixels, not '{text}'");
         return side;
     }
 
-    private static int Side(double natural, string name, bool shrinkToFit)
+    private static int Side(double natural, string name, int max, bool shrinkToFit)
     {
-        int side = (int)Math.Max(1, Math.Round(natural));
-        if (side > MaxSide && shrinkToFit) return MaxSide;
-        if (side > MaxSide)
-            throw new UserInputException($"the stacked image would be {side} pixels in {name} (at most {MaxSide}): lower the scale or give {name}");
+        int side = (int)Math.Min(int.MaxValue, Math.Max(1, Math.Round(natural)));
+        if (side > max && shrinkToFit) return max;
+        if (side > max)
+            throw new UserInputException($"the stacked image would be {side} pixels in {name} (at most {max}): lower the scale or give {name}");
         return side;
     }
 

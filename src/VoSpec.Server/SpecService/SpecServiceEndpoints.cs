@@ -194,10 +194,12 @@ public static class SpecServiceEndpoints
                 break;
             default:
                 http.Response.ContentType = GetSpecNpy.ContentType;
-                http.Response.ContentLength = GetSpecNpy.Length(rows);
-                // Headers first: Kestrel then hands out its socket buffers directly to the row writer.
+                // Several spectra, or align=True asked for: the 2-D grid; one spectrum (a cutout too): its own records.
+                bool grid = rows.Aligned && (request.AlignAsked || rows.Count > 1);
+                http.Response.ContentLength = GetSpecNpy.Length(rows, grid);
+                // Headers first: Kestrel then hands out its socket buffers directly to the record writer.
                 await http.Response.StartAsync(ct);
-                await GetSpecNpy.WriteAsync(rows, http.Response.BodyWriter, ct);
+                await GetSpecNpy.WriteAsync(rows, grid, http.Response.BodyWriter, ct);
                 break;
         }
     }

@@ -121,39 +121,6 @@ public sealed class SpectrumRows
         }
     }
 
-    /// <summary>The aligned loglam vector (the same in every row) as little-endian doubles.</summary>
-    public byte[] AlignedLoglamBytes()
-    {
-        var bytes = new byte[Length * sizeof(double)];
-        var values = MemoryMarshal.Cast<byte, double>(bytes.AsSpan());
-        for (int k = 0; k < Length; k++) values[k] = AlignedLoglam(k);
-        return bytes;
-    }
-
-    /// <summary>
-    /// Writes aligned row <paramref name="index"/> packed: each of <see cref="Values"/> in turn, <see cref="Length"/>
-    /// items of it (loglam from <paramref name="loglam"/>, <see cref="AlignedLoglamBytes"/>; the others 4 bytes an item,
-    /// little-endian, straight from the pixel store). <paramref name="row"/> need not be cleared first.
-    /// </summary>
-    public void FillPacked(int index, ReadOnlySpan<byte> loglam, Span<byte> row)
-    {
-        var px = _archive.ReadPixels(Locations[index]);
-        int offset = 0, bytes = Length * 4;
-        foreach (var v in Values)
-        {
-            if (v == SpecVector.Loglam)
-            {
-                loglam.CopyTo(row[offset..]);
-                offset += loglam.Length;
-                continue;
-            }
-            var dst = row.Slice(offset, bytes);
-            if (SpecVectors.IsMask(v)) AlignMask(index, px, v, MemoryMarshal.Cast<byte, int>(dst));
-            else AlignFloats(index, px, v, MemoryMarshal.Cast<byte, float>(dst));
-            offset += bytes;
-        }
-    }
-
     /// <summary>Vector <paramref name="v"/> of aligned row <paramref name="index"/> into all of <paramref name="dst"/> (zeros in the pads).</summary>
     private void AlignFloats(int index, PixelData px, SpecVector v, Span<float> dst)
     {

@@ -41,11 +41,12 @@ public class GetSpecTests(RunningServer server) : IClassFixture<RunningServer>, 
             import io, sys, numpy as np
             a = np.load(io.BytesIO(open(sys.argv[1], 'rb').read()), allow_pickle=False)
             assert list(a.dtype.names) == {{AllFields}}, a.dtype.names
-            assert a.shape == ({{ids.Count}},), a.shape
-            n = a.dtype['flux'].shape[0]
+            # Data Lab's layout: 2-D, one row per spectrum, one record per pixel of the common grid.
+            assert a.ndim == 2 and a.shape[0] == {{ids.Count}}, a.shape
+            n = a.shape[1]
             for name in a.dtype.names:
-                assert a.dtype[name].shape == (n,), (name, a.dtype[name].shape)
-            assert a.dtype['loglam'].base == np.dtype('<f8') and a.dtype['flux'].base == np.dtype('<f4') and a.dtype['and_mask'].base == np.dtype('<i4')
+                assert a.dtype[name].shape == (), (name, a.dtype[name].shape)
+            assert a.dtype['loglam'] == np.dtype('<f8') and a.dtype['flux'] == np.dtype('<f4') and a.dtype['and_mask'] == np.dtype('<i4')
             loglam = a['loglam'][0]
             assert (a['loglam'] == loglam).all() and (np.diff(loglam) > 0).all()
             for i, path in enumerate(sys.argv[2:]):
@@ -80,7 +81,7 @@ public class GetSpecTests(RunningServer server) : IClassFixture<RunningServer>, 
             import io, sys, numpy as np
             a = np.load(io.BytesIO(open(sys.argv[1], 'rb').read()), allow_pickle=False)
             assert list(a.dtype.names) == ['flux', 'loglam', 'ivar'], a.dtype.names
-            assert a.shape == (3,)
+            assert a.ndim == 2 and a.shape[0] == 3, a.shape
             """, Save(byId, "values.npy"));
     }
 
@@ -89,16 +90,25 @@ public class GetSpecTests(RunningServer server) : IClassFixture<RunningServer>, 
     {
         var ids = Catalogue(server).Take(8).Select(s => s.Id).ToList();
         var body = await PostBytes(server, "getSpec", ids, ("values", "all"), ("format", "numpy"), ("align", "False"), ("cutout", "6500-7200"));
+        // Data Lab's client asks for a cutout without align one id at a time, then stacks the answers with np.array:
+        // each is the spectrum's own records on the cutout's grid, so they stack into the aligned 2-D form.
+        var single = new List<string>();
+        foreach (var id in ids.Take(3))
+            single.Add(Save(await PostBytes(server, "getSpec", [id], ("values", "all"), ("format", "numpy"), ("align", "False"), ("cutout", "6500-7200")), $"cut-{id}.npy"));
         Python("""
             import io, sys, numpy as np
             a = np.load(io.BytesIO(open(sys.argv[1], 'rb').read()), allow_pickle=False)
-            assert a.shape == (8,), a.shape
+            assert a.ndim == 2 and a.shape[0] == 8, a.shape
+            each = np.array([np.load(p, allow_pickle=False) for p in sys.argv[2:]])
+            assert each.shape == (3, a.shape[1]), each.shape
+            assert np.array_equal(each['flux'], a['flux'][:3])
+            assert np.allclose(10 ** each['loglam'][0], 10 ** a['loglam'][0], rtol=1e-6)
             wave = 10 ** a['loglam'][0]
             assert len(wave) > 100
             assert wave.min() >= 6500 and wave.max() <= 7200, (wave.min(), wave.max())
             assert 10 ** (np.log10(6500) + 1e-4) > wave.min() and 10 ** (np.log10(7200) - 1e-4) < wave.max()
             assert (a['flux'] != 0).any(axis=1).all()
-            """, Save(body, "cutout.npy"));
+            """, [Save(body, "cutout.npy"), .. single]);
     }
 
     [Fact]
@@ -115,6 +125,10 @@ public class GetSpecTests(RunningServer server) : IClassFixture<RunningServer>, 
 
         var whole = await PostBytes(server, "getSpec", ids, ("values", "flux"), ("align", "True"), ("w0", F(w0)), ("w1", F(w1)));
         var page = await PostBytes(server, "getSpec", ids.Skip(15), ("values", "flux"), ("align", "True"), ("w0", F(w0)), ("w1", F(w1)));
+        // Data Lab's client without align: one id a request, each with the list's span, stacked with np.array.
+        var ones = new List<string>();
+        foreach (var id in ids.Take(3))
+            ones.Add(Save(await PostBytes(server, "getSpec", [id], ("values", "flux"), ("align", "False"), ("w0", F(w0)), ("w1", F(w1))), $"one-{id}.npy"));
         Python($$"""
             import io, sys, numpy as np
             a = np.load(io.BytesIO(open(sys.argv[1], 'rb').read()), allow_pickle=False)
@@ -124,7 +138,10 @@ public class GetSpecTests(RunningServer server) : IClassFixture<RunningServer>, 
             assert np.array_equal(a['flux'][15:], p['flux'])
             w = 10 ** a['loglam'][0]
             assert abs(w[0] - {{F(w0)}}) < 1e-3 * w[0] and abs(w[-1] - {{F(w1)}}) < 1e-3 * w[-1], (w[0], w[-1])
-            """, Save(whole, "whole.npy"), Save(page, "page.npy"));
+            stacked = np.array([np.load(p, allow_pickle=False) for p in sys.argv[3:]])
+            assert stacked.shape == (3, a.shape[1]), stacked.shape
+            assert np.array_equal(stacked['flux'], a['flux'][:3])
+            """, [Save(whole, "whole.npy"), Save(page, "page.npy"), .. ones]);
     }
 
     [Fact]
@@ -192,7 +209,7 @@ public class GetSpecTests(RunningServer server) : IClassFixture<RunningServer>, 
         Python($$"""
             import sys, numpy as np
             a, w = np.load(sys.argv[1], allow_pickle=False), np.load(sys.argv[2], allow_pickle=False)
-            n, m = a.dtype['flux'].shape[0], w.dtype['flux'].shape[0]
+            n, m = a.shape[1], w.shape[1]
             assert m * 36 > 4 << 20, m
             k = int(np.argmin(np.abs(w['loglam'][0] - a['loglam'][0][0])))
             assert abs(w['loglam'][0][k] - a['loglam'][0][0]) < 1e-9
@@ -219,7 +236,7 @@ public class GetSpecTests(RunningServer server) : IClassFixture<RunningServer>, 
         Python("""
             import io, sys, numpy as np
             a = np.load(io.BytesIO(open(sys.argv[1], 'rb').read()), allow_pickle=False)
-            assert a.shape == (10000,)
+            assert a.shape[0] == 10000 and a.ndim == 2, a.shape
             assert np.array_equal(a['flux'][0], a['flux'][40]) and np.array_equal(a['flux'][39], a['flux'][9999])
             """, Save(body, "many.npy"));
     }

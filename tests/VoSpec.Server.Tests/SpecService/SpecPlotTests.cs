@@ -184,6 +184,26 @@ public class SpecPlotTests(RunningServer server, ITestOutputHelper output) : ICl
     }
 
     [Fact]
+    public async Task StackedImage_answers_data_labs_client_as_it_asks_at_the_grids_natural_width()
+    {
+        // The client sends the ids as one Python list literal, xscale=1.0 and width=height=0 ("unset"); the two
+        // spectra reaching furthest blue and red span an aligned grid wider than 4,000 pixels.
+        var catalogue = Catalogue(server);
+        var ids = new[] { catalogue.MinBy(s => s.WaveMin)!.Id, catalogue.MaxBy(s => s.WaveMax)!.Id };
+        var form = new Dictionary<string, string>
+        {
+            ["id_list"] = "[" + string.Join(", ", ids) + "]", ["context"] = "default", ["xscale"] = "1.0", ["yscale"] = "1.0",
+            ["thickness"] = "1", ["cmap"] = "gray", ["inverse"] = "False", ["width"] = "0", ["height"] = "0",
+            ["profile"] = "default", ["debug"] = "False", ["verbose"] = "False",
+        };
+        using var r = await server.Client.PostAsync("spec/stackedImage", new FormUrlEncodedContent(form));
+        Assert.Equal(System.Net.HttpStatusCode.OK, r.StatusCode);
+        var img = PngImage.Decode(await r.Content.ReadAsByteArrayAsync());
+        Assert.Equal(2, img.Height);
+        Assert.True(img.Width > 4000, $"natural width {img.Width}");
+    }
+
+    [Fact]
     public async Task StackedImage_natural_size_scales_and_colour_maps()
     {
         var ids = Catalogue(server).Take(4).Select(s => s.Id).ToList();
