@@ -10,10 +10,12 @@ switch (cmd)
     case "pixels": PixelReadBench.Run(opts); break;
     case "catalogue": TapBench.Catalogue(opts); break;
     case "tap-stream": TapBench.Stream(opts); break;
+    case "tap-layers": TapLayersBench.Run(opts); break;
     default:
         Console.WriteLine("usage: VoSpec.Bench ingest [--count 10000] [--work DIR] | pixels [--count 100000] [--work DIR] [--rounds 3]\n" +
             "       | catalogue [--count 1000000] [--archive DIR]\n" +
-            "       | tap-stream --url TAP [--pid SERVER_PID] [--rows N] [--query ADQL]");
+            "       | tap-stream --url TAP [--pid SERVER_PID] [--rows N] [--query ADQL]\n" +
+            "       | tap-layers [--archive DIR] [--query ADQL] [--rounds 2]");
         return 2;
 }
 return 0;

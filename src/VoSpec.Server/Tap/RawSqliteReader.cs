@@ -17,6 +17,8 @@ public sealed class RawSqliteReader : DbDataReader, IUtf8Cells
 {
     private readonly sqlite3 _db;
     private sqlite3_stmt? _stmt;
+    // The statement's native pointer for the per-cell getters (SqliteCellCalls); valid while _stmt is alive.
+    private readonly IntPtr _handle;
     private bool _pendingRow;
     private bool _started;
     private bool _done;
@@ -25,6 +27,7 @@ public sealed class RawSqliteReader : DbDataReader, IUtf8Cells
     {
         _db = db;
         _stmt = stmt;
+        _handle = stmt.DangerousGetHandle();
         FieldCount = raw.sqlite3_column_count(stmt);
     }
 
@@ -96,23 +99,28 @@ public sealed class RawSqliteReader : DbDataReader, IUtf8Cells
     public override int Depth => 0;
     public override bool NextResult() => false;
 
-    public override bool IsDBNull(int ordinal) => raw.sqlite3_column_type(_stmt, ordinal) == raw.SQLITE_NULL;
-    public override long GetInt64(int ordinal) => raw.sqlite3_column_int64(_stmt, ordinal);
+    public override bool IsDBNull(int ordinal) => SqliteCellCalls.Type(Live, ordinal) == raw.SQLITE_NULL;
+    public override long GetInt64(int ordinal) => SqliteCellCalls.Int64(Live, ordinal);
     public override int GetInt32(int ordinal) => checked((int)GetInt64(ordinal));
     public override short GetInt16(int ordinal) => checked((short)GetInt64(ordinal));
     public override byte GetByte(int ordinal) => checked((byte)GetInt64(ordinal));
     public override bool GetBoolean(int ordinal) => GetInt64(ordinal) != 0;
-    public override double GetDouble(int ordinal) => raw.sqlite3_column_double(_stmt, ordinal);
+    public override double GetDouble(int ordinal) => SqliteCellCalls.Double(Live, ordinal);
     public override float GetFloat(int ordinal) => (float)GetDouble(ordinal);
     public override decimal GetDecimal(int ordinal) => (decimal)GetDouble(ordinal);
     public override string GetString(int ordinal) => System.Text.Encoding.UTF8.GetString(GetUtf8(ordinal));
 
     /// <summary>The cell's text as UTF-8, valid until the next <see cref="Read"/>.</summary>
-    public ReadOnlySpan<byte> GetUtf8(int ordinal)
+    public unsafe ReadOnlySpan<byte> GetUtf8(int ordinal)
     {
+        var stmt = Live;
         // For TEXT this is the stored UTF-8; SQLite converts numbers to their text form first.
-        return raw.sqlite3_column_blob(_stmt, ordinal);
+        byte* p = SqliteCellCalls.Blob(stmt, ordinal);
+        return p is null ? default : new ReadOnlySpan<byte>(p, SqliteCellCalls.Bytes(stmt, ordinal));
     }
+
+    // A native pointer must never outlive its statement: reading a disposed reader fails as SQLitePCLRaw's would.
+    private IntPtr Live => _stmt is null ? throw new ObjectDisposedException(nameof(RawSqliteReader)) : _handle;
 
     public override object GetValue(int ordinal) => raw.sqlite3_column_type(_stmt, ordinal) switch
     {
