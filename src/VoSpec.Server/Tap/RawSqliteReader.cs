@@ -9,11 +9,11 @@ namespace VoSpec.Server.Tap;
 /// <summary>
 /// A forward-only reader straight over SQLite's statement API, for streaming large results: typed
 /// getters are single native calls, and text can be handed over as UTF-8 bytes without making a string
-/// (<see cref="IUtf8Cells"/>). Microsoft.Data.Sqlite's reader spends ~250 ns a cell, which is what limits
+/// (<see cref="IRawCells"/>). Microsoft.Data.Sqlite's reader spends ~250 ns a cell, which is what limits
 /// wide TAP results. The statement is stepped once at <see cref="Open"/>, so SQL errors surface
 /// before any output is written.
 /// </summary>
-public sealed class RawSqliteReader : DbDataReader, IUtf8Cells
+public sealed class RawSqliteReader : DbDataReader, IRawCells
 {
     private readonly sqlite3 _db;
     private sqlite3_stmt? _stmt;
@@ -111,12 +111,39 @@ public sealed class RawSqliteReader : DbDataReader, IUtf8Cells
     public override string GetString(int ordinal) => System.Text.Encoding.UTF8.GetString(GetUtf8(ordinal));
 
     /// <summary>The cell's text as UTF-8, valid until the next <see cref="Read"/>.</summary>
-    public unsafe ReadOnlySpan<byte> GetUtf8(int ordinal)
+    public ReadOnlySpan<byte> GetUtf8(int ordinal)
+    {
+        TryGetUtf8(ordinal, out var text);
+        return text;
+    }
+
+    // One native call for most cells: a getter's zero or null pointer is the only answer that can mean NULL.
+    public bool TryGetInt64(int ordinal, out long value)
+    {
+        var stmt = Live;
+        value = SqliteCellCalls.Int64(stmt, ordinal);
+        return value != 0 || SqliteCellCalls.Type(stmt, ordinal) != raw.SQLITE_NULL;
+    }
+
+    public bool TryGetDouble(int ordinal, out double value)
+    {
+        var stmt = Live;
+        value = SqliteCellCalls.Double(stmt, ordinal);
+        return value != 0 || SqliteCellCalls.Type(stmt, ordinal) != raw.SQLITE_NULL;
+    }
+
+    public unsafe bool TryGetUtf8(int ordinal, out ReadOnlySpan<byte> value)
     {
         var stmt = Live;
         // For TEXT this is the stored UTF-8; SQLite converts numbers to their text form first.
         byte* p = SqliteCellCalls.Blob(stmt, ordinal);
-        return p is null ? default : new ReadOnlySpan<byte>(p, SqliteCellCalls.Bytes(stmt, ordinal));
+        if (p is not null)
+        {
+            value = new ReadOnlySpan<byte>(p, SqliteCellCalls.Bytes(stmt, ordinal));
+            return true;
+        }
+        value = default;
+        return SqliteCellCalls.Type(stmt, ordinal) != raw.SQLITE_NULL;
     }
 
     // A native pointer must never outlive its statement: reading a disposed reader fails as SQLitePCLRaw's would.
