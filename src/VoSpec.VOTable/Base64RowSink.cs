@@ -6,12 +6,15 @@ namespace VoSpec.VOTable;
 /// Collects BINARY2 rows into a 48 KiB block and base64-encodes each full block straight into the output buffer
 /// (64 KiB of text and a newline). Blocks are multiples of 3 bytes, so only the last one carries '=' padding and the
 /// concatenation is one valid base64 text; rows may span blocks. Memory stays at one block whatever the row count.
+/// With a <see cref="Pipeline"/>, full blocks go to it instead, to be encoded and written on another thread.
 /// </summary>
 internal sealed class Base64RowSink(OutputBuffer output) : IBinaryRowSink
 {
-    private const int BlockSize = 3 * 16384;
-    private readonly byte[] _block = new byte[BlockSize];
+    public const int BlockSize = 3 * 16384;
+    private byte[] _block = new byte[BlockSize];
     private int _used;
+
+    public Base64Pipeline? Pipeline { get; set; }
 
     public void WriteRow(ReadOnlySpan<byte> row)
     {
@@ -21,7 +24,9 @@ internal sealed class Base64RowSink(OutputBuffer output) : IBinaryRowSink
             row[..n].CopyTo(_block.AsSpan(_used));
             _used += n;
             row = row[n..];
-            if (_used == BlockSize) Encode();
+            if (_used < BlockSize) continue;
+            if (Pipeline is null) Encode();
+            else { _block = Pipeline.Hand(_block); _used = 0; }
         }
     }
 

@@ -71,7 +71,7 @@ public sealed class RawSqliteReader : DbDataReader, IRawCells
 
     private bool Step()
     {
-        int rc = raw.sqlite3_step(_stmt);
+        int rc = SqliteCellCalls.Step(Live);
         if (rc == raw.SQLITE_ROW) return true;
         if (rc == raw.SQLITE_DONE) { _done = true; return false; }
         throw Error(_db, rc);

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace VoSpec.Server.Tap;
 
 /// <summary>
-/// SQLite's column getters called directly on the statement pointer. SQLitePCLRaw's wrappers (an interface call, a
+/// SQLite's row calls made directly on the statement pointer. SQLitePCLRaw's wrappers (an interface call, a
 /// SafeHandle add-ref/release and span building per call) cost ~100 ns a cell, which dominated wide TAP results;
 /// these getters only read the current row, never block or call back, so they can skip the GC transition too.
 /// Same native library as SQLitePCLRaw's bundle (e_sqlite3), so the same SQLite and the same connection state.
@@ -11,6 +11,10 @@ namespace VoSpec.Server.Tap;
 internal static unsafe partial class SqliteCellCalls
 {
     private const string Lib = "e_sqlite3";
+
+    /// <summary>Steps the statement: may read pages, wait on a lock or run registered functions, so it keeps the GC transition.</summary>
+    [LibraryImport(Lib, EntryPoint = "sqlite3_step")]
+    public static partial int Step(IntPtr stmt);
 
     [LibraryImport(Lib, EntryPoint = "sqlite3_column_type"), SuppressGCTransition]
     public static partial int Type(IntPtr stmt, int i);

@@ -1,0 +1,95 @@
+using System.Buffers.Text;
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+
+namespace VoSpec.VOTable;
+
+/// <summary>
+/// The second half of a streamed BINARY2 table on a second core: full raw blocks from <see cref="Base64RowSink"/> are
+/// base64-encoded and written to the output by a consumer task while the query's thread keeps producing rows. At most
+/// <see cref="Depth"/> blocks wait in the queue; beyond that the producer is asked to wait (<see cref="Backlogged"/>,
+/// <see cref="WaitAsync"/>), so memory stays bounded. Only the consumer writes to the output until
+/// <see cref="CompleteAsync"/> returns; the last, partial block stays with the sink (it carries the padding).
+/// </summary>
+internal sealed class Base64Pipeline
+{
+    private const int Depth = 8;
+    private const int BlocksPerWrite = 3; // ≤ 192 KiB of text per write
+
+    private readonly Channel<byte[]> _full = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(Depth) { SingleReader = true });
+    private readonly ConcurrentQueue<byte[]> _free = new();
+    private readonly Queue<byte[]> _backlog = new();
+    private readonly Task _consumer;
+
+    public Base64Pipeline(Stream output, CancellationToken ct) => _consumer = Task.Run(() => ConsumeAsync(output, ct), CancellationToken.None);
+
+    /// <summary>Takes a full block (<see cref="Base64RowSink.BlockSize"/> bytes) and returns an empty one to fill.</summary>
+    public byte[] Hand(byte[] full)
+    {
+        if (_backlog.Count > 0 || !_full.Writer.TryWrite(full)) _backlog.Enqueue(full);
+        return _free.TryDequeue(out var block) ? block : new byte[Base64RowSink.BlockSize];
+    }
+
+    /// <summary>True when the queue was full: the producer should <see cref="WaitAsync"/> before the next row.</summary>
+    public bool Backlogged => _backlog.Count > 0;
+
+    public async Task WaitAsync(CancellationToken ct)
+    {
+        try
+        {
+            while (_backlog.Count > 0)
+            {
+                await _full.Writer.WriteAsync(_backlog.Peek(), ct).ConfigureAwait(false);
+                _backlog.Dequeue();
+            }
+        }
+        catch (ChannelClosedException)
+        {
+            await _consumer.ConfigureAwait(false); // the consumer failed (client gone, cancelled): its exception
+            throw;
+        }
+    }
+
+    /// <summary>Waits until every handed block is written; rethrows the consumer's failure.</summary>
+    public async Task CompleteAsync(CancellationToken ct)
+    {
+        await WaitAsync(ct).ConfigureAwait(false);
+        _full.Writer.TryComplete();
+        await _consumer.ConfigureAwait(false);
+    }
+
+    /// <summary>Stops after a failure on the producer's side: what was queued still goes out, errors are not reported twice.</summary>
+    public async Task AbandonAsync()
+    {
+        _backlog.Clear();
+        _full.Writer.TryComplete();
+        try { await _consumer.ConfigureAwait(false); } catch (Exception) { }
+    }
+
+    private async Task ConsumeAsync(Stream output, CancellationToken ct)
+    {
+        int encodedBlock = Base64.GetMaxEncodedToUtf8Length(Base64RowSink.BlockSize) + 1;
+        var text = new byte[BlocksPerWrite * encodedBlock];
+        try
+        {
+            var reader = _full.Reader;
+            while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
+            {
+                int used = 0;
+                for (int k = 0; k < BlocksPerWrite && reader.TryRead(out var block); k++)
+                {
+                    Base64.EncodeToUtf8(block, text.AsSpan(used), out _, out int written);
+                    used += written;
+                    text[used++] = (byte)'\n';
+                    _free.Enqueue(block);
+                }
+                await output.WriteAsync(text.AsMemory(0, used), ct).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e)
+        {
+            _full.Writer.TryComplete(e);
+            throw;
+        }
+    }
+}
