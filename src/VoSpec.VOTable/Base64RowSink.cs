@@ -16,6 +16,7 @@ internal sealed class Base64RowSink(OutputBuffer output) : IBinaryRowSink
 
     public Base64Pipeline? Pipeline { get; set; }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void WriteRow(ReadOnlySpan<byte> row)
     {
         while (!row.IsEmpty)

@@ -63,6 +63,7 @@ internal sealed class Binary2RowEncoder : CellEncoder
     /// and booleans as Int64, reals as Double, char as UTF-8), but without its per-cell dispatch: on wide TAP results
     /// that dispatch cost as much as SQLite itself. Close the row with EndRow as usual.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void WriteRawRow(IRawCells cells)
     {
         var plan = _raw ?? throw new InvalidOperationException("this table has FIELDs that need the cell API");
@@ -158,6 +159,7 @@ internal sealed class Binary2RowEncoder : CellEncoder
 
     protected override bool CopiesAscii => true;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     protected override void PutAscii(FieldCodec c, ReadOnlySpan<byte> ascii)
     {
         Count(c, ascii.Length);
@@ -246,6 +248,7 @@ internal sealed class Binary2RowEncoder : CellEncoder
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private Span<byte> Take(int n)
     {
         if (_row.Length - _length < n) Array.Resize(ref _row, Math.Max(_row.Length * 2, _length + n));

@@ -80,6 +80,7 @@ public sealed class RawSqliteReader : DbDataReader, IRawCells
     private static SqliteException Error(sqlite3 db, int rc) =>
         new($"SQLite Error {rc}: '{raw.sqlite3_errmsg(db).utf8_to_string()}'.", rc);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public override bool Read()
     {
         if (!_started) { _started = true; return _pendingRow; }
@@ -118,6 +119,7 @@ public sealed class RawSqliteReader : DbDataReader, IRawCells
     }
 
     // One native call for most cells: a getter's zero or null pointer is the only answer that can mean NULL.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public bool TryGetInt64(int ordinal, out long value)
     {
         var stmt = Live;
@@ -125,6 +127,7 @@ public sealed class RawSqliteReader : DbDataReader, IRawCells
         return value != 0 || SqliteCellCalls.Type(stmt, ordinal) != raw.SQLITE_NULL;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public bool TryGetDouble(int ordinal, out double value)
     {
         var stmt = Live;
@@ -132,6 +135,7 @@ public sealed class RawSqliteReader : DbDataReader, IRawCells
         return value != 0 || SqliteCellCalls.Type(stmt, ordinal) != raw.SQLITE_NULL;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public unsafe bool TryGetUtf8(int ordinal, out ReadOnlySpan<byte> value)
     {
         var stmt = Live;
