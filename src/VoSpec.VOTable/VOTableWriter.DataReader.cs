@@ -36,7 +36,7 @@ public sealed partial class VOTableWriter
                 // keep coming; it alone writes to the output until the table ends.
                 await FlushAsync(ct).ConfigureAwait(false);
                 var p = pipeline = new Base64Pipeline(_output, ct);
-                _base64.Pipeline = p;
+                _base64.UsePipeline(p);
                 due = _ => p.Backlogged;
                 flush = p.WaitAsync;
             }
