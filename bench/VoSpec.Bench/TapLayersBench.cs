@@ -34,6 +34,7 @@ internal static class TapLayersBench
             if (!writerOnly)
             {
                 Report("step only", StepOnly(archive, t.Sql));
+                Report("step + fetch every cell (SQLitePCLRaw calls)", StepAndFetchWrapped(archive, t.Sql, fields));
                 Report("step + fetch every cell", StepAndFetch(archive, t.Sql, fields));
             }
             Report("VOTable writer (BINARY2) to a null stream", Writer(archive, t.Sql, fields, out long bytes));
@@ -62,7 +63,7 @@ internal static class TapLayersBench
     {
         using var conn = archive.OpenConnection();
         using var reader = RawSqliteReader.Open(conn, sql);
-        var kinds = fields.Select(f => f.Datatype switch { "double" or "float" => 1, "char" or "unicodeChar" => 2, _ => 0 }).ToArray();
+        var kinds = Kinds(fields);
         var sw = Stopwatch.StartNew();
         long n = 0, sink = 0;
         while (reader.Read())
@@ -81,6 +82,38 @@ internal static class TapLayersBench
         GC.KeepAlive(sink);
         return (n, sw.Elapsed.TotalSeconds);
     }
+
+    /// <summary>The same cells through SQLitePCLRaw's wrappers (type, then the typed getter), as TAP read them before.</summary>
+    private static (long, double) StepAndFetchWrapped(SpectrumArchive archive, string sql, IReadOnlyList<VOTableField> fields)
+    {
+        using var conn = archive.OpenConnection();
+        raw.sqlite3_prepare_v2(conn.Handle, sql, out var stmt);
+        using (stmt)
+        {
+            var kinds = Kinds(fields);
+            var sw = Stopwatch.StartNew();
+            long n = 0, sink = 0;
+            while (raw.sqlite3_step(stmt) == raw.SQLITE_ROW)
+            {
+                for (int i = 0; i < kinds.Length; i++)
+                {
+                    if (raw.sqlite3_column_type(stmt, i) == raw.SQLITE_NULL) continue;
+                    switch (kinds[i])
+                    {
+                        case 0: sink += raw.sqlite3_column_int64(stmt, i); break;
+                        case 1: sink += (long)raw.sqlite3_column_double(stmt, i); break;
+                        default: sink += raw.sqlite3_column_blob(stmt, i).Length; break;
+                    }
+                }
+                n++;
+            }
+            GC.KeepAlive(sink);
+            return (n, sw.Elapsed.TotalSeconds);
+        }
+    }
+
+    private static int[] Kinds(IReadOnlyList<VOTableField> fields) =>
+        fields.Select(f => f.Datatype switch { "double" or "float" => 1, "char" or "unicodeChar" => 2, _ => 0 }).ToArray();
 
     private static (long, double) Writer(SpectrumArchive archive, string sql, IReadOnlyList<VOTableField> fields, out long bytes)
     {
