@@ -17,12 +17,14 @@ internal sealed class Base64RowSink(OutputBuffer output) : IBinaryRowSink
     private int _used;
     private Base64Pipeline? _pipeline;
 
-    /// <summary>From now on full blocks (of the pipeline's size) go to <paramref name="pipeline"/>; call before the first row.</summary>
+    /// <summary>From now on full blocks (of the pipeline's size) go to <paramref name="pipeline"/>.</summary>
     public void UsePipeline(Base64Pipeline pipeline)
     {
-        if (_used != 0) throw new InvalidOperationException("the pipeline must start before the first row");
+        // The text so far ends with a whole line (a multiple of 3 bytes), so the rows since then just move over.
+        var block = pipeline.Hand(null);
+        _block.AsSpan(0, _used).CopyTo(block);
+        _block = block;
         _pipeline = pipeline;
-        _block = pipeline.Hand(null);
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

@@ -4,15 +4,15 @@ namespace VoSpec.VOTable;
 
 public sealed partial class VOTableWriter
 {
-    /// <summary>Pending TABLEDATA bytes above which the streaming loop hands them to the output.</summary>
+    /// <summary>Pending bytes above which the streaming loop hands them to the output.</summary>
     private const int FlushThreshold = 1 << 16;
 
     /// <summary>
     /// Streams a query result as one TABLE (BeginTable … EndTable) and returns whether the reader had more than
     /// <paramref name="maxRows"/> rows; the caller then writes <c>INFO QUERY_STATUS=OVERFLOW</c> (the table is closed).
     /// Reader columns map to <paramref name="fields"/> by position and are converted to the declared datatypes.
-    /// Memory stays bounded (pending output is flushed asynchronously every 64 KiB; BINARY2 blocks are encoded and
-    /// written by a second task, at most a few hundred KiB ahead). If a row fails, the row is
+    /// Memory stays bounded (pending output is flushed asynchronously every 64 KiB; past the first 64 KiB, BINARY2
+    /// blocks are encoded and written by a second task, at most a few hundred KiB ahead). If a row fails, the row is
     /// abandoned (see <see cref="CancelRow"/>), the table closed, and the exception rethrown, so the caller can append
     /// <c>INFO QUERY_STATUS=ERROR</c> and finish the document.
     /// </summary>
@@ -30,15 +30,19 @@ public sealed partial class VOTableWriter
         {
             Func<long, bool> due;
             Func<CancellationToken, Task> flush;
-            if (_base64 is not null)
+            if (_base64 is { } sink)
             {
-                // BINARY2: the document so far goes out, then a second task encodes and writes full blocks while rows
-                // keep coming; it alone writes to the output until the table ends.
-                await FlushAsync(ct).ConfigureAwait(false);
-                var p = pipeline = new Base64Pipeline(_output, ct);
-                _base64.UsePipeline(p);
-                due = _ => p.Backlogged;
-                flush = p.WaitAsync;
+                // BINARY2 is flushed like TABLEDATA until 64 KiB are pending (small results go out in one write); then
+                // a second task encodes and writes full blocks while rows keep coming, and alone writes to the output
+                // until the table ends.
+                due = _ => pipeline is null ? _buffer.Pending >= FlushThreshold : pipeline.Backlogged;
+                flush = async c =>
+                {
+                    if (pipeline is not null) { await pipeline.WaitAsync(c).ConfigureAwait(false); return; }
+                    await FlushAsync(c).ConfigureAwait(false);
+                    pipeline = new Base64Pipeline(_output, ct);
+                    sink.UsePipeline(pipeline);
+                };
             }
             else
             {

@@ -58,6 +58,24 @@ public class Binary2PipelineTests
     }
 
     [Fact]
+    public async Task A_small_result_goes_out_in_one_write()
+    {
+        using var c = SqliteFixture.Open(500);
+        var client = new SlowClient(Stream.Null);
+        await using (var w = new VOTableWriter(client, leaveOpen: true))
+        {
+            w.BeginDocument();
+            w.BeginResource();
+            using var reader = new RawCellsReader(SqliteFixture.Query(c, "SELECT id, flag, small, mag, name FROM t ORDER BY id"));
+            await w.WriteTableAsync(reader, SqliteFixture.Fields[..5], Serialization.Binary2, long.MaxValue);
+            w.EndResource();
+            w.EndDocument();
+            await w.FlushAsync();
+        }
+        Assert.Equal(1, client.Writes);
+    }
+
+    [Fact]
     public async Task A_client_that_goes_away_ends_the_stream_with_its_error()
     {
         using var c = SqliteFixture.Open(200_000);
