@@ -5,7 +5,7 @@ namespace VoSpec.Archive.Catalogue;
 /// <summary>
 /// Puts SQLite in multi-thread mode before its first connection opens: no connection here is ever used by two
 /// threads at once (Microsoft.Data.Sqlite connections are single-threaded, pooled ones are handed over whole), so
-/// serialized mode's mutex around every API call buys nothing, and wide TAP results make ~80 such calls a row.
+/// serialized mode's mutex around every API call buys nothing, and wide TAP results make dozens of such calls a row.
 /// sqlite3_interrupt, the only cross-thread call we make, is safe in either mode.
 /// </summary>
 public static class SqliteThreading

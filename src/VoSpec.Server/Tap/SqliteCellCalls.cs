@@ -4,8 +4,8 @@ namespace VoSpec.Server.Tap;
 
 /// <summary>
 /// SQLite's row calls made directly on the statement pointer. SQLitePCLRaw's wrappers (an interface call, a
-/// SafeHandle add-ref/release and span building per call) cost ~100 ns a cell, which dominated wide TAP results;
-/// these getters only read the current row, never block or call back, so they can skip the GC transition too.
+/// SafeHandle add-ref/release and span building per call) add ~35 ns a cell (1.4 µs on a 39-column row);
+/// the getters only read the current row, never block or call back, so they can skip the GC transition too.
 /// Same native library as SQLitePCLRaw's bundle (e_sqlite3), so the same SQLite and the same connection state.
 /// </summary>
 internal static unsafe partial class SqliteCellCalls
