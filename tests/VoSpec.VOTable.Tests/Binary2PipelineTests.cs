@@ -16,7 +16,7 @@ public class Binary2PipelineTests
         public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
             if (++Writes > failAfter) throw new IOException("the client went away");
-            await Task.Delay(Writes % 8 == 0 ? 5 : 0, cancellationToken);
+            await Task.Delay(3, cancellationToken); // slower than the rows come: the producer must wait
             await inner.WriteAsync(buffer, cancellationToken);
         }
 
@@ -50,7 +50,7 @@ public class Binary2PipelineTests
             w.EndDocument();
             await w.FlushAsync();
         }
-        Assert.True(client.Writes > 20, $"{client.Writes} writes");
+        Assert.True(client.Writes > 5, $"{client.Writes} writes");
         var rows = VOTableReader.Read(new MemoryStream(inner.ToArray())).Tables.Single().Rows;
         Assert.Equal(200_000, rows.Count);
         for (int k = 0; k < rows.Count; k++) Assert.Equal((long)(k + 1), rows[k][0]);
