@@ -61,12 +61,15 @@ internal sealed class Base64Pipeline
         await _consumer.ConfigureAwait(false);
     }
 
-    /// <summary>Stops after a failure on the producer's side: what was queued still goes out, errors are not reported twice.</summary>
+    /// <summary>
+    /// Ends the pipeline after a failure on the producer's side. Every block handed so far still goes out, so the rows
+    /// before the failure stay whole and the sink's last block follows them; the consumer's own error is not reported
+    /// again (the producer's is what the caller reports).
+    /// </summary>
     public async Task AbandonAsync()
     {
-        _backlog.Clear();
-        _full.Writer.TryComplete();
-        try { await _consumer.ConfigureAwait(false); } catch (Exception) { }
+        try { await CompleteAsync(CancellationToken.None).ConfigureAwait(false); }
+        catch (Exception) { }
     }
 
     private async Task ConsumeAsync(Stream output, CancellationToken ct)

@@ -58,6 +58,30 @@ public class Binary2PipelineTests
     }
 
     [Fact]
+    public async Task A_failing_row_deep_in_the_stream_leaves_the_rows_before_it_whole()
+    {
+        using var c = SqliteFixture.Open(200_000);
+        SqliteFixture.Exec(c, "UPDATE t SET small = 40000 WHERE id = 150000"); // does not fit a short
+        var inner = new MemoryStream();
+        await using (var w = new VOTableWriter(new SlowClient(inner), leaveOpen: true))
+        {
+            w.BeginDocument();
+            w.BeginResource();
+            using var reader = new RawCellsReader(SqliteFixture.Query(c, "SELECT id, flag, small, mag, name FROM t ORDER BY id"));
+            await Assert.ThrowsAsync<OverflowException>(() => w.WriteTableAsync(reader, SqliteFixture.Fields[..5], Serialization.Binary2, long.MaxValue));
+            w.WriteInfo("QUERY_STATUS", "ERROR", "row 150000 failed");
+            w.EndResource();
+            w.EndDocument();
+            await w.FlushAsync();
+        }
+        var doc = VOTableReader.Read(new MemoryStream(inner.ToArray()));
+        Assert.Equal("ERROR", doc.QueryStatus);
+        var rows = doc.Tables.Single().Rows;
+        Assert.Equal(149_999, rows.Count);
+        for (int k = 0; k < rows.Count; k++) Assert.Equal((long)(k + 1), rows[k][0]);
+    }
+
+    [Fact]
     public async Task A_small_result_goes_out_in_one_write()
     {
         using var c = SqliteFixture.Open(500);
