@@ -15,7 +15,7 @@ switch (cmd)
         Console.WriteLine("usage: VoSpec.Bench ingest [--count 10000] [--work DIR] | pixels [--count 100000] [--work DIR] [--rounds 3]\n" +
             "       | catalogue [--count 1000000] [--archive DIR]\n" +
             "       | tap-stream --url TAP [--pid SERVER_PID] [--rows EXPECTED] [--query ADQL]\n" +
-            "       | tap-layers [--archive DIR] [--query ADQL] [--rounds 2]");
+            "       | tap-layers [--archive DIR] [--query ADQL] [--rounds 2] [--writer-only]");
         return 2;
 }
 return 0;

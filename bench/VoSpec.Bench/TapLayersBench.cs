@@ -12,8 +12,9 @@ namespace VoSpec.Bench;
 
 /// <summary>
 /// Where the time of a full-table BINARY2 stream goes, in-process, one layer added at a time: stepping SQLite only;
-/// also fetching every cell; the whole VOTable writer into a discarding stream; and base64 alone over the same bytes.
-/// No HTTP: the difference to tap-stream is Kestrel, loopback TCP and the client.
+/// also fetching every cell (through SQLitePCLRaw's wrappers, as before, and through the raw reader TAP uses); the
+/// whole VOTable writer into a counting stream; and base64 alone over as many bytes. No HTTP: the difference to
+/// tap-stream is Kestrel, loopback TCP and the client. --writer-only runs the writer alone, for a profiler.
 /// </summary>
 internal static class TapLayersBench
 {
@@ -28,7 +29,7 @@ internal static class TapLayersBench
         using (var c = archive.OpenConnection())
             Console.WriteLine($"threadsafe={raw.sqlite3_threadsafe()} db mutex={(DbMutex(c.Handle!.DangerousGetHandle()) == 0 ? "none" : "yes")}");
         var fields = TapQueryRunner.Fields(t.Columns);
-        bool writerOnly = o.Str("writer-only", "") == "true"; // for a profiler
+        bool writerOnly = o.Str("writer-only", "") == "true";
         for (int r = 0; r < rounds; r++)
         {
             if (!writerOnly)

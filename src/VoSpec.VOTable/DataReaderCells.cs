@@ -5,9 +5,9 @@ namespace VoSpec.VOTable;
 /// <summary>
 /// Reads one row of a <see cref="DbDataReader"/> into a <see cref="CellEncoder"/>, choosing the typed getter from the
 /// declared FIELD type: GetInt64 for boolean/integer FIELDs, GetDouble for reals, GetString for text — SQLite converts
-/// its dynamic values to what is asked, and nothing is boxed. An <see cref="IRawCells"/> reader feeding BINARY2 goes
-/// row by row straight into the encoder (<see cref="Binary2RowEncoder.WriteRawRow"/>). A provider whose getter refuses the conversion
-/// (InvalidCastException) is read boxed from then on, through the same conversions as <c>WriteValue</c>.
+/// its dynamic values to what is asked, and nothing is boxed. A provider whose getter refuses the conversion
+/// (InvalidCastException) is read boxed from then on, through the same conversions as <c>WriteValue</c>. An
+/// <see cref="IRawCells"/> reader feeding BINARY2 goes a whole row at a time (<see cref="Binary2RowEncoder.WriteRawRow"/>).
 /// </summary>
 internal sealed class DataReaderCells
 {
