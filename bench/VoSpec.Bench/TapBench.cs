@@ -8,7 +8,7 @@ namespace VoSpec.Bench;
 
 /// <summary>
 /// TAP over loopback against a running server: streaming a whole table as BINARY2 with the server's memory
-/// sampled meanwhile (cone latency is bench/tap_cone.py). Also builds a catalogue-only archive of N rows for the large-table numbers.
+/// sampled meanwhile; the client decodes the base64 and walks every row to count them (<see cref="Binary2RowCounter"/>) (cone latency is bench/tap_cone.py). Also builds a catalogue-only archive of N rows for the large-table numbers.
 /// </summary>
 internal static class TapBench
 {
@@ -61,16 +61,14 @@ internal static class TapBench
         var sw = Stopwatch.StartNew();
         using var response = http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead).Result;
         using var body = response.Content.ReadAsStream();
-        var buf = new byte[1 << 20];
-        long bytes = 0;
-        int got;
-        while ((got = body.Read(buf, 0, buf.Length)) > 0) bytes += got;
+        var counted = Binary2RowCounter.Count(body);
         double secs = sw.Elapsed.TotalSeconds;
         sampling.Cancel();
         sampler.Wait();
-        long rows = o.Int("rows", 0);
+        long expected = o.Int("rows", 0);
         Console.WriteLine(FormattableString.Invariant(
-            $"stream '{query}' as BINARY2: {bytes / 1e6:0.0} MB in {secs:0.00} s = {bytes / secs / 1e6:0} MB/s{(rows > 0 ? $", {rows / secs:0} rows/s" : "")}; server peak RSS {peakRss / 1e6:0} MB, of which anonymous (heap, stacks) {peakAnon / 1e6:0} MB; the rest is the memory-mapped catalogue (page cache)"));
+            $"stream '{query}' as BINARY2: {counted.Rows} rows counted ({counted.RowBytes / 1e6:0.0} MB of rows, {counted.ResponseBytes / 1e6:0.0} MB on the wire) in {secs:0.00} s = {counted.Rows / secs:0} rows/s, {counted.ResponseBytes / secs / 1e6:0} MB/s; QUERY_STATUS {counted.Statuses}; server peak RSS {peakRss / 1e6:0} MB, of which anonymous (heap, stacks) {peakAnon / 1e6:0} MB; the rest is the memory-mapped catalogue (page cache)"));
+        if (expected > 0 && counted.Rows != expected) throw new InvalidDataException($"{counted.Rows} rows arrived, {expected} expected");
     }
 
     /// <summary>A size line of /proc/PID/status in bytes (VmRSS: all resident pages; RssAnon: the process's own memory).</summary>

@@ -21,7 +21,7 @@ public sealed class SpectrumArchive : IDisposable
     private readonly string _readOnlyConnectionString;
     private readonly string _readWriteConnectionString;
 
-    static SpectrumArchive() => SQLitePCL.Batteries_V2.Init();
+    static SpectrumArchive() => SqliteThreading.Configure();
 
     private SpectrumArchive(string directory, ArchiveOptions options)
     {

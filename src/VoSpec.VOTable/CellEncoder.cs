@@ -327,7 +327,7 @@ internal abstract class CellEncoder
         }
     }
 
-    private static long CheckRange(FieldCodec c, long v)
+    protected static long CheckRange(FieldCodec c, long v)
     {
         var (min, max) = c.IntegerRange;
         return v >= min && v <= max ? v : throw new OverflowException($"column {c.Name}: {v} does not fit {c.Field.Datatype}");

@@ -6,18 +6,21 @@ namespace VoSpec.VOTable;
 /// Reads one row of a <see cref="DbDataReader"/> into a <see cref="CellEncoder"/>, choosing the typed getter from the
 /// declared FIELD type: GetInt64 for boolean/integer FIELDs, GetDouble for reals, GetString for text — SQLite converts
 /// its dynamic values to what is asked, and nothing is boxed. A provider whose getter refuses the conversion
-/// (InvalidCastException) is read boxed from then on, through the same conversions as <c>WriteValue</c>.
+/// (InvalidCastException) is read boxed from then on, through the same conversions as <c>WriteValue</c>. An
+/// <see cref="IRawCells"/> reader feeding BINARY2 goes a whole row at a time (<see cref="Binary2RowEncoder.WriteRawRow"/>).
 /// </summary>
 internal sealed class DataReaderCells
 {
     private readonly FieldCodec[] _codecs;
     private readonly bool[] _boxed;
+    private readonly IRawCells? _raw;
 
     public DataReaderCells(DbDataReader reader, FieldCodec[] codecs)
     {
         if (reader.FieldCount < codecs.Length)
             throw new ArgumentException($"the query returns {reader.FieldCount} columns for {codecs.Length} FIELDs");
         _codecs = codecs;
+        _raw = reader as IRawCells;
         _boxed = new bool[codecs.Length];
         // Arrays arrive as text (DALI form) or provider arrays: always through the boxed path.
         for (int i = 0; i < codecs.Length; i++) _boxed[i] = codecs[i].IsArray && codecs[i].Kind != CellKind.Text;
@@ -25,6 +28,11 @@ internal sealed class DataReaderCells
 
     public void WriteRow(DbDataReader r, CellEncoder e)
     {
+        if (_raw is not null && ReferenceEquals(r, _raw) && e is Binary2RowEncoder { WritesRawRows: true } binary)
+        {
+            binary.WriteRawRow(_raw);
+            return;
+        }
         for (int i = 0; i < _codecs.Length; i++)
         {
             if (r.IsDBNull(i)) { e.WriteNull(); continue; }
@@ -47,8 +55,9 @@ internal sealed class DataReaderCells
                 try { d = r.GetDouble(i); } catch (InvalidCastException) { _boxed[i] = true; return false; }
                 e.WriteDouble(d);
                 return true;
-            case CellKind.Text when r is IUtf8Cells utf8:
-                e.WriteUtf8(utf8.GetUtf8(i));
+            case CellKind.Text when r is IRawCells raw:
+                raw.TryGetUtf8(i, out var utf8);
+                e.WriteUtf8(utf8);
                 return true;
             case CellKind.Text:
                 string s;

@@ -34,8 +34,9 @@ public class SqliteStreamingTests
         var (doc, result, output) = await Stream(c, ser, maxRows: 60_000);
         Assert.Equal(new TableWriteResult(60_000, Overflow: true), result);
         // Bounded memory: the output left in many chunks, none large.
-        Assert.True(output.Writes > 20, $"{output.Writes} writes");
-        Assert.True(output.LargestWrite <= 256 * 1024, $"largest write {output.LargestWrite}");
+        Assert.True(output.Writes > 5, $"{output.Writes} writes");
+        // BINARY2 goes out in blocks of 768 KiB of text at most (fewer hand-offs and thread switches than smaller ones).
+        Assert.True(output.LargestWrite <= 1024 * 1024, $"largest write {output.LargestWrite}");
 
         var parsed = VOTableReader.Read(new MemoryStream(doc));
         Assert.Equal("OVERFLOW", parsed.QueryStatus);

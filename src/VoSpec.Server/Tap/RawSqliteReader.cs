@@ -9,14 +9,16 @@ namespace VoSpec.Server.Tap;
 /// <summary>
 /// A forward-only reader straight over SQLite's statement API, for streaming large results: typed
 /// getters are single native calls, and text can be handed over as UTF-8 bytes without making a string
-/// (<see cref="IUtf8Cells"/>). Microsoft.Data.Sqlite's reader spends ~250 ns a cell, which is what limits
+/// (<see cref="IRawCells"/>). Microsoft.Data.Sqlite's reader spends ~250 ns a cell, which is what limits
 /// wide TAP results. The statement is stepped once at <see cref="Open"/>, so SQL errors surface
 /// before any output is written.
 /// </summary>
-public sealed class RawSqliteReader : DbDataReader, IUtf8Cells
+public sealed class RawSqliteReader : DbDataReader, IRawCells
 {
     private readonly sqlite3 _db;
     private sqlite3_stmt? _stmt;
+    // The statement's native pointer for the per-cell getters (SqliteCellCalls); valid while _stmt is alive.
+    private readonly IntPtr _handle;
     private bool _pendingRow;
     private bool _started;
     private bool _done;
@@ -25,6 +27,7 @@ public sealed class RawSqliteReader : DbDataReader, IUtf8Cells
     {
         _db = db;
         _stmt = stmt;
+        _handle = stmt.DangerousGetHandle();
         FieldCount = raw.sqlite3_column_count(stmt);
     }
 
@@ -68,7 +71,7 @@ public sealed class RawSqliteReader : DbDataReader, IUtf8Cells
 
     private bool Step()
     {
-        int rc = raw.sqlite3_step(_stmt);
+        int rc = SqliteCellCalls.Step(Live);
         if (rc == raw.SQLITE_ROW) return true;
         if (rc == raw.SQLITE_DONE) { _done = true; return false; }
         throw Error(_db, rc);
@@ -77,6 +80,7 @@ public sealed class RawSqliteReader : DbDataReader, IUtf8Cells
     private static SqliteException Error(sqlite3 db, int rc) =>
         new($"SQLite Error {rc}: '{raw.sqlite3_errmsg(db).utf8_to_string()}'.", rc);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public override bool Read()
     {
         if (!_started) { _started = true; return _pendingRow; }
@@ -96,13 +100,13 @@ public sealed class RawSqliteReader : DbDataReader, IUtf8Cells
     public override int Depth => 0;
     public override bool NextResult() => false;
 
-    public override bool IsDBNull(int ordinal) => raw.sqlite3_column_type(_stmt, ordinal) == raw.SQLITE_NULL;
-    public override long GetInt64(int ordinal) => raw.sqlite3_column_int64(_stmt, ordinal);
+    public override bool IsDBNull(int ordinal) => SqliteCellCalls.Type(Live, ordinal) == raw.SQLITE_NULL;
+    public override long GetInt64(int ordinal) => SqliteCellCalls.Int64(Live, ordinal);
     public override int GetInt32(int ordinal) => checked((int)GetInt64(ordinal));
     public override short GetInt16(int ordinal) => checked((short)GetInt64(ordinal));
     public override byte GetByte(int ordinal) => checked((byte)GetInt64(ordinal));
     public override bool GetBoolean(int ordinal) => GetInt64(ordinal) != 0;
-    public override double GetDouble(int ordinal) => raw.sqlite3_column_double(_stmt, ordinal);
+    public override double GetDouble(int ordinal) => SqliteCellCalls.Double(Live, ordinal);
     public override float GetFloat(int ordinal) => (float)GetDouble(ordinal);
     public override decimal GetDecimal(int ordinal) => (decimal)GetDouble(ordinal);
     public override string GetString(int ordinal) => System.Text.Encoding.UTF8.GetString(GetUtf8(ordinal));
@@ -110,9 +114,44 @@ public sealed class RawSqliteReader : DbDataReader, IUtf8Cells
     /// <summary>The cell's text as UTF-8, valid until the next <see cref="Read"/>.</summary>
     public ReadOnlySpan<byte> GetUtf8(int ordinal)
     {
-        // For TEXT this is the stored UTF-8; SQLite converts numbers to their text form first.
-        return raw.sqlite3_column_blob(_stmt, ordinal);
+        TryGetUtf8(ordinal, out var text);
+        return text;
     }
+
+    // One native call for most cells: a getter's zero or null pointer is the only answer that can mean NULL.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public bool TryGetInt64(int ordinal, out long value)
+    {
+        var stmt = Live;
+        value = SqliteCellCalls.Int64(stmt, ordinal);
+        return value != 0 || SqliteCellCalls.Type(stmt, ordinal) != raw.SQLITE_NULL;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public bool TryGetDouble(int ordinal, out double value)
+    {
+        var stmt = Live;
+        value = SqliteCellCalls.Double(stmt, ordinal);
+        return value != 0 || SqliteCellCalls.Type(stmt, ordinal) != raw.SQLITE_NULL;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public unsafe bool TryGetUtf8(int ordinal, out ReadOnlySpan<byte> value)
+    {
+        var stmt = Live;
+        // For TEXT this is the stored UTF-8; SQLite converts numbers to their text form first.
+        byte* p = SqliteCellCalls.Blob(stmt, ordinal);
+        if (p is not null)
+        {
+            value = new ReadOnlySpan<byte>(p, SqliteCellCalls.Bytes(stmt, ordinal));
+            return true;
+        }
+        value = default;
+        return SqliteCellCalls.Type(stmt, ordinal) != raw.SQLITE_NULL;
+    }
+
+    // A native pointer must never outlive its statement: reading a disposed reader fails as SQLitePCLRaw's would.
+    private IntPtr Live => _stmt is null ? throw new ObjectDisposedException(nameof(RawSqliteReader)) : _handle;
 
     public override object GetValue(int ordinal) => raw.sqlite3_column_type(_stmt, ordinal) switch
     {

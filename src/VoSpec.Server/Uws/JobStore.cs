@@ -14,6 +14,7 @@ public sealed class JobStore
 
     public JobStore(string archiveDirectory)
     {
+        VoSpec.Archive.Catalogue.SqliteThreading.Configure();
         Directory = Path.Combine(archiveDirectory, "jobs");
         System.IO.Directory.CreateDirectory(Directory);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(Directory, "jobs.sqlite"), Pooling = true }.ToString();
