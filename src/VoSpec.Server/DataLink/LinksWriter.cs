@@ -27,8 +27,7 @@ public static class LinksWriter
         w.BeginTable(LinkColumns.Fields, request.Serialization, name: "links");
 
         var descriptors = new List<ServiceDescriptor>();
-        using (var conn = archive.OpenConnection())
-        using (var finder = new Datasets.Finder(archive, conn, rights))
+        using (var finder = new Datasets.Finder(archive, rights))
         {
             foreach (var id in request.Answered)
             {
