@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace VoSpec.VOTable;
 
 /// <summary>
@@ -10,7 +12,8 @@ internal sealed class OutputBuffer : Stream
     private byte[] _buffer;
     private int _used;
 
-    public OutputBuffer(int capacity = 1 << 16) => _buffer = new byte[capacity];
+    // Rented: a small document (a {links} answer) would otherwise allocate and zero 64 KiB for a few KiB of output.
+    public OutputBuffer(int capacity = 1 << 16) => _buffer = ArrayPool<byte>.Shared.Rent(capacity);
 
     public int Pending => _used;
     public long TotalWritten { get; private set; }
@@ -19,7 +22,12 @@ internal sealed class OutputBuffer : Stream
     public Span<byte> GetSpan(int size)
     {
         if (_buffer.Length - _used < size)
-            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _used + size));
+        {
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _used + size));
+            _buffer.AsSpan(0, _used).CopyTo(bigger);
+            Return();
+            _buffer = bigger;
+        }
         return _buffer.AsSpan(_used);
     }
 
@@ -61,6 +69,19 @@ internal sealed class OutputBuffer : Stream
     {
         Write(buffer.Span);
         return ValueTask.CompletedTask;
+    }
+
+    private void Return()
+    {
+        if (_buffer.Length > 0) ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = [];
+    }
+
+    /// <summary>Hands the array back to the pool; anything still pending is dropped (drain first).</summary>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) { Return(); _used = 0; }
+        base.Dispose(disposing);
     }
 
     public override void Flush() { }

@@ -391,6 +391,7 @@ public sealed partial class VOTableWriter : IDisposable, IAsyncDisposable
         _disposed = true;
         _xml.Flush();
         _buffer.DrainTo(_output);
+        _buffer.Dispose();
         if (_leaveOpen) _output.Flush(); else _output.Dispose();
     }
 
@@ -400,6 +401,7 @@ public sealed partial class VOTableWriter : IDisposable, IAsyncDisposable
         _disposed = true;
         _xml.Flush();
         await _buffer.DrainToAsync(_output, default).ConfigureAwait(false);
+        _buffer.Dispose();
         if (_leaveOpen) await _output.FlushAsync().ConfigureAwait(false);
         else await _output.DisposeAsync().ConfigureAwait(false);
     }
