@@ -20,7 +20,7 @@ public sealed class SpectrumArchive : IDisposable
     private readonly ConcurrentDictionary<string, PixelStoreReader> _readers = new();
     private readonly string _readOnlyConnectionString;
     private readonly string _readWriteConnectionString;
-    private readonly ConcurrentDictionary<Type, ConcurrentBag<IDisposable>> _kept = new();
+    private readonly ConcurrentDictionary<Type, ConcurrentQueue<IDisposable>> _kept = new();
     private volatile bool _disposed;
 
     static SpectrumArchive() => SqliteThreading.Configure();
@@ -264,22 +264,22 @@ public sealed class SpectrumArchive : IDisposable
     /// for objects that hold an open connection and prepared statements, which cost more to set up than a point lookup.
     /// </summary>
     public T Rent<T>(Func<SpectrumArchive, T> create) where T : class, IDisposable =>
-        _kept.TryGetValue(typeof(T), out var bag) && bag.TryTake(out var kept) ? (T)kept : create(this);
+        _kept.TryGetValue(typeof(T), out var queue) && queue.TryDequeue(out var kept) ? (T)kept : create(this);
 
     /// <summary>Keeps <paramref name="item"/> for the next <see cref="Rent{T}"/>; a few per type (one per busy thread), the rest are disposed.</summary>
     public void Return<T>(T item) where T : class, IDisposable
     {
-        var bag = _kept.GetOrAdd(typeof(T), _ => []);
-        if (_disposed || bag.Count >= 2 * Environment.ProcessorCount + 2) { item.Dispose(); return; }
-        bag.Add(item);
+        var queue = _kept.GetOrAdd(typeof(T), _ => new());
+        if (_disposed || queue.Count >= 2 * Environment.ProcessorCount + 2) { item.Dispose(); return; }
+        queue.Enqueue(item);
         // Disposed meanwhile: whatever was just added must not outlive the archive.
         if (_disposed) DisposeKept();
     }
 
     private void DisposeKept()
     {
-        foreach (var bag in _kept.Values)
-            while (bag.TryTake(out var item)) item.Dispose();
+        foreach (var queue in _kept.Values)
+            while (queue.TryDequeue(out var item)) item.Dispose();
     }
 
     public void Dispose()
