@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using VoSpec.Archive;
 using VoSpec.Archive.Demo;
 using VoSpec.Archive.Ingest;
+using VoSpec.Archive.Pixels;
 
 namespace VoSpec.Bench;
 
@@ -42,6 +43,13 @@ internal static class PixelReadBench
         var order = locations.OrderBy(_ => rnd.Next()).ToArray();
         long totalBytes = order.Sum(l => l.Length);
         var pixelFile = a.PixelFilePath("demo");
+
+        if (o.Str("prefault", "false") == "true")
+        {
+            // What the server does in the background at start (VoSpec:Prefault), here before round 1.
+            var warm = PixelPrefault.Run(a, CancellationToken.None);
+            Console.WriteLine($"pre-faulted {warm.Bytes / 1e9:0.00} GB in {warm.Elapsed.TotalSeconds:0.00} s ({warm.Bytes / warm.Elapsed.TotalSeconds / 1e9:0.00} GB/s)");
+        }
 
         for (int round = 1; round <= rounds; round++)
         {
