@@ -9,8 +9,17 @@ public class PixelPrefaultTests
 {
     private const long GB = 1_000_000_000;
 
-    [Fact]
-    public void Warm_up_maps_every_committed_byte_of_every_store()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Warm_up_maps_every_committed_byte_of_every_store(bool kernelWithoutPopulateRead)
+    {
+        PageWarmer.PopulateUnsupported = kernelWithoutPopulateRead;
+        try { WarmUpMapsEverything(); }
+        finally { PageWarmer.PopulateUnsupported = false; }
+    }
+
+    private static void WarmUpMapsEverything()
     {
         using var dir = TestPaths.NewTempDir();
         using var archive = SpectrumArchive.Open(dir.Path);

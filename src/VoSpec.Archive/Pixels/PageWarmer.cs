@@ -15,8 +15,8 @@ internal static unsafe partial class PageWarmer
     private const int EInval = 22;
     private const int EAgain = 11;
 
-    // Set once an older kernel refuses POPULATE_READ; from then on pages are touched instead.
-    private static volatile bool s_populateUnsupported;
+    // Set once an older kernel refuses POPULATE_READ; from then on pages are touched instead (tests set it too).
+    internal static volatile bool PopulateUnsupported;
 
     public static bool IsSupported => OperatingSystem.IsLinux();
 
@@ -36,7 +36,7 @@ internal static unsafe partial class PageWarmer
         long page = Environment.SystemPageSize;
         byte* aligned = (byte*)((long)start & ~(page - 1)); // madvise wants a page-aligned start
         long len = length + (start - aligned);
-        if (!s_populateUnsupported)
+        if (!PopulateUnsupported)
         {
             while (true)
             {
@@ -44,7 +44,7 @@ internal static unsafe partial class PageWarmer
                 int errno = Marshal.GetLastPInvokeError();
                 if (errno is EIntr or EAgain) continue;
                 if (errno != EInval) throw new IOException($"madvise(MADV_POPULATE_READ) failed with errno {errno}");
-                s_populateUnsupported = true;
+                PopulateUnsupported = true;
                 break;
             }
         }
