@@ -36,20 +36,20 @@ internal static unsafe partial class PageWarmer
         long page = Environment.SystemPageSize;
         byte* aligned = (byte*)((long)start & ~(page - 1)); // madvise wants a page-aligned start
         long len = length + (start - aligned);
-        if (!PopulateUnsupported)
+        bool populated = false;
+        while (!PopulateUnsupported && !populated)
         {
-            while (true)
-            {
-                if (madvise((nint)aligned, (nuint)len, MadvPopulateRead) == 0) return;
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno is EIntr or EAgain) continue;
-                if (errno != EInval) throw new IOException($"madvise(MADV_POPULATE_READ) failed with errno {errno}");
-                PopulateUnsupported = true;
-                break;
-            }
+            if (madvise((nint)aligned, (nuint)len, MadvPopulateRead) == 0) { populated = true; break; }
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno is EIntr or EAgain) continue;
+            if (errno != EInval) throw new IOException($"madvise(MADV_POPULATE_READ) failed with errno {errno}");
+            PopulateUnsupported = true;
         }
-        // WILLNEED starts the read-ahead of pages not in the page cache; touching maps them.
-        madvise((nint)aligned, (nuint)len, MadvWillNeed);
+        // Without POPULATE_READ: WILLNEED starts the read-ahead, and touching maps the pages. With it,
+        // touching is still needed in a virtual machine: POPULATE_READ fills the guest's page tables but
+        // never reads the pages, so pages just read from disk still cost the hypervisor a fault each on
+        // first access (measured: a first pass at 4,000 spectra/s with no guest faults at all).
+        if (!populated) madvise((nint)aligned, (nuint)len, MadvWillNeed);
         byte sink = 0;
         for (long off = 0; off < len; off += page) sink ^= Volatile.Read(ref aligned[off]);
         GC.KeepAlive(sink);
