@@ -72,7 +72,7 @@ public static class PixelPrefault
         return new PrefaultResult(bytes, sw.Elapsed, !cancel.IsCancellationRequested);
     }
 
-    /// <summary>Nice 19 for the calling thread (Linux), so a background warm-up yields to requests.</summary>
+    /// <summary>Nice 10 for the calling thread (Linux), so a background warm-up yields to requests.</summary>
     public static void LowerCurrentThreadPriority() => PageWarmer.LowerCurrentThreadPriority();
 
     public static string Gb(long bytes) => (bytes / 1e9).ToString("0.00", CultureInfo.InvariantCulture);
