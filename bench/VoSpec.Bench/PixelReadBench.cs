@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using VoSpec.Archive;
 using VoSpec.Archive.Demo;
 using VoSpec.Archive.Ingest;
+using VoSpec.Archive.Pixels;
 
 namespace VoSpec.Bench;
 
@@ -43,8 +44,16 @@ internal static class PixelReadBench
         long totalBytes = order.Sum(l => l.Length);
         var pixelFile = a.PixelFilePath("demo");
 
+        if (o.Str("prefault", "false") == "true")
+        {
+            // What the server does in the background at start (VoSpec:Prefault), here before round 1.
+            var warm = PixelPrefault.Run(a, CancellationToken.None);
+            Console.WriteLine($"pre-faulted {warm.Bytes / 1e9:0.00} GB in {warm.Elapsed.TotalSeconds:0.00} s ({warm.Bytes / warm.Elapsed.TotalSeconds / 1e9:0.00} GB/s)");
+        }
+
         for (int round = 1; round <= rounds; round++)
         {
+            var (minor0, major0) = PageFaults();
             var sw = Stopwatch.StartNew();
             ulong check = 0;
             foreach (var loc in order)
@@ -53,6 +62,7 @@ internal static class PixelReadBench
                 check += Touch(px.Flux) + Touch(px.Ivar) + Touch(px.AndMask) + Touch(px.OrMask) + Touch(px.WDisp) + Touch(px.Sky) + Touch(px.Model);
             }
             double mmap = sw.Elapsed.TotalSeconds;
+            var (minor1, major1) = PageFaults();
 
             sw.Restart();
             ulong check2 = 0;
@@ -64,8 +74,17 @@ internal static class PixelReadBench
             }
             double seq = sw.Elapsed.TotalSeconds;
             Console.WriteLine($"round {round}: random-order pixel-store reads {n / mmap:0} spectra/s ({totalBytes / mmap / 1e9:0.00} GB/s); " +
-                $"sequential file read of the same bytes {totalBytes / seq / 1e9:0.00} GB/s; ratio {mmap / seq:0.00}× (checksums {check % 1000}, {check2 % 1000})");
+                $"sequential file read of the same bytes {totalBytes / seq / 1e9:0.00} GB/s; ratio {mmap / seq:0.00}×; {minor1 - minor0} minor and {major1 - major0} major page faults during the pixel-store reads (checksums {check % 1000}, {check2 % 1000})");
         }
+    }
+
+    /// <summary>The process's minor and major page faults so far (Linux /proc/self/stat fields 10 and 12; 0 elsewhere).</summary>
+    private static (long Minor, long Major) PageFaults()
+    {
+        if (!OperatingSystem.IsLinux()) return (0, 0);
+        var stat = File.ReadAllText("/proc/self/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // fields from the 3rd on
+        return (long.Parse(fields[7]), long.Parse(fields[9]));
     }
 
     /// <summary>Sums every 8-byte word, so every byte is read and the JIT cannot skip the loop.</summary>

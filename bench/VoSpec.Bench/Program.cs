@@ -13,7 +13,7 @@ switch (cmd)
     case "spec": SpecBench.Run(opts); break;
     case "tap-layers": TapLayersBench.Run(opts); break;
     default:
-        Console.WriteLine("usage: VoSpec.Bench ingest [--count 10000] [--work DIR] | pixels [--count 100000] [--work DIR] [--rounds 3]\n" +
+        Console.WriteLine("usage: VoSpec.Bench ingest [--count 10000] [--work DIR] | pixels [--count 100000] [--work DIR] [--rounds 3] [--prefault]\n" +
             "       | catalogue [--count 1000000] [--archive DIR]\n" +
             "       | tap-stream --url TAP [--pid SERVER_PID] [--rows EXPECTED] [--query ADQL]\n" +
             "       | tap-layers [--archive DIR] [--query ADQL] [--rounds 2] [--writer-only]\n" +

@@ -176,8 +176,21 @@ public sealed class SpectrumArchive : IDisposable
     }
 
     /// <summary>The spectrum's vectors, viewed in place in the memory-mapped pixel store.</summary>
-    public PixelData ReadPixels(SpectrumLocation location) =>
-        _readers.GetOrAdd(location.Collection, c => new PixelStoreReader(PixelFilePath(c))).Read(location.Offset, location.Length);
+    public PixelData ReadPixels(SpectrumLocation location) => PixelReader(location.Collection).Read(location.Offset, location.Length);
+
+    internal PixelStoreReader PixelReader(string collection) => _readers.GetOrAdd(collection, c => new PixelStoreReader(PixelFilePath(c)));
+
+    /// <summary>Each collection's pixel store and its committed length in bytes.</summary>
+    public IReadOnlyList<(string Collection, long Bytes)> PixelStores()
+    {
+        using var conn = OpenConnection();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = "SELECT name, committed_length FROM collections ORDER BY name";
+        using var r = cmd.ExecuteReader();
+        var list = new List<(string, long)>();
+        while (r.Read()) list.Add((r.GetString(0), r.GetInt64(1)));
+        return list;
+    }
 
     public string PixelFilePath(string collection) => Path.Combine(Directory, PixelsFolder, collection + ".px");
 

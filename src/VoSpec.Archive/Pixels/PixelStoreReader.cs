@@ -24,6 +24,31 @@ public sealed unsafe class PixelStoreReader : IDisposable
         return new PixelData(map.Pointer + offset, length);
     }
 
+    /// <summary>
+    /// Maps the first <paramref name="length"/> bytes (committed records) now and faults their pages
+    /// in, <paramref name="chunkBytes"/> at a time, so that it can stop between chunks when cancelled or
+    /// when the reader is disposed. Returns the bytes warmed.
+    /// </summary>
+    public long Prefault(long length, long chunkBytes, CancellationToken cancel)
+    {
+        if (length <= 0) return 0;
+        var map = _current;
+        if (map is null || length > map.Length) map = Remap(length);
+        long done = 0;
+        while (done < length && !cancel.IsCancellationRequested)
+        {
+            long n = Math.Min(chunkBytes, length - done);
+            // Under the gate: Dispose waits for the chunk in hand rather than unmapping under it.
+            lock (_gate)
+            {
+                if (_disposed) break;
+                PageWarmer.Warm(map.Pointer + done, n);
+            }
+            done += n;
+        }
+        return done;
+    }
+
     private Mapping Remap(long needed)
     {
         lock (_gate)

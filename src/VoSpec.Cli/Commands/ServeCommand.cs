@@ -14,7 +14,8 @@ internal static class ServeCommand
         var demo = new Option<int?>("--demo") { Description = "On first start with an empty archive, generate and ingest N demo spectra" };
         var publicUrl = new Option<string?>("--public-url") { Description = "Base URL clients use, when behind a proxy" };
         var staticFiles = new Option<string?>("--static-files") { Description = "Also serve this directory's files under /static/ (off by default)" };
-        var command = new Command("serve", "Serve the archive over HTTP (TAP, DataLink, SODA, SSA, /spec)") { archive, urls, demo, publicUrl, staticFiles };
+        var prefault = new Option<string?>("--prefault") { Description = "Warm the pixel store's memory maps in the background at start: auto (default; when it fits in half the available memory), on, off" };
+        var command = new Command("serve", "Serve the archive over HTTP (TAP, DataLink, SODA, SSA, /spec)") { archive, urls, demo, publicUrl, staticFiles, prefault };
         command.SetAction(async (parse, cancel) =>
         {
             var overrides = new Dictionary<string, string?>();
@@ -24,6 +25,7 @@ internal static class ServeCommand
             Set(nameof(ServerSettings.Demo), parse.GetValue(demo));
             Set(nameof(ServerSettings.PublicUrl), parse.GetValue(publicUrl));
             Set(nameof(ServerSettings.StaticFiles), parse.GetValue(staticFiles));
+            Set(nameof(ServerSettings.Prefault), parse.GetValue(prefault));
             try
             {
                 var app = VoSpecHost.Build(overrides);

@@ -28,6 +28,12 @@ public sealed record ServerSettings
     /// <summary>A directory whose files are served under /static/ (off when unset).</summary>
     public string? StaticFiles { get; init; }
 
+    /// <summary>
+    /// Warm the pixel store's memory maps in the background at start: auto (when the store is at
+    /// most half of the available memory), on, or off.
+    /// </summary>
+    public VoSpec.Archive.Pixels.PrefaultMode Prefault { get; init; } = VoSpec.Archive.Pixels.PrefaultMode.Auto;
+
     /// <summary>The public base URL clients see (behind a proxy); by default the first listening URL.</summary>
     public string? PublicUrl { get; init; }
 }

@@ -51,6 +51,8 @@ public static class VoSpecHost
             return new Uws.JobManager(store, executor, sp.GetRequiredService<ILoggerFactory>().CreateLogger("VoSpec.Uws"),
                 tap.Limits.AsyncExecutionSeconds, tap.Limits.RetentionSeconds);
         });
+        builder.Services.AddSingleton<PixelPrefaultService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PixelPrefaultService>());
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         var app = builder.Build();
