@@ -1,4 +1,5 @@
 using System.Buffers;
+using VoSpec.Core.IO;
 
 namespace VoSpec.VOTable;
 
@@ -7,7 +8,7 @@ namespace VoSpec.VOTable;
 /// drains it to the real output with <see cref="DrainTo"/> or <see cref="DrainToAsync"/>. Keeping the only synchronous
 /// writes in memory is what lets the writers feed an ASP.NET response body, which forbids synchronous I/O.
 /// </summary>
-internal sealed class OutputBuffer : Stream
+internal sealed class OutputBuffer : WriteOnlyStream
 {
     private byte[] _buffer;
     private int _used;
@@ -86,12 +87,4 @@ internal sealed class OutputBuffer : Stream
 
     public override void Flush() { }
     public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 }

@@ -1,4 +1,5 @@
 using Xunit;
+using VoSpec.Core.IO;
 
 namespace VoSpec.VOTable.Tests;
 
@@ -9,7 +10,7 @@ namespace VoSpec.VOTable.Tests;
 public class Binary2PipelineTests
 {
     /// <summary>An async-only body that is slow, and optionally fails after some writes (the client went away).</summary>
-    private sealed class SlowClient(Stream inner, int failAfter = int.MaxValue) : Stream
+    private sealed class SlowClient(Stream inner, int failAfter = int.MaxValue) : WriteOnlyStream
     {
         public int Writes { get; private set; }
 
@@ -23,14 +24,6 @@ public class Binary2PipelineTests
         public override void Write(byte[] buffer, int offset, int count) => throw new InvalidOperationException("synchronous write");
         public override void Flush() { }
         public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 
     [Fact]

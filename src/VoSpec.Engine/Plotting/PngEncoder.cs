@@ -5,6 +5,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
+using VoSpec.Core.IO;
 
 namespace VoSpec.Engine.Plotting;
 
@@ -142,7 +143,7 @@ public static class PngEncoder
     }
 
     /// <summary>Collects deflate output into IDAT chunks of up to 64 KiB.</summary>
-    private sealed class IdatStream(Stream output) : Stream
+    private sealed class IdatStream(Stream output) : WriteOnlyStream
     {
         private readonly byte[] _buffer = new byte[1 << 16];
         private int _length;
@@ -175,14 +176,6 @@ public static class PngEncoder
         }
 
         public override void Flush() { }
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 
     /// <summary>The CRC-32 PNG chunks carry (polynomial 0xEDB88320).</summary>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http;
+using VoSpec.Core.IO;
 
 namespace VoSpec.Server.Hosting;
 
@@ -10,7 +11,7 @@ namespace VoSpec.Server.Hosting;
 /// endpoint returns. A larger response falls back to streaming (chunked) from the moment it passes the limit, so
 /// memory stays bounded. Flushes are ignored while buffering.
 /// </summary>
-public sealed class BufferedResponseBody : Stream
+public sealed class BufferedResponseBody : WriteOnlyStream
 {
     /// <summary>Holds {links} documents of ~100 IDs and an SSA cone of a few hundred rows.</summary>
     public const int DefaultLimit = 256 * 1024;
@@ -94,12 +95,4 @@ public sealed class BufferedResponseBody : Stream
     public override void Flush() { }
     // ASP.NET bodies forbid synchronous I/O; so does this one.
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("write asynchronously");
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 }
