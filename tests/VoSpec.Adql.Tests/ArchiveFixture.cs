@@ -38,13 +38,14 @@ public sealed class ArchiveFixture : IDisposable
     public List<object?[]> Run(TranslatedQuery q)
     {
         using var conn = Open();
-        return Sql(conn, q.Sql);
+        return Sql(conn, q.Sql, q.Parameters);
     }
 
-    public static List<object?[]> Sql(SqliteConnection conn, string sql)
+    public static List<object?[]> Sql(SqliteConnection conn, string sql, IEnumerable<(string Name, object? Value)>? parameters = null)
     {
         using var cmd = conn.CreateCommand();
         cmd.CommandText = sql;
+        foreach (var (name, value) in parameters ?? []) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
         using var r = cmd.ExecuteReader();
         var rows = new List<object?[]>();
         while (r.Read())

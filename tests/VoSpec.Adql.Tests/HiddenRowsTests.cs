@@ -29,18 +29,7 @@ public sealed class TwoCollectionsFixture : IDisposable
     {
         using var conn = Archive.OpenConnection();
         SqliteAdqlFunctions.Register(conn);
-        using var cmd = conn.CreateCommand();
-        cmd.CommandText = (prefix ?? "") + q.Sql;
-        foreach (var (name, value) in q.Parameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        using var r = cmd.ExecuteReader();
-        var rows = new List<object?[]>();
-        while (r.Read())
-        {
-            var row = new object?[r.FieldCount];
-            for (int i = 0; i < row.Length; i++) row[i] = r.IsDBNull(i) ? null : r.GetValue(i);
-            rows.Add(row);
-        }
-        return rows;
+        return ArchiveFixture.Sql(conn, (prefix ?? "") + q.Sql, q.Parameters);
     }
 
     public void Dispose()

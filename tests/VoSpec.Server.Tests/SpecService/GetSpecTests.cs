@@ -198,8 +198,8 @@ public class GetSpecTests(RunningServer server) : IClassFixture<RunningServer>, 
     [Fact]
     public async Task Rows_of_several_megabytes_hold_the_same_values_padded_with_zeros()
     {
-        // w0/w1 far apart widen the grid to ~120,000 pixels: rows of over 4 MB, which take the reused-row-buffer path
-        // (from 1 MB on).
+        // w0/w1 far apart widen the grid to ~120,000 pixels: rows of over 4 MB, which the writer packs in slices of
+        // at most 1 MB.
         var ids = Catalogue(server).Take(3).Select(s => s.Id).ToList();
         var narrow = Save(await PostBytes(server, "getSpec", ids, ("values", "all"), ("align", "True")), "narrow.npy");
         using var r = await Post(server, "getSpec", ids, ("values", "all"), ("align", "True"), ("w0", "1"), ("w1", "1e12"));
