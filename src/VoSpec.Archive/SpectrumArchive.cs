@@ -59,6 +59,7 @@ public sealed class SpectrumArchive : IDisposable
         using var tx = conn.BeginTransaction();
         foreach (var sql in CatalogueDdl.Statements()) Execute(conn, sql, tx);
         TapSchemaTables.Refresh(conn, tx);
+        RowImages.Ensure(conn, tx);
         Execute(conn, $"INSERT OR IGNORE INTO archive_meta(key, value) VALUES ('schema_version', '{CatalogueDdl.SchemaVersion}')", tx);
         Execute(conn, "INSERT OR IGNORE INTO archive_meta(key, value) VALUES ('public_url', $v)", tx, ("$v", Options.PublicUrl ?? ArchiveOptions.DefaultPublicUrl));
         tx.Commit();
@@ -74,6 +75,8 @@ public sealed class SpectrumArchive : IDisposable
         using var cmd = conn.CreateCommand();
         cmd.CommandText = "PRAGMA busy_timeout=5000; PRAGMA mmap_size=17179869184";
         cmd.ExecuteNonQuery();
+        // Writes to a table with row images run its triggers, which call the encoding functions.
+        if (!readOnly) RowImages.Register(conn);
         return conn;
     }
 

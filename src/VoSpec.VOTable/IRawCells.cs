@@ -11,4 +11,6 @@ public interface IRawCells
     bool TryGetDouble(int ordinal, out double value);
     /// <summary>The cell as UTF-8 text (numbers in their text form).</summary>
     bool TryGetUtf8(int ordinal, out ReadOnlySpan<byte> value);
+    /// <summary>The cell's bytes as stored (a BLOB); for rows kept pre-encoded (<see cref="Binary2RowImages"/>).</summary>
+    bool TryGetBytes(int ordinal, out ReadOnlySpan<byte> value);
 }

@@ -16,15 +16,26 @@ public sealed partial class VOTableWriter
     /// abandoned (see <see cref="CancelRow"/>), the table closed, and the exception rethrown, so the caller can append
     /// <c>INFO QUERY_STATUS=ERROR</c> and finish the document.
     /// </summary>
+    /// <param name="rowsPreEncoded">
+    /// BINARY2 only: the reader's first column holds each row's bytes already encoded for <paramref name="fields"/>
+    /// (<see cref="Binary2RowImages"/>, same layout), and they are copied as they are.
+    /// </param>
     public async Task<TableWriteResult> WriteTableAsync(DbDataReader reader, IReadOnlyList<VOTableField> fields,
-        Serialization serialization, long maxRows, string? tableName = null, CancellationToken ct = default)
+        Serialization serialization, long maxRows, string? tableName = null, CancellationToken ct = default, bool rowsPreEncoded = false)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentOutOfRangeException.ThrowIfNegative(maxRows);
+        IRawCells? images = null;
+        if (rowsPreEncoded)
+        {
+            if (serialization != Serialization.Binary2) throw new ArgumentException("pre-encoded rows are BINARY2 rows", nameof(serialization));
+            images = reader as IRawCells ?? throw new ArgumentException("pre-encoded rows need an IRawCells reader", nameof(reader));
+        }
         BeginTable(fields, serialization, tableName);
         var enc = _cells!;
-        var cells = new DataReaderCells(reader, FieldCodec.Compile(fields));
+        var cells = images is null ? new DataReaderCells(reader, FieldCodec.Compile(fields)) : null;
         long before = RowsWritten;
+        long copied = 0;
         Base64Pipeline? pipeline = null;
         try
         {
@@ -50,7 +61,20 @@ public sealed partial class VOTableWriter
                 due = n => (n & 63) == 0 && BytesPending >= FlushThreshold;
                 flush = c => FlushAsync(c);
             }
-            var result = await TablePump.RunAsync(reader, enc, cells, maxRows, due, flush, ct).ConfigureAwait(false);
+            TableWriteResult result;
+            if (images is null) result = await TablePump.RunAsync(reader, enc, cells!, maxRows, due, flush, ct).ConfigureAwait(false);
+            else
+            {
+                var rows = _base64!;
+                while (copied < maxRows && await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    if (!images.TryGetBytes(0, out var row)) throw new InvalidDataException($"row {copied + 1} has no stored BINARY2 bytes");
+                    rows.WriteRow(row);
+                    copied++;
+                    if (due(copied)) await flush(ct).ConfigureAwait(false);
+                }
+                result = new TableWriteResult(copied, copied == maxRows && await reader.ReadAsync(ct).ConfigureAwait(false));
+            }
             if (pipeline is not null) await pipeline.CompleteAsync(ct).ConfigureAwait(false);
             pipeline = null;
             RowsWritten = before + result.RowsWritten;
@@ -60,7 +84,7 @@ public sealed partial class VOTableWriter
         catch
         {
             if (pipeline is not null) await pipeline.AbandonAsync().ConfigureAwait(false);
-            RowsWritten = before + enc.RowsWritten;
+            RowsWritten = before + (images is null ? enc.RowsWritten : copied);
             if (_cells == enc)
             {
                 enc.CancelRow();

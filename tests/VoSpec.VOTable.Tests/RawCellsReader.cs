@@ -40,6 +40,12 @@ internal sealed class RawCellsReader(DbDataReader inner) : DbDataReader, IRawCel
         return true;
     }
 
+    public bool TryGetBytes(int ordinal, out ReadOnlySpan<byte> value)
+    {
+        value = inner.IsDBNull(ordinal) ? default : (byte[])inner.GetValue(ordinal);
+        return !inner.IsDBNull(ordinal);
+    }
+
     public override bool Read() => inner.Read();
     public override Task<bool> ReadAsync(CancellationToken cancellationToken) => inner.ReadAsync(cancellationToken);
     public override int FieldCount => inner.FieldCount;

@@ -14,6 +14,8 @@ public sealed record SqliteTranslatorOptions
     public Version SqliteVersion { get; init; } = SqliteAdqlFunctions.SqliteVersion;
     /// <summary>Rows to leave out of tables (access rights): such a table is read through a filtered subquery.</summary>
     public IReadOnlyList<HiddenRows> HiddenRows { get; init; } = [];
+    /// <summary>Tables that keep each row's output bytes: a query that selects exactly such a row reads them instead.</summary>
+    public IReadOnlyList<RowImageSource> RowImages { get; init; } = [];
     public static SqliteTranslatorOptions Default { get; } = new();
 }
 
@@ -27,6 +29,9 @@ public sealed class SqliteTranslator
     private readonly CheckedQuery _q;
     private readonly SqliteTranslatorOptions _options;
     private readonly List<(string Name, object? Value)> _parameters = [];
+    // Set when the top-level SELECT reads stored rows (RowImages): its statement, table and alias.
+    private SelectStatement? _imageStatement;
+    private (RowImageSource Image, string Alias)? _image;
 
     private SqliteTranslator(CheckedQuery q, SqliteTranslatorOptions options)
     {
@@ -54,7 +59,7 @@ public sealed class SqliteTranslator
             o.Schema is not null ? o.Schema.Arraysize : o.Type.Arraysize,
             o.Schema is not null ? o.Schema.Xtype : o.Type.Xtype,
             o.Schema) { ConvertedUnit = o.Unit }).ToList();
-        return new TranslatedQuery(sb.ToString(), columns, checkedQuery.Root.Top) { Checked = checkedQuery, Parameters = t._parameters };
+        return new TranslatedQuery(sb.ToString(), columns, checkedQuery.Root.Top) { Checked = checkedQuery, Parameters = t._parameters, RowImages = t._image is not null };
     }
 
     // ------------------------------------------------------------------ statements
@@ -79,6 +84,7 @@ public sealed class SqliteTranslator
         switch (s.Body)
         {
             case QuerySpecification spec:
+                if (topLevel && s.With.Count == 0 && RowImageOf(spec) is { } image) { _image = image; _imageStatement = s; }
                 Specification(sb, spec, topLevel);
                 OrderBy(sb, s);
                 Limit(sb, spec.Top, s.Offset);
@@ -103,7 +109,11 @@ public sealed class SqliteTranslator
             var item = s.OrderBy[i];
             if (i > 0) sb.Append(", ");
             if (_q.OrderByOutputs.TryGetValue(item, out var output))
-                sb.Append(output.Index + 1);
+            {
+                // The stored-rows SELECT has one column: sort by what the output is, not by its position.
+                if (ReferenceEquals(s, _imageStatement)) OutputValue(sb, output.Output);
+                else sb.Append(output.Index + 1);
+            }
             else Expr(sb, item.Expression);
             if (item.Descending) sb.Append(" DESC");
         }
@@ -182,6 +192,11 @@ public sealed class SqliteTranslator
         sb.Append("SELECT ");
         if (q.Distinct) sb.Append("DISTINCT ");
         var outputs = _q.OutputsOf(q);
+        if (topLevel && _image is { } img)
+        {
+            sb.Append(img.Alias).Append('.').Append(QuoteIdentifier(img.Image.Column)).Append(" AS row_binary2");
+            outputs = [];
+        }
         for (int i = 0; i < outputs.Count; i++)
         {
             if (i > 0) sb.Append(", ");
@@ -231,6 +246,34 @@ public sealed class SqliteTranslator
             }
         }
         if (q.Having is { } having) { sb.Append(" HAVING "); Cond(sb, having); }
+    }
+
+    /// <summary>
+    /// The stored rows a query specification can read instead of its columns: one table with row images, selected
+    /// whole (<c>*</c>, <c>t.*</c> or every column named in order), without DISTINCT, grouping or DALI geometry
+    /// conversions. WHERE, ORDER BY, TOP and OFFSET stay as they are.
+    /// </summary>
+    private (RowImageSource Image, string Alias)? RowImageOf(QuerySpecification q)
+    {
+        if (_options.RowImages.Count == 0 || q.Distinct || q.GroupBy.Count > 0 || q.Having is not null) return null;
+        if (q.From is not [TableReference t] || _q.SourceOf(t) is not TableSource ts) return null;
+        var image = _options.RowImages.FirstOrDefault(r => r.Table.Equals(ts.Table.QualifiedName, StringComparison.OrdinalIgnoreCase));
+        var outputs = _q.OutputsOf(q);
+        if (image is null || outputs.Count != image.Columns.Count) return null;
+        for (int i = 0; i < outputs.Count; i++)
+        {
+            var o = outputs[i];
+            if (o.Type.Xtype is "point" or "circle" or "polygon" || o.Unit is not null) return null;
+            var binding = o.Column ?? (o.Expression is ColumnReference c ? _q.BindingOf(c) : null);
+            if (binding is not SourceColumnBinding sc || !ReferenceEquals(sc.Source, ts)
+                || !sc.Column.SqlName.Equals(image.Columns[i], StringComparison.OrdinalIgnoreCase)) return null;
+        }
+        return (image, ts.SqlAlias);
+    }
+
+    private void OutputValue(StringBuilder sb, SelectOutput o)
+    {
+        if (o.Expression is { } e) Expr(sb, e); else Binding(sb, o.Column!);
     }
 
     // ------------------------------------------------------------------ FROM

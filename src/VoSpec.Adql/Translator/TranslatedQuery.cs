@@ -26,4 +26,9 @@ public sealed record TranslatedQuery(string Sql, IReadOnlyList<OutputColumn> Col
     public CheckedQuery? Checked { get; init; }
     /// <summary>Named parameters the SQL refers to ($name → value); bind them all before running it.</summary>
     public IReadOnlyList<(string Name, object? Value)> Parameters { get; init; } = [];
+    /// <summary>
+    /// The SQL returns one column, each row's stored output bytes (<see cref="RowImageSource"/>), in place of
+    /// <see cref="Columns"/>, which still describe the result.
+    /// </summary>
+    public bool RowImages { get; init; }
 }

@@ -150,6 +150,9 @@ public sealed class RawSqliteReader : DbDataReader, IRawCells
         return SqliteCellCalls.Type(stmt, ordinal) != raw.SQLITE_NULL;
     }
 
+    /// <summary>Same native calls as text: for a BLOB, sqlite3_column_blob is the stored bytes.</summary>
+    public bool TryGetBytes(int ordinal, out ReadOnlySpan<byte> value) => TryGetUtf8(ordinal, out value);
+
     // A native pointer must never outlive its statement: reading a disposed reader fails as SQLitePCLRaw's would.
     private IntPtr Live => _stmt is null ? throw new ObjectDisposedException(nameof(RawSqliteReader)) : _handle;
 

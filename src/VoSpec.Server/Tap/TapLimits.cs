@@ -15,4 +15,9 @@ public sealed record TapLimits
     public int RetentionSeconds { get; init; } = 7 * 24 * 3600;
     /// <summary>Largest UPLOAD accepted, in bytes.</summary>
     public long UploadLimitBytes { get; init; } = 20_000_000;
+    /// <summary>
+    /// BINARY2 results that select whole ObsCore rows copy each row's stored bytes instead of encoding its cells
+    /// (the same bytes; false encodes every cell, for comparisons).
+    /// </summary>
+    public bool StoredRows { get; init; } = true;
 }

@@ -4,6 +4,7 @@ using VoSpec.Adql;
 using VoSpec.Adql.Db;
 using VoSpec.Adql.Translator;
 using VoSpec.Archive;
+using VoSpec.Archive.Catalogue;
 using VoSpec.Core.Faults;
 using VoSpec.Core.Schema;
 using VoSpec.Server.Access;
@@ -28,6 +29,8 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
         internal IReadOnlyList<TableSchema> Uploads { get; init; } = [];
         public required TapRequest Request { get; init; }
         public required IReadOnlyList<OutputColumn> Columns { get; init; }
+        /// <summary>The reader returns each row's stored BINARY2 bytes (<see cref="RowImages"/>), not its cells.</summary>
+        internal bool RowsPreEncoded { get; init; }
 
         public async ValueTask DisposeAsync()
         {
@@ -54,10 +57,18 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
             var interrupt = timeout.Token.Register(() => SQLitePCL.raw.sqlite3_interrupt(conn.Handle));
             uploads = await TapUploads.LoadAsync(conn, request.Uploads, parts, tap.Limits.UploadLimitBytes, timeout.Token);
             ITableMetadata metadata = uploads.Count == 0 ? TableMetadata.Published : TableMetadata.Published.WithUploads(uploads);
-            var translated = SqliteTranslator.Translate(request.Query, metadata, rights.TranslatorOptions());
+            var options = rights.TranslatorOptions();
+            bool storedRows = request.Format == TapFormat.VOTableBinary2 && tap.Limits.StoredRows;
+            var translated = SqliteTranslator.Translate(request.Query, metadata, storedRows ? options with { RowImages = StoredRowSources } : options);
+            // The stored bytes are only copied when this result's FIELDs are encoded exactly as they were.
+            if (translated.RowImages && !StoredLayoutMatches(translated.Columns)) translated = SqliteTranslator.Translate(request.Query, metadata, options);
             // Straight over SQLite's statement API: text cells go to BINARY2 as bytes, no strings made.
             var reader = RawSqliteReader.Open(conn, translated.Sql, translated.Parameters);
-            return new PreparedQuery { Connection = conn, Reader = reader, Timeout = timeout, Interrupt = interrupt, Request = request, Columns = translated.Columns, Uploads = uploads };
+            return new PreparedQuery
+            {
+                Connection = conn, Reader = reader, Timeout = timeout, Interrupt = interrupt, Request = request, Columns = translated.Columns, Uploads = uploads,
+                RowsPreEncoded = translated.RowImages,
+            };
         }
         catch
         {
@@ -91,7 +102,7 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
         var serialization = q.Request.Format == TapFormat.VOTableTableData ? Serialization.TableData : Serialization.Binary2;
         try
         {
-            var result = await w.WriteTableAsync(reader, fields, serialization, maxRows, "results", ct);
+            var result = await w.WriteTableAsync(reader, fields, serialization, maxRows, "results", ct, rowsPreEncoded: q.RowsPreEncoded);
             // MAXREC=0 asks for the metadata only, and is always marked as truncated.
             if (result.Overflow || maxRows == 0) w.WriteInfo("QUERY_STATUS", "OVERFLOW");
         }
@@ -105,6 +116,16 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
             w.WriteServiceDescriptor(VoSpec.VOTable.ServiceDescriptor.DataLink(archive.PublicUrl + "datalink/links", DidFieldId));
         w.EndDocument();
         await w.FlushAsync(ct);
+    }
+
+    /// <summary>The archive's tables with stored BINARY2 rows (ivoa.obscore), as the translator takes them.</summary>
+    private static readonly IReadOnlyList<RowImageSource> StoredRowSources =
+        RowImages.Tables.Select(t => new RowImageSource(t.Table.QualifiedName, t.Column, t.ColumnNames)).ToList();
+
+    private static bool StoredLayoutMatches(IReadOnlyList<OutputColumn> columns)
+    {
+        var layout = Binary2RowImages.LayoutOf(Fields(columns));
+        return RowImages.Tables.Any(t => t.Layout == layout);
     }
 
     public const string CooSysId = "icrs";
