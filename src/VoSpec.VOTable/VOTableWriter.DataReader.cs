@@ -65,15 +65,13 @@ public sealed partial class VOTableWriter
             if (images is null) result = await TablePump.RunAsync(reader, enc, cells!, maxRows, due, flush, ct).ConfigureAwait(false);
             else
             {
-                var rows = _base64!;
-                while (copied < maxRows && await reader.ReadAsync(ct).ConfigureAwait(false))
+                bool more = true;
+                while (more && copied < maxRows)
                 {
-                    if (!images.TryGetBytes(0, out var row)) throw new InvalidDataException($"row {copied + 1} has no stored BINARY2 bytes");
-                    rows.WriteRow(row);
-                    copied++;
-                    if (due(copied)) await flush(ct).ConfigureAwait(false);
+                    more = CopyStoredRows(reader, images, _base64!, maxRows, ref copied, due, ct);
+                    if (more && copied < maxRows) await flush(ct).ConfigureAwait(false);
                 }
-                result = new TableWriteResult(copied, copied == maxRows && await reader.ReadAsync(ct).ConfigureAwait(false));
+                result = new TableWriteResult(copied, more && copied == maxRows && await reader.ReadAsync(ct).ConfigureAwait(false));
             }
             if (pipeline is not null) await pipeline.CompleteAsync(ct).ConfigureAwait(false);
             pipeline = null;
@@ -92,6 +90,26 @@ public sealed partial class VOTableWriter
             }
             throw;
         }
+    }
+
+    /// <summary>
+    /// Copies stored rows until a flush is due or the rows end (false) or <paramref name="maxRows"/> are copied; a plain
+    /// method, compiled optimised from the first call, as the async caller's loop would not be.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static bool CopyStoredRows(DbDataReader reader, IRawCells images, Base64RowSink rows, long maxRows, ref long copied,
+        Func<long, bool> due, CancellationToken ct)
+    {
+        while (copied < maxRows)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (!reader.Read()) return false;
+            if (!images.TryGetBytes(0, out var row)) throw new InvalidDataException($"row {copied + 1} has no stored BINARY2 bytes");
+            rows.WriteRow(row);
+            copied++;
+            if (due(copied)) return true;
+        }
+        return true;
     }
 
     /// <summary>

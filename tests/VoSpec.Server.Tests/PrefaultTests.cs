@@ -45,6 +45,21 @@ public class PrefaultTests
     }
 
     [Fact]
+    public async Task Tap_is_warmed_up_in_the_background_after_start()
+    {
+        using var dir = TestPaths.NewTempDir("vospec-prefault");
+        var (app, client) = await Start(Path.Combine(dir.Path, "archive"), "off");
+        try
+        {
+            var warm = app.Services.GetRequiredService<TapWarmUpService>().Completion;
+            Assert.Same(warm, await Task.WhenAny(warm, Task.Delay(TimeSpan.FromSeconds(60))));
+            Assert.True(await warm);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("tap/sync?LANG=ADQL&QUERY=SELECT+TOP+1+*+FROM+ivoa.obscore")).StatusCode);
+        }
+        finally { client.Dispose(); await app.StopAsync(); await app.DisposeAsync(); }
+    }
+
+    [Fact]
     public async Task With_prefault_off_nothing_is_warmed()
     {
         using var dir = TestPaths.NewTempDir("vospec-prefault");

@@ -50,6 +50,8 @@ public static class CatalogueDdl
     public static IEnumerable<string> TableStatements(TableSchema table)
     {
         var sb = new StringBuilder($"CREATE TABLE IF NOT EXISTS {Quote(table.SqlName)}(");
+        // Stored BINARY2 rows come first: SQLite then reads a row's bytes without walking its other columns' types.
+        if (RowImages.Tables.Any(t => t.Table == table)) sb.Append(Quote(RowImages.ColumnName)).Append(" BLOB, ");
         for (int i = 0; i < table.Columns.Count; i++)
         {
             var c = table.Columns[i];

@@ -53,6 +53,8 @@ public static class VoSpecHost
         });
         builder.Services.AddSingleton<PixelPrefaultService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PixelPrefaultService>());
+        builder.Services.AddSingleton<TapWarmUpService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TapWarmUpService>());
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         var app = builder.Build();
