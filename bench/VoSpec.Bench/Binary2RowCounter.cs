@@ -35,35 +35,24 @@ internal static partial class Binary2RowCounter
         int pos = streamAt + "<STREAM encoding=\"base64\">".Length;
 
         var walker = new RowWalker(widths);
-        var base64 = new byte[text.Length + 4];
-        int pending = 0; // base64 characters not yet decoded (fewer than 4)
         var trailer = new MemoryStream();
-        bool ended = false;
+        // Base64.DecodeFromUtf8 skips the line breaks itself, so the text is decoded where it was received; the few
+        // characters of an unfinished quad move to the front and the next read appends to them.
         while (true)
         {
             var chunk = text.AsSpan(pos, have - pos);
             int end = chunk.IndexOf((byte)'<');
-            if (end >= 0) { trailer.Write(chunk[end..]); chunk = chunk[..end]; ended = true; }
-            // Drop the line breaks (and any other white space) between base64 characters.
-            while (!chunk.IsEmpty)
-            {
-                int ws = chunk.IndexOfAny(" \n\r\t"u8);
-                var run = ws < 0 ? chunk : chunk[..ws];
-                if (pending + run.Length > base64.Length) Array.Resize(ref base64, pending + run.Length);
-                run.CopyTo(base64.AsSpan(pending));
-                pending += run.Length;
-                chunk = ws < 0 ? default : chunk[(ws + 1)..];
-            }
-            // Until the end, the last quad waits: it may carry the '=' padding of the final block.
-            int decodable = ended ? pending : Math.Max(0, (pending - 1) & ~3);
-            walker.Decode(base64.AsSpan(0, decodable), final: ended);
-            base64.AsSpan(decodable, pending - decodable).CopyTo(base64);
-            pending -= decodable;
+            bool ended = end >= 0;
+            if (ended) { trailer.Write(chunk[end..]); chunk = chunk[..end]; }
+            int consumed = walker.Decode(chunk, final: ended);
             if (ended) break;
-            have = body.Read(text, 0, text.Length);
-            total += have;
+            int left = chunk.Length - consumed;
+            chunk[consumed..].CopyTo(text);
+            int got = body.Read(text, left, text.Length - left);
+            if (got == 0) throw new InvalidDataException("the response ended inside the BINARY2 STREAM");
+            total += got;
+            have = left + got;
             pos = 0;
-            if (have == 0) throw new InvalidDataException("the response ended inside the BINARY2 STREAM");
         }
         int got2;
         while ((got2 = body.Read(text, 0, text.Length)) > 0) { trailer.Write(text, 0, got2); total += got2; }
@@ -128,18 +117,20 @@ internal static partial class Binary2RowCounter
         public long Bytes { get; private set; }
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void Decode(ReadOnlySpan<byte> base64, bool final)
+        /// <summary>Decodes what it can (all of it when final) and walks the rows; returns the base64 characters used.</summary>
+        public int Decode(ReadOnlySpan<byte> base64, bool final)
         {
             int max = Base64.GetMaxDecodedFromUtf8Length(base64.Length);
             if (_data.Length - _used < max) Array.Resize(ref _data, _used + max);
             var status = Base64.DecodeFromUtf8(base64, _data.AsSpan(_used), out int consumed, out int written, final);
-            if (status != System.Buffers.OperationStatus.Done || consumed != base64.Length)
-                throw new InvalidDataException($"bad base64 in the STREAM ({status})");
+            bool ok = status == System.Buffers.OperationStatus.Done ? consumed == base64.Length : !final && status == System.Buffers.OperationStatus.NeedMoreData;
+            if (!ok) throw new InvalidDataException($"bad base64 in the STREAM ({status})");
             _used += written;
             Bytes += written;
             int at = Walk(_data.AsSpan(0, _used));
             _data.AsSpan(at, _used - at).CopyTo(_data);
             _used -= at;
+            return consumed;
         }
 
         public void Finish()
