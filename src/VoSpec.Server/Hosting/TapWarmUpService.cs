@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using VoSpec.Adql;
 using VoSpec.Adql.Db;
 using VoSpec.Adql.Translator;
+using VoSpec.Archive;
 using VoSpec.Server.Access;
 using VoSpec.Server.Dali;
 using VoSpec.Server.Tap;
@@ -17,9 +18,10 @@ namespace VoSpec.Server.Hosting;
 /// parser's first parse (ANTLR builds its prediction tables) and the first compilation of the translator, SQLite reader
 /// and writers made the first query after a start take ~400 ms instead of ~4. It parses and translates every example,
 /// runs a one-row query per output format into nothing, and once the server listens sends one query over loopback HTTP
-/// (the HTTP layer's own first request); requests that arrive meanwhile simply run as they would.
+/// (the HTTP layer's own first request), then one DataLink and one SSA request (~100 ms each the first time); requests
+/// that arrive meanwhile simply run as they would.
 /// </summary>
-public sealed class TapWarmUpService(TapQueryRunner runner, TapService tap, IServer server, IHostApplicationLifetime lifetime, ILogger<TapWarmUpService> log)
+public sealed class TapWarmUpService(SpectrumArchive archive, TapQueryRunner runner, TapService tap, IServer server, IHostApplicationLifetime lifetime, ILogger<TapWarmUpService> log)
     : BackgroundService
 {
     /// <summary>Completes when the warm-up has ended (true: every step ran).</summary>
@@ -69,7 +71,23 @@ public sealed class TapWarmUpService(TapQueryRunner runner, TapService tap, ISer
             .FirstOrDefault(u => u is not null && u.Scheme == Uri.UriSchemeHttp && u.IsLoopback);
         if (address is null) return;
         using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
-        using var response = await http.GetAsync("tap/sync?LANG=ADQL&MAXREC=1&QUERY=" + Uri.EscapeDataString("SELECT TOP 1 obs_id FROM ivoa.obscore"), stop);
-        await response.Content.CopyToAsync(Stream.Null, stop);
+        var urls = new List<string> { "tap/sync?LANG=ADQL&MAXREC=1&QUERY=" + Uri.EscapeDataString("SELECT TOP 1 obs_id FROM ivoa.obscore") };
+        // DataLink and SSA have first requests of their own to pay for; a public spectrum, if there is one, serves both.
+        using (var conn = archive.OpenConnection())
+        using (var cmd = conn.CreateCommand())
+        {
+            cmd.CommandText = "SELECT obs_publisher_did, s_ra, s_dec FROM ivoa_obscore WHERE data_rights = 'public' LIMIT 1";
+            using var r = cmd.ExecuteReader();
+            if (r.Read())
+            {
+                urls.Add("datalink/links?ID=" + Uri.EscapeDataString(r.GetString(0)));
+                urls.Add(FormattableString.Invariant($"ssa?REQUEST=queryData&POS={r.GetDouble(1)},{r.GetDouble(2)}&SIZE=0.01"));
+            }
+        }
+        foreach (var url in urls)
+        {
+            using var response = await http.GetAsync(url, stop);
+            await response.Content.CopyToAsync(Stream.Null, stop);
+        }
     }
 }
