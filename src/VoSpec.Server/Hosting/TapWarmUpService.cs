@@ -17,9 +17,10 @@ namespace VoSpec.Server.Hosting;
 /// Runs TAP's whole path once in the background after start, so the first user's query does not pay for it: the ADQL
 /// parser's first parse (ANTLR builds its prediction tables) and the first compilation of the translator, SQLite reader
 /// and writers made the first query after a start take ~400 ms instead of ~4. It parses and translates every example,
-/// runs a one-row query per output format into nothing, and once the server listens sends one query over loopback HTTP
-/// (the HTTP layer's own first request), then one DataLink and one SSA request (~100 ms each the first time); requests
-/// that arrive meanwhile simply run as they would.
+/// runs a one-row query per output format into nothing, and once the server listens sends a one-row query and a stream
+/// of up to 65,536 whole ObsCore rows over loopback HTTP (the HTTP layer's own first requests, and its streaming loops
+/// compiled before a user's large result), then one DataLink and one SSA request (~100 ms each the first time);
+/// requests that arrive meanwhile simply run as they would.
 /// </summary>
 public sealed class TapWarmUpService(SpectrumArchive archive, TapQueryRunner runner, TapService tap, IServer server, IHostApplicationLifetime lifetime, ILogger<TapWarmUpService> log)
     : BackgroundService
@@ -59,7 +60,9 @@ public sealed class TapWarmUpService(SpectrumArchive archive, TapQueryRunner run
         }
     }
 
-    /// <summary>One query through the server's own HTTP endpoint on loopback, when it listens on one.</summary>
+    private const int WarmRows = 65_536;
+
+    /// <summary>Queries through the server's own HTTP endpoints on loopback, when it listens on one.</summary>
     private async Task OverHttpAsync(CancellationToken stop)
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -71,7 +74,12 @@ public sealed class TapWarmUpService(SpectrumArchive archive, TapQueryRunner run
             .FirstOrDefault(u => u is not null && u.Scheme == Uri.UriSchemeHttp && u.IsLoopback);
         if (address is null) return;
         using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
-        var urls = new List<string> { "tap/sync?LANG=ADQL&MAXREC=1&QUERY=" + Uri.EscapeDataString("SELECT TOP 1 obs_id FROM ivoa.obscore") };
+        var urls = new List<string>
+        {
+            "tap/sync?LANG=ADQL&MAXREC=1&QUERY=" + Uri.EscapeDataString("SELECT TOP 1 obs_id FROM ivoa.obscore"),
+            // Enough of a stream (≤ ~60 MB) for the response path's loops to be compiled optimised before a user's stream.
+            "tap/sync?LANG=ADQL&MAXREC=" + WarmRows + "&QUERY=" + Uri.EscapeDataString("SELECT * FROM ivoa.obscore"),
+        };
         // DataLink and SSA have first requests of their own to pay for; a public spectrum, if there is one, serves both.
         using (var conn = archive.OpenConnection())
         using (var cmd = conn.CreateCommand())
