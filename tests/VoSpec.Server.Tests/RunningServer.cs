@@ -24,7 +24,7 @@ public sealed class RunningServer : IAsyncLifetime
         _app = VoSpecHost.Build(new Dictionary<string, string?>
         {
             ["VoSpec:Archive"] = ArchiveDir,
-            ["VoSpec:Urls"] = "http://127.0.0.1:0",
+            ["VoSpec:Urls"] = "http://127.0.0.1:0", ["VoSpec:WarmUp"] = "false",
             ["VoSpec:Demo"] = DemoCount.ToString(),
         });
         await _app.StartAsync();

@@ -32,7 +32,7 @@ public class StaticFilesTests(RunningServer server) : IClassFixture<RunningServe
         await using var app = VoSpecHost.Build(new Dictionary<string, string?>
         {
             ["VoSpec:Archive"] = archiveDir.Path,
-            ["VoSpec:Urls"] = "http://127.0.0.1:0",
+            ["VoSpec:Urls"] = "http://127.0.0.1:0", ["VoSpec:WarmUp"] = "false",
             ["VoSpec:StaticFiles"] = dir.Path,
         });
         await app.StartAsync();
@@ -67,7 +67,7 @@ public class StaticFilesTests(RunningServer server) : IClassFixture<RunningServe
         var e = Assert.Throws<DirectoryNotFoundException>(() => VoSpecHost.Build(new Dictionary<string, string?>
         {
             ["VoSpec:Archive"] = Path.Combine(dir.Path, "archive"),
-            ["VoSpec:Urls"] = "http://127.0.0.1:0",
+            ["VoSpec:Urls"] = "http://127.0.0.1:0", ["VoSpec:WarmUp"] = "false",
             ["VoSpec:StaticFiles"] = missing,
         }));
         Assert.Contains(missing, e.Message);

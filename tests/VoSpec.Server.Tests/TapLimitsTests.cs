@@ -19,7 +19,7 @@ public class TapLimitsTests
     {
         var app = VoSpecHost.Build(new Dictionary<string, string?>
         {
-            ["VoSpec:Archive"] = archive, ["VoSpec:Urls"] = "http://127.0.0.1:0", ["VoSpec:Demo"] = demo.ToString(),
+            ["VoSpec:Archive"] = archive, ["VoSpec:Urls"] = "http://127.0.0.1:0", ["VoSpec:WarmUp"] = "false", ["VoSpec:Demo"] = demo.ToString(),
             ["VoSpec:Tap:SyncTimeoutSeconds"] = "1", ["VoSpec:Tap:AsyncExecutionSeconds"] = "2",
         });
         await app.StartAsync();

@@ -20,7 +20,7 @@ public class TapStoredRowsTests
     {
         var app = VoSpecHost.Build(new Dictionary<string, string?>
         {
-            ["VoSpec:Archive"] = archive, ["VoSpec:Urls"] = "http://127.0.0.1:0", ["VoSpec:Demo"] = "40",
+            ["VoSpec:Archive"] = archive, ["VoSpec:Urls"] = "http://127.0.0.1:0", ["VoSpec:WarmUp"] = "false", ["VoSpec:Demo"] = "40",
             ["VoSpec:Tap:StoredRows"] = storedRows ? "true" : "false",
         });
         await app.StartAsync();

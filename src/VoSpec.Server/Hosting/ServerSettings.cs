@@ -34,6 +34,9 @@ public sealed record ServerSettings
     /// </summary>
     public VoSpec.Archive.Pixels.PrefaultMode Prefault { get; init; } = VoSpec.Archive.Pixels.PrefaultMode.Auto;
 
+    /// <summary>Run TAP, DataLink and SSA a few hundred times in the background after start (<see cref="TapWarmUpService"/>).</summary>
+    public bool WarmUp { get; init; } = true;
+
     /// <summary>The public base URL clients see (behind a proxy); by default the first listening URL.</summary>
     public string? PublicUrl { get; init; }
 }

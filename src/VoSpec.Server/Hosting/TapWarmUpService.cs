@@ -14,15 +14,15 @@ using VoSpec.Server.Tap;
 namespace VoSpec.Server.Hosting;
 
 /// <summary>
-/// Runs TAP's whole path once in the background after start, so the first user's query does not pay for it: the ADQL
-/// parser's first parse (ANTLR builds its prediction tables) and the first compilation of the translator, SQLite reader
-/// and writers made the first query after a start take ~400 ms instead of ~4. It parses and translates every example,
-/// runs a one-row query per output format into nothing, and once the server listens sends a one-row query and a stream
-/// of up to 65,536 whole ObsCore rows over loopback HTTP (the HTTP layer's own first requests, and its streaming loops
-/// compiled before a user's large result), then one DataLink and one SSA request (~100 ms each the first time);
-/// requests that arrive meanwhile simply run as they would.
+/// Warms TAP, DataLink and SSA up in the background after start (VoSpec:WarmUp), so users do not pay for it: the ADQL
+/// parser's first parse (ANTLR builds its prediction tables) and the runtime's first compilations made the first query
+/// after a start take ~400 ms instead of ~4, and the requests of the first minute run slower code until the runtime has
+/// recompiled the hot methods (after ~30 calls each, in the background). It parses and translates every example, runs
+/// a one-row query per output format into nothing, then over loopback HTTP streams up to 65,536 ObsCore rows and sends
+/// a few rounds of small requests (a cone, {links}, SSA) with pauses between them. Requests that arrive meanwhile
+/// simply run as they would.
 /// </summary>
-public sealed class TapWarmUpService(SpectrumArchive archive, TapQueryRunner runner, TapService tap, IServer server, IHostApplicationLifetime lifetime, ILogger<TapWarmUpService> log)
+public sealed class TapWarmUpService(ServerSettings settings, SpectrumArchive archive, TapQueryRunner runner, TapService tap, IServer server, IHostApplicationLifetime lifetime, ILogger<TapWarmUpService> log)
     : BackgroundService
 {
     /// <summary>Completes when the warm-up has ended (true: every step ran).</summary>
@@ -33,6 +33,11 @@ public sealed class TapWarmUpService(SpectrumArchive archive, TapQueryRunner run
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        if (!settings.WarmUp)
+        {
+            _completion.TrySetResult(false);
+            return;
+        }
         var clock = Stopwatch.StartNew();
         try
         {
@@ -74,13 +79,8 @@ public sealed class TapWarmUpService(SpectrumArchive archive, TapQueryRunner run
             .FirstOrDefault(u => u is not null && u.Scheme == Uri.UriSchemeHttp && u.IsLoopback);
         if (address is null) return;
         using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
-        var urls = new List<string>
-        {
-            "tap/sync?LANG=ADQL&MAXREC=1&QUERY=" + Uri.EscapeDataString("SELECT TOP 1 obs_id FROM ivoa.obscore"),
-            // Enough of a stream (≤ ~60 MB) for the response path's loops to be compiled optimised before a user's stream.
-            "tap/sync?LANG=ADQL&MAXREC=" + WarmRows + "&QUERY=" + Uri.EscapeDataString("SELECT * FROM ivoa.obscore"),
-        };
-        // DataLink and SSA have first requests of their own to pay for; a public spectrum, if there is one, serves both.
+        var small = new List<string> { "tap/sync?LANG=ADQL&MAXREC=1&QUERY=" + Uri.EscapeDataString("SELECT TOP 1 obs_id FROM ivoa.obscore") };
+        // A cone, DataLink and SSA have paths of their own; a public spectrum, if there is one, serves all three.
         using (var conn = archive.OpenConnection())
         using (var cmd = conn.CreateCommand())
         {
@@ -88,14 +88,30 @@ public sealed class TapWarmUpService(SpectrumArchive archive, TapQueryRunner run
             using var r = cmd.ExecuteReader();
             if (r.Read())
             {
-                urls.Add("datalink/links?ID=" + Uri.EscapeDataString(r.GetString(0)));
-                urls.Add(FormattableString.Invariant($"ssa?REQUEST=queryData&POS={r.GetDouble(1)},{r.GetDouble(2)}&SIZE=0.01"));
+                double ra = r.GetDouble(1), dec = r.GetDouble(2);
+                small.Add("tap/sync?LANG=ADQL&QUERY=" + Uri.EscapeDataString(FormattableString.Invariant(
+                    $"SELECT TOP 100 * FROM ivoa.obscore WHERE CONTAINS(POINT('ICRS', s_ra, s_dec), CIRCLE('ICRS', {ra}, {dec}, 1)) = 1")));
+                small.Add("datalink/links?ID=" + Uri.EscapeDataString(r.GetString(0)));
+                small.Add(FormattableString.Invariant($"ssa?REQUEST=queryData&POS={ra},{dec}&SIZE=1"));
             }
         }
-        foreach (var url in urls)
+        // Enough of a stream (≤ ~60 MB) for the response path's loops to be compiled optimised before a user's stream.
+        await GetAsync(http, "tap/sync?LANG=ADQL&MAXREC=" + WarmRows + "&QUERY=" + Uri.EscapeDataString("SELECT * FROM ivoa.obscore"), stop);
+        // The runtime recompiles a method optimised (with its profile) after ~30 calls, in the background: a few rounds
+        // with pauses leave the common requests compiled that way before users arrive, not during their first minute.
+        for (int round = 0; round < WarmRounds; round++)
         {
-            using var response = await http.GetAsync(url, stop);
-            await response.Content.CopyToAsync(Stream.Null, stop);
+            foreach (var url in small)
+                for (int i = 0; i < WarmCalls; i++) await GetAsync(http, url, stop);
+            await Task.Delay(250, stop);
         }
+    }
+
+    private const int WarmRounds = 4, WarmCalls = 40;
+
+    private static async Task GetAsync(HttpClient http, string url, CancellationToken stop)
+    {
+        using var response = await http.GetAsync(url, stop);
+        await response.Content.CopyToAsync(Stream.Null, stop);
     }
 }

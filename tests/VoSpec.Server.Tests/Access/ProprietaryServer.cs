@@ -59,7 +59,7 @@ public sealed class ProprietaryServer : IAsyncLifetime
         App = VoSpecHost.Build(new Dictionary<string, string?>
         {
             ["VoSpec:Archive"] = ArchiveDir,
-            ["VoSpec:Urls"] = "http://127.0.0.1:0",
+            ["VoSpec:Urls"] = "http://127.0.0.1:0", ["VoSpec:WarmUp"] = "false",
             // Upper case on purpose: environment variables arrive that way, and names compare case-insensitively.
             ["VoSpec:Access:Collections:SECRET:Tokens:0"] = TokenDigest.Hashed(Token),
             ["VoSpec:Access:Collections:SECRET:Tokens:1"] = PlainToken,
