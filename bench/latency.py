@@ -12,7 +12,7 @@ client the median of the round medians, p10 of all requests, and the -c throughp
 
 usage: /usr/bin/python3 bench/latency.py http://127.0.0.1:5088 [-n 300] [-c 8] [--rounds 5]
 """
-import argparse, socket, statistics, threading, time, urllib.parse
+import argparse, re, socket, statistics, threading, time, urllib.parse
 import requests
 
 ap = argparse.ArgumentParser()
@@ -38,7 +38,6 @@ targets = {
     "preview": None,
 }
 links = requests.get(base + targets["links_1"], timeout=60).text
-import re
 targets["preview"] = [urllib.parse.unquote(m).replace("&amp;", "&") for m in re.findall(r"<TD>(http[^<]*)</TD>", links) if "preview" in m][0]
 targets["preview"] = targets["preview"][len(base):]
 requests.get(base + targets["preview"], timeout=60).raise_for_status()   # rendered and cached now

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 using VoSpec.Core.Schema;
