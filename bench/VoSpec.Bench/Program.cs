@@ -12,11 +12,13 @@ switch (cmd)
     case "tap-stream": TapBench.Stream(opts); break;
     case "spec": SpecBench.Run(opts); break;
     case "tap-layers": TapLayersBench.Run(opts); break;
+    case "tap-query": TapQueryBench.Run(opts); break;
     default:
         Console.WriteLine("usage: VoSpec.Bench ingest [--count 10000] [--work DIR] | pixels [--count 100000] [--work DIR] [--rounds 3] [--prefault]\n" +
             "       | catalogue [--count 1000000] [--archive DIR]\n" +
             "       | tap-stream --url TAP [--pid SERVER_PID] [--rows EXPECTED] [--query ADQL]\n" +
             "       | tap-layers [--archive DIR] [--query ADQL] [--rounds 2] [--writer-only]\n" +
+            "       | tap-query [--archive DIR] [--query ADQL] [--n 2000] [--rounds 3]\n" +
             "       | spec [--archive DIR] [--n 1000] [--rounds 5] [--threads N]");
         return 2;
 }

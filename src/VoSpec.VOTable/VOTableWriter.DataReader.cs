@@ -6,6 +6,8 @@ public sealed partial class VOTableWriter
 {
     /// <summary>Pending bytes above which the streaming loop hands them to the output.</summary>
     private const int FlushThreshold = 1 << 16;
+    /// <summary>Bytes of output after which a BINARY2 table's encoding moves to a second task (<see cref="Base64Pipeline"/>).</summary>
+    private const int PipelineThreshold = 1 << 20;
 
     /// <summary>
     /// Streams a query result as one TABLE (BeginTable … EndTable) and returns whether the reader had more than
@@ -43,14 +45,15 @@ public sealed partial class VOTableWriter
             Func<CancellationToken, Task> flush;
             if (_base64 is { } sink)
             {
-                // BINARY2 is flushed like TABLEDATA until 64 KiB are pending (small results go out in one write); then
-                // a second task encodes and writes full blocks while rows keep coming, and alone writes to the output
-                // until the table ends.
+                // BINARY2 is flushed like TABLEDATA, every 64 KiB pending (small results go out in one write); past
+                // 1 MiB of text, a second task encodes and writes full blocks while rows keep coming, and alone writes
+                // to the output until the table ends. (Below that its ~2 MB of blocks cost more than they save.)
                 due = _ => pipeline is null ? _buffer.Pending >= FlushThreshold : pipeline.Backlogged;
                 flush = async c =>
                 {
                     if (pipeline is not null) { await pipeline.WaitAsync(c).ConfigureAwait(false); return; }
                     await FlushAsync(c).ConfigureAwait(false);
+                    if (_buffer.TotalWritten < PipelineThreshold) return;
                     pipeline = new Base64Pipeline(_output, ct);
                     sink.UsePipeline(pipeline);
                 };

@@ -142,16 +142,24 @@ public static class SpecServiceEndpoints
         // The caller's hidden collections are left out of spec.specobj in the SQL itself, whatever cond says.
         var translated = query.Translate(http.AccessRights().TranslatorOptions());
         var ct = http.RequestAborted;
-        await using var conn = archive.OpenConnection();
-        SqliteAdqlFunctions.Register(conn);
-        // A client that goes away interrupts SQLite mid-statement.
-        using var interrupt = ct.Register(() => SQLitePCL.raw.sqlite3_interrupt(conn.Handle));
-        await using var cmd = conn.CreateCommand();
-        cmd.CommandText = translated.Sql;
-        foreach (var (name, value) in translated.Parameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        http.Response.ContentType = SpecQueryWriter.ContentType(query.Format);
-        await SpecQueryWriter.WriteAsync(query.Format, reader, translated.Columns, http.Response.Body, ct);
+        var kept = Tap.AdqlConnection.Rent(archive);
+        bool clean = false;
+        try
+        {
+            var conn = kept.Connection;
+            // A client that goes away interrupts SQLite mid-statement.
+            using (var interrupt = ct.Register(() => SQLitePCL.raw.sqlite3_interrupt(conn.Handle)))
+            await using (var cmd = conn.CreateCommand())
+            {
+                cmd.CommandText = translated.Sql;
+                foreach (var (name, value) in translated.Parameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+                await using var reader = await cmd.ExecuteReaderAsync(ct);
+                http.Response.ContentType = SpecQueryWriter.ContentType(query.Format);
+                await SpecQueryWriter.WriteAsync(query.Format, reader, translated.Columns, http.Response.Body, ct);
+            }
+            clean = !ct.IsCancellationRequested;
+        }
+        finally { kept.Return(archive, clean); }
     }
 
     // ------------------------------------------------------------------ retrieval

@@ -22,7 +22,9 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
     /// <summary>A query ready to stream: its open connection, reader and output columns. Dispose it.</summary>
     public sealed class PreparedQuery : IAsyncDisposable
     {
-        internal SqliteConnection Connection { get; init; } = null!;
+        internal AdqlConnection Kept { get; init; } = null!;
+        internal SpectrumArchive Archive { get; init; } = null!;
+        internal SqliteConnection Connection => Kept.Connection;
         internal DbDataReader Reader { get; init; } = null!;
         internal CancellationTokenSource Timeout { get; init; } = null!;
         internal CancellationTokenRegistration Interrupt { get; init; }
@@ -36,9 +38,12 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
         {
             await Interrupt.DisposeAsync();
             await Reader.DisposeAsync();
-            // The connection goes back to the pool: its TEMP upload tables must not go with it.
-            if (Uploads.Count > 0) TapUploads.Drop(Connection, Uploads);
-            await Connection.DisposeAsync();
+            // A query that was interrupted (time limit, client gone) does not hand its connection on.
+            bool clean = !Timeout.IsCancellationRequested;
+            // The connection serves the next query: its TEMP upload tables must not go with it.
+            try { if (Uploads.Count > 0) TapUploads.Drop(Connection, Uploads); }
+            catch (SqliteException) { clean = false; }
+            Kept.Return(Archive, clean);
             Timeout.Dispose();
         }
     }
@@ -48,11 +53,11 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
     {
         var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         if (timeoutSeconds > 0) timeout.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
-        var conn = archive.OpenConnection();
+        var kept = AdqlConnection.Rent(archive);
+        var conn = kept.Connection;
         IReadOnlyList<TableSchema> uploads = [];
         try
         {
-            SqliteAdqlFunctions.Register(conn);
             // Cancelling (client gone, time limit) interrupts SQLite mid-statement.
             var interrupt = timeout.Token.Register(() => SQLitePCL.raw.sqlite3_interrupt(conn.Handle));
             uploads = await TapUploads.LoadAsync(conn, request.Uploads, parts, tap.Limits.UploadLimitBytes, timeout.Token);
@@ -66,14 +71,14 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
             var reader = RawSqliteReader.Open(conn, translated.Sql, translated.Parameters);
             return new PreparedQuery
             {
-                Connection = conn, Reader = reader, Timeout = timeout, Interrupt = interrupt, Request = request, Columns = translated.Columns, Uploads = uploads,
+                Kept = kept, Archive = archive, Reader = reader, Timeout = timeout, Interrupt = interrupt, Request = request, Columns = translated.Columns, Uploads = uploads,
                 RowsPreEncoded = translated.RowImages,
             };
         }
         catch
         {
             try { TapUploads.Drop(conn, uploads); } catch (SqliteException) { }
-            await conn.DisposeAsync();
+            kept.Dispose();
             timeout.Dispose();
             throw;
         }
