@@ -1,10 +1,11 @@
 #!/usr/bin/python3
-"""Sub-millisecond latency of DataLink {links} (1 ID), SODA, a cached preview and the floor request, through two
-Python clients on the same loopback, so that the client's own cost can be told from the server's:
+"""Latency of a TAP cone (bench.py's tap_cone around one spectrum), DataLink {links} (1 ID), SODA, a cached preview
+and the floor request, through two Python clients on the same loopback, so that the client's own cost can be told
+from the server's:
 
   requests  a requests.Session (what ../shared/conformance/bench.py uses): ~0.4-0.9 ms of its own per request here
   raw       one keep-alive socket per thread, the request bytes prepared once, the response read by its
-            Content-Length (status line checked, body length checked): the least a Python client can do
+            Content-Length or its chunks (status line checked): the least a Python client can do
 
 Each round runs every target n times per client, sequentially, then n*c requests over c threads (one connection
 each); targets and clients alternate within a round, so load changes hit all of them alike. Reports per target and
@@ -27,12 +28,14 @@ host, port = u.hostname, u.port or 80
 
 # Targets: the floor, {links} of one ID, a SODA cutout and the cached preview of the same spectrum.
 row = requests.get(base + "tap/sync", params={"LANG": "ADQL", "RESPONSEFORMAT": "csv",
-    "QUERY": "SELECT TOP 1 obs_publisher_did, em_min, em_max FROM ivoa.obscore ORDER BY obs_publisher_did"}, timeout=60)
-did, lo, hi = row.text.splitlines()[1].split(",")
+    "QUERY": "SELECT TOP 1 obs_publisher_did, em_min, em_max, s_ra, s_dec FROM ivoa.obscore ORDER BY obs_publisher_did"}, timeout=60)
+did, lo, hi, ra, dec = row.text.splitlines()[1].split(",")
 lo, hi = float(lo), float(hi)
 q = urllib.parse.quote(did, safe="")
+cone = ("SELECT TOP 100 * FROM ivoa.obscore WHERE CONTAINS(POINT('ICRS', s_ra, s_dec), CIRCLE('ICRS', %s, %s, 1)) = 1" % (ra, dec))
 targets = {
     "floor": "tap/availability",
+    "tap_cone": "tap/sync?REQUEST=doQuery&LANG=ADQL&QUERY=" + urllib.parse.quote(cone, safe=""),
     "links_1": "datalink/links?ID=" + q,
     "soda": "soda/sync?ID=%s&BAND=%r+%r" % (q, lo + 0.45 * (hi - lo), lo + 0.55 * (hi - lo)),
     "preview": None,
@@ -50,18 +53,39 @@ class Raw:
         self.s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.buf = b""
 
+    def _fill(self, n):
+        while len(self.buf) < n:
+            self.buf += self.s.recv(max(65536, n - len(self.buf)))
+
+    def _line(self):
+        while b"\r\n" not in self.buf:
+            self.buf += self.s.recv(65536)
+        line, _, self.buf = self.buf.partition(b"\r\n")
+        return line
+
     def get(self, request):
         self.s.sendall(request)
         while b"\r\n\r\n" not in self.buf:
             self.buf += self.s.recv(65536)
-        head, _, rest = self.buf.partition(b"\r\n\r\n")
+        head, _, self.buf = self.buf.partition(b"\r\n\r\n")
         if not head.startswith(b"HTTP/1.1 2"):
             raise RuntimeError(head.split(b"\r\n")[0])
-        length = int(re.search(rb"(?i)\r\ncontent-length: *(\d+)", head).group(1))
-        while len(rest) < length:
-            rest += self.s.recv(max(65536, length - len(rest)))
-        self.buf = rest[length:]
-        return length
+        m = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head)
+        if m:
+            length = int(m.group(1))
+            self._fill(length)
+            self.buf = self.buf[length:]
+            return length
+        # chunked (streamed results): size line, data, CRLF; a zero size ends the body
+        total = 0
+        while True:
+            size = int(self._line().split(b";")[0], 16)
+            if size == 0:
+                self._line()
+                return total
+            self._fill(size + 2)
+            self.buf = self.buf[size + 2:]
+            total += size
 
 
 def raw_request(path):
