@@ -43,7 +43,14 @@ internal sealed class Base64RowSink(OutputBuffer output) : IBinaryRowSink
     }
 
     /// <summary>Encodes what is left, with padding; call once after the last row (and after the pipeline is done).</summary>
-    public void Complete() => Encode();
+    public void Complete()
+    {
+        Encode();
+        // A pipeline's block goes back to it for the next stream; the sink is done.
+        if (_pipeline is not null) Base64Pipeline.ReturnBlock(_block);
+        _pipeline = null;
+        _block = null!;
+    }
 
     private void Encode()
     {
