@@ -56,10 +56,11 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
         var kept = AdqlConnection.Rent(archive);
         var conn = kept.Connection;
         IReadOnlyList<TableSchema> uploads = [];
+        CancellationTokenRegistration interrupt = default;
         try
         {
             // Cancelling (client gone, time limit) interrupts SQLite mid-statement.
-            var interrupt = timeout.Token.Register(() => SQLitePCL.raw.sqlite3_interrupt(conn.Handle));
+            interrupt = timeout.Token.Register(() => SQLitePCL.raw.sqlite3_interrupt(conn.Handle));
             uploads = await TapUploads.LoadAsync(conn, request.Uploads, parts, tap.Limits.UploadLimitBytes, timeout.Token);
             ITableMetadata metadata = uploads.Count == 0 ? TableMetadata.Published : TableMetadata.Published.WithUploads(uploads);
             var options = rights.TranslatorOptions();
@@ -77,6 +78,8 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
         }
         catch
         {
+            // No interrupt may reach the connection once it is closed.
+            interrupt.Dispose();
             try { TapUploads.Drop(conn, uploads); } catch (SqliteException) { }
             kept.Dispose();
             timeout.Dispose();
