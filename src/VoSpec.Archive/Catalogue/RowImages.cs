@@ -55,13 +55,8 @@ public static class RowImages
         foreach (var t in Tables)
         {
             var table = CatalogueDdl.Quote(t.Table.SqlName);
-            bool hasColumn = false;
-            using (var cmd = conn.CreateCommand())
-            {
-                cmd.Transaction = tx;
-                cmd.CommandText = $"SELECT 1 FROM pragma_table_info('{t.Table.SqlName}') WHERE name = '{t.Column}'";
-                hasColumn = cmd.ExecuteScalar() is not null;
-            }
+            bool hasColumn = SpectrumArchive.Scalar<long>(conn, "SELECT count(*) FROM pragma_table_info($t) WHERE name = $c", tx,
+                ("$t", t.Table.SqlName), ("$c", t.Column)) > 0;
             if (!hasColumn) SpectrumArchive.Execute(conn, $"ALTER TABLE {table} ADD COLUMN {CatalogueDdl.Quote(t.Column)} BLOB", tx);
             var encode = $"{t.Function}({string.Join(", ", t.ColumnNames.Select(c => "NEW." + CatalogueDdl.Quote(c)))})";
             var set = $"UPDATE {table} SET {CatalogueDdl.Quote(t.Column)} = {encode} WHERE rowid = NEW.rowid";
