@@ -1,5 +1,6 @@
 using VoSpec.Core.Units;
 using VoSpec.Adql.Feature;
+using VoSpec.Adql.Parsing;
 using VoSpec.Adql.Query;
 using VoSpec.Core.Schema;
 
@@ -44,6 +45,7 @@ public sealed class AdqlChecker
 
     private IReadOnlyList<SelectOutput> Statement(SelectStatement s, Scope? outer, bool top)
     {
+        NestingGuard.Check(s.Position);
         int ctesBefore = _ctes.Count;
         if (s.With.Count > 0)
         {
@@ -110,6 +112,7 @@ public sealed class AdqlChecker
 
     private IReadOnlyList<SelectOutput> Body(QueryBody body, Scope? outer)
     {
+        NestingGuard.Check(body.Position);
         IReadOnlyList<SelectOutput> result;
         switch (body)
         {
@@ -239,6 +242,7 @@ public sealed class AdqlChecker
 
     private void AddFrom(FromItem item, Scope scope)
     {
+        NestingGuard.Check(item.Position);
         switch (item)
         {
             case TableReference t:
@@ -399,6 +403,7 @@ public sealed class AdqlChecker
 
     private void Cond(Condition c, Scope scope, Clause clause)
     {
+        NestingGuard.Check(c.Position);
         switch (c)
         {
             case AndCondition a: Cond(a.Left, scope, clause); Cond(a.Right, scope, clause); break;
@@ -451,6 +456,7 @@ public sealed class AdqlChecker
 
     private AdqlType Expr(Expression e, Scope scope, Clause clause, bool inAggregate = false)
     {
+        NestingGuard.Check(e.Position);
         var t = ExprCore(e, scope, clause, inAggregate);
         _result.Types[e] = t;
         return t;

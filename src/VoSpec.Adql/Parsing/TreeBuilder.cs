@@ -12,11 +12,24 @@ internal sealed class TreeBuilder : G.AdqlBaseVisitor<Node>
     private static TextPosition At(ParserRuleContext c) => new(c.Start.Line, c.Start.Column + 1);
     private static TextPosition At(IToken t) => new(t.Line, t.Column + 1);
 
+    /// <summary>Every recursive step checks the stack first (<see cref="NestingGuard"/>).</summary>
+    private static T Guard<T>(T c) where T : ParserRuleContext
+    {
+        NestingGuard.Check(c.Start.Line, c.Start.Column + 1);
+        return c;
+    }
+
     public SelectStatement Query(G.AdqlParser.QueryContext c)
     {
         var statement = Select(c.selectExpression());
         if (c.withClause() is { } with)
+        {
+            // Each CTE may read the ones before it: checking and planning a long chain costs its square.
+            var queries = with.withQuery();
+            if (queries.Length > AdqlParser.MaxWithQueries)
+                throw new AdqlException($"too many common table expressions in WITH ({queries.Length:N0}; at most {AdqlParser.MaxWithQueries})", At(queries[AdqlParser.MaxWithQueries]));
             statement = statement with { With = with.withQuery().Select(CommonTable).ToNodeList(), Position = At(c) };
+        }
         return statement;
     }
 
@@ -28,13 +41,14 @@ internal sealed class TreeBuilder : G.AdqlBaseVisitor<Node>
 
     private SelectStatement Select(G.AdqlParser.SelectExpressionContext c)
     {
+        Guard(c);
         var order = c.orderByClause()?.orderByTerm().Select(t =>
             new OrderItem(Expr(t.expr()), t.dir?.Type == G.AdqlLexer.DESC) { Position = At(t) }).ToNodeList() ?? NodeList<OrderItem>.Empty;
         long? offset = c.offsetClause() is { } o ? Unsigned(o.UNSIGNED_INTEGER().Symbol, "OFFSET") : null;
         return new SelectStatement(NodeList<CommonTableExpression>.Empty, Body(c.setExpression()), order, offset) { Position = At(c) };
     }
 
-    private QueryBody Body(G.AdqlParser.SetExpressionContext c) => c switch
+    private QueryBody Body(G.AdqlParser.SetExpressionContext c) => Guard(c) switch
     {
         G.AdqlParser.SetExpressionTermContext t => Body(t.setTerm()),
         G.AdqlParser.SetExpressionUnionExceptContext u => new SetOperation(
@@ -43,7 +57,7 @@ internal sealed class TreeBuilder : G.AdqlBaseVisitor<Node>
         _ => throw Unexpected(c),
     };
 
-    private QueryBody Body(G.AdqlParser.SetTermContext c) => c switch
+    private QueryBody Body(G.AdqlParser.SetTermContext c) => Guard(c) switch
     {
         G.AdqlParser.SetTermPrimaryContext p => Body(p.setPrimary()),
         G.AdqlParser.SetTermIntersectContext i => new SetOperation(SetOperator.Intersect, i.ALL() is not null,
@@ -84,7 +98,7 @@ internal sealed class TreeBuilder : G.AdqlBaseVisitor<Node>
 
     private FromItem From(G.AdqlParser.TableReferenceContext c)
     {
-        switch (c)
+        switch (Guard(c))
         {
             case G.AdqlParser.TableReferencePrimaryContext p:
                 return From(p.tablePrimary());
@@ -128,7 +142,7 @@ internal sealed class TreeBuilder : G.AdqlBaseVisitor<Node>
         _ => throw Unexpected(c),
     };
 
-    private Condition Cond(G.AdqlParser.SearchConditionContext c) => c switch
+    private Condition Cond(G.AdqlParser.SearchConditionContext c) => Guard(c) switch
     {
         G.AdqlParser.ConditionPredicateContext p => Predicate(p.predicate()),
         G.AdqlParser.ConditionParenthesizedContext p => Cond(p.searchCondition()),
@@ -158,7 +172,7 @@ internal sealed class TreeBuilder : G.AdqlBaseVisitor<Node>
         _ => throw Unexpected(c),
     };
 
-    private Expression Expr(G.AdqlParser.ExprContext c) => c switch
+    private Expression Expr(G.AdqlParser.ExprContext c) => Guard(c) switch
     {
         G.AdqlParser.ExprPrimaryContext p => Primary(p.primary()),
         G.AdqlParser.ExprUnaryContext u => new UnaryExpression(u.op.Type switch

@@ -1,4 +1,5 @@
 using System.Text;
+using VoSpec.Adql.Parsing;
 
 namespace VoSpec.Adql.Query;
 
@@ -31,6 +32,7 @@ public static class AdqlPrinter
 
     private static void Statement(StringBuilder sb, SelectStatement s)
     {
+        NestingGuard.Check(s.Position);
         if (s.With.Count > 0)
         {
             sb.Append("WITH ");
@@ -62,6 +64,7 @@ public static class AdqlPrinter
 
     private static void Body(StringBuilder sb, QueryBody body)
     {
+        NestingGuard.Check(body.Position);
         switch (body)
         {
             case QuerySpecification q: Specification(sb, q); break;
@@ -115,6 +118,7 @@ public static class AdqlPrinter
 
     private static void From(StringBuilder sb, FromItem item)
     {
+        NestingGuard.Check(item.Position);
         switch (item)
         {
             case TableReference t:
@@ -155,6 +159,7 @@ public static class AdqlPrinter
 
     private static void Cond(StringBuilder sb, Condition c, int context)
     {
+        NestingGuard.Check(c.Position);
         bool parens = Precedence(c) < context;
         if (parens) sb.Append('(');
         switch (c)
@@ -229,6 +234,7 @@ public static class AdqlPrinter
 
     private static void Expr(StringBuilder sb, Expression e, int context = 0)
     {
+        NestingGuard.Check(e.Position);
         bool parens = Precedence(e) < context;
         if (parens) sb.Append('(');
         switch (e)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using VoSpec.Adql.Db;
+using VoSpec.Adql.Parsing;
 using VoSpec.Adql.Query;
 using VoSpec.Core.Schema;
 
@@ -66,6 +67,7 @@ public sealed class SqliteTranslator
 
     private void Statement(StringBuilder sb, SelectStatement s, bool topLevel)
     {
+        NestingGuard.Check(s.Position);
         if (s.With.Count > 0)
         {
             sb.Append("WITH ");
@@ -130,6 +132,7 @@ public sealed class SqliteTranslator
     /// precedence, so a compound right operand is nested as a subquery.</summary>
     private void Compound(StringBuilder sb, QueryBody body, bool topLevel)
     {
+        NestingGuard.Check(body.Position);
         switch (body)
         {
             case SetOperation op when op.All && op.Operator != SetOperator.Union:
@@ -304,6 +307,7 @@ public sealed class SqliteTranslator
 
     private void From(StringBuilder sb, FromItem item)
     {
+        NestingGuard.Check(item.Position);
         switch (item)
         {
             case TableReference t:
@@ -400,6 +404,7 @@ public sealed class SqliteTranslator
 
     private void Cond(StringBuilder sb, Condition c)
     {
+        NestingGuard.Check(c.Position);
         switch (c)
         {
             case AndCondition a: sb.Append('('); Cond(sb, a.Left); sb.Append(" AND "); Cond(sb, a.Right); sb.Append(')'); break;
@@ -485,6 +490,7 @@ public sealed class SqliteTranslator
 
     private void Expr(StringBuilder sb, Expression e)
     {
+        NestingGuard.Check(e.Position);
         switch (e)
         {
             case NumericLiteral n: sb.Append(Number(n)); break;
