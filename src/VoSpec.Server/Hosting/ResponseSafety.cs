@@ -8,6 +8,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using VoSpec.Core.Faults;
 
 namespace VoSpec.Server.Hosting;
 
@@ -35,17 +36,23 @@ public static class ResponseSafety
             }
             catch (Exception e)
             {
-                var (status, message) = StorageFault.Describe(e) is { } storage
-                    ? (storage.Status, storage.Message)
-                    : (StatusCodes.Status500InternalServerError, "internal error: the server could not answer this request (the details are in its log)");
-                if (status == StatusCodes.Status500InternalServerError) log.LogError(e, "unhandled error on {Path}", http.Request.Path.Value);
+                var (status, message) = e switch
+                {
+                    // A user mistake no endpoint turned into its own error form: still a 4xx with the message.
+                    NotFoundException => (StatusCodes.Status404NotFound, "NotFoundFault: " + e.Message),
+                    UserInputException => (StatusCodes.Status400BadRequest, "UsageError: " + e.Message),
+                    _ when StorageFault.Describe(e) is { } storage => (storage.Status, storage.Message),
+                    _ => (StatusCodes.Status500InternalServerError, "internal error: the server could not answer this request (the details are in its log)"),
+                };
+                if (status < 500) { }
+                else if (status == StatusCodes.Status500InternalServerError) log.LogError(e, "unhandled error on {Path}", http.Request.Path.Value);
                 else log.LogWarning("{Path}: {Message} ({Error})", http.Request.Path.Value, message, e.Message);
                 if (http.Response.HasStarted) { http.Abort(); return; }
                 http.Response.Clear();
                 http.Response.Headers.XContentTypeOptions = "nosniff";
                 http.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
                 http.Response.StatusCode = status;
-                if (status != StatusCodes.Status500InternalServerError) http.Response.Headers.RetryAfter = "600";
+                if (status > StatusCodes.Status500InternalServerError) http.Response.Headers.RetryAfter = "600";
                 http.Response.ContentType = "text/plain; charset=utf-8";
                 await http.Response.WriteAsync(message + "\n");
             }
