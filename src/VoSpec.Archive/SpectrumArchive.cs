@@ -25,44 +25,130 @@ public sealed class SpectrumArchive : IDisposable
 
     static SpectrumArchive() => SqliteThreading.Configure();
 
-    private SpectrumArchive(string directory, ArchiveOptions options)
+    private SpectrumArchive(string directory, ArchiveOptions options, bool readOnlyMedium)
     {
         Directory = Path.GetFullPath(directory);
         Options = options;
         CataloguePath = Path.Combine(Directory, CatalogueFileName);
+        IsReadOnly = readOnlyMedium;
+        if (readOnlyMedium && !(File.Exists(CataloguePath + "-wal") && File.Exists(CataloguePath + "-shm")))
+        {
+            // On read-only media SQLite cannot create the WAL index (-shm) a WAL database needs even for reading:
+            // immutable=1 reads the file as it is, without locks or WAL.
+            var uri = "file:" + Uri.EscapeDataString(CataloguePath).Replace("%2F", "/", StringComparison.Ordinal) + "?immutable=1";
+            _readOnlyConnectionString = new SqliteConnectionStringBuilder { DataSource = uri, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
+            _readWriteConnectionString = _readOnlyConnectionString;
+            return;
+        }
+        if (readOnlyMedium)
+        {
+            // A WAL not folded in yet (the last writer did not close cleanly): SQLite reads it with the existing -shm.
+            _readOnlyConnectionString = new SqliteConnectionStringBuilder { DataSource = CataloguePath, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
+            _readWriteConnectionString = _readOnlyConnectionString;
+            return;
+        }
         _readWriteConnectionString = new SqliteConnectionStringBuilder { DataSource = CataloguePath, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true }.ToString();
         _readOnlyConnectionString = new SqliteConnectionStringBuilder { DataSource = CataloguePath, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
     }
 
     public string Directory { get; }
+
+    /// <summary>
+    /// The archive sits on a medium that cannot be written (a read-only mount): it is served as it is — nothing is
+    /// created, upgraded or rewritten at open, and every write fails (SQLITE_READONLY).
+    /// </summary>
+    public bool IsReadOnly { get; }
     public string CataloguePath { get; }
     public ArchiveOptions Options { get; private set; }
 
     public static SpectrumArchive Open(string directory, ArchiveOptions? options = null)
     {
         CatalogueRows.CheckSchemasAreFilled();
-        var archive = new SpectrumArchive(directory, options ?? new ArchiveOptions());
+        System.IO.Directory.CreateDirectory(directory);
+        var archive = new SpectrumArchive(directory, options ?? new ArchiveOptions(), !CanWrite(directory));
+        if (archive.IsReadOnly)
+        {
+            archive.CheckCatalogue();
+            archive.Options = archive.Options with { PublicUrl = archive.Options.PublicUrl ?? archive.StoredPublicUrl() };
+            return archive;
+        }
         System.IO.Directory.CreateDirectory(Path.Combine(archive.Directory, PixelsFolder));
         archive.CreateCatalogue();
         archive.SetPublicUrl(archive.Options.PublicUrl ?? archive.StoredPublicUrl());
         return archive;
     }
 
+    /// <summary>
+    /// Ends a transaction that failed. After SQLITE_FULL or an I/O error SQLite has already rolled back on its own; the
+    /// ROLLBACK that Microsoft.Data.Sqlite then sends fails ("cannot rollback - no transaction is active"), hides the
+    /// real cause and leaves the connection believing a transaction is open, so that closing it throws again. Opening
+    /// an empty transaction first lets that ROLLBACK succeed.
+    /// </summary>
+    public static void Abandon(SqliteConnection conn, SqliteTransaction tx)
+    {
+        if (SQLitePCL.raw.sqlite3_get_autocommit(conn.Handle) != 0) SQLitePCL.raw.sqlite3_exec(conn.Handle, "BEGIN");
+        try { tx.Dispose(); } catch (SqliteException) { }
+    }
+
+    /// <summary>Whether a file can be created in <paramref name="directory"/> (false on a read-only mount, whoever we are).</summary>
+    private static bool CanWrite(string directory)
+    {
+        var probe = Path.Combine(directory, $".vospec-write-probe-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            using (File.Create(probe, 1, FileOptions.DeleteOnClose)) { }
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A full disk still lets us create an empty file; what fails here is a read-only file system or permissions.
+            return false;
+        }
+    }
+
+    /// <summary>On a read-only archive: the catalogue must exist with this build's version, since nothing can be created.</summary>
+    private void CheckCatalogue()
+    {
+        if (!File.Exists(CataloguePath)) throw new InvalidOperationException($"{Directory} is read-only and holds no catalogue ({CatalogueFileName})");
+        using var conn = OpenConnection();
+        var version = Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key='schema_version'");
+        if (version != CatalogueDdl.SchemaVersion.ToString(CultureInfo.InvariantCulture))
+            throw new InvalidOperationException($"the read-only archive in {Directory} has catalogue version {version}, this VoSpec needs {CatalogueDdl.SchemaVersion}");
+    }
+
     private void CreateCatalogue()
     {
-        using var conn = OpenConnection(readOnly: false);
+        var conn = OpenConnection(readOnly: false);
+        try
+        {
+            CreateCatalogue(conn);
+        }
+        finally { conn.Dispose(); }
+    }
+
+    private void CreateCatalogue(SqliteConnection conn)
+    {
         Execute(conn, "PRAGMA journal_mode=WAL");
         Execute(conn, "CREATE TABLE IF NOT EXISTS archive_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
         var version = Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key='schema_version'");
         if (version is not null && version != CatalogueDdl.SchemaVersion.ToString(CultureInfo.InvariantCulture))
             throw new InvalidOperationException($"the archive in {Directory} has catalogue version {version}, this VoSpec needs {CatalogueDdl.SchemaVersion}: ingest its files into a new archive");
-        using var tx = conn.BeginTransaction();
-        foreach (var sql in CatalogueDdl.Statements()) Execute(conn, sql, tx);
-        TapSchemaTables.Refresh(conn, tx);
-        RowImages.Ensure(conn, tx);
-        Execute(conn, $"INSERT OR IGNORE INTO archive_meta(key, value) VALUES ('schema_version', '{CatalogueDdl.SchemaVersion}')", tx);
-        Execute(conn, "INSERT OR IGNORE INTO archive_meta(key, value) VALUES ('public_url', $v)", tx, ("$v", Options.PublicUrl ?? ArchiveOptions.DefaultPublicUrl));
-        tx.Commit();
+        var tx = conn.BeginTransaction();
+        try
+        {
+            foreach (var sql in CatalogueDdl.Statements()) Execute(conn, sql, tx);
+            TapSchemaTables.Refresh(conn, tx);
+            RowImages.Ensure(conn, tx);
+            Execute(conn, $"INSERT OR IGNORE INTO archive_meta(key, value) VALUES ('schema_version', '{CatalogueDdl.SchemaVersion}')", tx);
+            Execute(conn, "INSERT OR IGNORE INTO archive_meta(key, value) VALUES ('public_url', $v)", tx, ("$v", Options.PublicUrl ?? ArchiveOptions.DefaultPublicUrl));
+            tx.Commit();
+        }
+        catch (SqliteException)
+        {
+            Abandon(conn, tx);
+            throw;
+        }
+        tx.Dispose();
     }
 
     /// <summary>A new connection to the catalogue; the caller disposes it.</summary>
@@ -96,6 +182,12 @@ public sealed class SpectrumArchive : IDisposable
     public void SetPublicUrl(string publicUrl)
     {
         if (!publicUrl.EndsWith('/')) publicUrl += "/";
+        if (IsReadOnly)
+        {
+            // access_url keeps the stored base URL: set VoSpec:PublicUrl to the one stored, or serve a writable copy.
+            Options = Options with { PublicUrl = publicUrl };
+            return;
+        }
         using var conn = OpenConnection(readOnly: false);
         using var tx = conn.BeginTransaction();
         var old = Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key='public_url'", tx) ?? publicUrl;

@@ -53,6 +53,7 @@ internal sealed class CatalogueWriter : IDisposable
     public void WriteBatch(IReadOnlyList<Item> items)
     {
         var placed = new List<(Item Item, long SpecId, long Offset, long Length)>(items.Count);
+        SqliteTransaction? tx = null;
         try
         {
             foreach (var item in items)
@@ -62,7 +63,7 @@ internal sealed class CatalogueWriter : IDisposable
                 placed.Add((item, specId, off, len));
             }
             _pixels.Flush();
-            using var tx = _conn.BeginTransaction();
+            tx = _conn.BeginTransaction();
             using var insertStore = Prepare(tx, """
                 INSERT INTO spectrum_store(spec_id, collection, specobjid, px_offset, px_length, npix, source_path, source_bytes, source_format, ingested)
                 VALUES ($0, $1, $2, $3, $4, $5, $6, $7, $8, datetime('now'))
@@ -82,9 +83,11 @@ internal sealed class CatalogueWriter : IDisposable
             }
             SpectrumArchive.Execute(_conn, "UPDATE collections SET committed_length=$l WHERE name=$n", tx, ("$l", _pixels.Position), ("$n", _collection));
             tx.Commit();
+            tx.Dispose();
         }
         catch
         {
+            if (tx is not null) SpectrumArchive.Abandon(_conn, tx);
             _pixels.TruncateTo(SpectrumArchive.Scalar<long>(_conn, "SELECT committed_length FROM collections WHERE name=$n", null, ("$n", _collection)));
             throw;
         }

@@ -17,7 +17,8 @@ public static class DataRights
         var changes = archive.Collections()
             .Select(c => (c.Name, Rights: proprietary.Contains(c.Name, StringComparer.OrdinalIgnoreCase) ? Proprietary : Public, c.DataRights))
             .Where(c => c.Rights != c.DataRights).ToList();
-        if (changes.Count == 0) return [];
+        // A read-only archive keeps its stored data_rights; access itself never depends on that column.
+        if (changes.Count == 0 || archive.IsReadOnly) return [];
         using var conn = archive.OpenConnection(readOnly: false);
         using var tx = conn.BeginTransaction();
         foreach (var (name, rights, _) in changes)

@@ -31,7 +31,9 @@ public sealed class PreviewCache
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         Directory = Path.GetFullPath(directory);
-        System.IO.Directory.CreateDirectory(Directory);
+        // On a read-only (or full) disk the cache stays empty: previews are then drawn for each request.
+        try { System.IO.Directory.CreateDirectory(Directory); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         RemoveStaleTempFiles(TimeSpan.FromMinutes(10));
     }
 
