@@ -60,8 +60,16 @@ public static class VoSpecHost
         var app = builder.Build();
         var archive = app.Services.GetRequiredService<SpectrumArchive>();
         // ObsCore's data_rights says what the configuration decides (changed collections only are rewritten).
-        var changed = VoSpec.Archive.Catalogue.DataRights.Apply(archive, app.Services.GetRequiredService<Access.AccessPolicy>().Proprietary);
-        if (changed.Count > 0) app.Logger.LogInformation("data_rights updated from the configuration for {Collections}", string.Join(", ", changed));
+        try
+        {
+            var changed = VoSpec.Archive.Catalogue.DataRights.Apply(archive, app.Services.GetRequiredService<Access.AccessPolicy>().Proprietary);
+            if (changed.Count > 0) app.Logger.LogInformation("data_rights updated from the configuration for {Collections}", string.Join(", ", changed));
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteErrorCode is 11 or 26)
+        {
+            // A damaged catalogue still serves what is intact; access control never depends on data_rights.
+            app.Logger.LogError("the catalogue {Path} is damaged ({Error}): serving what can be read; check it with sqlite3 '.recover' or PRAGMA integrity_check", archive.CataloguePath, e.Message);
+        }
         app.Lifetime.ApplicationStarted.Register(() => PublishUrl(app, settings, archive));
         // Fonts load on the first render (~50 ms): do it before the first preview request.
         app.Lifetime.ApplicationStarted.Register(() => Task.Run(Engine.Plotting.SpectrumPlot.Warmup));
