@@ -1,4 +1,5 @@
 using VoSpec.Core.Faults;
+using VoSpec.Core.Sky;
 
 namespace VoSpec.Server.Soda;
 
@@ -27,8 +28,7 @@ public abstract record SkyRegion
     public static SkyRegion ParseCircle(double[] n)
     {
         if (n.Length != 3) throw new UserInputException($"a circle is 'lon lat radius' (3 numbers), not {n.Length} numbers");
-        CheckPoint(n[0], n[1]);
-        if (!(n[2] > 0 && n[2] <= 180)) throw new UserInputException($"circle radius {n[2]} outside (0, 180] degrees");
+        SkyRules.CheckCircle(n[0], n[1], n[2], allowZero: false);
         return new CircleRegion(n[0], n[1], n[2]);
     }
 
@@ -45,19 +45,10 @@ public abstract record SkyRegion
     public static SkyRegion ParsePolygon(double[] n)
     {
         if (n.Length < 6 || n.Length % 2 != 0) throw new UserInputException($"a polygon is 'lon1 lat1 lon2 lat2 …' with at least 3 vertices, not {n.Length} numbers");
+        SkyRules.CheckPolygon(n);
         var v = new Vec[n.Length / 2];
-        for (int i = 0; i < v.Length; i++)
-        {
-            CheckPoint(n[2 * i], n[2 * i + 1]);
-            v[i] = Vec.FromLonLat(n[2 * i], n[2 * i + 1]);
-        }
+        for (int i = 0; i < v.Length; i++) v[i] = Vec.FromLonLat(n[2 * i], n[2 * i + 1]);
         return new PolygonRegion(v);
-    }
-
-    private static void CheckPoint(double lon, double lat)
-    {
-        if (!double.IsFinite(lon) || !double.IsFinite(lat) || Math.Abs(lat) > 90)
-            throw new UserInputException($"position ({lon}, {lat}) is not a finite ICRS position with |lat| ≤ 90");
     }
 }
 
