@@ -72,7 +72,7 @@ public static class SkyRules
         {
             var a = v[i];
             var b = v[(i + 1) % n];
-            if (Dot(a, b) < -1 + tolerance * tolerance)
+            if (Angle(a, b) > Math.PI - tolerance)
                 throw new InvalidSkyGeometryException($"polygon vertices {i + 1} and {(i + 1) % n + 1} are antipodal: the edge between them is undefined");
             if (!distinct.Exists(d => Angle(d, a) <= tolerance)) distinct.Add(a);
         }
