@@ -19,6 +19,7 @@ public sealed class GeometryValidationTests(ArchiveFixture db)
     [InlineData("CONTAINS(POINT(s_ra, s_dec), CIRCLE(10, 1e999, 1)) = 1", "not finite")]
     [InlineData("CONTAINS(POINT(s_ra, s_dec), CIRCLE(POINT(s_ra, s_dec), -2)) = 1", "radius -2")]
     [InlineData("DISTANCE(POINT(s_ra, s_dec), POINT(10, 91)) < 1", "latitude 91")]
+    [InlineData("DISTANCE(s_ra, s_dec, 10, -91) < 1", "latitude -91")]
     [InlineData("CONTAINS(POINT(s_ra, s_dec), POLYGON(10, 10, 11, 11, 10, 10)) = 1", "distinct vertices")]
     [InlineData("CONTAINS(POINT(s_ra, s_dec), POLYGON(0, 0, 10, 0, 20, 0)) = 1", "one great circle")]
     [InlineData("CONTAINS(POINT(s_ra, s_dec), POLYGON(POINT(1, 1), POINT(2, 2), POINT(1, 1))) = 1", "distinct vertices")]
@@ -39,6 +40,7 @@ public sealed class GeometryValidationTests(ArchiveFixture db)
     [InlineData("SELECT POINT(s_ra, s_dec + 200) FROM ivoa.obscore", "latitude")]
     [InlineData("SELECT POLYGON(s_ra, s_dec, s_ra, s_dec, s_ra + 1, s_dec) FROM ivoa.obscore", "distinct vertices")]
     [InlineData("SELECT CAST('10 95' AS POINT) FROM ivoa.obscore", "latitude 95")]
+    [InlineData("SELECT DISTANCE(s_ra, s_dec + 100, 0, 0) FROM ivoa.obscore", "latitude")]
     [InlineData("SELECT CAST('10 10 -3' AS CIRCLE) FROM ivoa.obscore", "radius -3")]
     public void Computed_geometries_that_make_no_sense_fail_the_query_with_the_rule(string adql, string why)
     {

@@ -711,7 +711,16 @@ public sealed class AdqlChecker
                 Arity(2, 2); RequireGeometry(types[0], args[0], f.Name); RequireGeometry(types[1], args[1], f.Name); return AdqlType.Int;
             case "DISTANCE":
                 if (args.Count == 2) { RequirePoint(types[0], args[0], f.Name); RequirePoint(types[1], args[1], f.Name); }
-                else { Arity(4, 4); Numbers(); }
+                else
+                {
+                    Arity(4, 4); Numbers();
+                    for (int i = 0; i < 4; i += 2)
+                        if (Translator.SqliteTranslator.Fold(args[i]) is { } lon && Translator.SqliteTranslator.Fold(args[i + 1]) is { } lat)
+                        {
+                            try { SkyRules.CheckPosition(lon, lat); }
+                            catch (InvalidSkyGeometryException e) { throw new AdqlException($"DISTANCE: {e.Message}", args[i].Position); }
+                        }
+                }
                 return AdqlType.Double;
             default:
                 throw new AdqlResolutionException($"unknown function '{f.Name}'", f.Position, f.Name);

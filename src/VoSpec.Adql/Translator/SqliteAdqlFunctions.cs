@@ -68,7 +68,7 @@ public static class SqliteAdqlFunctions
         c.CreateFunction("adql_distance", (string? a, string? b) => a is null || b is null ? (double?)null : Safe(() => Point(a).V.AngleTo(Point(b).V)), isDeterministic: true);
         c.CreateFunction("adql_distance", (double? lon1, double? lat1, double? lon2, double? lat2) =>
             lon1 is null || lat1 is null || lon2 is null || lat2 is null ? (double?)null
-            : Vec.FromLonLat(lon1.Value, lat1.Value).AngleTo(Vec.FromLonLat(lon2.Value, lat2.Value)), isDeterministic: true);
+            : Safe(() => SphereShape.Point(lon1.Value, lat1.Value).V.AngleTo(SphereShape.Point(lon2.Value, lat2.Value).V)), isDeterministic: true);
         c.CreateFunction("adql_area", (string? g) => g is null ? (double?)null : Safe(() => SphereShape.Parse(g).Area), isDeterministic: true);
         c.CreateFunction("adql_centroid", (string? g) => g is null ? null : Safe(() => SphereShape.Parse(g).Centroid.ToStcs()), isDeterministic: true);
         c.CreateFunction("adql_coord1", (string? p) => p is null ? (double?)null : Safe(() => Point(p).Lon), isDeterministic: true);
