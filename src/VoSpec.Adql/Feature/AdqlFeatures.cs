@@ -56,11 +56,16 @@ public static class AdqlFeatures
             "the NESTED-scheme HEALPix index of the ICRS position (degrees) at order 0 to 29 (nside = 2^order)"),
         new(UserDefined, "ivo_healpix_index(hpxOrder INTEGER, p POINT) -> BIGINT",
             "the NESTED-scheme HEALPix index of the point at order 0 to 29"),
+        // IN_UNIT is ADQL 2.1 (features-adql-unit above). Clients whose ADQL parser predates 2.1 (STILTS/TOPCAT's
+        // validator) take it for a user-defined function, and once any UDF is declared they flag undeclared ones:
+        // declaring its signature here too keeps their checks of queries using it quiet.
+        new(UserDefined, "in_unit(value DOUBLE, unit VARCHAR) -> DOUBLE",
+            "ADQL 2.1 IN_UNIT (see features-adql-unit): a column with a declared unit converted to another VOUnit of the same dimension"),
     ];
 
     /// <summary>Whether a user-defined function of this name (any case) is declared.</summary>
     public static bool IsUserDefined(string name) =>
-        All.Any(f => f.Type == UserDefined && f.Form.Length > name.Length && f.Form[name.Length] == '('
+        !name.Equals("IN_UNIT", StringComparison.OrdinalIgnoreCase) && All.Any(f => f.Type == UserDefined && f.Form.Length > name.Length && f.Form[name.Length] == '('
             && f.Form.StartsWith(name, StringComparison.OrdinalIgnoreCase));
 
     public static bool IsSupported(string type, string form) =>
