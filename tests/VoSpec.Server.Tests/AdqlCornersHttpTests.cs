@@ -37,7 +37,7 @@ public sealed class AdqlCornersHttpTests(RunningServer server) : IClassFixture<R
     public async Task Cast_to_char_types_answers_in_every_format(string format)
     {
         var (status, body) = await Sync("SELECT TOP 2 CAST(obs_id AS CHAR) AS a, CAST(obs_id AS CHAR(10)) AS b, CAST(obs_id AS VARCHAR(30)) AS c, "
-            + "CAST(s_ra AS VARCHAR) AS d, CAST(s_ra AS CHAR(4)) AS e FROM ivoa.obscore -- it's \"cast\"", format);
+            + "CAST(s_ra AS VARCHAR) AS d, CAST(s_ra AS CHAR(4)) AS e, CAST('ab' AS CHAR(5)) AS f FROM ivoa.obscore -- it's \"cast\"", format);
         Assert.True(status == HttpStatusCode.OK, body);
         Assert.DoesNotContain("ERROR", body);
         if (format == "votable/td")
@@ -47,6 +47,7 @@ public sealed class AdqlCornersHttpTests(RunningServer server) : IClassFixture<R
             Assert.Equal(10, cells[1].Length);
             Assert.StartsWith(cells[1], cells[2]);
             Assert.Equal(4, cells[4].Length);
+            Assert.Equal("ab", cells[5].TrimEnd());
         }
     }
 
