@@ -1,31 +1,9 @@
 using System.Globalization;
 using System.Text;
 using VoSpec.Core.Sky;
+using Vec = VoSpec.Core.Sky.SkyVector;
 
 namespace VoSpec.Adql.Translator.Geometry;
-
-/// <summary>A unit vector on the sphere.</summary>
-internal readonly record struct Vec(double X, double Y, double Z)
-{
-    public static Vec FromLonLat(double lon, double lat)
-    {
-        double l = lon * Math.PI / 180, b = lat * Math.PI / 180, c = Math.Cos(b);
-        return new Vec(c * Math.Cos(l), c * Math.Sin(l), Math.Sin(b));
-    }
-
-    public double Lon { get { double l = Math.Atan2(Y, X) * 180 / Math.PI; return l < 0 ? l + 360 : l; } }
-    public double Lat => Math.Atan2(Z, Math.Sqrt(X * X + Y * Y)) * 180 / Math.PI;
-    public double Dot(Vec o) => X * o.X + Y * o.Y + Z * o.Z;
-    public Vec Cross(Vec o) => new(Y * o.Z - Z * o.Y, Z * o.X - X * o.Z, X * o.Y - Y * o.X);
-    public double Norm => Math.Sqrt(Dot(this));
-    public Vec Normalized { get { double n = Norm; return new Vec(X / n, Y / n, Z / n); } }
-    public static Vec operator -(Vec a, Vec b) => new(a.X - b.X, a.Y - b.Y, a.Z - b.Z);
-    public static Vec operator +(Vec a, Vec b) => new(a.X + b.X, a.Y + b.Y, a.Z + b.Z);
-    public static Vec operator *(double k, Vec a) => new(k * a.X, k * a.Y, k * a.Z);
-
-    /// <summary>Angle to <paramref name="o"/> in degrees (atan2 form: accurate at all separations).</summary>
-    public double AngleTo(Vec o) => Math.Atan2(Cross(o).Norm, Dot(o)) * 180 / Math.PI;
-}
 
 /// <summary>
 /// A geometry value: point, circle or polygon (BOX becomes a polygon). Serialised between SQLite
@@ -219,22 +197,7 @@ internal abstract record SphereShape
     private static bool CirclePolygon(CircleShape c, PolygonShape g) =>
         g.ContainsPoint(c.Center) || g.Edges().Any(e => DistanceToArc(c.Center, e.A, e.B) <= c.Radius + Epsilon);
 
-    /// <summary>Angular distance (degrees) from p to the minor great-circle arc a–b.</summary>
-    internal static double DistanceToArc(Vec p, Vec a, Vec b)
-    {
-        var n = a.Cross(b);
-        if (n.Norm < 1e-15) return Math.Min(p.AngleTo(a), p.AngleTo(b));
-        n = n.Normalized;
-        // Projection of p on the great circle; inside the arc when it lies between a and b.
-        var proj = p - p.Dot(n) * n;
-        if (proj.Norm > 1e-15)
-        {
-            proj = proj.Normalized;
-            if (a.Cross(proj).Dot(n) >= 0 && proj.Cross(b).Dot(n) >= 0)
-                return Math.Abs(90 - p.AngleTo(n));
-        }
-        return Math.Min(p.AngleTo(a), p.AngleTo(b));
-    }
+    private static double DistanceToArc(Vec p, Vec a, Vec b) => Vec.DistanceToArc(p, a, b);
 
     private static double MaxDistanceToArc(Vec p, Vec a, Vec b) =>
         Math.Max(Math.Max(p.AngleTo(a), p.AngleTo(b)), 180 - DistanceToArc(-1 * p, a, b));
@@ -284,22 +247,8 @@ internal sealed record PolygonShape(IReadOnlyList<(double Lon, double Lat)> Corn
         for (int i = 0; i < v.Count; i++) yield return (v[i], v[(i + 1) % v.Count]);
     }
 
-    /// <summary>
-    /// Winding number of the polygon around p, seen in the tangent plane at p: inside when the
-    /// edges turn once around it. Independent of vertex order; points on an edge count as inside.
-    /// </summary>
-    public bool ContainsPoint(Vec p)
-    {
-        if (Edges().Any(e => DistanceToArc(p, e.A, e.B) <= 1e-10)) return true;
-        double total = 0;
-        foreach (var (a, b) in Edges())
-        {
-            var ta = a - p.Dot(a) * p;
-            var tb = b - p.Dot(b) * p;
-            total += Math.Atan2(p.Dot(ta.Cross(tb)), ta.Dot(tb));
-        }
-        return Math.Abs(total) > Math.PI;
-    }
+    /// <summary>Inside or on an edge; independent of vertex order (<see cref="SkyVector.PolygonContains"/>).</summary>
+    public bool ContainsPoint(Vec p) => Vec.PolygonContains(Vertices, p);
 
     public override PointShape Centroid
     {
