@@ -35,6 +35,24 @@ internal abstract record SphereShape
     /// </summary>
     public static SphereShape Parse(string text)
     {
+        // A query's constant polygon or compound region comes back for every row: parse and check it once per thread.
+        var cache = t_parsed ??= new (string?, SphereShape?)[2];
+        foreach (var (cachedText, cachedShape) in cache)
+            if (cachedText is not null && string.Equals(cachedText, text, StringComparison.Ordinal)) return cachedShape!;
+        var shape = ParseUncached(text);
+        if (shape is PolygonShape or CompoundShape)
+        {
+            cache[t_next] = (text, shape);
+            t_next = (t_next + 1) % cache.Length;
+        }
+        return shape;
+    }
+
+    [ThreadStatic] private static (string? Text, SphereShape? Shape)[]? t_parsed;
+    [ThreadStatic] private static int t_next;
+
+    private static SphereShape ParseUncached(string text)
+    {
         var tokens = Tokens(text);
         if (tokens.Count == 0) throw new FormatException("empty geometry");
         int i = 0;
