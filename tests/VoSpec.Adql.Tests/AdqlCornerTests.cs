@@ -43,6 +43,18 @@ public sealed class AdqlCornerTests(ArchiveFixture db)
         Assert.True(double.TryParse((string)row[5]!, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
     }
 
+    [Theory]
+    [InlineData("CHAR(4097)")]
+    [InlineData("VARCHAR(2000000000)")]
+    [InlineData("CHAR(99999999999)")]
+    [InlineData("CHAR(0)")]
+    public void Cast_lengths_are_bounded_so_no_cell_can_be_padded_to_gigabytes(string type)
+    {
+        var e = Assert.ThrowsAny<AdqlException>(() => db.Translate($"SELECT CAST(obs_id AS {type}) FROM ivoa.obscore"));
+        Assert.Contains("length", e.Message);
+        Assert.Equal("4096", db.Translate("SELECT CAST(obs_id AS CHAR(4096)) FROM ivoa.obscore").Columns[0].Arraysize);
+    }
+
     [Fact]
     public void Cast_of_strings_to_numbers_converts_numeric_text_and_refuses_the_rest()
     {
