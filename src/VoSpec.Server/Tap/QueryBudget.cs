@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Globalization;
+using SQLitePCL;
+using VoSpec.Core.Faults;
+
+namespace VoSpec.Server.Tap;
+
+/// <summary>
+/// The database-time budget of one query (VoSpec:Limits:SyncQuerySeconds, AsyncQuerySeconds), enforced inside SQLite:
+/// a progress handler, called by SQLite itself every few thousand VM instructions on the thread that steps the
+/// statement, stops the statement once the time spent stepping it passes the budget. Time outside SQLite (a slow client
+/// reading a long stream, the writers' encoding) does not count, so big downloads are bounded by the wall-clock
+/// limits (VoSpec:Tap:SyncTimeoutSeconds, the job's execution duration) and not by this. It needs no timer thread: the
+/// check runs inside the work it limits, so it holds when the machine is too busy to run timers on time.
+/// One per kept connection (<see cref="AdqlConnection"/>): the handler is installed once, the budget set per query.
+/// </summary>
+public sealed class QueryBudget
+{
+    /// <summary>VM instructions between checks: a few tens of microseconds of work, so the check costs well under 1%.</summary>
+    private const int Instructions = 10_000;
+
+    private long _limit = long.MaxValue;
+    private long _used;
+    private long _enteredAt;
+    private double _seconds;
+    private string _option = "";
+
+    /// <summary>Set when the budget stopped a statement: the message naming the limit.</summary>
+    public string? Exceeded { get; private set; }
+
+    internal void Install(sqlite3 db) => raw.sqlite3_progress_handler(db, Instructions, static o => ((QueryBudget)o).Check(), this);
+
+    /// <summary>A new query with <paramref name="seconds"/> of database time (0 or less: no budget).</summary>
+    public void Start(double seconds, string option)
+    {
+        _seconds = seconds;
+        _option = option;
+        _limit = seconds > 0 ? (long)(seconds * Stopwatch.Frequency) : long.MaxValue;
+        _used = 0;
+        _enteredAt = 0;
+        Exceeded = null;
+    }
+
+    /// <summary>No budget (between queries, for the connection's own statements).</summary>
+    public void Stop() => Start(0, "");
+
+    /// <summary>Stepping begins: time counts until <see cref="Exit"/>.</summary>
+    public void Enter() => _enteredAt = Stopwatch.GetTimestamp();
+
+    public void Exit()
+    {
+        if (_enteredAt != 0) _used += Stopwatch.GetTimestamp() - _enteredAt;
+        _enteredAt = 0;
+    }
+
+    /// <summary>The error to throw for a statement SQLite interrupted: the named budget when it was this, else null.</summary>
+    public UserInputException? Error() => Exceeded is { } m ? new QueryBudgetException(m) : null;
+
+    private int Check()
+    {
+        if (_enteredAt == 0 || _limit == long.MaxValue) return 0;
+        if (_used + (Stopwatch.GetTimestamp() - _enteredAt) <= _limit) return 0;
+        Exceeded = $"the query used more than its {_seconds.ToString("0.###", CultureInfo.InvariantCulture)} s of database time (VoSpec:Limits:{_option}) and was stopped";
+        return 1;
+    }
+}
+
+/// <summary>A query stopped by its <see cref="QueryBudget"/>: the user's query asked for too much; the message names the limit.</summary>
+public sealed class QueryBudgetException(string message) : UserInputException(message);
