@@ -13,12 +13,18 @@ public sealed record LimitSettings
 
     /// <summary>Expensive requests (TAP sync, /spec query, getSpec, plotGrid, stackedImage) one client may run at once.</summary>
     public int PerClientConcurrency { get; init; } = 2;
-    /// <summary>Further expensive requests of one client that wait for a slot; beyond them: 429.</summary>
-    public int PerClientQueue { get; init; } = 4;
+    /// <summary>Further expensive requests of one client that wait for a slot; beyond them: 429. A client with 8 connections waits, it is not refused.</summary>
+    public int PerClientQueue { get; init; } = 8;
     /// <summary>Expensive requests of all clients together running at once.</summary>
-    public int GlobalConcurrency { get; init; } = 6;
+    public int GlobalConcurrency { get; init; } = 8;
     /// <summary>Further expensive requests of all clients that wait for a slot; beyond them: 503.</summary>
-    public int GlobalQueue { get; init; } = 32;
+    public int GlobalQueue { get; init; } = 64;
+    /// <summary>
+    /// Proxies whose X-Forwarded-For is believed, comma-separated addresses (empty: none). Behind the reverse proxy of
+    /// deploy/nginx.conf every client connects from 127.0.0.1: the client is then the last address in X-Forwarded-For
+    /// that is not one of these proxies. A direct connection's address is used as it is.
+    /// </summary>
+    public string ForwardedForProxies { get; init; } = "127.0.0.1, ::1";
     /// <summary>The Retry-After (seconds) sent with 429 and 503.</summary>
     public int RetryAfterSeconds { get; init; } = 2;
 
