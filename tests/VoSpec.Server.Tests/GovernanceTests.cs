@@ -185,6 +185,35 @@ public sealed class GovernanceTests(GovernedServer server) : IClassFixture<Gover
     }
 
     [Fact]
+    public void Pyvo_sees_a_full_job_queue_as_an_error_at_run_and_can_run_the_job_later()
+    {
+        // What a real client makes of the 429: pyvo's AsyncTAPJob.run() raises at once, and the job, still PENDING, runs later.
+        const string script = """
+            import sys, requests, pyvo
+            from pyvo.dal.exceptions import DALServiceError
+            url, token, slow = sys.argv[1], sys.argv[2], sys.argv[3]
+            session = requests.Session()
+            session.headers["Authorization"] = "Bearer " + token
+            tap = pyvo.dal.TAPService(url, session=session)
+            first = tap.submit_job(slow).run()
+            second = tap.submit_job("SELECT TOP 3 obs_id FROM ivoa.obscore").run()
+            extra = tap.submit_job("SELECT TOP 2 obs_id FROM ivoa.obscore")
+            try:
+                extra.run()
+                print("not refused")
+            except DALServiceError as e:
+                print("refused", e.code, e.cause.response.headers.get("Retry-After"), extra.phase)
+            second.wait(timeout=30)
+            extra.run().wait(timeout=30)
+            print(first.phase, second.phase, extra.phase, len(extra.fetch_result()))
+            """;
+        var r = VoSpec.Testing.ExternalTool.RunPython(script, server.Client.BaseAddress + "tap", GovernedServer.Tokens[2], Slow);
+        Assert.True(r.ExitCode == 0, r.All);
+        var lines = r.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["refused 429 3 PENDING", "ERROR COMPLETED COMPLETED 2"], lines);
+    }
+
+    [Fact]
     public async Task Oversized_bodies_are_answered_413_in_the_protocols_form()
     {
         // A TAP query form over FormBodyBytes, with its length announced.

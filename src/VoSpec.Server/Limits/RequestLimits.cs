@@ -67,18 +67,28 @@ public static class RequestLimits
             string message = $"the request body is larger than {limit.ToString(CultureInfo.InvariantCulture)} bytes (VoSpec:Limits:{option})";
             if (http.Request.ContentLength > limit)
             {
-                await Refuse(http, StatusCodes.Status413PayloadTooLarge, null, message);
+                await TooLarge(http, message);
                 return;
             }
             try { await next(http); }
             catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge && !http.Response.HasStarted)
             {
                 // A chunked body that grew past the limit while it was read.
-                await Refuse(http, StatusCodes.Status413PayloadTooLarge, null, message);
+                await TooLarge(http, message);
             }
         });
         app.UseRateLimiter();
         return app;
+    }
+
+    /// <summary>
+    /// 413: the rest of the body is never read, so Kestrel closes the connection after the answer; saying so lets the
+    /// client open a new one for its next request instead of failing on this one.
+    /// </summary>
+    private static ValueTask TooLarge(HttpContext http, string message)
+    {
+        http.Response.Headers.Connection = "close";
+        return Refuse(http, StatusCodes.Status413PayloadTooLarge, null, message);
     }
 
     /// <summary>Marks the endpoint as expensive work, limited per client and for all clients together.</summary>
