@@ -64,7 +64,8 @@ public sealed class GovernanceTests(GovernedServer server) : IClassFixture<Gover
         for (int i = 0; i < 5; i++) idle.Add(await TimedQuickQuery());
 
         // Client A (its address: each request invents a new token, which must not make it a new client) sends 12
-        // slow queries at once: one runs, one waits, the other ten are refused at once.
+        // slow queries at once: one runs, one waits, the other ten are refused at once (at least eight on a machine so busy
+        // that the first of them ends, after its second of database time, before the last has arrived).
         var flood = Enumerable.Range(0, 12).Select(async i =>
         {
             using var r = await Sync(Slow, "invented-token-" + i);
@@ -76,7 +77,7 @@ public sealed class GovernanceTests(GovernedServer server) : IClassFixture<Gover
         var answers = await Task.WhenAll(flood);
 
         var refused = answers.Where(a => a.r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
-        Assert.Equal(10, refused.Count);
+        Assert.InRange(refused.Count, 8, 10);
         foreach (var (r, body) in refused) AssertRefusal(r, body, HttpStatusCode.TooManyRequests, "VoSpec:Limits:PerClientConcurrency");
         // The two that ran were stopped by their database-time budget, not by the limits.
         Assert.All(answers.Where(a => a.r.StatusCode != HttpStatusCode.TooManyRequests), a => Assert.Contains("SyncQuerySeconds", a.Item2));
@@ -90,7 +91,7 @@ public sealed class GovernanceTests(GovernedServer server) : IClassFixture<Gover
     {
         // Three clients with a slow query each fill the two shared slots and the one waiting place; a fourth is refused.
         var slow = GovernedServer.Tokens.Take(3).Select(t => Sync(Slow, t)).ToList();
-        await Task.Delay(300);
+        await Task.Delay(500);
         using var fourth = await Sync(Quick, GovernedServer.Tokens[3]);
         AssertRefusal(fourth, await fourth.Content.ReadAsStringAsync(), HttpStatusCode.ServiceUnavailable, "VoSpec:Limits:GlobalConcurrency");
         foreach (var r in await Task.WhenAll(slow))
@@ -195,9 +196,12 @@ public sealed class GovernanceTests(GovernedServer server) : IClassFixture<Gover
             session = requests.Session()
             session.headers["Authorization"] = "Bearer " + token
             tap = pyvo.dal.TAPService(url, session=session)
-            first = tap.submit_job(slow).run()
-            second = tap.submit_job("SELECT TOP 3 obs_id FROM ivoa.obscore").run()
+            first = tap.submit_job(slow)
+            second = tap.submit_job("SELECT TOP 3 obs_id FROM ivoa.obscore")
             extra = tap.submit_job("SELECT TOP 2 obs_id FROM ivoa.obscore")
+            # The first executes (for its second of database time), the second waits QUEUED, the extra is one too many.
+            first.run()
+            second.run()
             try:
                 extra.run()
                 print("not refused")
