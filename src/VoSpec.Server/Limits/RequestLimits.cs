@@ -65,16 +65,20 @@ public static class RequestLimits
             var (limit, option) = BodyLimit(http, s);
             if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature) feature.MaxRequestBodySize = limit;
             string message = $"the request body is larger than {limit.ToString(CultureInfo.InvariantCulture)} bytes (VoSpec:Limits:{option})";
-            if (http.Request.ContentLength > limit)
+            if (http.Request.ContentLength is { } length && length > limit)
             {
-                await TooLarge(http, message);
+                // Answered before the body is read. A body up to 4× the limit is then read and dropped by Kestrel, so a
+                // client still sending it (one that does not wait for 100-continue) reads the 413 instead of a reset.
+                bool drain = length <= 4 * limit && http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false };
+                if (drain) http.Features.Get<IHttpMaxRequestBodySizeFeature>()!.MaxRequestBodySize = length;
+                await TooLarge(http, message, close: !drain);
                 return;
             }
             try { await next(http); }
             catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge && !http.Response.HasStarted)
             {
                 // A chunked body that grew past the limit while it was read.
-                await TooLarge(http, message);
+                await TooLarge(http, message, close: true);
             }
         });
         app.UseRateLimiter();
@@ -82,12 +86,12 @@ public static class RequestLimits
     }
 
     /// <summary>
-    /// 413: the rest of the body is never read, so Kestrel closes the connection after the answer; saying so lets the
-    /// client open a new one for its next request instead of failing on this one.
+    /// 413. With <paramref name="close"/> the rest of the body is never read, so Kestrel closes the connection after the
+    /// answer; saying so lets the client open a new one for its next request instead of failing on this one.
     /// </summary>
-    private static ValueTask TooLarge(HttpContext http, string message)
+    private static ValueTask TooLarge(HttpContext http, string message, bool close)
     {
-        http.Response.Headers.Connection = "close";
+        if (close) http.Response.Headers.Connection = "close";
         return Refuse(http, StatusCodes.Status413PayloadTooLarge, null, message);
     }
 

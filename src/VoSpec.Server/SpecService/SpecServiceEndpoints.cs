@@ -156,9 +156,8 @@ public static class SpecServiceEndpoints
             {
                 cmd.CommandText = translated.Sql;
                 foreach (var (name, value) in translated.Parameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
-                // Microsoft.Data.Sqlite steps the statement itself: the budget counts from here until the last row is written.
+                // Microsoft.Data.Sqlite steps the statement itself: the budget counts from its first check to its last row.
                 kept.Budget.Start(limits.SyncQuerySeconds, nameof(LimitSettings.SyncQuerySeconds));
-                kept.Budget.Enter();
                 try
                 {
                     await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -166,7 +165,6 @@ public static class SpecServiceEndpoints
                     await SpecQueryWriter.WriteAsync(query.Format, reader, translated.Columns, http.Response.Body, ct);
                 }
                 catch (SqliteException) when (kept.Budget.Error() is { } over) { throw over; }
-                finally { kept.Budget.Exit(); }
             }
             clean = !ct.IsCancellationRequested && kept.Budget.Exceeded is null;
         }

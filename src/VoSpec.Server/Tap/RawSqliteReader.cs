@@ -75,14 +75,8 @@ public sealed class RawSqliteReader : DbDataReader, IRawCells
 
     private bool Step()
     {
-        int rc;
-        if (_budget is null) rc = SqliteCellCalls.Step(Live);
-        else
-        {
-            _budget.Enter();
-            try { rc = SqliteCellCalls.Step(Live); }
-            finally { _budget.Exit(); }
-        }
+        _budget?.Enter();
+        int rc = SqliteCellCalls.Step(Live);
         if (rc == raw.SQLITE_ROW) return true;
         if (rc == raw.SQLITE_DONE) { _done = true; return false; }
         if (rc == raw.SQLITE_INTERRUPT && _budget?.Error() is { } over) throw over;
