@@ -14,11 +14,18 @@ public sealed class AdqlConnection : IDisposable
     private AdqlConnection(SpectrumArchive archive)
     {
         Connection = archive.OpenConnection();
-        try { SqliteAdqlFunctions.Register(Connection); }
+        try
+        {
+            SqliteAdqlFunctions.Register(Connection);
+            Budget.Install(Connection.Handle!);
+        }
         catch { Connection.Dispose(); throw; }
     }
 
     public SqliteConnection Connection { get; }
+
+    /// <summary>The database-time budget of the query running on this connection (none between queries).</summary>
+    public QueryBudget Budget { get; } = new();
 
     /// <summary>A kept connection, or a new one.</summary>
     public static AdqlConnection Rent(SpectrumArchive archive) => archive.Rent(static a => new AdqlConnection(a));
@@ -29,6 +36,7 @@ public sealed class AdqlConnection : IDisposable
     /// </summary>
     public void Return(SpectrumArchive archive, bool clean)
     {
+        Budget.Stop();
         if (clean && SQLitePCL.raw.sqlite3_get_autocommit(Connection.Handle) != 0) archive.Return(this);
         else Dispose();
     }
