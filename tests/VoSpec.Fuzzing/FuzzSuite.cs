@@ -1,0 +1,29 @@
+namespace VoSpec.Fuzzing;
+
+/// <summary>Every fuzz target by name, set up the same way for the seeded tests and for bench's long runs.</summary>
+public static class FuzzSuite
+{
+    public static readonly string[] Names = ["adql", "fits", "votable", "cond", "http"];
+
+    /// <param name="workDir">Scratch space (a demo archive, a server's archive); created, not removed.</param>
+    public static FuzzReport Run(string name, ulong seed, long count, FuzzOptions options, string workDir)
+    {
+        Directory.CreateDirectory(workDir);
+        switch (name)
+        {
+            case "adql":
+            {
+                using var archive = AdqlTarget.CreateArchive(Path.Combine(workDir, "archive"));
+                return Fuzzer.Run(new AdqlTarget(archive), AdqlGenerator.Queries, seed, count, options);
+            }
+            case "adql-grammar":
+            {
+                // The grammar walks alone, unmutated: how much of the generated ADQL gets through to SQLite.
+                using var archive = AdqlTarget.CreateArchive(Path.Combine(workDir, "archive"));
+                return Fuzzer.Run(new AdqlTarget(archive), AdqlGenerator.GrammarOnly, seed, count, options);
+            }
+            case "fits": return Fuzzer.Run(new FitsTarget(), FitsGenerator.Files, seed, count, options);
+            default: throw new ArgumentException($"unknown fuzz target '{name}' (known: {string.Join(", ", Names)})");
+        }
+    }
+}
