@@ -23,6 +23,16 @@ public static class FuzzSuite
                 return Fuzzer.Run(new AdqlTarget(archive), AdqlGenerator.GrammarOnly, seed, count, options);
             }
             case "fits": return Fuzzer.Run(new FitsTarget(), FitsGenerator.Files, seed, count, options);
+            case "votable":
+            {
+                using var target = new VOTableTarget();
+                return Fuzzer.Run(target, VOTableGenerator.Documents, seed, count, options);
+            }
+            case "cond":
+            {
+                using var archive = AdqlTarget.CreateArchive(Path.Combine(workDir, "archive"));
+                return Fuzzer.Run(new CondTarget(archive), CondGenerator.Parameters, seed, count, options);
+            }
             default: throw new ArgumentException($"unknown fuzz target '{name}' (known: {string.Join(", ", Names)})");
         }
     }
