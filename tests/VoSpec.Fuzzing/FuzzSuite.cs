@@ -1,3 +1,5 @@
+using VoSpec.Server.Hosting;
+
 namespace VoSpec.Fuzzing;
 
 /// <summary>Every fuzz target by name, set up the same way for the seeded tests and for bench's long runs.</summary>
@@ -32,6 +34,19 @@ public static class FuzzSuite
             {
                 using var archive = AdqlTarget.CreateArchive(Path.Combine(workDir, "archive"));
                 return Fuzzer.Run(new CondTarget(archive), CondGenerator.Parameters, seed, count, options);
+            }
+            case "http":
+            {
+                var app = HttpTarget.StartServerAsync(Path.Combine(workDir, "archive")).GetAwaiter().GetResult();
+                try
+                {
+                    using var client = new HttpClient { BaseAddress = new Uri(VoSpecHost.BaseUrls(app)[0]), Timeout = TimeSpan.FromSeconds(60) };
+                    var target = new HttpTarget(client);
+                    var report = Fuzzer.Run(target, HttpGenerator.Cases(HttpTarget.Ids(client)), seed, count, options);
+                    if (!target.Alive()) report.Add("server down at the end", report.Inputs, "", "the server did not answer /tap/availability after the run");
+                    return report;
+                }
+                finally { app.StopAsync().GetAwaiter().GetResult(); app.DisposeAsync().AsTask().GetAwaiter().GetResult(); }
             }
             default: throw new ArgumentException($"unknown fuzz target '{name}' (known: {string.Join(", ", Names)})");
         }

@@ -53,6 +53,7 @@ public static class Fuzzer
     /// <summary>Exception type and the first frame of the project that threw it: one line per distinct bug.</summary>
     public static string Signature(Exception e)
     {
+        if (e is ISignedFinding signed) return signed.Signature;
         var frames = new StackTrace(e, false).GetFrames();
         var frame = frames.FirstOrDefault(f => f.GetMethod()?.DeclaringType?.Namespace?.StartsWith("VoSpec", StringComparison.Ordinal) == true)
             ?? frames.FirstOrDefault();
@@ -62,6 +63,12 @@ public static class Fuzzer
 
     public static string Describe(Exception e) =>
         $"{e.GetType().FullName}: {e.Message}\n      " + string.Join("\n      ", (e.StackTrace ?? "").Split('\n').Take(6).Select(l => l.Trim()));
+}
+
+/// <summary>A finding that knows how to group itself (an HTTP status on an endpoint, rather than the frame that threw).</summary>
+public interface ISignedFinding
+{
+    string Signature { get; }
 }
 
 /// <summary>One parser under fuzzing: runs an input, says which exceptions are the project's answer to bad input.</summary>

@@ -65,6 +65,7 @@ public static class VoSpecHost
         app.Lifetime.ApplicationStarted.Register(() => PublishUrl(app, settings, archive));
         // Fonts load on the first render (~50 ms): do it before the first preview request.
         app.Lifetime.ApplicationStarted.Register(() => Task.Run(Engine.Plotting.SpectrumPlot.Warmup));
+        app.UseUserErrorFallback();
         app.UseConfiguredStaticFiles(settings);
         app.MapGroup("/").MapLandingPage();
         app.MapGroup("/spec").MapSpecService().MapAdmin(app.Services.GetRequiredService<Access.AccessPolicy>());
