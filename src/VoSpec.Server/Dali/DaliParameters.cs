@@ -26,6 +26,9 @@ public sealed class DaliParameters
             IFormCollection form;
             try { form = await request.ReadFormAsync(cancel); }
             catch (InvalidDataException e) { throw new UserInputException("the POSTed form could not be read: " + e.Message); }
+            // A multipart body without its boundary, or cut short.
+            catch (InvalidOperationException e) { throw new UserInputException("the POSTed form could not be read: " + e.Message); }
+            catch (IOException e) when (!cancel.IsCancellationRequested) { throw new UserInputException("the POSTed form could not be read: " + e.Message); }
             foreach (var (key, values) in form)
                 foreach (var v in values) p._values.Add(new(key, v ?? ""));
             foreach (var f in form.Files) files[f.Name] = f;

@@ -49,21 +49,52 @@ public static class Previews
             await SodaEndpoints.Error(http, found.IsMalformed ? StatusCodes.Status400BadRequest : StatusCodes.Status404NotFound, found.Fault!);
             return;
         }
-        await SendAsync(http, Render(archive, cache, d.Location, size), d.Location.Collection);
+        await SendRendered(http, archive, cache, d.Location, size);
+    }
+
+    /// <summary>
+    /// Sends the preview of one spectrum: the cached file, or — when the cache cannot store it (disk full, archive
+    /// read-only) — the PNG drawn in memory, so a full disk costs a render, not an answer.
+    /// </summary>
+    public static async Task SendRendered(HttpContext http, SpectrumArchive archive, PreviewCache cache, SpectrumLocation loc, PreviewSize size)
+    {
+        string file;
+        try { file = Render(archive, cache, loc, size); }
+        catch (IOException e) when (StorageFault.Describe(e) is not null)
+        {
+            var png = RenderBytes(archive, cache, loc, size);
+            http.Response.Headers.CacheControl = "no-store";
+            http.Response.ContentType = ContentType;
+            http.Response.ContentLength = png.Length;
+            await http.Response.Body.WriteAsync(png, http.RequestAborted);
+            return;
+        }
+        await SendAsync(http, file, loc.Collection);
+    }
+
+    /// <summary>The PNG bytes of one spectrum at one size: from the cache, else drawn (and stored when the disk allows).</summary>
+    public static byte[] RenderBytes(SpectrumArchive archive, PreviewCache cache, SpectrumLocation loc, PreviewSize size) =>
+        cache.GetOrRenderBytes(Key(loc), size, Source(archive, loc));
+
+    private static string Key(SpectrumLocation loc) => $"{loc.Collection}-{loc.SpecObjId}";
+
+    private static PreviewSource Source(SpectrumArchive archive, SpectrumLocation loc)
+    {
+        string title = archive.LoadMeta(loc.SpecId) is { } meta ? PreviewInput.TitleFor(meta) : loc.SpecObjId.ToString();
+        return () =>
+        {
+            var px = archive.ReadPixels(loc);
+            return new PreviewInput(px.Grid, px.Flux, title) { Model = px.Model, Ivar = px.Ivar, AndMask = px.AndMask };
+        };
     }
 
     /// <summary>The cached PNG of one spectrum at one size (rendered on first use).</summary>
     public static string Render(SpectrumArchive archive, PreviewCache cache, SpectrumLocation loc, PreviewSize size)
     {
-        string key = $"{loc.Collection}-{loc.SpecObjId}";
+        string key = Key(loc);
         // A cached preview needs neither the title (a catalogue query) nor the pixels.
         if (cache.TryGetFile(key, size, out var cached)) return cached;
-        string title = archive.LoadMeta(loc.SpecId) is { } meta ? PreviewInput.TitleFor(meta) : loc.SpecObjId.ToString();
-        return cache.GetOrRenderFile(key, size, () =>
-        {
-            var px = archive.ReadPixels(loc);
-            return new PreviewInput(px.Grid, px.Flux, title) { Model = px.Model, Ivar = px.Ivar, AndMask = px.AndMask };
-        });
+        return cache.GetOrRenderFile(key, size, Source(archive, loc));
     }
 
     /// <summary>

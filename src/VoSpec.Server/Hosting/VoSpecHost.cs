@@ -69,7 +69,7 @@ public static class VoSpecHost
         app.Lifetime.ApplicationStarted.Register(() => PublishUrl(app, settings, archive));
         // Fonts load on the first render (~50 ms): do it before the first preview request.
         app.Lifetime.ApplicationStarted.Register(() => Task.Run(Engine.Plotting.SpectrumPlot.Warmup));
-        app.UseUserErrorFallback();
+        app.UseResponseSafety();
         app.UseConfiguredStaticFiles(settings);
         // Routing first: the body limits and the rate limiter read the endpoint's metadata.
         app.UseRouting();

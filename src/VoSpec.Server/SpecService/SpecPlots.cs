@@ -46,7 +46,7 @@ public static class SpecPlots
         if (p.Get("size") is { } s && !PreviewSize.TryParse(s, out size))
             throw new UserInputException($"size must be full, thumbnail or WIDTHxHEIGHT ({PreviewSize.Min} to {PreviewSize.Max} pixels a side), not '{s}'");
         var loc = SpectrumResolver.Resolve(archive, context, [id])[0];
-        await Previews.SendAsync(http, Previews.Render(archive, cache, loc, size), loc.Collection);
+        await Previews.SendRendered(http, archive, cache, loc, size);
     }
 
     /// <summary>POST /spec/plotGrid: id_list, ncols → one PNG of ncols × ceil(n/ncols) thumbnails, first id top-left.</summary>
@@ -67,8 +67,11 @@ public static class SpecPlots
     }
 
     /// <summary>A thumbnail panel, with DataLink's key scheme (see <see cref="Previews.Render"/>).</summary>
-    private static byte[] PanelPng(SpectrumArchive archive, PreviewCache cache, SpectrumLocation loc) =>
-        File.ReadAllBytes(Previews.Render(archive, cache, loc, PanelSize));
+    private static byte[] PanelPng(SpectrumArchive archive, PreviewCache cache, SpectrumLocation loc)
+    {
+        try { return File.ReadAllBytes(Previews.Render(archive, cache, loc, PanelSize)); }
+        catch (IOException e) when (Hosting.StorageFault.Describe(e) is not null) { return Previews.RenderBytes(archive, cache, loc, PanelSize); }
+    }
 
     /// <summary>
     /// POST /spec/stackedImage: one band of rows per spectrum (first id at the bottom), the aligned flux of each

@@ -150,6 +150,7 @@ public static class SpecServiceEndpoints
         try
         {
             var conn = kept.Connection;
+            kept.Guard();
             // A client that goes away interrupts SQLite mid-statement.
             using (var interrupt = ct.Register(() => SQLitePCL.raw.sqlite3_interrupt(conn.Handle)))
             await using (var cmd = conn.CreateCommand())

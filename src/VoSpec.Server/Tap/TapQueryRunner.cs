@@ -41,6 +41,7 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
             // A query that was interrupted (time limit, client gone) does not hand its connection on.
             bool clean = !Timeout.IsCancellationRequested && Kept.Budget.Exceeded is null;
             // The connection serves the next query: its TEMP upload tables must not go with it.
+            Kept.Unguard();
             try { if (Uploads.Count > 0) TapUploads.Drop(Connection, Uploads); }
             catch (SqliteException) { clean = false; }
             Kept.Return(Archive, clean);
@@ -73,6 +74,8 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
             if (translated.RowImages && !StoredLayoutMatches(translated.Columns)) translated = SqliteTranslator.Translate(request.Query, metadata, options);
             // Straight over SQLite's statement API: text cells go to BINARY2 as bytes, no strings made.
             kept.Budget.Start(budget.Seconds, budget.Option ?? "");
+            // From here to the end of the query SQLite itself refuses anything but reading the declared tables.
+            kept.Guard(uploads.Select(u => u.SqlName));
             var reader = RawSqliteReader.Open(conn, translated.Sql, translated.Parameters, kept.Budget);
             return new PreparedQuery
             {
@@ -85,6 +88,7 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
             // No interrupt may reach the connection once it is closed.
             interrupt.Dispose();
             kept.Budget.Stop();
+            kept.Unguard();
             try { TapUploads.Drop(conn, uploads); } catch (SqliteException) { }
             kept.Dispose();
             timeout.Dispose();
@@ -175,8 +179,10 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
         UserInputException u => u.Message,
         OperationCanceledException => "the query was cancelled: it ran past the time limit or the client went away",
         SqliteException s when s.SqliteErrorCode == 9 => "the query was cancelled: it ran past the time limit",
+        _ when Hosting.StorageFault.Describe(e) is { } storage => storage.Message,
         SqliteException s => "the query failed in the database: " + s.Message.Replace("SQLite Error " + s.SqliteErrorCode + ": ", ""),
-        _ => "internal error: " + e.GetType().Name,
+        // No type name or stack: the server's log has them (the job manager logs every "internal error").
+        _ => "internal error: the query could not be completed (the details are in the server's log)",
     };
 
 }

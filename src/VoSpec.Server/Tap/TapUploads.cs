@@ -15,7 +15,8 @@ namespace VoSpec.Server.Tap;
 /// </summary>
 public static class TapUploads
 {
-    private static readonly HttpClient s_http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    /// <summary>Redirects are not followed: a loopback URL must not lead the server elsewhere (SSRF).</summary>
+    private static readonly HttpClient s_http = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>Opens the upload named by a URI: the caller resolves param: references (multipart parts).</summary>
     public delegate Stream? PartResolver(string partName);

@@ -31,6 +31,12 @@ public sealed class JobManager : IAsyncDisposable
     private readonly Timer _sweeper;
     private readonly object _gate = new();
 
+    /// <summary>The error of a job that was QUEUED or EXECUTING when the server stopped (or was killed).</summary>
+    public const string InterruptedMessage = "the server restarted while the job was queued or running; submit it again";
+
+    /// <summary>A result being written is named ID/result.partial until it is complete.</summary>
+    public const string PartialSuffix = ".partial";
+
     public JobManager(JobStore store, IJobExecutor executor, ILogger log, int maxDurationSeconds, int retentionSeconds, JobLimits? limits = null)
     {
         _limits = limits ?? new JobLimits();
@@ -42,8 +48,15 @@ public sealed class JobManager : IAsyncDisposable
         foreach (var job in store.LoadAll())
         {
             // A job that was queued or running when the server stopped cannot resume.
-            var j = job.IsActive ? job with { Phase = ExecutionPhase.ERROR, EndTime = DateTimeOffset.UtcNow, ErrorMessage = "the server restarted while the job was running" } : job;
-            if (!ReferenceEquals(j, job)) store.Save(j);
+            var j = job.IsActive ? job with { Phase = ExecutionPhase.ERROR, EndTime = DateTimeOffset.UtcNow, ErrorMessage = InterruptedMessage } : job;
+            if (!ReferenceEquals(j, job))
+            {
+                // Whatever it had written of its result is not a result.
+                try { File.Delete(store.ResultPath(j.Id) + PartialSuffix); File.Delete(store.ResultPath(j.Id)); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+                try { store.Save(j); }
+                catch (Exception e) when (Hosting.StorageFault.Describe(e) is not null) { log.LogWarning("job {Id}: {Error}", j.Id, e.Message); }
+            }
             _jobs[j.Id] = j;
         }
         _sweeper = new Timer(_ => Sweep(), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(60));
@@ -187,10 +200,18 @@ public sealed class JobManager : IAsyncDisposable
                 var client = queued.Client ?? "";
                 if (_executingByClient.GetValueOrDefault(client) >= _limits.MaxExecutingPerClient) { i++; continue; }
                 _queued.RemoveAt(i);
+                var job = queued with { Phase = ExecutionPhase.EXECUTING, StartTime = DateTimeOffset.UtcNow };
+                try { Put(job); }
+                catch (Exception e) when (Hosting.StorageFault.Describe(e) is { } fault)
+                {
+                    // Not even the phase can be stored: the job ends in ERROR (in memory) rather than stopping the queue.
+                    _log.LogWarning("job {Id}: cannot start ({Error})", id, e.Message);
+                    _jobs[id] = queued with { Phase = ExecutionPhase.ERROR, EndTime = DateTimeOffset.UtcNow, ErrorMessage = fault.Message };
+                    Signal(id);
+                    continue;
+                }
                 _executing++;
                 _executingByClient[client] = _executingByClient.GetValueOrDefault(client) + 1;
-                var job = queued with { Phase = ExecutionPhase.EXECUTING, StartTime = DateTimeOffset.UtcNow };
-                Put(job);
                 started.Add(job);
             }
         }
@@ -210,12 +231,19 @@ public sealed class JobManager : IAsyncDisposable
         if (job.ExecutionDuration > 0) cts.CancelAfter(TimeSpan.FromSeconds(job.ExecutionDuration));
         _running[id] = cts;
         var path = _store.ResultPath(id);
+        var partial = path + PartialSuffix;
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             string mime;
-            await using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16, FileOptions.Asynchronous))
+            // Written aside and renamed when complete: a crash or a full disk never leaves half a result under its name.
+            await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            {
                 mime = await _executor.ExecuteAsync(job, file, cts.Token).ConfigureAwait(false);
+                await file.FlushAsync(cts.Token).ConfigureAwait(false);
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(partial, path, overwrite: true);
             Finish(id, j => j with { Phase = ExecutionPhase.COMPLETED, ResultMime = mime, ResultSize = new FileInfo(path).Length });
         }
         catch (Exception e) when (cts.IsCancellationRequested && e is OperationCanceledException or Microsoft.Data.Sqlite.SqliteException)
@@ -227,11 +255,13 @@ public sealed class JobManager : IAsyncDisposable
         {
             var message = _executor.Describe(e);
             if (message.StartsWith("internal error", StringComparison.Ordinal)) _log.LogError(e, "job {Id} failed", id);
+            else if (Hosting.StorageFault.Describe(e) is not null) _log.LogWarning("job {Id}: {Message} ({Error})", id, message, e.Message);
             Finish(id, j => j with { Phase = ExecutionPhase.ERROR, ErrorMessage = message });
         }
         finally
         {
             _running.TryRemove(id, out _);
+            try { File.Delete(partial); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
             lock (_gate)
             {
                 _executing--;
@@ -251,15 +281,24 @@ public sealed class JobManager : IAsyncDisposable
             if (!_jobs.TryGetValue(id, out var job)) return; // deleted meanwhile
             var next = change(job);
             if (next.Phase == ExecutionPhase.ABORTED && job.Phase == ExecutionPhase.ABORTED) return;
-            Put(next with { EndTime = next.EndTime ?? DateTimeOffset.UtcNow });
+            next = next with { EndTime = next.EndTime ?? DateTimeOffset.UtcNow };
+            try { Put(next); }
+            catch (Exception e) when (Hosting.StorageFault.Describe(e) is not null)
+            {
+                // The job store cannot be written (disk full, read-only): the job still ends here, in memory; after a
+                // restart the stored EXECUTING phase becomes ERROR like any job a restart interrupted.
+                _log.LogWarning("job {Id}: its end could not be stored ({Error})", id, e.Message);
+                _jobs[id] = next;
+                Signal(id);
+            }
         }
     }
 
     private void Put(UwsJob job)
     {
         var previous = _jobs.GetValueOrDefault(job.Id);
-        _jobs[job.Id] = job;
         _store.Save(job);
+        _jobs[job.Id] = job;
         if (previous is null || previous.Phase != job.Phase) Signal(job.Id);
     }
 
