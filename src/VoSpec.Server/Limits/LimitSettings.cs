@@ -30,8 +30,11 @@ public sealed record LimitSettings
 
     /// <summary>Largest request body of a form post (TAP query forms, UWS job parameters, everything else), in bytes.</summary>
     public long FormBodyBytes { get; init; } = 1 << 20;
-    /// <summary>Largest multipart body on the endpoints that take inline UPLOAD (/tap/sync, /tap/async, job parameters), in bytes.</summary>
-    public long UploadBodyBytes { get; init; } = 16 << 20;
+    /// <summary>
+    /// Largest multipart body on the endpoints that take inline UPLOAD (/tap/sync, /tap/async, job parameters), in bytes:
+    /// room for the largest table the capabilities declare (VoSpec:Tap:UploadLimitBytes, 20 MB) and the form around it.
+    /// </summary>
+    public long UploadBodyBytes { get; init; } = 24 << 20;
     /// <summary>Largest request body under /spec (a getSpec id_list of up to VoSpec:Spec:MaxIds ids), in bytes.</summary>
     public long SpecBodyBytes { get; init; } = 4 << 20;
 
