@@ -26,16 +26,19 @@ public sealed class JobStore
               id TEXT PRIMARY KEY, run_id TEXT, owner_id TEXT, phase TEXT NOT NULL,
               creation_time TEXT NOT NULL, start_time TEXT, end_time TEXT,
               execution_duration INTEGER NOT NULL, destruction TEXT NOT NULL,
-              parameters TEXT NOT NULL, result_mime TEXT, result_size INTEGER, error_message TEXT, grants TEXT);
+              parameters TEXT NOT NULL, result_mime TEXT, result_size INTEGER, error_message TEXT, grants TEXT, client TEXT);
             CREATE INDEX IF NOT EXISTS jobs_creation ON jobs(creation_time);
             """;
         cmd.ExecuteNonQuery();
         // Stores written before jobs had grants or clients: add the columns (NULL = none).
-        foreach (var column in new[] { "grants", "client" })
+        foreach (var (column, add) in new[] { ("grants", "ALTER TABLE jobs ADD COLUMN grants TEXT"), ("client", "ALTER TABLE jobs ADD COLUMN client TEXT") })
         {
-            cmd.CommandText = $"SELECT count(*) FROM pragma_table_info('jobs') WHERE name = '{column}'";
+            cmd.CommandText = "SELECT count(*) FROM pragma_table_info('jobs') WHERE name = $column";
+            cmd.Parameters.Clear();
+            cmd.Parameters.AddWithValue("$column", column);
             if (Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) != 0) continue;
-            cmd.CommandText = $"ALTER TABLE jobs ADD COLUMN {column} TEXT";
+            cmd.Parameters.Clear();
+            cmd.CommandText = add;
             cmd.ExecuteNonQuery();
         }
     }
