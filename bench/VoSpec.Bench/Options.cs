@@ -16,5 +16,6 @@ internal sealed class Options(Dictionary<string, string> values)
     }
 
     public int Int(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v) : fallback;
+    public bool Has(string name) => values.ContainsKey(name);
     public string Str(string name, string fallback) => values.GetValueOrDefault(name, fallback);
 }

@@ -13,13 +13,15 @@ switch (cmd)
     case "spec": SpecBench.Run(opts); break;
     case "tap-layers": TapLayersBench.Run(opts); break;
     case "tap-query": TapQueryBench.Run(opts); break;
+    case "fuzz": return FuzzBench.Run(opts);
     default:
         Console.WriteLine("usage: VoSpec.Bench ingest [--count 10000] [--work DIR] | pixels [--count 100000] [--work DIR] [--rounds 3] [--prefault]\n" +
             "       | catalogue [--count 1000000] [--archive DIR]\n" +
             "       | tap-stream --url TAP [--pid SERVER_PID] [--rows EXPECTED] [--query ADQL]\n" +
             "       | tap-layers [--archive DIR] [--query ADQL] [--rounds 2] [--writer-only]\n" +
             "       | tap-query [--archive DIR] [--query ADQL] [--n 2000] [--rounds 3]\n" +
-            "       | spec [--archive DIR] [--n 1000] [--rounds 5] [--threads N]");
+            "       | spec [--archive DIR] [--n 1000] [--rounds 5] [--threads N]\n" +
+            "       | fuzz [--target all|adql|fits|votable|cond|http[,…]] [--n 1000000] [--seed 1] [--minutes BUDGET] [--slow-ms 2000] [--reasons]");
         return 2;
 }
 return 0;

@@ -19,11 +19,16 @@ public sealed class BinaryTable : Hdu
     {
         RowWidth = header.GetInt("NAXIS1");
         RowCount = header.GetInt("NAXIS2");
+        // The data length comes from BITPIX, GCOUNT and PCOUNT too: a damaged header can make it shorter than the rows.
+        if (RowWidth < 0 || RowCount < 0 || (long)RowWidth * RowCount > data.Length)
+            throw new FitsFormatException($"HDU {index}: {RowCount} rows of {RowWidth} bytes do not fit in its {data.Length} data bytes");
         _heapOffset = header.GetLongOrNull("THEAP") ?? (long)RowWidth * RowCount;
+        if (_heapOffset < (long)RowWidth * RowCount || _heapOffset > data.Length)
+            throw new FitsFormatException($"HDU {index}: THEAP = {_heapOffset} is not between the end of the rows and the end of the data");
         int fields = header.GetInt("TFIELDS");
         if (fields is < 0 or > 999) throw new FitsFormatException($"HDU {index}: TFIELDS = {fields} is out of range");
         _columns = new BinaryTableColumn[fields];
-        int offset = 0;
+        long offset = 0;
         for (int i = 0; i < fields; i++)
         {
             int n = i + 1;
@@ -33,11 +38,15 @@ public sealed class BinaryTable : Hdu
             var zeroCard = header.Find($"TZERO{n}");
             double zero = zeroCard is not null && zeroCard.TryGetDouble(out var z) ? z : 0.0;
             bool zeroIs2To63 = zeroCard is not null && (zeroCard.IntegerTextIs("9223372036854775808") || zero == 9223372036854775808.0);
-            _columns[i] = new BinaryTableColumn(i, name, form, offset, header.GetStringOrNull($"TUNIT{n}")?.Trim(),
+            // In long: a repeat count near 2^31 times the element size overflows an int.
+            long width = form.Type switch { 'X' => ((long)form.Repeat + 7) / 8, 'P' or 'Q' => form.Width, _ => (long)form.Repeat * TForm.ElementSize(form.Type) };
+            if (offset + width > RowWidth)
+                throw new FitsFormatException($"HDU {index} ({Name}): column {n} ({tform.Trim()}) ends past NAXIS1 = {RowWidth} bytes per row");
+            _columns[i] = new BinaryTableColumn(i, name, form, (int)offset, header.GetStringOrNull($"TUNIT{n}")?.Trim(),
                 header.GetDoubleOrNull($"TSCAL{n}") ?? 1.0, zero, zeroIs2To63, header.GetLongOrNull($"TNULL{n}"),
                 header.GetStringOrNull($"TDIM{n}")?.Trim());
             if (name.Length > 0) _byName.TryAdd(name, _columns[i]);
-            offset += form.Width;
+            offset += width;
         }
         if (offset != RowWidth)
             throw new FitsFormatException($"HDU {index} ({Name}): the columns' TFORMs add up to {offset} bytes per row but NAXIS1 = {RowWidth}");
@@ -167,9 +176,12 @@ public sealed class BinaryTable : Hdu
         if (column.Form.Type == 'P') { count = BigEndian.ReadOne<int>(descriptor); offset = BigEndian.ReadOne<int>(descriptor[4..]); }
         else { count = BigEndian.ReadOne<long>(descriptor); offset = BigEndian.ReadOne<long>(descriptor[8..]); }
         char t = column.Form.ArrayType;
+        // Compared before multiplying, so that a huge count or offset cannot overflow into a small one.
+        if (count < 0 || offset < 0 || count > Data.Length * 8L || offset > Data.Length)
+            throw new FitsFormatException($"HDU {Index} ({Name}): column {column.Name} points outside the heap (count {count}, offset {offset})");
         long bytes = t == 'X' ? (count + 7) / 8 : count * TForm.ElementSize(t);
         long start = _heapOffset + offset;
-        if (count < 0 || offset < 0 || start + bytes > Data.Length)
+        if (start + bytes > Data.Length)
             throw new FitsFormatException($"HDU {Index} ({Name}): column {column.Name} points outside the heap (count {count}, offset {offset})");
         elementCount = (int)count;
         return Data.Span.Slice((int)start, (int)bytes);

@@ -100,10 +100,15 @@ public static class FitsReader
         for (int k = groups ? 2 : 1; k <= naxis; k++)
         {
             long len = h.TryGetLong($"NAXIS{k}", out var v) && v >= 0 ? v : throw new FitsFormatException($"HDU {index} has no valid NAXIS{k}");
-            product = checked(product * len);
+            product = len == 0 || product <= int.MaxValue / len ? product * len
+                : throw new FitsFormatException($"HDU {index}: its NAXISn multiply to more data than this reader supports");
         }
         long pcount = h.GetLongOrNull("PCOUNT") ?? 0, gcount = h.GetLongOrNull("GCOUNT") ?? 1;
-        long total = checked(Math.Abs(bitpix) / 8 * gcount * (pcount + product));
+        if (pcount < 0) throw new FitsFormatException($"HDU {index} has a negative PCOUNT {pcount}");
+        if (gcount < 0) throw new FitsFormatException($"HDU {index} has a negative GCOUNT {gcount}");
+        long total;
+        try { total = checked(Math.Abs(bitpix) / 8 * gcount * (pcount + product)); }
+        catch (OverflowException) { total = long.MaxValue; }
         if (total > int.MaxValue) throw new FitsFormatException($"HDU {index} holds {total} data bytes, more than this reader supports");
         return total;
     }
@@ -121,7 +126,11 @@ public static class FitsReader
                     int naxis = header.GetInt("NAXIS");
                     var axes = new int[naxis];
                     for (int k = 0; k < naxis; k++) axes[k] = header.GetInt($"NAXIS{k + 1}");
-                    return new ImageHdu(index, header, data, header.GetInt("BITPIX"), axes);
+                    var image = new ImageHdu(index, header, data, header.GetInt("BITPIX"), axes);
+                    // GCOUNT = 0 (or a PCOUNT on an image) can leave less data than the axes say.
+                    if (image.PixelCount * (Math.Abs(image.Bitpix) / 8) > data.Length)
+                        throw new FitsFormatException($"HDU {index}: {image.PixelCount} pixels of BITPIX {image.Bitpix} do not fit in its {data.Length} data bytes");
+                    return image;
                 default:
                     return new OtherHdu(index, header, data);
             }

@@ -168,9 +168,11 @@ internal sealed class BinaryRowDecoder
             _end -= _pos;
             _pos = 0;
         }
-        if (_buf.Length < n) Array.Resize(ref _buf, Math.Max(n, _buf.Length * 2));
         while (_end < n && !_eof)
         {
+            // The buffer grows with the bytes that actually arrive, never to a declared length up front: an array
+            // count of 2^31 in a short stream must end as "stream ends inside row", not as a 2 GB allocation.
+            if (_end == _buf.Length) Array.Resize(ref _buf, (int)Math.Min(n, (long)_buf.Length * 2));
             int got = _source.Read(_buf, _end, _buf.Length - _end);
             if (got == 0) _eof = true;
             _end += got;

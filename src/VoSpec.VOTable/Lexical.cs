@@ -7,7 +7,7 @@ namespace VoSpec.VOTable;
 /// VOTable/DALI lexical forms: shortest round-trip reals with NaN/+Inf/-Inf, T/F booleans, decimal or 0x integers,
 /// space-separated arrays, timestamps, and the characters XML 1.0 cannot carry.
 /// </summary>
-internal static class Lexical
+public static class Lexical
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 

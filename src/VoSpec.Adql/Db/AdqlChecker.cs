@@ -3,6 +3,7 @@ using VoSpec.Adql.Feature;
 using VoSpec.Adql.Parsing;
 using VoSpec.Adql.Query;
 using VoSpec.Core.Schema;
+using VoSpec.Core.Sky;
 
 namespace VoSpec.Adql.Db;
 
@@ -446,7 +447,11 @@ public sealed class AdqlChecker
 
     private static void RequireNumeric(AdqlType t, Expression e, string what)
     {
-        if (!t.IsNumeric && !t.IsNull) throw new AdqlException($"{what} needs a number, not {t}", e.Position);
+        if (t.IsNumeric || t.IsNull) return;
+        // ADQL 2.1 takes SQL-92's typing: no implicit conversion from a character string to a number.
+        if (e is StringLiteral s)
+            throw new AdqlException($"{what} needs a number, not the string '{s.Value.Replace("'", "''")}': ADQL does not turn strings into numbers implicitly; write a number, or CAST('{s.Value.Replace("'", "''")}' AS DOUBLE PRECISION)", e.Position);
+        throw new AdqlException($"{what} needs a number, not {t}" + (t.IsString ? "; convert it with CAST(… AS DOUBLE PRECISION) or CAST(… AS INTEGER)" : ""), e.Position);
     }
 
     private static void RequireGeometry(AdqlType t, Expression e, string what)
@@ -583,7 +588,11 @@ public sealed class AdqlChecker
     private AdqlType Function(FunctionCall f, Scope scope, Clause clause, bool inAggregate)
     {
         if (f.UserDefined)
-            throw new AdqlResolutionException($"unknown function '{f.Name}'", f.Position, f.Name);
+        {
+            if (!AdqlFeatures.IsUserDefined(f.Name))
+                throw new AdqlResolutionException($"unknown function '{f.Name}'", f.Position, f.Name);
+            return UserDefinedFunction(f, scope, clause, inAggregate);
+        }
         if (AdqlFeatures.TypeOfFunction(f.Name) is { } feature)
             AdqlFeatures.Require(feature, f.Name, f.Position);
 
@@ -647,13 +656,14 @@ public sealed class AdqlChecker
             case "POINT":
             {
                 int s = CoordSys(f, types);
-                Arity(2 + s, 2 + s); Numbers(s); return AdqlType.Point;
+                Arity(2 + s, 2 + s); Numbers(s); Literal(f, s); return AdqlType.Point;
             }
             case "CIRCLE":
             {
                 int s = CoordSys(f, types);
                 if (args.Count - s == 2) { RequirePoint(types[s], args[s], "CIRCLE"); Numbers(s + 1); }
                 else { Arity(3 + s, 3 + s); Numbers(s); }
+                Literal(f, s);
                 return AdqlType.Circle;
             }
             case "BOX":
@@ -661,6 +671,7 @@ public sealed class AdqlChecker
                 int s = CoordSys(f, types);
                 if (args.Count - s == 3) { RequirePoint(types[s], args[s], "BOX"); Numbers(s + 1); }
                 else { Arity(4 + s, 4 + s); Numbers(s); }
+                Literal(f, s);
                 return AdqlType.Polygon;
             }
             case "POLYGON":
@@ -678,6 +689,7 @@ public sealed class AdqlChecker
                     if (n < 6 || n % 2 != 0) throw new AdqlException($"POLYGON needs at least 3 vertices as lon, lat pairs (got {n} numbers)", f.Position);
                     Numbers(s);
                 }
+                Literal(f, s);
                 return AdqlType.Polygon;
             }
             case "REGION":
@@ -685,6 +697,7 @@ public sealed class AdqlChecker
                 if (args[0] is not StringLiteral) throw new AdqlException("REGION takes a string literal", args[0].Position);
                 try { _ = Translator.Geometry.SphereShape.Parse(((StringLiteral)args[0]).Value); }
                 catch (FormatException ex) { throw new AdqlException($"REGION: {ex.Message}", args[0].Position); }
+                catch (InvalidSkyGeometryException ex) { throw new AdqlException($"REGION: {ex.Message}", args[0].Position); }
                 return AdqlType.Region;
             case "CENTROID":
                 Arity(1, 1); RequireGeometry(types[0], args[0], f.Name); return AdqlType.Point;
@@ -698,11 +711,111 @@ public sealed class AdqlChecker
                 Arity(2, 2); RequireGeometry(types[0], args[0], f.Name); RequireGeometry(types[1], args[1], f.Name); return AdqlType.Int;
             case "DISTANCE":
                 if (args.Count == 2) { RequirePoint(types[0], args[0], f.Name); RequirePoint(types[1], args[1], f.Name); }
-                else { Arity(4, 4); Numbers(); }
+                else
+                {
+                    Arity(4, 4); Numbers();
+                    for (int i = 0; i < 4; i += 2)
+                        if (Translator.SqliteTranslator.Fold(args[i]) is { } lon && Translator.SqliteTranslator.Fold(args[i + 1]) is { } lat)
+                        {
+                            try { SkyRules.CheckPosition(lon, lat); }
+                            catch (InvalidSkyGeometryException e) { throw new AdqlException($"DISTANCE: {e.Message}", args[i].Position); }
+                        }
+                }
                 return AdqlType.Double;
             default:
                 throw new AdqlResolutionException($"unknown function '{f.Name}'", f.Position, f.Name);
         }
+    }
+
+    /// <summary>The declared user-defined functions (<see cref="AdqlFeatures"/>, features-udf): arity and argument types.</summary>
+    private AdqlType UserDefinedFunction(FunctionCall f, Scope scope, Clause clause, bool inAggregate)
+    {
+        string name = f.Name.ToLowerInvariant();
+        var args = f.Arguments;
+        bool aggregate = name == "ivo_string_agg";
+        if (aggregate)
+        {
+            if (inAggregate) throw new AdqlException("aggregate functions cannot be nested", f.Position);
+            if (clause is Clause.Where or Clause.GroupBy or Clause.On)
+                throw new AdqlException($"aggregate function {f.Name} is not allowed in {clause switch { Clause.Where => "WHERE", Clause.GroupBy => "GROUP BY", _ => "ON" }}", f.Position);
+        }
+        var types = args.Select(a => Expr(a, scope, clause, inAggregate || aggregate)).ToList();
+        void Arity(int n)
+        {
+            if (args.Count != n) throw new AdqlException($"{f.Name} takes {n} arguments, not {args.Count}", f.Position);
+        }
+        switch (name)
+        {
+            case "ivo_hasword" or "ivo_nocasematch":
+                Arity(2); RequireString(types[0], args[0], f.Name); RequireString(types[1], args[1], f.Name);
+                return AdqlType.Int;
+            case "ivo_interval_overlaps":
+                Arity(4);
+                for (int i = 0; i < 4; i++) RequireNumeric(types[i], args[i], f.Name);
+                return AdqlType.Int;
+            case "ivo_string_agg":
+                Arity(2);
+                if (types[0].IsGeometry) throw new AdqlException($"{f.Name} needs a string or a number, not {types[0]}", args[0].Position);
+                RequireString(types[1], args[1], f.Name);
+                return AdqlType.String;
+            case "ivo_healpix_index":
+                if (args.Count == 2) RequirePoint(types[1], args[1], f.Name);
+                else { Arity(3); RequireNumeric(types[1], args[1], f.Name); RequireNumeric(types[2], args[2], f.Name); }
+                if (!(types[0].IsInteger || types[0].IsNull)) throw new AdqlException($"the first argument of {f.Name} is the HEALPix order, an integer", args[0].Position);
+                if (args[0] is NumericLiteral { IntegerValue: { } order } && order > MaxHealpixOrder)
+                    throw new AdqlException($"{f.Name}: HEALPix order {order} is outside 0 to {MaxHealpixOrder}", args[0].Position);
+                return AdqlType.Long;
+            default:
+                throw new AdqlResolutionException($"unknown function '{f.Name}'", f.Position, f.Name);
+        }
+    }
+
+    /// <summary>The deepest HEALPix order whose indexes fit 64 bits (nside = 2^29).</summary>
+    public const int MaxHealpixOrder = 29;
+
+    /// <summary>
+    /// A geometry constructor whose coordinates are constants is checked now against the sky rules (finite, |lat| ≤ 90°,
+    /// radius in [0°, 180°], a polygon with an area), so that a query never runs, silently empty, on a shape that makes
+    /// no sense. Constructors over columns are checked row by row when the query runs.
+    /// </summary>
+    private static void Literal(FunctionCall f, int skip)
+    {
+        var args = f.Arguments.Skip(skip).ToList();
+        var numbers = new List<double>();
+        foreach (var a in args)
+        {
+            if (Translator.SqliteTranslator.Fold(a) is { } v) numbers.Add(v);
+            else if (a is FunctionCall { Name: "POINT" } p && ConstantPoint(p) is { } point) { numbers.Add(point.Lon); numbers.Add(point.Lat); }
+            else
+            {
+                // Some coordinates are not constant: a constant radius can still be checked alone.
+                if (f.Name is "CIRCLE" && Translator.SqliteTranslator.Fold(args[^1]) is { } r) Check(() => SkyRules.CheckRadius(r));
+                return;
+            }
+        }
+        Check(() =>
+        {
+            switch (f.Name)
+            {
+                case "POINT": SkyRules.CheckPosition(numbers[0], numbers[1]); break;
+                case "CIRCLE": SkyRules.CheckCircle(numbers[0], numbers[1], numbers[2]); break;
+                case "BOX": SkyRules.CheckBox(numbers[0], numbers[1], numbers[2], numbers[3]); break;
+                case "POLYGON": SkyRules.CheckPolygon(numbers); break;
+            }
+        });
+
+        void Check(Action check)
+        {
+            try { check(); }
+            catch (InvalidSkyGeometryException e) { throw new AdqlException($"{f.Name}: {e.Message}", f.Position); }
+        }
+    }
+
+    private static (double Lon, double Lat)? ConstantPoint(FunctionCall p)
+    {
+        int s = p.Arguments.Count == 3 ? 1 : 0;
+        return p.Arguments.Count - s == 2 && Translator.SqliteTranslator.Fold(p.Arguments[s]) is { } lon && Translator.SqliteTranslator.Fold(p.Arguments[s + 1]) is { } lat
+            ? (lon, lat) : null;
     }
 
     /// <summary>

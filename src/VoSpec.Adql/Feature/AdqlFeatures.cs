@@ -43,7 +43,30 @@ public static class AdqlFeatures
         new(Type, "CAST", "CAST(x AS SMALLINT | INTEGER | BIGINT | REAL | DOUBLE PRECISION | CHAR(n) | VARCHAR(n) | TIMESTAMP | POINT | CIRCLE | POLYGON)"),
         new(Offset, "OFFSET", null),
         new(Unit, "IN_UNIT", "IN_UNIT(column, 'unit'): a column with a declared unit converted to another VOUnit of the same dimension, e.g. IN_UNIT(em_min, 'Angstrom')"),
+        // The user-defined functions TAP services commonly declare (RegTAP 1.1 and GAVO DaCHS), TAPRegExt signature form.
+        new(UserDefined, "ivo_hasword(haystack VARCHAR, needle VARCHAR) -> INTEGER",
+            "1 if needle occurs in haystack as whole words (case-insensitive; words are runs of letters and digits), else 0; NULL if either is NULL"),
+        new(UserDefined, "ivo_nocasematch(value VARCHAR, pattern VARCHAR) -> INTEGER",
+            "1 if value matches the LIKE pattern (% and _) ignoring case, else 0; NULL if either is NULL"),
+        new(UserDefined, "ivo_interval_overlaps(l1 DOUBLE, h1 DOUBLE, l2 DOUBLE, h2 DOUBLE) -> INTEGER",
+            "1 if the closed intervals [l1, h1] and [l2, h2] share a point (touching ends count), else 0; NULL if any bound is NULL"),
+        new(UserDefined, "ivo_string_agg(expr VARCHAR, delim VARCHAR) -> VARCHAR",
+            "aggregate: the non-NULL values of expr in a group joined by delim (no defined order); NULL for a group without values"),
+        new(UserDefined, "ivo_healpix_index(hpxOrder INTEGER, ra DOUBLE, dec DOUBLE) -> BIGINT",
+            "the NESTED-scheme HEALPix index of the ICRS position (degrees) at order 0 to 29 (nside = 2^order)"),
+        new(UserDefined, "ivo_healpix_index(hpxOrder INTEGER, p POINT) -> BIGINT",
+            "the NESTED-scheme HEALPix index of the point at order 0 to 29"),
+        // IN_UNIT is ADQL 2.1 (features-adql-unit above). Clients whose ADQL parser predates 2.1 (STILTS/TOPCAT's
+        // validator) take it for a user-defined function, and once any UDF is declared they flag undeclared ones:
+        // declaring its signature here too keeps their checks of queries using it quiet.
+        new(UserDefined, "in_unit(value DOUBLE, unit VARCHAR) -> DOUBLE",
+            "ADQL 2.1 IN_UNIT (see features-adql-unit): a column with a declared unit converted to another VOUnit of the same dimension"),
     ];
+
+    /// <summary>Whether a user-defined function of this name (any case) is declared.</summary>
+    public static bool IsUserDefined(string name) =>
+        !name.Equals("IN_UNIT", StringComparison.OrdinalIgnoreCase) && All.Any(f => f.Type == UserDefined && f.Form.Length > name.Length && f.Form[name.Length] == '('
+            && f.Form.StartsWith(name, StringComparison.OrdinalIgnoreCase));
 
     public static bool IsSupported(string type, string form) =>
         All.Any(f => f.Type == type && string.Equals(f.Form, form, StringComparison.OrdinalIgnoreCase));

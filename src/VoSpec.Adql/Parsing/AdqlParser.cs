@@ -26,6 +26,13 @@ public static class AdqlParser
     /// </summary>
     public const int MaxParentheses = 200;
 
+    /// <summary>
+    /// Longest length a CAST may give CHAR(n) or VARCHAR(n). A CHAR(n) value is written padded to n characters in
+    /// BINARY2 and FITS, so an unbounded n would let one query ask for gigabytes per row; VARCHAR without a length
+    /// keeps strings of any length.
+    /// </summary>
+    public const int MaxCharLength = 4096;
+
     /// <summary>Most common table expressions one WITH clause may define.</summary>
     public const int MaxWithQueries = 100;
 

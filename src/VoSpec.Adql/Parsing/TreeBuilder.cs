@@ -250,6 +250,8 @@ internal sealed class TreeBuilder : G.AdqlBaseVisitor<Node>
         {
             if (!int.TryParse(n.GetText(), NumberStyles.None, CultureInfo.InvariantCulture, out int len) || len < 1)
                 throw new AdqlException($"bad length {n.GetText()} in CAST to {name}", At(n.Symbol));
+            if (len > AdqlParser.MaxCharLength)
+                throw new AdqlException($"length {len:N0} in CAST to {name} is over this service's limit of {AdqlParser.MaxCharLength:N0} characters (VARCHAR without a length keeps any length)", At(n.Symbol));
             length = len;
         }
         return new CastType(name, length) { Position = At(c) };

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using VoSpec.Adql.Translator.Geometry;
+using VoSpec.Core.Sky;
 
 namespace VoSpec.Adql.Translator;
 
@@ -48,14 +49,15 @@ public static class SqliteAdqlFunctions
 
         // Checked casts and case-sensitive LIKE for non-literal patterns.
         c.CreateFunction("adql_cast_int", (object? x, long bits) => CastInteger(x, (int)bits), isDeterministic: true);
+        c.CreateFunction("adql_cast_real", (object? x) => CastReal(x), isDeterministic: true);
         c.CreateFunction("adql_timestamp", (object? x) => Timestamp(x), isDeterministic: true);
         c.CreateFunction("adql_like", (string? value, string? pattern) => value is null || pattern is null ? (long?)null : LikeRegex(pattern).IsMatch(value) ? 1 : 0, isDeterministic: true);
 
         // Geometry: values travel as STC-S strings.
-        c.CreateFunction("adql_point", (double? lon, double? lat) => lon is null || lat is null ? null : new PointShape(lon.Value, lat.Value).ToStcs(), isDeterministic: true);
+        c.CreateFunction("adql_point", (double? lon, double? lat) => lon is null || lat is null ? null : Safe(() => SphereShape.Point(lon.Value, lat.Value).ToStcs()), isDeterministic: true);
         c.CreateFunction("adql_circle", (double? lon, double? lat, double? r) => lon is null || lat is null || r is null ? null : Safe(() => SphereShape.Circle(lon.Value, lat.Value, r.Value).ToStcs()), isDeterministic: true);
         c.CreateFunction("adql_circle", (string? p, double? r) => p is null || r is null ? null : Safe(() => { var q = Point(p); return SphereShape.Circle(q.Lon, q.Lat, r.Value).ToStcs(); }), isDeterministic: true);
-        c.CreateFunction("adql_box", (double? lon, double? lat, double? w, double? h) => lon is null || lat is null || w is null || h is null ? null : SphereShape.Box(lon.Value, lat.Value, w.Value, h.Value).ToStcs(), isDeterministic: true);
+        c.CreateFunction("adql_box", (double? lon, double? lat, double? w, double? h) => lon is null || lat is null || w is null || h is null ? null : Safe(() => SphereShape.Box(lon.Value, lat.Value, w.Value, h.Value).ToStcs()), isDeterministic: true);
         c.CreateFunction("adql_box", (string? p, double? w, double? h) => p is null || w is null || h is null ? null : Safe(() => { var q = Point(p); return SphereShape.Box(q.Lon, q.Lat, w.Value, h.Value).ToStcs(); }), isDeterministic: true);
         c.CreateFunction("adql_polygon", (object?[] args) => Polygon(args), isDeterministic: true);
         c.CreateFunction("adql_region", (string? s) => s is null ? null : Safe(() => SphereShape.Parse(s).ToStcs()), isDeterministic: true);
@@ -66,12 +68,23 @@ public static class SqliteAdqlFunctions
         c.CreateFunction("adql_distance", (string? a, string? b) => a is null || b is null ? (double?)null : Safe(() => Point(a).V.AngleTo(Point(b).V)), isDeterministic: true);
         c.CreateFunction("adql_distance", (double? lon1, double? lat1, double? lon2, double? lat2) =>
             lon1 is null || lat1 is null || lon2 is null || lat2 is null ? (double?)null
-            : Vec.FromLonLat(lon1.Value, lat1.Value).AngleTo(Vec.FromLonLat(lon2.Value, lat2.Value)), isDeterministic: true);
+            : Safe(() => SphereShape.Point(lon1.Value, lat1.Value).V.AngleTo(SphereShape.Point(lon2.Value, lat2.Value).V)), isDeterministic: true);
         c.CreateFunction("adql_area", (string? g) => g is null ? (double?)null : Safe(() => SphereShape.Parse(g).Area), isDeterministic: true);
         c.CreateFunction("adql_centroid", (string? g) => g is null ? null : Safe(() => SphereShape.Parse(g).Centroid.ToStcs()), isDeterministic: true);
         c.CreateFunction("adql_coord1", (string? p) => p is null ? (double?)null : Safe(() => Point(p).Lon), isDeterministic: true);
         c.CreateFunction("adql_coord2", (string? p) => p is null ? (double?)null : Safe(() => Point(p).Lat), isDeterministic: true);
         c.CreateFunction("adql_coordsys", (string? g) => g is null ? null : "ICRS", isDeterministic: true);
+        // The declared user-defined functions (AdqlFeatures, features-udf); ivo_string_agg is SQLite's group_concat.
+        c.CreateFunction("adql_ivo_hasword", (string? haystack, string? needle) => haystack is null || needle is null ? (long?)null : HasWord(haystack, needle) ? 1L : 0L, isDeterministic: true);
+        c.CreateFunction("adql_ivo_nocasematch", (string? value, string? pattern) => value is null || pattern is null ? (long?)null
+            : LikeRegex(pattern.ToLowerInvariant()).IsMatch(value.ToLowerInvariant()) ? 1L : 0L, isDeterministic: true);
+        c.CreateFunction("adql_ivo_interval_overlaps", (double? l1, double? h1, double? l2, double? h2) =>
+            l1 is null || h1 is null || l2 is null || h2 is null ? (long?)null : h1.Value >= l2.Value && h2.Value >= l1.Value ? 1L : 0L, isDeterministic: true);
+        c.CreateFunction("adql_ivo_healpix_index", (long? order, double? ra, double? dec) =>
+            order is null || ra is null || dec is null ? (long?)null : Safe(() => Healpix.NestedIndex(HealpixOrder(order.Value), ra.Value, dec.Value)), isDeterministic: true);
+        c.CreateFunction("adql_ivo_healpix_index", (long? order, string? p) =>
+            order is null || p is null ? (long?)null : Safe(() => { var q = Point(p); return Healpix.NestedIndex(HealpixOrder(order.Value), q.Lon, q.Lat); }), isDeterministic: true);
+
         // Bounds of the R*Tree box around a cap whose radius is only known when the query runs.
         c.CreateFunction("adql_capbox", (double lon, double lat, double r, long k) =>
         {
@@ -98,12 +111,47 @@ public static class SqliteAdqlFunctions
         return Math.Truncate(x * scale) / scale;
     }
 
+    private static int HealpixOrder(long order) =>
+        order is >= 0 and <= Healpix.MaxOrder ? (int)order : throw new InvalidSkyGeometryException($"HEALPix order {order} is outside 0 to {Healpix.MaxOrder}");
+
+    /// <summary>
+    /// Whether the words of <paramref name="needle"/> occur in <paramref name="haystack"/> one after the other as whole
+    /// words, ignoring case; a word is a run of letters and digits, everything else separates words.
+    /// </summary>
+    internal static bool HasWord(string haystack, string needle)
+    {
+        var words = Words(needle);
+        if (words.Count == 0) return false;
+        var hay = Words(haystack);
+        for (int i = 0; i + words.Count <= hay.Count; i++)
+        {
+            int k = 0;
+            while (k < words.Count && string.Equals(hay[i + k], words[k], StringComparison.OrdinalIgnoreCase)) k++;
+            if (k == words.Count) return true;
+        }
+        return false;
+
+        static List<string> Words(string s)
+        {
+            var list = new List<string>();
+            int start = -1;
+            for (int i = 0; i <= s.Length; i++)
+            {
+                bool letter = i < s.Length && char.IsLetterOrDigit(s[i]);
+                if (letter && start < 0) start = i;
+                else if (!letter && start >= 0) { list.Add(s[start..i]); start = -1; }
+            }
+            return list;
+        }
+    }
+
     private static PointShape Point(string s) => SphereShape.Parse(s) as PointShape ?? throw new FormatException($"not a point: '{s}'");
 
     private static T Safe<T>(Func<T> f)
     {
         try { return f(); }
         catch (FormatException e) { throw new InvalidOperationException("ADQL geometry: " + e.Message, e); }
+        catch (InvalidSkyGeometryException e) { throw new InvalidOperationException("ADQL geometry: " + e.Message, e); }
     }
 
     private static string? Polygon(object?[] args)
@@ -138,6 +186,15 @@ public static class SqliteAdqlFunctions
             throw new InvalidOperationException($"CAST: {x} does not fit a {bits}-bit integer");
         return (long)v;
     }
+
+    private static double? CastReal(object? x) => x switch
+    {
+        null => null,
+        long l => l,
+        double d => d,
+        string s when double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) => v,
+        _ => throw new InvalidOperationException($"CAST: '{x}' is not a number"),
+    };
 
     private static readonly string[] s_timestampFormats =
         ["yyyy-MM-dd'T'HH:mm:ss.FFFFFFF", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm:ss.FFFFFFF", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd"];

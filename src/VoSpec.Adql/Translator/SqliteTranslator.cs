@@ -569,13 +569,20 @@ public sealed class SqliteTranslator
                 Expr(sb, c.Operand);
                 sb.Append(", ").Append(c.Type.Name switch { "SMALLINT" => 16, "INTEGER" => 32, _ => 64 }).Append(')');
                 break;
+            case "REAL" or "DOUBLE PRECISION" when _q.TypeOf(c.Operand).IsString:
+                // SQLite's CAST makes 0 of 'abc': a string that is not a number is an error instead.
+                sb.Append("adql_cast_real(");
+                Expr(sb, c.Operand);
+                sb.Append(')');
+                break;
             case "REAL" or "DOUBLE PRECISION":
                 sb.Append("CAST(");
                 Expr(sb, c.Operand);
                 sb.Append(" AS REAL)");
                 break;
             case "CHAR" or "VARCHAR":
-                if (c.Type.Length is { } n)
+                // CHAR without a length is CHAR(1) (SQL-92), declared char arraysize 1: cut to fit, as SQL's CAST does.
+                if ((c.Type.Name == "CHAR" ? c.Type.Length ?? 1 : c.Type.Length) is { } n)
                 {
                     sb.Append("substr(CAST(");
                     Expr(sb, c.Operand);
@@ -620,6 +627,10 @@ public sealed class SqliteTranslator
             case "COALESCE":
                 if (args.Count == 1) { Expr(sb, args[0]); return; }
                 name = "coalesce";
+                break;
+            case var udf when f.UserDefined && udf.Equals("ivo_string_agg", StringComparison.OrdinalIgnoreCase):
+                // SQLite's own string aggregate: NULLs skipped, NULL for a group without values.
+                name = "group_concat";
                 break;
             case "POINT" or "CIRCLE" or "BOX" or "POLYGON":
                 args = args.Skip(AdqlChecker.CoordSys(f, args.Select(_q.TypeOf).ToList())).ToList();

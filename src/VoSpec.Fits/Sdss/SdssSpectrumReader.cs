@@ -18,13 +18,22 @@ public static class SdssSpectrumReader
 
     public static Spectrum Read(FitsFile file)
     {
-        var spectrum = file.Find("COADD") switch
+        Spectrum spectrum;
+        try
         {
-            BinaryTable coadd => SpecFileReader.Read(file, coadd),
-            null when SpSpecReader.Recognises(file) => SpSpecReader.Read(file),
-            null => throw new FitsFormatException($"{file.Name}: not an SDSS spectrum: no COADD table and no DR7 spSpec image"),
-            var other => throw new FitsFormatException($"{file.Name}: the COADD HDU is {other.Extension ?? "an image"}, not a binary table"),
-        };
+            spectrum = file.Find("COADD") switch
+            {
+                BinaryTable coadd => SpecFileReader.Read(file, coadd),
+                null when SpSpecReader.Recognises(file) => SpSpecReader.Read(file),
+                null => throw new FitsFormatException($"{file.Name}: not an SDSS spectrum: no COADD table and no DR7 spSpec image"),
+                var other => throw new FitsFormatException($"{file.Name}: the COADD HDU is {other.Extension ?? "an image"}, not a binary table"),
+            };
+        }
+        // A column of the wrong type (MJD as a float, a string where a number belongs): the table API refuses it.
+        catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException)
+        {
+            throw new FitsFormatException($"{file.Name}: not a readable SDSS spectrum: {e.Message}", e);
+        }
         try { spectrum.Arrays.Validate(); }
         catch (InvalidDataException e) { throw new FitsFormatException($"{file.Name}: {e.Message}", e); }
         return spectrum;

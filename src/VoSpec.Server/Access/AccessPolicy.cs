@@ -54,6 +54,20 @@ public sealed class AccessPolicy
         return new AccessRights(kept, _collections.Keys.Except(kept, StringComparer.OrdinalIgnoreCase));
     }
 
+    /// <summary>
+    /// The digest of the first token this server knows (one that opens a proprietary collection, or the admin token);
+    /// null when none is. Only a known token may name a client for the request limits: anyone can invent new ones.
+    /// </summary>
+    public byte[]? Recognised(IReadOnlyList<string> tokens)
+    {
+        foreach (var t in tokens)
+        {
+            var d = TokenDigest.Of(t);
+            if ((_admin is not null && TokenDigest.Matches(d, [_admin])) || _collections.Values.Any(v => TokenDigest.Matches(d, v))) return d;
+        }
+        return null;
+    }
+
     public AdminCheck CheckAdmin(IReadOnlyList<string> tokens)
     {
         if (_admin is null) return AdminCheck.Disabled;

@@ -28,7 +28,9 @@ public sealed class DaliParameters
             catch (InvalidDataException e) { throw new UserInputException("the POSTed form could not be read: " + e.Message); }
             // A multipart body without its boundary, or cut short.
             catch (InvalidOperationException e) { throw new UserInputException("the POSTed form could not be read: " + e.Message); }
-            catch (IOException e) when (!cancel.IsCancellationRequested) { throw new UserInputException("the POSTed form could not be read: " + e.Message); }
+            // A body over its limit is not a broken form: the body limit answers it (413, RequestLimits).
+            catch (IOException e) when (!cancel.IsCancellationRequested && e is not BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+            { throw new UserInputException("the POSTed form could not be read: " + e.Message); }
             foreach (var (key, values) in form)
                 foreach (var v in values) p._values.Add(new(key, v ?? ""));
             foreach (var f in form.Files) files[f.Name] = f;

@@ -25,6 +25,9 @@ public sealed record ServerSettings
     /// <summary>The admin token (VoSpec:Admin:Token); without it the admin endpoints do not exist.</summary>
     public Access.AdminSettings Admin { get; init; } = new();
 
+    /// <summary>What one client, and all together, may take (VoSpec:Limits:PerClientConcurrency and so on).</summary>
+    public Limits.LimitSettings Limits { get; init; } = new();
+
     /// <summary>A directory whose files are served under /static/ (off when unset).</summary>
     public string? StaticFiles { get; init; }
 

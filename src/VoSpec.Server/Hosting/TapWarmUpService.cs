@@ -79,6 +79,8 @@ public sealed class TapWarmUpService(ServerSettings settings, SpectrumArchive ar
             .FirstOrDefault(u => u is not null && u.Scheme == Uri.UriSchemeHttp && u.IsLoopback);
         if (address is null) return;
         using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        // The warm-up is the server's own: it never takes a client's allowance (127.0.0.1 is one client).
+        http.DefaultRequestHeaders.Add(Limits.RequestLimits.WarmUpHeader, Limits.RequestLimits.WarmUpValue);
         var small = new List<string> { "tap/sync?LANG=ADQL&MAXREC=1&QUERY=" + Uri.EscapeDataString("SELECT TOP 1 obs_id FROM ivoa.obscore") };
         // A cone, DataLink and SSA have paths of their own; a public spectrum, if there is one, serves all three.
         using (var conn = archive.OpenConnection())

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using VoSpec.Archive;
 using VoSpec.Archive.Ingest;
 using VoSpec.Server.Admin;
+using VoSpec.Server.Limits;
 using VoSpec.Server.Ssa;
 using VoSpec.Server.Tap;
 
@@ -35,6 +36,8 @@ public static class VoSpecHost
         var settings = Settings(builder.Configuration);
         builder.WebHost.UseUrls(settings.Urls);
         builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(settings.Limits);
+        builder.Services.AddRequestLimits(settings.Limits);
         // Built now: a malformed token in the configuration stops the start with a message, not the first request.
         builder.Services.AddSingleton(new Access.AccessPolicy(settings.Access, settings.Admin));
         builder.Services.AddSingleton(sp => OpenArchive(settings, sp.GetRequiredService<ILoggerFactory>().CreateLogger("VoSpec.Archive")));
@@ -47,9 +50,10 @@ public static class VoSpecHost
             var archive = sp.GetRequiredService<SpectrumArchive>();
             var tap = sp.GetRequiredService<TapService>();
             var store = new Uws.JobStore(archive.Directory);
-            var executor = new TapJobExecutor(sp.GetRequiredService<TapQueryRunner>(), tap, sp.GetRequiredService<Access.AccessPolicy>(), id => Path.Combine(store.Directory, id));
+            var executor = new TapJobExecutor(sp.GetRequiredService<TapQueryRunner>(), tap, sp.GetRequiredService<Access.AccessPolicy>(), id => Path.Combine(store.Directory, id),
+                settings.Limits.AsyncQuerySeconds);
             return new Uws.JobManager(store, executor, sp.GetRequiredService<ILoggerFactory>().CreateLogger("VoSpec.Uws"),
-                tap.Limits.AsyncExecutionSeconds, tap.Limits.RetentionSeconds);
+                tap.Limits.AsyncExecutionSeconds, tap.Limits.RetentionSeconds, Uws.JobLimits.From(settings.Limits));
         });
         builder.Services.AddSingleton<PixelPrefaultService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PixelPrefaultService>());
@@ -75,6 +79,9 @@ public static class VoSpecHost
         app.Lifetime.ApplicationStarted.Register(() => Task.Run(Engine.Plotting.SpectrumPlot.Warmup));
         app.UseResponseSafety();
         app.UseConfiguredStaticFiles(settings);
+        // Routing first: the body limits and the rate limiter read the endpoint's metadata.
+        app.UseRouting();
+        app.UseRequestLimits(settings.Limits);
         app.MapGroup("/").MapLandingPage();
         app.MapGroup("/spec").MapSpecService().MapAdmin(app.Services.GetRequiredService<Access.AccessPolicy>());
         app.MapGroup("/tap").MapTap();

@@ -1,4 +1,6 @@
 using VoSpec.Core.Faults;
+using VoSpec.Core.Sky;
+using Vec = VoSpec.Core.Sky.SkyVector;
 
 namespace VoSpec.Server.Soda;
 
@@ -27,8 +29,7 @@ public abstract record SkyRegion
     public static SkyRegion ParseCircle(double[] n)
     {
         if (n.Length != 3) throw new UserInputException($"a circle is 'lon lat radius' (3 numbers), not {n.Length} numbers");
-        CheckPoint(n[0], n[1]);
-        if (!(n[2] > 0 && n[2] <= 180)) throw new UserInputException($"circle radius {n[2]} outside (0, 180] degrees");
+        SkyRules.CheckCircle(n[0], n[1], n[2], allowZero: false);
         return new CircleRegion(n[0], n[1], n[2]);
     }
 
@@ -45,19 +46,10 @@ public abstract record SkyRegion
     public static SkyRegion ParsePolygon(double[] n)
     {
         if (n.Length < 6 || n.Length % 2 != 0) throw new UserInputException($"a polygon is 'lon1 lat1 lon2 lat2 …' with at least 3 vertices, not {n.Length} numbers");
+        SkyRules.CheckPolygon(n);
         var v = new Vec[n.Length / 2];
-        for (int i = 0; i < v.Length; i++)
-        {
-            CheckPoint(n[2 * i], n[2 * i + 1]);
-            v[i] = Vec.FromLonLat(n[2 * i], n[2 * i + 1]);
-        }
+        for (int i = 0; i < v.Length; i++) v[i] = Vec.FromLonLat(n[2 * i], n[2 * i + 1]);
         return new PolygonRegion(v);
-    }
-
-    private static void CheckPoint(double lon, double lat)
-    {
-        if (!double.IsFinite(lon) || !double.IsFinite(lat) || Math.Abs(lat) > 90)
-            throw new UserInputException($"position ({lon}, {lat}) is not a finite ICRS position with |lat| ≤ 90");
     }
 }
 
@@ -97,51 +89,5 @@ public sealed record PolygonRegion(IReadOnlyList<Vec> Vertices) : SkyRegion
         return false;
     }
 
-    /// <summary>Inside when the signed angles the edges subtend at p sum to ±360° (either orientation accepted).</summary>
-    private bool Contains(Vec p)
-    {
-        double total = 0;
-        for (int i = 0; i < Vertices.Count; i++)
-        {
-            var a = Vertices[i];
-            var b = Vertices[(i + 1) % Vertices.Count];
-            // Tangent directions from p towards a and b, and the signed angle between them about p.
-            var ta = a - p.Dot(a) * p;
-            var tb = b - p.Dot(b) * p;
-            total += Math.Atan2(ta.Cross(tb).Dot(p), ta.Dot(tb));
-        }
-        return Math.Abs(total) > Math.PI;
-    }
-}
-
-/// <summary>A unit vector on the sphere.</summary>
-public readonly record struct Vec(double X, double Y, double Z)
-{
-    public static Vec FromLonLat(double lon, double lat)
-    {
-        double l = lon * Math.PI / 180, b = lat * Math.PI / 180, c = Math.Cos(b);
-        return new Vec(c * Math.Cos(l), c * Math.Sin(l), Math.Sin(b));
-    }
-
-    public double Dot(Vec o) => X * o.X + Y * o.Y + Z * o.Z;
-    public Vec Cross(Vec o) => new(Y * o.Z - Z * o.Y, Z * o.X - X * o.Z, X * o.Y - Y * o.X);
-    public double Norm => Math.Sqrt(Dot(this));
-    public static Vec operator -(Vec a, Vec b) => new(a.X - b.X, a.Y - b.Y, a.Z - b.Z);
-    public static Vec operator *(double k, Vec a) => new(k * a.X, k * a.Y, k * a.Z);
-
-    /// <summary>Angle in degrees (atan2 form: accurate for small separations).</summary>
-    public double AngleTo(Vec o) => Math.Atan2(Cross(o).Norm, Dot(o)) * 180 / Math.PI;
-
-    /// <summary>Angular distance (degrees) from p to the minor great-circle arc a–b.</summary>
-    public static double DistanceToArc(Vec p, Vec a, Vec b)
-    {
-        var n = a.Cross(b);
-        double nn = n.Norm;
-        if (nn < 1e-15) return Math.Min(p.AngleTo(a), p.AngleTo(b));
-        n = (1 / nn) * n;
-        var proj = p - p.Dot(n) * n;
-        if (proj.Norm > 1e-15 && a.Cross(proj).Dot(n) >= 0 && proj.Cross(b).Dot(n) >= 0)
-            return Math.Abs(90 - p.AngleTo(n));
-        return Math.Min(p.AngleTo(a), p.AngleTo(b));
-    }
+    private bool Contains(Vec p) => Vec.PolygonContains(Vertices, p);
 }

@@ -102,8 +102,8 @@ public sealed record SpecCondition(IReadOnlyList<CondToken> Where, IReadOnlyList
         var ra = Column(args[0], "q3c_radial_query");
         var dec = Column(args[1], "q3c_radial_query");
         double a = Number(args[2], "q3c_radial_query centre RA"), d = Number(args[3], "q3c_radial_query centre Dec"), r = Number(args[4], "q3c_radial_query radius");
-        if (d < -90 || d > 90) throw new UserInputException($"cond: q3c_radial_query centre Dec {d} is outside [-90, 90]");
-        if (r < 0 || r > 180) throw new UserInputException($"cond: q3c_radial_query radius {r} must be in [0, 180] degrees");
+        try { SkyRules.CheckCircle(a, d, r); }
+        catch (InvalidSkyGeometryException e) { throw new UserInputException($"cond: q3c_radial_query: {e.Message}"); }
         return Contains(ra, dec, "CIRCLE", [a, d, r]);
     }
 
@@ -128,8 +128,8 @@ public sealed record SpecCondition(IReadOnlyList<CondToken> Where, IReadOnlyList
         }
         if (numbers.Count % 2 != 0 || numbers.Count < 6)
             throw new UserInputException($"cond: q3c_poly_query needs at least 3 vertices as ra, dec pairs ({numbers.Count} numbers given)");
-        for (int k = 1; k < numbers.Count; k += 2)
-            if (numbers[k] < -90 || numbers[k] > 90) throw new UserInputException($"cond: q3c_poly_query vertex Dec {numbers[k]} is outside [-90, 90]");
+        try { SkyRules.CheckPolygon(numbers); }
+        catch (InvalidSkyGeometryException e) { throw new UserInputException($"cond: q3c_poly_query: {e.Message}"); }
         var exact = Contains(ra, dec, "POLYGON", numbers);
         if (BoundingCap(numbers) is not { } cap) return exact;
         // The cap holds every vertex and is under a hemisphere, so it holds the polygon: an index-friendly prefilter.

@@ -8,6 +8,7 @@ using VoSpec.Archive;
 using VoSpec.Core.Faults;
 using VoSpec.Fits.Sdss;
 using VoSpec.Server.Access;
+using VoSpec.Server.Limits;
 using VoSpec.Server.SpecService;
 
 namespace VoSpec.Server.Hosting;
@@ -44,13 +45,15 @@ public static class SpecServiceEndpoints
         group.MapGet("/profiles", (HttpContext http, SpectrumArchive archive, SpecServiceLimits limits) => Guard(http, limits, p => Profiles(http, archive, p)));
         group.MapGet("/catalogs", (HttpContext http, SpectrumArchive archive, SpecServiceLimits limits) => Guard(http, limits, p => Catalogs(http, archive, p)));
         group.MapGet("/validate", (HttpContext http, SpectrumArchive archive, SpecServiceLimits limits) => Guard(http, limits, p => Validate(http, archive, p)));
-        group.MapGet("/query", (HttpContext http, SpectrumArchive archive, SpecServiceLimits limits) => Guard(http, limits, p => Query(http, archive, p)));
+        group.MapGet("/query", (HttpContext http, SpectrumArchive archive, SpecServiceLimits limits, LimitSettings budget) => Guard(http, limits, p => Query(http, archive, budget, p))).Expensive();
         string[] getAndPost = [HttpMethods.Get, HttpMethods.Post];
         group.MapMethods("/listSpan", getAndPost, (HttpContext http, SpectrumArchive archive, SpecServiceLimits limits) => Guard(http, limits, p => ListSpan(http, archive, limits, p)));
-        group.MapMethods("/getSpec", getAndPost, (HttpContext http, SpectrumArchive archive, SpecServiceLimits limits) => Guard(http, limits, p => GetSpec(http, archive, limits, p)));
+        group.MapMethods("/getSpec", getAndPost, (HttpContext http, SpectrumArchive archive, SpecServiceLimits limits) => Guard(http, limits, p => GetSpec(http, archive, limits, p))).Expensive();
         group.MapGet("/preview", (HttpContext http, SpectrumArchive archive, Engine.Plotting.PreviewCache cache, SpecServiceLimits limits) => Guard(http, limits, p => SpecPlots.Preview(http, archive, cache, p)));
-        group.MapMethods("/plotGrid", getAndPost, (HttpContext http, SpectrumArchive archive, Engine.Plotting.PreviewCache cache, SpecServiceLimits limits) => Guard(http, limits, p => SpecPlots.PlotGrid(http, archive, cache, limits, p)));
-        group.MapMethods("/stackedImage", getAndPost, (HttpContext http, SpectrumArchive archive, SpecServiceLimits limits) => Guard(http, limits, p => SpecPlots.StackedImage(http, archive, limits, p)));
+        group.MapMethods("/plotGrid", getAndPost, (HttpContext http, SpectrumArchive archive, Engine.Plotting.PreviewCache cache, SpecServiceLimits limits) => Guard(http, limits, p => SpecPlots.PlotGrid(http, archive, cache, limits, p))).Expensive();
+        group.MapMethods("/stackedImage", getAndPost, (HttpContext http, SpectrumArchive archive, SpecServiceLimits limits) => Guard(http, limits, p => SpecPlots.StackedImage(http, archive, limits, p))).Expensive();
+        // Refusals by the limits are one line of text, as every refusal of this service; a getSpec id_list may be long.
+        group.AnswersLimitsAs(ErrorForm.Text).BodyLimit(BodyKind.Spec);
         return group;
     }
 
@@ -136,7 +139,7 @@ public static class SpecServiceEndpoints
 
     // ------------------------------------------------------------------ query
 
-    private static async Task Query(HttpContext http, SpectrumArchive archive, SpecParameters p)
+    private static async Task Query(HttpContext http, SpectrumArchive archive, LimitSettings limits, SpecParameters p)
     {
         var query = SpecQuery.Parse(p, SpecContexts.Names(archive, http.AccessRights()));
         // The caller's hidden collections are left out of spec.specobj in the SQL itself, whatever cond says.
@@ -154,11 +157,17 @@ public static class SpecServiceEndpoints
             {
                 cmd.CommandText = translated.Sql;
                 foreach (var (name, value) in translated.Parameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
-                await using var reader = await cmd.ExecuteReaderAsync(ct);
-                http.Response.ContentType = SpecQueryWriter.ContentType(query.Format);
-                await SpecQueryWriter.WriteAsync(query.Format, reader, translated.Columns, http.Response.Body, ct);
+                // Microsoft.Data.Sqlite steps the statement itself: the budget counts from its first check to its last row.
+                kept.Budget.Start(limits.SyncQuerySeconds, nameof(LimitSettings.SyncQuerySeconds));
+                try
+                {
+                    await using var reader = await cmd.ExecuteReaderAsync(ct);
+                    http.Response.ContentType = SpecQueryWriter.ContentType(query.Format);
+                    await SpecQueryWriter.WriteAsync(query.Format, reader, translated.Columns, http.Response.Body, ct);
+                }
+                catch (SqliteException) when (kept.Budget.Error() is { } over) { throw over; }
             }
-            clean = !ct.IsCancellationRequested;
+            clean = !ct.IsCancellationRequested && kept.Budget.Exceeded is null;
         }
         finally { kept.Return(archive, clean); }
     }

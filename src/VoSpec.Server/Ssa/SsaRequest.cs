@@ -1,5 +1,6 @@
 using System.Globalization;
 using VoSpec.Core.Faults;
+using VoSpec.Core.Sky;
 using VoSpec.Server.Dali;
 
 namespace VoSpec.Server.Ssa;
@@ -79,8 +80,12 @@ public sealed record SsaRequest
         if (parts.Length > 1 && !parts[1].Trim().Equals("ICRS", StringComparison.OrdinalIgnoreCase))
             throw new UserInputException($"POS frame '{parts[1]}' is not supported (use ICRS)");
         var xy = parts[0].Split(',');
-        if (xy.Length != 2 || !TryNumber(xy[0], out var ra) || !TryNumber(xy[1], out var dec) || ra < 0 || ra > 360 || dec < -90 || dec > 90)
+        if (xy.Length != 2 || !double.TryParse(xy[0].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var ra)
+            || !double.TryParse(xy[1].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var dec))
             throw new UserInputException($"POS must be 'ra,dec' in decimal degrees (0≤ra≤360, −90≤dec≤90), not '{text}'");
+        try { SkyRules.CheckPosition(ra, dec); }
+        catch (InvalidSkyGeometryException e) { throw new UserInputException($"POS '{text}': {e.Message}"); }
+        if (ra < 0 || ra > 360) throw new UserInputException($"POS '{text}': right ascension must lie in [0, 360] degrees");
         return (ra, dec);
     }
 

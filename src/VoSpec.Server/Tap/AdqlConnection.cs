@@ -38,6 +38,7 @@ public sealed class AdqlConnection : IDisposable
         try
         {
             SqliteAdqlFunctions.Register(Connection);
+            Budget.Install(Connection.Handle!);
             int rc = raw.sqlite3_set_authorizer(Connection.Handle, (strdelegate_authorizer)Authorize, null);
             if (rc != raw.SQLITE_OK) throw new InvalidOperationException($"cannot set the SQLite authorizer: error {rc}");
         }
@@ -45,6 +46,9 @@ public sealed class AdqlConnection : IDisposable
     }
 
     public SqliteConnection Connection { get; }
+
+    /// <summary>The database-time budget of the query running on this connection (none between queries).</summary>
+    public QueryBudget Budget { get; } = new();
 
     /// <summary>A kept connection, or a new one.</summary>
     public static AdqlConnection Rent(SpectrumArchive archive) => archive.Rent(static a => new AdqlConnection(a));
@@ -105,6 +109,7 @@ public sealed class AdqlConnection : IDisposable
     /// </summary>
     public void Return(SpectrumArchive archive, bool clean)
     {
+        Budget.Stop();
         Unguard();
         if (clean && raw.sqlite3_get_autocommit(Connection.Handle) != 0) archive.Return(this);
         else Dispose();
@@ -112,9 +117,14 @@ public sealed class AdqlConnection : IDisposable
 
     public void Dispose()
     {
-        // The native handle goes back to Microsoft.Data.Sqlite's pool for other readers: without our authorizer.
+        // The native handle goes back to Microsoft.Data.Sqlite's pool for other readers: without our authorizer and budget.
         Unguard();
-        try { raw.sqlite3_set_authorizer(Connection.Handle, (strdelegate_authorizer?)null!, null); }
+        Budget.Stop();
+        try
+        {
+            raw.sqlite3_set_authorizer(Connection.Handle, (strdelegate_authorizer?)null!, null);
+            raw.sqlite3_progress_handler(Connection.Handle, 0, null, null);
+        }
         catch (Exception e) when (e is ObjectDisposedException or NullReferenceException) { }
         Connection.Dispose();
     }

@@ -22,10 +22,13 @@ public sealed class RawSqliteReader : DbDataReader, IRawCells
     private bool _pendingRow;
     private bool _started;
     private bool _done;
+    // Counts the time spent stepping against the query's database-time budget, when it has one.
+    private readonly QueryBudget? _budget;
 
-    private RawSqliteReader(sqlite3 db, sqlite3_stmt stmt)
+    private RawSqliteReader(sqlite3 db, sqlite3_stmt stmt, QueryBudget? budget)
     {
         _db = db;
+        _budget = budget;
         _stmt = stmt;
         _handle = stmt.DangerousGetHandle();
         FieldCount = raw.sqlite3_column_count(stmt);
@@ -38,12 +41,13 @@ public sealed class RawSqliteReader : DbDataReader, IRawCells
     /// Prepares <paramref name="sql"/>, binds named parameters ($name → long, double, string or null) and steps to
     /// the first row.
     /// </summary>
-    public static RawSqliteReader Open(SqliteConnection connection, string sql, IEnumerable<(string Name, object? Value)> parameters)
+    /// <param name="budget">The query's database-time budget: stepping counts against it, and a statement it stopped throws its named error.</param>
+    public static RawSqliteReader Open(SqliteConnection connection, string sql, IEnumerable<(string Name, object? Value)> parameters, QueryBudget? budget = null)
     {
         var db = connection.Handle ?? throw new InvalidOperationException("the connection is not open");
         int rc = raw.sqlite3_prepare_v2(db, sql, out var stmt);
         if (rc != raw.SQLITE_OK) { stmt?.Dispose(); throw Error(db, rc); }
-        var reader = new RawSqliteReader(db, stmt);
+        var reader = new RawSqliteReader(db, stmt, budget);
         try
         {
             foreach (var (name, value) in parameters) reader.Bind(name, value);
@@ -71,9 +75,11 @@ public sealed class RawSqliteReader : DbDataReader, IRawCells
 
     private bool Step()
     {
+        _budget?.Enter();
         int rc = SqliteCellCalls.Step(Live);
         if (rc == raw.SQLITE_ROW) return true;
         if (rc == raw.SQLITE_DONE) { _done = true; return false; }
+        if (rc == raw.SQLITE_INTERRUPT && _budget?.Error() is { } over) throw over;
         throw Error(_db, rc);
     }
 

@@ -9,6 +9,7 @@ using VoSpec.Archive;
 using VoSpec.Core.Faults;
 using VoSpec.Server.Access;
 using VoSpec.Server.Dali;
+using VoSpec.Server.Limits;
 using VoSpec.Server.Uws;
 using VoSpec.VOTable;
 using VoSpec.Core.Schema;
@@ -41,13 +42,17 @@ public static class TapEndpoints
                 : Xml(s => TablesDocument.WriteSingle(s, table));
         });
         g.MapGet("/examples", () => Results.Content(TapExamples.Render(), "application/xhtml+xml; charset=utf-8"));
-        g.MapMethods("/sync", [HttpMethods.Get, HttpMethods.Post], Sync);
+        g.MapMethods("/sync", [HttpMethods.Get, HttpMethods.Post], Sync).Expensive().BodyLimit(BodyKind.Upload);
         // A job runs with the rights its submitter had (the token itself is not kept), and is seen only by holders of them.
-        g.MapGroup("/async").MapUws(http => http.RequestServices.GetRequiredService<JobManager>(), http => http.AccessRights().Granted);
+        // Its execution is limited by the job queue (JobManager), per client as well.
+        g.MapGroup("/async").MapUws(http => http.RequestServices.GetRequiredService<JobManager>(), http => http.AccessRights().Granted, ClientKey.Of)
+            .BodyLimit(BodyKind.Upload);
+        // Refusals by the limits (429, 503, 413) come as DALI error documents.
+        g.AnswersLimitsAs(ErrorForm.VOTable);
         return g;
     }
 
-    private static async Task Sync(HttpContext http, TapQueryRunner runner, TapService tap)
+    private static async Task Sync(HttpContext http, TapQueryRunner runner, TapService tap, LimitSettings limits)
     {
         var cancel = http.RequestAborted;
         TapQueryRunner.PreparedQuery q;
@@ -56,7 +61,7 @@ public static class TapEndpoints
             var p = await DaliParameters.ReadAsync(http.Request, cancel);
             var request = TapRequest.Parse(p, tap.Limits);
             q = await runner.PrepareAsync(request, http.AccessRights(), part => p.Files.TryGetValue(part, out var f) ? f.OpenReadStream() : null,
-                tap.Limits.SyncTimeoutSeconds, cancel);
+                tap.Limits.SyncTimeoutSeconds, cancel, (limits.SyncQuerySeconds, nameof(LimitSettings.SyncQuerySeconds)));
         }
         catch (Exception e) when (e is UserInputException or AdqlException or SqliteException or OperationCanceledException)
         {

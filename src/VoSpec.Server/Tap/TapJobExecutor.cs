@@ -6,7 +6,7 @@ using VoSpec.VOTable;
 namespace VoSpec.Server.Tap;
 
 /// <summary>Async TAP: a UWS job runs the same query path as /sync, into the job's result file.</summary>
-public sealed class TapJobExecutor(TapQueryRunner runner, TapService tap, AccessPolicy access, Func<string, string> jobDirectory) : IJobExecutor
+public sealed class TapJobExecutor(TapQueryRunner runner, TapService tap, AccessPolicy access, Func<string, string> jobDirectory, double budgetSeconds = 0) : IJobExecutor
 {
     public async Task<string> ExecuteAsync(UwsJob job, Stream result, CancellationToken cancel)
     {
@@ -18,7 +18,7 @@ public sealed class TapJobExecutor(TapQueryRunner runner, TapService tap, Access
         {
             var path = Path.Combine(dir, "upload-" + Uri.EscapeDataString(part));
             return File.Exists(path) ? File.OpenRead(path) : null;
-        }, job.ExecutionDuration, cancel);
+        }, job.ExecutionDuration, cancel, (budgetSeconds, nameof(Limits.LimitSettings.AsyncQuerySeconds)));
         await runner.WriteAsync(q, result);
         return request.ContentType;
     }

@@ -39,7 +39,7 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
             await Interrupt.DisposeAsync();
             await Reader.DisposeAsync();
             // A query that was interrupted (time limit, client gone) does not hand its connection on.
-            bool clean = !Timeout.IsCancellationRequested;
+            bool clean = !Timeout.IsCancellationRequested && Kept.Budget.Exceeded is null;
             // The connection serves the next query: its TEMP upload tables must not go with it.
             Kept.Unguard();
             try { if (Uploads.Count > 0) TapUploads.Drop(Connection, Uploads); }
@@ -50,7 +50,10 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
     }
 
     /// <param name="rights">What the caller may see: collections it may not are left out of the tables in the SQL itself.</param>
-    public async Task<PreparedQuery> PrepareAsync(TapRequest request, AccessRights rights, TapUploads.PartResolver parts, int timeoutSeconds, CancellationToken cancel)
+    /// <param name="timeoutSeconds">Wall-clock limit of the whole query (uploads, statement, writing), by a timer.</param>
+    /// <param name="budget">Database-time budget of the statement (<see cref="QueryBudget"/>): seconds and the option that set them.</param>
+    public async Task<PreparedQuery> PrepareAsync(TapRequest request, AccessRights rights, TapUploads.PartResolver parts, int timeoutSeconds, CancellationToken cancel,
+        (double Seconds, string Option) budget = default)
     {
         var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         if (timeoutSeconds > 0) timeout.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
@@ -70,9 +73,10 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
             // The stored bytes are only copied when this result's FIELDs are encoded exactly as they were.
             if (translated.RowImages && !StoredLayoutMatches(translated.Columns)) translated = SqliteTranslator.Translate(request.Query, metadata, options);
             // Straight over SQLite's statement API: text cells go to BINARY2 as bytes, no strings made.
+            kept.Budget.Start(budget.Seconds, budget.Option ?? "");
             // From here to the end of the query SQLite itself refuses anything but reading the declared tables.
             kept.Guard(uploads.Select(u => u.SqlName));
-            var reader = RawSqliteReader.Open(conn, translated.Sql, translated.Parameters);
+            var reader = RawSqliteReader.Open(conn, translated.Sql, translated.Parameters, kept.Budget);
             return new PreparedQuery
             {
                 Kept = kept, Archive = archive, Reader = reader, Timeout = timeout, Interrupt = interrupt, Request = request, Columns = translated.Columns, Uploads = uploads,
@@ -83,6 +87,7 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
         {
             // No interrupt may reach the connection once it is closed.
             interrupt.Dispose();
+            kept.Budget.Stop();
             kept.Unguard();
             try { TapUploads.Drop(conn, uploads); } catch (SqliteException) { }
             kept.Dispose();

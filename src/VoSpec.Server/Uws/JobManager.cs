@@ -1,14 +1,15 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
 namespace VoSpec.Server.Uws;
 
 /// <summary>
-/// The life of UWS jobs: creation, parameters, PHASE=RUN/ABORT, a small pool of workers, the
+/// The life of UWS jobs: creation, parameters, PHASE=RUN/ABORT, a bounded queue, the
 /// execution-duration limit, WAIT (blocking until the phase changes), destruction and deletion.
 /// Every change is saved to the <see cref="JobStore"/>; jobs caught mid-run by a restart end in ERROR.
+/// The queue (<see cref="JobLimits"/>) starts QUEUED jobs in the order they were run, skipping those of a client that
+/// already has its share executing: one client's many jobs wait while another client's job starts.
 /// </summary>
 public sealed class JobManager : IAsyncDisposable
 {
@@ -20,9 +21,13 @@ public sealed class JobManager : IAsyncDisposable
     private readonly ConcurrentDictionary<string, UwsJob> _jobs = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _changed = new();
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new();
-    private readonly Channel<string> _queue = Channel.CreateUnbounded<string>();
+    private readonly JobLimits _limits;
+    // QUEUED job ids in the order they were run; the executing count in all and per client. All under _gate.
+    private readonly List<string> _queued = [];
+    private readonly Dictionary<string, int> _executingByClient = new(StringComparer.Ordinal);
+    private int _executing;
+    private readonly ConcurrentDictionary<string, Task> _executions = new();
     private readonly CancellationTokenSource _shutdown = new();
-    private readonly Task[] _workers;
     private readonly Timer _sweeper;
     private readonly object _gate = new();
 
@@ -32,8 +37,9 @@ public sealed class JobManager : IAsyncDisposable
     /// <summary>A result being written is named ID/result.partial until it is complete.</summary>
     public const string PartialSuffix = ".partial";
 
-    public JobManager(JobStore store, IJobExecutor executor, ILogger log, int maxDurationSeconds, int retentionSeconds, int workers = 2)
+    public JobManager(JobStore store, IJobExecutor executor, ILogger log, int maxDurationSeconds, int retentionSeconds, JobLimits? limits = null)
     {
+        _limits = limits ?? new JobLimits();
         _store = store;
         _executor = executor;
         _log = log;
@@ -53,13 +59,17 @@ public sealed class JobManager : IAsyncDisposable
             }
             _jobs[j.Id] = j;
         }
-        _workers = Enumerable.Range(0, workers).Select(_ => Task.Run(WorkAsync)).ToArray();
         _sweeper = new Timer(_ => Sweep(), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(60));
     }
 
-    public UwsJob Create(IEnumerable<JobParameter> parameters, string? runId, IReadOnlyList<string>? grants = null)
+    /// <param name="client">Who submits it, for the queue's per-client bounds.</param>
+    /// <exception cref="JobLimitException">The client has as many unfinished jobs as it may.</exception>
+    public UwsJob Create(IEnumerable<JobParameter> parameters, string? runId, IReadOnlyList<string>? grants = null, string? client = null)
     {
         var now = DateTimeOffset.UtcNow;
+        if (client is not null && _jobs.Values.Count(j => j.Client == client && j.Phase is ExecutionPhase.PENDING or ExecutionPhase.HELD or ExecutionPhase.QUEUED or ExecutionPhase.EXECUTING)
+            >= _limits.MaxUnfinishedPerClient)
+            throw new JobLimitException($"this client already has {_limits.MaxUnfinishedPerClient} unfinished jobs (VoSpec:Limits:MaxUnfinishedJobsPerClient): let some finish, or delete them");
         var job = new UwsJob
         {
             Id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
@@ -69,6 +79,7 @@ public sealed class JobManager : IAsyncDisposable
             Destruction = now.AddSeconds(_retentionSeconds),
             Parameters = Merge([], parameters),
             Grants = grants ?? [],
+            Client = client,
         };
         Put(job);
         return job;
@@ -94,15 +105,28 @@ public sealed class JobManager : IAsyncDisposable
         }
     }
 
-    /// <summary>PHASE=RUN: PENDING jobs become QUEUED at once (clients check straight after).</summary>
+    /// <summary>Throws <see cref="JobLimitException"/> when <paramref name="client"/> may not queue another job now.</summary>
+    public void CheckCanQueue(string? client)
+    {
+        if (client is not null && _jobs.Values.Count(j => j.Client == client && j.Phase == ExecutionPhase.QUEUED) >= _limits.MaxQueuedPerClient)
+            throw QueueFull();
+    }
+
+    private JobLimitException QueueFull() =>
+        new($"this client already has {_limits.MaxQueuedPerClient} jobs waiting to run (VoSpec:Limits:MaxQueuedJobsPerClient): run this one when they have started");
+
+    /// <summary>PHASE=RUN: PENDING jobs become QUEUED at once (clients check straight after), and start when the queue allows.</summary>
+    /// <exception cref="JobLimitException">The job's client has as many QUEUED jobs as it may; the job stays as it was.</exception>
     public void Run(string id)
     {
         lock (_gate)
         {
             if (Get(id) is not { Phase: ExecutionPhase.PENDING or ExecutionPhase.HELD } job) return;
+            CheckCanQueue(job.Client);
             Put(job with { Phase = ExecutionPhase.QUEUED });
+            _queued.Add(id);
         }
-        _queue.Writer.TryWrite(id);
+        Dispatch();
     }
 
     public void Abort(string id)
@@ -161,61 +185,92 @@ public sealed class JobManager : IAsyncDisposable
     public string ResultPath(string id) => _store.ResultPath(id);
     public IJobExecutor Executor => _executor;
 
-    private async Task WorkAsync()
+    /// <summary>Starts every QUEUED job the bounds allow, oldest first; a job whose client has its share executing waits.</summary>
+    private void Dispatch()
     {
-        await foreach (var id in _queue.Reader.ReadAllAsync(_shutdown.Token).ConfigureAwait(false))
+        var started = new List<UwsJob>();
+        lock (_gate)
         {
-            UwsJob job;
-            lock (_gate)
+            if (_shutdown.IsCancellationRequested) return;
+            for (int i = 0; i < _queued.Count && _executing < _limits.MaxExecuting;)
             {
-                if (Get(id) is not { Phase: ExecutionPhase.QUEUED } queued) continue;
-                job = queued with { Phase = ExecutionPhase.EXECUTING, StartTime = DateTimeOffset.UtcNow };
+                var id = _queued[i];
+                // Aborted or deleted while it waited.
+                if (Get(id) is not { Phase: ExecutionPhase.QUEUED } queued) { _queued.RemoveAt(i); continue; }
+                var client = queued.Client ?? "";
+                if (_executingByClient.GetValueOrDefault(client) >= _limits.MaxExecutingPerClient) { i++; continue; }
+                _queued.RemoveAt(i);
+                var job = queued with { Phase = ExecutionPhase.EXECUTING, StartTime = DateTimeOffset.UtcNow };
                 try { Put(job); }
                 catch (Exception e) when (Hosting.StorageFault.Describe(e) is { } fault)
                 {
-                    // Not even the phase can be stored: the job ends in ERROR (in memory) rather than stopping this worker.
+                    // Not even the phase can be stored: the job ends in ERROR (in memory) rather than stopping the queue.
                     _log.LogWarning("job {Id}: cannot start ({Error})", id, e.Message);
                     _jobs[id] = queued with { Phase = ExecutionPhase.ERROR, EndTime = DateTimeOffset.UtcNow, ErrorMessage = fault.Message };
                     Signal(id);
                     continue;
                 }
+                _executing++;
+                _executingByClient[client] = _executingByClient.GetValueOrDefault(client) + 1;
+                started.Add(job);
             }
-            using var cts = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
-            if (job.ExecutionDuration > 0) cts.CancelAfter(TimeSpan.FromSeconds(job.ExecutionDuration));
-            _running[id] = cts;
-            var path = _store.ResultPath(id);
-            var partial = path + PartialSuffix;
-            try
+        }
+        foreach (var job in started)
+        {
+            var execution = Task.Run(() => ExecuteAsync(job));
+            _executions[job.Id] = execution;
+            // A job that ended before it was recorded is not left behind.
+            if (execution.IsCompleted) _executions.TryRemove(KeyValuePair.Create(job.Id, execution));
+        }
+    }
+
+    private async Task ExecuteAsync(UwsJob job)
+    {
+        var id = job.Id;
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
+        if (job.ExecutionDuration > 0) cts.CancelAfter(TimeSpan.FromSeconds(job.ExecutionDuration));
+        _running[id] = cts;
+        var path = _store.ResultPath(id);
+        var partial = path + PartialSuffix;
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            string mime;
+            // Written aside and renamed when complete: a crash or a full disk never leaves half a result under its name.
+            await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                string mime;
-                // Written aside and renamed when complete: a crash or a full disk never leaves half a result under its name.
-                await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
-                {
-                    mime = await _executor.ExecuteAsync(job, file, cts.Token).ConfigureAwait(false);
-                    await file.FlushAsync(cts.Token).ConfigureAwait(false);
-                    file.Flush(flushToDisk: true);
-                }
-                File.Move(partial, path, overwrite: true);
-                Finish(id, j => j with { Phase = ExecutionPhase.COMPLETED, ResultMime = mime, ResultSize = new FileInfo(path).Length });
+                mime = await _executor.ExecuteAsync(job, file, cts.Token).ConfigureAwait(false);
+                await file.FlushAsync(cts.Token).ConfigureAwait(false);
+                file.Flush(flushToDisk: true);
             }
-            catch (Exception e) when (cts.IsCancellationRequested && e is OperationCanceledException or Microsoft.Data.Sqlite.SqliteException)
+            File.Move(partial, path, overwrite: true);
+            Finish(id, j => j with { Phase = ExecutionPhase.COMPLETED, ResultMime = mime, ResultSize = new FileInfo(path).Length });
+        }
+        catch (Exception e) when (cts.IsCancellationRequested && e is OperationCanceledException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            // Aborted by the user (already ABORTED), or out of time.
+            Finish(id, j => j.Phase == ExecutionPhase.EXECUTING ? j with { Phase = ExecutionPhase.ABORTED } : j);
+        }
+        catch (Exception e)
+        {
+            var message = _executor.Describe(e);
+            if (message.StartsWith("internal error", StringComparison.Ordinal)) _log.LogError(e, "job {Id} failed", id);
+            else if (Hosting.StorageFault.Describe(e) is not null) _log.LogWarning("job {Id}: {Message} ({Error})", id, message, e.Message);
+            Finish(id, j => j with { Phase = ExecutionPhase.ERROR, ErrorMessage = message });
+        }
+        finally
+        {
+            _running.TryRemove(id, out _);
+            try { File.Delete(partial); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            lock (_gate)
             {
-                // Aborted by the user (already ABORTED), or out of time.
-                Finish(id, j => j.Phase == ExecutionPhase.EXECUTING ? j with { Phase = ExecutionPhase.ABORTED } : j);
+                _executing--;
+                var client = job.Client ?? "";
+                if (_executingByClient.GetValueOrDefault(client) <= 1) _executingByClient.Remove(client);
+                else _executingByClient[client]--;
             }
-            catch (Exception e)
-            {
-                var message = _executor.Describe(e);
-                if (message.StartsWith("internal error", StringComparison.Ordinal)) _log.LogError(e, "job {Id} failed", id);
-                else if (Hosting.StorageFault.Describe(e) is not null) _log.LogWarning("job {Id}: {Message} ({Error})", id, message, e.Message);
-                Finish(id, j => j with { Phase = ExecutionPhase.ERROR, ErrorMessage = message });
-            }
-            finally
-            {
-                _running.TryRemove(id, out _);
-                try { File.Delete(partial); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-            }
+            _executions.TryRemove(id, out _);
+            Dispatch();
         }
     }
 
@@ -274,9 +329,8 @@ public sealed class JobManager : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _sweeper.DisposeAsync();
-        _shutdown.Cancel();
-        _queue.Writer.TryComplete();
-        try { await Task.WhenAll(_workers).WaitAsync(TimeSpan.FromSeconds(10)); }
+        lock (_gate) _shutdown.Cancel();
+        try { await Task.WhenAll(_executions.Values).WaitAsync(TimeSpan.FromSeconds(10)); }
         catch (Exception e) when (e is OperationCanceledException or TimeoutException) { }
         _shutdown.Dispose();
     }

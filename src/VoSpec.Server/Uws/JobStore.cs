@@ -26,15 +26,19 @@ public sealed class JobStore
               id TEXT PRIMARY KEY, run_id TEXT, owner_id TEXT, phase TEXT NOT NULL,
               creation_time TEXT NOT NULL, start_time TEXT, end_time TEXT,
               execution_duration INTEGER NOT NULL, destruction TEXT NOT NULL,
-              parameters TEXT NOT NULL, result_mime TEXT, result_size INTEGER, error_message TEXT, grants TEXT);
+              parameters TEXT NOT NULL, result_mime TEXT, result_size INTEGER, error_message TEXT, grants TEXT, client TEXT);
             CREATE INDEX IF NOT EXISTS jobs_creation ON jobs(creation_time);
             """;
         cmd.ExecuteNonQuery();
-        // Stores written before jobs had grants: add the column (NULL = no grants).
-        cmd.CommandText = "SELECT count(*) FROM pragma_table_info('jobs') WHERE name = 'grants'";
-        if (Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+        // Stores written before jobs had grants or clients: add the columns (NULL = none).
+        foreach (var (column, add) in new[] { ("grants", "ALTER TABLE jobs ADD COLUMN grants TEXT"), ("client", "ALTER TABLE jobs ADD COLUMN client TEXT") })
         {
-            cmd.CommandText = "ALTER TABLE jobs ADD COLUMN grants TEXT";
+            cmd.CommandText = "SELECT count(*) FROM pragma_table_info('jobs') WHERE name = $column";
+            cmd.Parameters.Clear();
+            cmd.Parameters.AddWithValue("$column", column);
+            if (Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) != 0) continue;
+            cmd.Parameters.Clear();
+            cmd.CommandText = add;
             cmd.ExecuteNonQuery();
         }
     }
@@ -56,8 +60,8 @@ public sealed class JobStore
         using var cmd = conn.CreateCommand();
         cmd.CommandText = """
             INSERT OR REPLACE INTO jobs(id, run_id, owner_id, phase, creation_time, start_time, end_time, execution_duration, destruction,
-              parameters, result_mime, result_size, error_message, grants)
-            VALUES ($id, $run, $owner, $phase, $created, $start, $end, $dur, $destr, $params, $mime, $size, $err, $grants)
+              parameters, result_mime, result_size, error_message, grants, client)
+            VALUES ($id, $run, $owner, $phase, $created, $start, $end, $dur, $destr, $params, $mime, $size, $err, $grants, $client)
             """;
         cmd.Parameters.AddWithValue("$id", j.Id);
         cmd.Parameters.AddWithValue("$run", (object?)j.RunId ?? DBNull.Value);
@@ -73,6 +77,7 @@ public sealed class JobStore
         cmd.Parameters.AddWithValue("$size", (object?)j.ResultSize ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$err", (object?)j.ErrorMessage ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$grants", j.Grants.Count == 0 ? DBNull.Value : JsonSerializer.Serialize(j.Grants));
+        cmd.Parameters.AddWithValue("$client", (object?)j.Client ?? DBNull.Value);
         cmd.ExecuteNonQuery();
     }
 
@@ -126,6 +131,7 @@ public sealed class JobStore
             ResultSize = r.IsDBNull(r.GetOrdinal("result_size")) ? null : r.GetInt64(r.GetOrdinal("result_size")),
             ErrorMessage = S("error_message"),
             Grants = S("grants") is { } g ? JsonSerializer.Deserialize<List<string>>(g) ?? [] : [],
+            Client = S("client"),
         };
     }
 

@@ -19,7 +19,9 @@ public static class UwsEndpoints
     private const string Text = "text/plain; charset=utf-8";
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(60);
 
-    public static RouteGroupBuilder MapUws(this RouteGroupBuilder g, Func<HttpContext, JobManager> jobs, Func<HttpContext, IReadOnlyList<string>>? grantsOf = null)
+    /// <param name="clientOf">Who a request counts as for the job queue's per-client bounds.</param>
+    public static RouteGroupBuilder MapUws(this RouteGroupBuilder g, Func<HttpContext, JobManager> jobs, Func<HttpContext, IReadOnlyList<string>>? grantsOf = null,
+        Func<HttpContext, string>? clientOf = null)
     {
         IReadOnlyList<string> Grants(HttpContext http) => grantsOf?.Invoke(http) ?? [];
         bool Sees(HttpContext http, UwsJob job) =>
@@ -53,9 +55,26 @@ public static class UwsEndpoints
         {
             var m = jobs(http);
             var p = await DaliParameters.ReadAsync(http.Request, http.RequestAborted);
-            var job = m.Create(JobParameters(p), p.GetAll("RUNID").LastOrDefault(), Grants(http));
+            var client = clientOf?.Invoke(http);
+            bool run = p.GetAll("PHASE").Any(v => v.Equals("RUN", StringComparison.OrdinalIgnoreCase));
+            UwsJob job;
+            try
+            {
+                // A job created to run at once is refused before it exists when it could not be queued.
+                if (run) m.CheckCanQueue(client);
+                job = m.Create(JobParameters(p), p.GetAll("RUNID").LastOrDefault(), Grants(http), client);
+            }
+            catch (JobLimitException e) { return TooMany(e); }
             await SaveUploads(m, job.Id, p);
-            if (p.GetAll("PHASE").Any(v => v.Equals("RUN", StringComparison.OrdinalIgnoreCase))) m.Run(job.Id);
+            if (run)
+            {
+                try { m.Run(job.Id); }
+                catch (JobLimitException e)
+                {
+                    m.Delete(job.Id);
+                    return TooMany(e);
+                }
+            }
             return SeeOther(JobUrl(http, job.Id));
         });
 
@@ -109,7 +128,10 @@ public static class UwsEndpoints
             var p = await DaliParameters.ReadAsync(http.Request, http.RequestAborted);
             switch (p.GetSingle("PHASE")?.ToUpperInvariant())
             {
-                case "RUN": m.Run(id); break;
+                case "RUN":
+                    try { m.Run(id); }
+                    catch (JobLimitException e) { return TooMany(e); }
+                    break;
                 case "ABORT": m.Abort(id); break;
                 default: return Results.Text("UsageError: PHASE must be RUN or ABORT", Text, statusCode: 400);
             }
@@ -227,6 +249,19 @@ public static class UwsEndpoints
             buffer.Position = 0;
             await buffer.CopyToAsync(s);
         }, contentType);
+
+    /// <summary>
+    /// A job the queue cannot take now: 429 with Retry-After in the service's error form. A PHASE=RUN refused this way
+    /// leaves the job PENDING, so a client (pyvo raises the message at once) can run it again later; ERROR would end it.
+    /// </summary>
+    private static IResult TooMany(JobLimitException e) => new LimitRefusal(e.Message);
+
+    private sealed class LimitRefusal(string message) : IResult
+    {
+        public Task ExecuteAsync(HttpContext http) =>
+            Limits.RequestLimits.Refuse(http, StatusCodes.Status429TooManyRequests,
+                http.RequestServices.GetService(typeof(Limits.LimitSettings)) as Limits.LimitSettings ?? new Limits.LimitSettings(), message).AsTask();
+    }
 
     private static IResult Scalar(UwsJob? job, string id, Func<UwsJob, string> value) =>
         job is null ? NotFound(id) : Results.Text(value(job), Text);

@@ -28,6 +28,11 @@ public sealed record UwsJob
     /// those rights, and only a caller holding all of them sees the job at all.
     /// </summary>
     public IReadOnlyList<string> Grants { get; init; } = [];
+    /// <summary>
+    /// Who submitted the job for the queue's per-client bounds (a known token's digest, or an address); never shown in
+    /// any UWS document.
+    /// </summary>
+    public string? Client { get; init; }
 
     public bool IsFinal => Phase is ExecutionPhase.COMPLETED or ExecutionPhase.ERROR or ExecutionPhase.ABORTED or ExecutionPhase.ARCHIVED;
     public bool IsActive => Phase is ExecutionPhase.QUEUED or ExecutionPhase.EXECUTING;

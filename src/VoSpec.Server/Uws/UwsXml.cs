@@ -1,5 +1,6 @@
 using System.Xml;
 using VoSpec.Server.Vosi;
+using VoSpec.VOTable;
 
 namespace VoSpec.Server.Uws;
 
@@ -18,8 +19,8 @@ public static class UwsXml
             w.WriteAttributeString("id", j.Id);
             w.WriteAttributeString("xlink", "href", XLink, jobUrl(j));
             w.WriteElementString("uws", "phase", Ns, j.Phase.ToString());
-            if (j.RunId is not null) w.WriteElementString("uws", "runId", Ns, j.RunId);
-            if (j.OwnerId is not null) w.WriteElementString("uws", "ownerId", Ns, j.OwnerId);
+            if (j.RunId is not null) w.WriteElementString("uws", "runId", Ns, Lexical.XmlSafe(j.RunId));
+            if (j.OwnerId is not null) w.WriteElementString("uws", "ownerId", Ns, Lexical.XmlSafe(j.OwnerId));
             w.WriteElementString("uws", "creationTime", Ns, JobStore.Time(j.CreationTime));
             w.WriteEndElement();
         }
@@ -30,7 +31,7 @@ public static class UwsXml
     {
         using var w = Start(output, "job");
         w.WriteElementString("uws", "jobId", Ns, j.Id);
-        if (j.RunId is not null) w.WriteElementString("uws", "runId", Ns, j.RunId);
+        if (j.RunId is not null) w.WriteElementString("uws", "runId", Ns, Lexical.XmlSafe(j.RunId));
         Nillable(w, "ownerId", j.OwnerId);
         w.WriteElementString("uws", "phase", Ns, j.Phase.ToString());
         Nillable(w, "quote", null);
@@ -46,7 +47,7 @@ public static class UwsXml
             w.WriteStartElement("uws", "errorSummary", Ns);
             w.WriteAttributeString("type", "fatal");
             w.WriteAttributeString("hasDetail", "true");
-            w.WriteElementString("uws", "message", Ns, j.ErrorMessage ?? "the job failed");
+            w.WriteElementString("uws", "message", Ns, Lexical.XmlSafe(j.ErrorMessage ?? "the job failed"));
             w.WriteEndElement();
         }
         End(w);
@@ -75,9 +76,10 @@ public static class UwsXml
         foreach (var p in j.Parameters)
         {
             w.WriteStartElement("uws", "parameter", Ns);
-            w.WriteAttributeString("id", p.Name);
+            w.WriteAttributeString("id", Lexical.XmlSafe(p.Name));
             if (p.ByReference) w.WriteAttributeString("byReference", "true");
-            w.WriteString(p.Value);
+            // Parameters are the client's text: XML cannot carry its control characters.
+            w.WriteString(Lexical.XmlSafe(p.Value));
             w.WriteEndElement();
         }
         w.WriteEndElement();
@@ -126,7 +128,7 @@ public static class UwsXml
     {
         w.WriteStartElement("uws", name, Ns);
         if (value is null) w.WriteAttributeString("xsi", "nil", VosiXml.Xsi, "true");
-        else w.WriteString(value);
+        else w.WriteString(Lexical.XmlSafe(value));
         w.WriteEndElement();
     }
 }

@@ -1,30 +1,9 @@
 using System.Globalization;
 using System.Text;
+using VoSpec.Core.Sky;
+using Vec = VoSpec.Core.Sky.SkyVector;
 
 namespace VoSpec.Adql.Translator.Geometry;
-
-/// <summary>A unit vector on the sphere.</summary>
-internal readonly record struct Vec(double X, double Y, double Z)
-{
-    public static Vec FromLonLat(double lon, double lat)
-    {
-        double l = lon * Math.PI / 180, b = lat * Math.PI / 180, c = Math.Cos(b);
-        return new Vec(c * Math.Cos(l), c * Math.Sin(l), Math.Sin(b));
-    }
-
-    public double Lon { get { double l = Math.Atan2(Y, X) * 180 / Math.PI; return l < 0 ? l + 360 : l; } }
-    public double Lat => Math.Atan2(Z, Math.Sqrt(X * X + Y * Y)) * 180 / Math.PI;
-    public double Dot(Vec o) => X * o.X + Y * o.Y + Z * o.Z;
-    public Vec Cross(Vec o) => new(Y * o.Z - Z * o.Y, Z * o.X - X * o.Z, X * o.Y - Y * o.X);
-    public double Norm => Math.Sqrt(Dot(this));
-    public Vec Normalized { get { double n = Norm; return new Vec(X / n, Y / n, Z / n); } }
-    public static Vec operator -(Vec a, Vec b) => new(a.X - b.X, a.Y - b.Y, a.Z - b.Z);
-    public static Vec operator +(Vec a, Vec b) => new(a.X + b.X, a.Y + b.Y, a.Z + b.Z);
-    public static Vec operator *(double k, Vec a) => new(k * a.X, k * a.Y, k * a.Z);
-
-    /// <summary>Angle to <paramref name="o"/> in degrees (atan2 form: accurate at all separations).</summary>
-    public double AngleTo(Vec o) => Math.Atan2(Cross(o).Norm, Dot(o)) * 180 / Math.PI;
-}
 
 /// <summary>
 /// A geometry value: point, circle or polygon (BOX becomes a polygon). Serialised between SQLite
@@ -37,69 +16,149 @@ internal abstract record SphereShape
     public abstract string Kind { get; }
     public abstract IEnumerable<double> Numbers { get; }
 
-    public string ToStcs()
+    public virtual string ToStcs()
     {
         var sb = new StringBuilder(Kind).Append(" ICRS");
         foreach (var n in Numbers) sb.Append(' ').Append(n.ToString("R", CultureInfo.InvariantCulture));
         return sb.ToString();
     }
 
-    public string ToDali() => string.Join(" ", Numbers.Select(n => n.ToString("R", CultureInfo.InvariantCulture)));
+    public virtual string ToDali() => string.Join(" ", Numbers.Select(n => n.ToString("R", CultureInfo.InvariantCulture)));
 
-    /// <summary>Parses STC-S (Point/Circle/Box/Polygon [frame] [refpos] [flavor] numbers…).</summary>
+    /// <summary>Deepest nesting of Union/Intersection/Not accepted in one STC-S string.</summary>
+    public const int MaxCompoundDepth = 20;
+
+    /// <summary>
+    /// Parses STC-S: Point/Position, Circle, Box, Polygon ([frame] [refpos] [flavor] numbers…) and the compound
+    /// Union, Intersection ([frame] ( region region … )) and Not ([frame] ( region )), nested up to
+    /// <see cref="MaxCompoundDepth"/> levels. Every value is checked against <see cref="SkyRules"/>.
+    /// </summary>
     public static SphereShape Parse(string text)
     {
-        var tokens = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-        if (tokens.Length == 0) throw new FormatException("empty geometry");
-        var numbers = new List<double>();
-        foreach (var t in tokens.Skip(1))
+        // A query's constant polygon or compound region comes back for every row: parse and check it once per thread.
+        var cache = t_parsed ??= new (string?, SphereShape?)[2];
+        foreach (var (cachedText, cachedShape) in cache)
+            if (cachedText is not null && string.Equals(cachedText, text, StringComparison.Ordinal)) return cachedShape!;
+        var shape = ParseUncached(text);
+        if (shape is PolygonShape or CompoundShape)
         {
-            if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)) numbers.Add(v);
-            else if (numbers.Count > 0) throw new FormatException($"unexpected '{t}' in geometry '{text}'");
-            else if (t.Equals("UNION", StringComparison.OrdinalIgnoreCase) || t.Equals("NOT", StringComparison.OrdinalIgnoreCase) || t.Equals("INTERSECTION", StringComparison.OrdinalIgnoreCase))
-                throw new FormatException($"STC-S {t} regions are not supported");
+            cache[t_next] = (text, shape);
+            t_next = (t_next + 1) % cache.Length;
         }
-        return tokens[0].ToUpperInvariant() switch
+        return shape;
+    }
+
+    [ThreadStatic] private static (string? Text, SphereShape? Shape)[]? t_parsed;
+    [ThreadStatic] private static int t_next;
+
+    private static SphereShape ParseUncached(string text)
+    {
+        var tokens = Tokens(text);
+        if (tokens.Count == 0) throw new FormatException("empty geometry");
+        int i = 0;
+        var shape = ParseRegion(tokens, ref i, text, 0);
+        if (i < tokens.Count) throw new FormatException($"unexpected '{tokens[i]}' in geometry '{text}'");
+        return shape;
+    }
+
+    private static List<string> Tokens(string text)
+    {
+        var tokens = new List<string>();
+        int start = -1;
+        for (int k = 0; k <= text.Length; k++)
         {
-            "POINT" or "POSITION" when numbers.Count == 2 => new PointShape(numbers[0], numbers[1]),
+            char c = k < text.Length ? text[k] : ' ';
+            if (char.IsWhiteSpace(c) || c is '(' or ')')
+            {
+                if (start >= 0) { tokens.Add(text[start..k]); start = -1; }
+                if (c is '(' or ')') tokens.Add(c.ToString());
+            }
+            else if (start < 0) start = k;
+        }
+        return tokens;
+    }
+
+    private static SphereShape ParseRegion(List<string> tokens, ref int i, string text, int depth)
+    {
+        if (i >= tokens.Count) throw new FormatException($"geometry '{text}' ends where a region was expected");
+        string kind = tokens[i++].ToUpperInvariant();
+        if (kind is "UNION" or "INTERSECTION" or "NOT")
+        {
+            if (depth >= MaxCompoundDepth) throw new FormatException($"STC-S regions nested more than {MaxCompoundDepth} levels deep");
+            while (i < tokens.Count && tokens[i] != "(") { if (tokens[i] == ")") break; i++; } // frame, refpos, flavor
+            if (i >= tokens.Count || tokens[i] != "(") throw new FormatException($"{Title(kind)} needs its regions in parentheses: '{text}'");
+            i++;
+            var parts = new List<SphereShape>();
+            while (i < tokens.Count && tokens[i] != ")") parts.Add(ParseRegion(tokens, ref i, text, depth + 1));
+            if (i >= tokens.Count) throw new FormatException($"unclosed parenthesis in geometry '{text}'");
+            i++;
+            if (kind == "NOT" ? parts.Count != 1 : parts.Count < 2)
+                throw new FormatException(kind == "NOT" ? $"Not takes exactly one region, not {parts.Count}" : $"{Title(kind)} needs at least two regions, not {parts.Count}");
+            return new CompoundShape(Title(kind), parts);
+        }
+        var numbers = new List<double>();
+        while (i < tokens.Count && tokens[i] is not ("(" or ")"))
+        {
+            string t = tokens[i];
+            if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)) { numbers.Add(v); i++; }
+            else if (numbers.Count > 0) break; // the next region of a compound
+            else if (t.ToUpperInvariant() is "UNION" or "INTERSECTION" or "NOT" or "POINT" or "POSITION" or "CIRCLE" or "BOX" or "POLYGON")
+                throw new FormatException($"unexpected '{t}' in geometry '{text}'");
+            else i++; // frame, refpos, flavor
+        }
+        return kind switch
+        {
+            "POINT" or "POSITION" when numbers.Count == 2 => Point(numbers[0], numbers[1]),
             "CIRCLE" when numbers.Count == 3 => Circle(numbers[0], numbers[1], numbers[2]),
             "BOX" when numbers.Count == 4 => Box(numbers[0], numbers[1], numbers[2], numbers[3]),
             "POLYGON" when numbers.Count >= 6 && numbers.Count % 2 == 0 => Polygon(numbers),
-            _ => throw new FormatException($"not a point, circle, box or polygon: '{text}'"),
+            "POINT" or "POSITION" or "CIRCLE" or "BOX" or "POLYGON" => throw new FormatException($"wrong count of numbers ({numbers.Count}) for {Title(kind)} in '{text}'"),
+            _ => throw new FormatException($"not a point, circle, box, polygon, union, intersection or not: '{text}'"),
         };
     }
+
+    private static string Title(string upper) => upper[0] + upper[1..].ToLowerInvariant();
 
     /// <summary>Parses a DALI array of the given xtype ("10 20" for a point).</summary>
     public static SphereShape FromDali(string text, string xtype)
     {
-        var numbers = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
-            .Select(t => double.Parse(t, NumberStyles.Float, CultureInfo.InvariantCulture)).ToList();
+        var numbers = new List<double>();
+        foreach (var t in text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+            numbers.Add(double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : throw new FormatException($"not a DALI {xtype}: '{text}'"));
         return xtype switch
         {
-            "point" when numbers.Count == 2 => new PointShape(numbers[0], numbers[1]),
+            "point" when numbers.Count == 2 => Point(numbers[0], numbers[1]),
             "circle" when numbers.Count == 3 => Circle(numbers[0], numbers[1], numbers[2]),
             "polygon" when numbers.Count >= 6 && numbers.Count % 2 == 0 => Polygon(numbers),
             _ => throw new FormatException($"not a DALI {xtype}: '{text}'"),
         };
     }
 
+    /// <summary>A point, checked (<see cref="SkyRules.CheckPosition"/>).</summary>
+    public static PointShape Point(double lon, double lat)
+    {
+        SkyRules.CheckPosition(lon, lat);
+        return new PointShape(lon, lat);
+    }
+
     public static CircleShape Circle(double lon, double lat, double radius)
     {
-        if (!(radius >= 0 && radius <= 180)) throw new FormatException($"circle radius {radius} outside [0, 180] degrees");
+        SkyRules.CheckCircle(lon, lat, radius);
         return new CircleShape(lon, lat, radius);
     }
 
     public static PolygonShape Box(double lon, double lat, double width, double height)
     {
+        SkyRules.CheckBox(lon, lat, width, height);
         double w = width / 2, h = height / 2;
         return Polygon([lon - w, lat - h, lon + w, lat - h, lon + w, lat + h, lon - w, lat + h]);
     }
 
     public static PolygonShape Polygon(IReadOnlyList<double> lonLat)
     {
+        SkyRules.CheckPolygon(lonLat);
         var v = new List<(double, double)>();
         for (int i = 0; i + 1 < lonLat.Count; i += 2) v.Add((lonLat[i], lonLat[i + 1]));
-        if (v.Count < 3) throw new FormatException("a polygon needs at least 3 vertices");
         return new PolygonShape(v);
     }
 
@@ -111,6 +170,14 @@ internal abstract record SphereShape
     /// <summary>a lies within b (boundary included).</summary>
     public static bool Contains(SphereShape a, SphereShape b) => (a, b) switch
     {
+        // Compound regions: only the cases that follow exactly from their parts; the rest are refused, never guessed.
+        (PointShape p, CompoundShape { Operator: "Union" } u) => u.Parts.Any(x => Contains(p, x)),
+        (PointShape p, CompoundShape { Operator: "Not" } n) => !Contains(p, n.Parts[0]),
+        (CompoundShape { Operator: "Union" } u, _) => u.Parts.All(x => Contains(x, b)),
+        (_, CompoundShape { Operator: "Intersection" } i) => i.Parts.All(x => Contains(a, x)),
+        (_, CompoundShape { Operator: "Not" } n) => !Intersects(a, n.Parts[0]),
+        (CompoundShape c, _) => throw CompoundNotSupported("CONTAINS", c, b),
+        (_, CompoundShape c) => throw CompoundNotSupported("CONTAINS", a, c),
         (PointShape p, PointShape q) => p.V.AngleTo(q.V) <= Epsilon,
         (PointShape p, CircleShape c) => p.V.AngleTo(c.Center) <= c.Radius + Epsilon,
         (PointShape p, PolygonShape g) => g.ContainsPoint(p.V),
@@ -128,6 +195,12 @@ internal abstract record SphereShape
     {
         (PointShape, _) => Contains(a, b),
         (_, PointShape) => Contains(b, a),
+        (CompoundShape { Operator: "Union" } u, _) => u.Parts.Any(x => Intersects(x, b)),
+        (_, CompoundShape { Operator: "Union" } u) => u.Parts.Any(x => Intersects(a, x)),
+        (CompoundShape { Operator: "Not" } n, _) => !Contains(b, n.Parts[0]),
+        (_, CompoundShape { Operator: "Not" } n) => !Contains(a, n.Parts[0]),
+        (CompoundShape c, _) => throw CompoundNotSupported("INTERSECTS", c, b),
+        (_, CompoundShape c) => throw CompoundNotSupported("INTERSECTS", a, c),
         (CircleShape c, CircleShape d) => c.Center.AngleTo(d.Center) <= c.Radius + d.Radius + Epsilon,
         (CircleShape c, PolygonShape g) => CirclePolygon(c, g),
         (PolygonShape g, CircleShape c) => CirclePolygon(c, g),
@@ -136,25 +209,13 @@ internal abstract record SphereShape
         _ => false,
     };
 
+    private static FormatException CompoundNotSupported(string predicate, SphereShape a, SphereShape b) =>
+        new($"{predicate}({a.Kind}, {b.Kind}) cannot be decided exactly; with a compound region (Union, Intersection, Not) use a POINT on the other side, a Union inside or around a simple shape, or a simple shape inside an Intersection or a Not");
+
     private static bool CirclePolygon(CircleShape c, PolygonShape g) =>
         g.ContainsPoint(c.Center) || g.Edges().Any(e => DistanceToArc(c.Center, e.A, e.B) <= c.Radius + Epsilon);
 
-    /// <summary>Angular distance (degrees) from p to the minor great-circle arc a–b.</summary>
-    internal static double DistanceToArc(Vec p, Vec a, Vec b)
-    {
-        var n = a.Cross(b);
-        if (n.Norm < 1e-15) return Math.Min(p.AngleTo(a), p.AngleTo(b));
-        n = n.Normalized;
-        // Projection of p on the great circle; inside the arc when it lies between a and b.
-        var proj = p - p.Dot(n) * n;
-        if (proj.Norm > 1e-15)
-        {
-            proj = proj.Normalized;
-            if (a.Cross(proj).Dot(n) >= 0 && proj.Cross(b).Dot(n) >= 0)
-                return Math.Abs(90 - p.AngleTo(n));
-        }
-        return Math.Min(p.AngleTo(a), p.AngleTo(b));
-    }
+    private static double DistanceToArc(Vec p, Vec a, Vec b) => Vec.DistanceToArc(p, a, b);
 
     private static double MaxDistanceToArc(Vec p, Vec a, Vec b) =>
         Math.Max(Math.Max(p.AngleTo(a), p.AngleTo(b)), 180 - DistanceToArc(-1 * p, a, b));
@@ -204,22 +265,8 @@ internal sealed record PolygonShape(IReadOnlyList<(double Lon, double Lat)> Corn
         for (int i = 0; i < v.Count; i++) yield return (v[i], v[(i + 1) % v.Count]);
     }
 
-    /// <summary>
-    /// Winding number of the polygon around p, seen in the tangent plane at p: inside when the
-    /// edges turn once around it. Independent of vertex order; points on an edge count as inside.
-    /// </summary>
-    public bool ContainsPoint(Vec p)
-    {
-        if (Edges().Any(e => DistanceToArc(p, e.A, e.B) <= 1e-10)) return true;
-        double total = 0;
-        foreach (var (a, b) in Edges())
-        {
-            var ta = a - p.Dot(a) * p;
-            var tb = b - p.Dot(b) * p;
-            total += Math.Atan2(p.Dot(ta.Cross(tb)), ta.Dot(tb));
-        }
-        return Math.Abs(total) > Math.PI;
-    }
+    /// <summary>Inside or on an edge; independent of vertex order (<see cref="SkyVector.PolygonContains"/>).</summary>
+    public bool ContainsPoint(Vec p) => Vec.PolygonContains(Vertices, p);
 
     public override PointShape Centroid
     {
@@ -248,4 +295,18 @@ internal sealed record PolygonShape(IReadOnlyList<(double Lon, double Lat)> Corn
             return omega * Math.Pow(180 / Math.PI, 2);
         }
     }
+}
+
+/// <summary>
+/// An STC-S Union, Intersection or Not of other regions. It exists for CONTAINS and INTERSECTS (with a point on the
+/// other side every case is exact); it has no DALI form, centroid or area.
+/// </summary>
+internal sealed record CompoundShape(string Operator, IReadOnlyList<SphereShape> Parts) : SphereShape
+{
+    public override string Kind => Operator;
+    public override IEnumerable<double> Numbers => throw new FormatException($"a {Operator} region has no DALI form");
+    public override string ToStcs() => $"{Operator} ICRS ({string.Join(" ", Parts.Select(p => p.ToStcs()))})";
+    public override string ToDali() => throw new FormatException($"a {Operator} region has no DALI form (select it as REGION, or test it with CONTAINS/INTERSECTS)");
+    public override PointShape Centroid => throw new FormatException($"CENTROID of a {Operator} region is not supported");
+    public override double Area => throw new FormatException($"AREA of a {Operator} region is not supported");
 }
