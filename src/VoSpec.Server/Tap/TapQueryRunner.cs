@@ -171,7 +171,8 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
         OperationCanceledException => "the query was cancelled: it ran past the time limit or the client went away",
         SqliteException s when s.SqliteErrorCode == 9 => "the query was cancelled: it ran past the time limit",
         SqliteException s => "the query failed in the database: " + s.Message.Replace("SQLite Error " + s.SqliteErrorCode + ": ", ""),
-        _ => "internal error: " + e.GetType().Name,
+        // No type names or stack: the client learns that it is our fault, the rest is for our logs.
+        _ => "internal error: the result could not be written",
     };
 
 }
