@@ -20,6 +20,18 @@ public class VOTableFuzzTests
     }
 
     [Theory]
+    [InlineData("floatComplex", "", "1 2")]
+    [InlineData("doubleComplex", "", "1.5 -2")]
+    [InlineData("doubleComplex", "2", "1 2 3 4")]
+    public void Complex_upload_columns_are_stored_as_DALI_text(string datatype, string arraysize, string cell)
+    {
+        string size = arraysize.Length > 0 ? $" arraysize=\"{arraysize}\"" : "";
+        var xml = $"<VOTABLE version=\"1.4\"><RESOURCE><TABLE><FIELD name=\"c\" datatype=\"{datatype}\"{size}/><DATA><TABLEDATA><TR><TD>{cell}</TD></TR></TABLEDATA></DATA></TABLE></RESOURCE></VOTABLE>";
+        using var target = new VOTableTarget();
+        Assert.True(target.Run(Encoding.UTF8.GetBytes(xml)));
+    }
+
+    [Theory]
     [InlineData("BINARY2", 0x7fffffff)]
     [InlineData("BINARY", 0x7ffffff0)]
     public void Array_count_past_the_end_of_a_short_stream_fails_without_allocating_it(string element, int count)
