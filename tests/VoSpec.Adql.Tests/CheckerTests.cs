@@ -27,6 +27,8 @@ public sealed class CheckerTests
     [InlineData("SELECT IN_UNIT(em_min, obs_id) FROM ivoa.obscore", 1, 24, "string literal")]
     [InlineData("SELECT IN_UNIT(3.5, 'm') FROM ivoa.obscore", 1, 16, "declared unit")]
     [InlineData("SELECT z FROM spec.specobj ORDER BY 5", 1, 37, "only 1 columns")]
+    [InlineData("SELECT z FROM spec.specobj ORDER BY 0", 1, 37, "between 1 and 1")]
+    [InlineData("SELECT z FROM spec.specobj ORDER BY 99999999999", 1, 37, "between 1 and 1")]
     [InlineData("SELECT z FROM spec.specobj UNION SELECT z, ra FROM spec.specobj", 1, 28, "UNION")]
     [InlineData("SELECT SQRT(class) FROM spec.specobj", 1, 13, "needs a number")]
     [InlineData("SELECT POINT(1) FROM spec.specobj", 1, 8, "POINT takes 2 arguments")]

@@ -186,7 +186,7 @@ public static class VOTableGenerator
 /// <summary>
 /// A VOTable the way TAP UPLOAD takes it: TapUploads.LoadAsync into an in-memory SQLite connection (the reader, the
 /// TEMP table, the inserts), then SELECT * FROM TAP_UPLOAD.up through the ADQL checker and translator, read to the end.
-/// UserInputException and AdqlException are refusals; everything else — SQLite errors included — is a finding.
+/// UserInputException, AdqlException and our geometry functions' refusals are refusals; everything else — other SQLite errors included — is a finding.
 /// </summary>
 public sealed class VOTableTarget : IFuzzTarget<byte[]>, IDisposable
 {
@@ -219,7 +219,12 @@ public sealed class VOTableTarget : IFuzzTarget<byte[]>, IDisposable
         finally { TapUploads.Drop(_conn, tables); }
     }
 
-    public bool IsUserError(Exception e) => e is UserInputException or AdqlException;
+    /// <summary>
+    /// Refusals: the upload's own errors, and a geometry cell our SQL functions refuse when the query reads it
+    /// ("ADQL geometry: not a DALI circle"), which TAP reports as QUERY_STATUS=ERROR in those words.
+    /// </summary>
+    public bool IsUserError(Exception e) =>
+        e is UserInputException or AdqlException || e is SqliteException s && s.Message.Contains("ADQL geometry:", StringComparison.Ordinal);
 
     public string Show(byte[] input) => Encoding.UTF8.GetString(input.AsSpan(0, Math.Min(input.Length, 4000)));
 

@@ -102,6 +102,9 @@ public sealed class AdqlChecker
             if (n > outputs.Count) throw new AdqlException($"ORDER BY {n}: the query has only {outputs.Count} columns", item.Position);
             return new OutputBinding(n - 1, outputs[n - 1]);
         }
+        // ORDER BY 0 (or a position past 2^31) is no column: SQLite would refuse it with its own words.
+        if (item.Expression is NumericLiteral { Kind: NumericKind.Integer })
+            throw new AdqlException($"ORDER BY: a column position must be between 1 and {outputs.Count}", item.Position);
         if (item.Expression is ColumnReference { Parts.Count: 1 } c)
         {
             var matches = outputs.Select((o, i) => (o, i)).Where(x => c.Column.Matches(x.o.Name)).ToList();

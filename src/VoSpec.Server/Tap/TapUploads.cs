@@ -132,6 +132,9 @@ public static class TapUploads
         double d when double.IsNaN(d) => DBNull.Value,
         float f when float.IsNaN(f) => DBNull.Value,
         bool b => b ? 1L : 0L,
+        // Complex has no SQLite type (binding it threw InvalidOperationException, a 500): DALI text "re im".
+        System.Numerics.Complex c => c.Real.ToString("R", CultureInfo.InvariantCulture) + " " + c.Imaginary.ToString("R", CultureInfo.InvariantCulture),
+        System.Numerics.Complex[] a => string.Join(' ', a.Select(c => c.Real.ToString("R", CultureInfo.InvariantCulture) + " " + c.Imaginary.ToString("R", CultureInfo.InvariantCulture))),
         double[] a => string.Join(' ', a.Select(x => x.ToString("R", CultureInfo.InvariantCulture))),
         float[] a => string.Join(' ', a.Select(x => x.ToString("R", CultureInfo.InvariantCulture))),
         long[] a => string.Join(' ', a),
