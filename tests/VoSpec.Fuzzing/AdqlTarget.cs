@@ -54,9 +54,12 @@ public sealed partial class AdqlTarget(SpectrumArchive archive, int timeoutSecon
         _ => false,
     };
 
-    /// <summary>SQLite errors that only SQL the checker should have refused can cause.</summary>
+    /// <summary>
+    /// SQLite errors that only SQL the checker should have refused can cause. Errors raised by our own geometry
+    /// functions ("ADQL geometry: AREA of a Union region is not supported") are answers about the user's values.
+    /// </summary>
     public static bool TranslatorWroteBadSql(SqliteException s) =>
-        BadSql().IsMatch(s.Message);
+        !s.Message.Contains("ADQL geometry: ", StringComparison.Ordinal) && BadSql().IsMatch(s.Message);
 
     [GeneratedRegex("syntax error|no such |ambiguous|misuse|wrong number of arguments|unrecognized token|not supported|incomplete input|must appear|more than|ORDER BY term|does not match|has no column")]
     private static partial Regex BadSql();
