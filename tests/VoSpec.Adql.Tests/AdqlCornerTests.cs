@@ -55,6 +55,26 @@ public sealed class AdqlCornerTests(ArchiveFixture db)
         Assert.Equal("4096", db.Translate("SELECT CAST(obs_id AS CHAR(4096)) FROM ivoa.obscore").Columns[0].Arraysize);
     }
 
+    [Theory]
+    [InlineData("SELECT CASE WHEN s_ra > 400 THEN CAST(s_ra AS VARCHAR(3)) ELSE obs_id END AS c FROM ivoa.obscore")]
+    [InlineData("SELECT COALESCE(CAST(NULL AS CHAR(2)), obs_id) AS c FROM ivoa.obscore")]
+    [InlineData("SELECT CAST(s_ra AS CHAR(2)) AS c FROM ivoa.obscore UNION SELECT obs_id FROM ivoa.obscore")]
+    public void Strings_of_different_lengths_meeting_in_one_column_are_declared_variable_length(string adql)
+    {
+        // Found by the fuzzer: the first branch's CHAR(n) was the column's type, and a longer value of another
+        // branch then broke the writer's arraysize check mid-result.
+        Assert.Equal("*", db.Translate(adql).Columns[0].Arraysize);
+        Assert.NotEmpty(db.Run(adql));
+    }
+
+    [Fact]
+    public void Geometries_of_different_kinds_in_one_column_are_refused()
+    {
+        var e = Assert.ThrowsAny<AdqlException>(() => db.Translate(
+            "SELECT CASE WHEN s_ra > 10 THEN POINT(s_ra, s_dec) ELSE CIRCLE(s_ra, s_dec, 1) END AS g FROM ivoa.obscore"));
+        Assert.Contains("do not match", e.Message);
+    }
+
     [Fact]
     public void Cast_of_strings_to_numbers_converts_numeric_text_and_refuses_the_rest()
     {
@@ -111,6 +131,13 @@ public sealed class AdqlCornerTests(ArchiveFixture db)
         var e = Assert.Throws<SqliteException>(() => db.Run(
             "SELECT COUNT(*) FROM ivoa.obscore WHERE CONTAINS(CIRCLE(10, 10, 1), REGION('Union (Circle 10 10 1 Circle 11 10 1)')) = 1"));
         Assert.Contains("cannot be decided exactly", e.Message);
+        // Found by the fuzzer: AREA and CENTROID of a compound are the geometry function's error, in words.
+        foreach (var (call, op) in new[] { ("AREA", "Union"), ("AREA", "Not"), ("CENTROID", "Intersection") })
+        {
+            string stcs = op == "Not" ? "Not (Circle 1 2 3)" : $"{op} (Circle 1 2 3 Circle 2 2 3)";
+            e = Assert.Throws<SqliteException>(() => db.Run($"SELECT TOP 1 {call}(REGION('{stcs}')) AS a FROM ivoa.obscore"));
+            Assert.Contains($"ADQL geometry: {call} of a {op} region is not supported", e.Message);
+        }
         Assert.Contains("Union ICRS (Circle ICRS 10 10 1 Circle ICRS 20 20 1)",
             (string)db.Scalar("SELECT TOP 1 REGION('Union ICRS (Circle 10 10 1 Circle 20 20 1)') AS r FROM ivoa.obscore")!);
     }

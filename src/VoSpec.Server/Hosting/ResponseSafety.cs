@@ -54,8 +54,8 @@ public static class ResponseSafety
                 http.Response.Clear();
                 http.Response.Headers.XContentTypeOptions = "nosniff";
                 http.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
-                http.Response.StatusCode = status;
-                if (status > StatusCodes.Status500InternalServerError) http.Response.Headers.RetryAfter = "600";
+                if (status > StatusCodes.Status500InternalServerError) StorageFault.Answer(http.Response, status);
+                else http.Response.StatusCode = status;
                 http.Response.ContentType = "text/plain; charset=utf-8";
                 await http.Response.WriteAsync(message + "\n");
             }

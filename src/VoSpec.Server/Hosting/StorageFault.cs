@@ -16,6 +16,19 @@ public static class StorageFault
     public const string DiskFullMessage = "the server's disk is full: it cannot store this result now; reads still work, retry later";
     public const string ReadOnlyMessage = "the server's archive is read-only now: it cannot store anything (async jobs, uploads); reads still work";
 
+    /// <summary>
+    /// Retry-After (seconds) of a 507/503 storage answer. Freeing a disk or remounting it takes an operator minutes,
+    /// so clients are told ten minutes, not the seconds of a busy-server refusal (<c>VoSpec:Limits:RetryAfterSeconds</c>).
+    /// </summary>
+    public const int RetryAfterSeconds = 600;
+
+    /// <summary>Sets the status and Retry-After of a storage fault on a response that has not started.</summary>
+    public static void Answer(HttpResponse response, int status)
+    {
+        response.StatusCode = status;
+        response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>The status and message for a storage fault anywhere in <paramref name="e"/>'s chain; null for anything else.</summary>
     public static (int Status, string Message)? Describe(Exception e)
     {

@@ -27,8 +27,8 @@ public static class SpecServiceEndpoints
     {
         group.MapGet("", () => Results.Text(AliveText + "\n", "text/plain"));
 
-        // 200 while the archive is open and its catalogue answers; 503 otherwise.
-        group.MapGet("/available", (SpectrumArchive archive) =>
+        // 200 while the archive is open and its catalogue answers; 503 with Retry-After otherwise.
+        group.MapGet("/available", (SpectrumArchive archive, LimitSettings limits, HttpResponse response) =>
         {
             try
             {
@@ -37,6 +37,7 @@ public static class SpecServiceEndpoints
             }
             catch (Exception e) when (e is SqliteException or IOException)
             {
+                response.Headers.RetryAfter = Math.Max(1, limits.RetryAfterSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return Results.Text("False", "text/plain", statusCode: StatusCodes.Status503ServiceUnavailable);
             }
         });

@@ -63,10 +63,12 @@ public static class TapEndpoints
             q = await runner.PrepareAsync(request, http.AccessRights(), part => p.Files.TryGetValue(part, out var f) ? f.OpenReadStream() : null,
                 tap.Limits.SyncTimeoutSeconds, cancel, (limits.SyncQuerySeconds, nameof(LimitSettings.SyncQuerySeconds)));
         }
-        catch (Exception e) when (e is UserInputException or AdqlException or SqliteException or OperationCanceledException)
+        catch (Exception e) when (e is UserInputException or AdqlException or SqliteException or OperationCanceledException || Hosting.StorageFault.Describe(e) is not null)
         {
-            // Anything wrong with the request: a DALI error document with 400, before any row is written.
-            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            // Anything wrong with the request: a DALI error document with 400, before any row is written. A full disk
+            // or a read-only archive (an UPLOAD's table, SQLite's temporary files) is ours: 507/503 with Retry-After.
+            if (Hosting.StorageFault.Describe(e) is { } storage) Hosting.StorageFault.Answer(http.Response, storage.Status);
+            else http.Response.StatusCode = StatusCodes.Status400BadRequest;
             http.Response.ContentType = VOTableWriter.ContentType;
             await VOTableWriter.WriteErrorAsync(http.Response.Body, TapQueryRunner.Describe(e), CancellationToken.None);
             return;

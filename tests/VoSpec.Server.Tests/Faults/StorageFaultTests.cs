@@ -108,7 +108,12 @@ public sealed class StorageFaultTests : IDisposable
         }));
         var body = await r.Content.ReadAsStringAsync();
         AssertNoLeak("POST tap/async", r, body);
-        if (r.StatusCode != HttpStatusCode.SeeOther) return (r.StatusCode, null, body);
+        if (r.StatusCode != HttpStatusCode.SeeOther)
+        {
+            // A storage refusal tells the client when to come back: minutes, since an operator has to act.
+            if ((int)r.StatusCode >= 500) Assert.Equal(TimeSpan.FromSeconds(StorageFault.RetryAfterSeconds), r.Headers.RetryAfter?.Delta);
+            return (r.StatusCode, null, body);
+        }
         var job = r.Headers.Location!.AbsolutePath.TrimStart('/');
         string phase = "";
         for (int i = 0; i < 100 && phase is not ("COMPLETED" or "ERROR" or "ABORTED"); i++)
