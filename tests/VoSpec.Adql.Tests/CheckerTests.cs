@@ -28,6 +28,8 @@ public sealed class CheckerTests
     [InlineData("SELECT IN_UNIT(3.5, 'm') FROM ivoa.obscore", 1, 16, "declared unit")]
     [InlineData("SELECT z FROM spec.specobj ORDER BY 5", 1, 37, "only 1 columns")]
     [InlineData("SELECT z FROM spec.specobj ORDER BY 0", 1, 37, "between 1 and 1")]
+    [InlineData("SELECT z FROM spec.specobj ORDER BY -1", 1, 37, "not a column position")]
+    [InlineData("SELECT z FROM spec.specobj ORDER BY - -2", 1, 37, "not a column position")]
     [InlineData("SELECT z FROM spec.specobj ORDER BY 99999999999", 1, 37, "between 1 and 1")]
     [InlineData("SELECT z FROM spec.specobj UNION SELECT z, ra FROM spec.specobj", 1, 28, "UNION")]
     [InlineData("SELECT SQRT(class) FROM spec.specobj", 1, 13, "needs a number")]

@@ -105,6 +105,11 @@ public sealed class AdqlChecker
         // ORDER BY 0 (or a position past 2^31) is no column: SQLite would refuse it with its own words.
         if (item.Expression is NumericLiteral { Kind: NumericKind.Integer })
             throw new AdqlException($"ORDER BY: a column position must be between 1 and {outputs.Count}", item.Position);
+        // SQLite reads a signed integer (ORDER BY -1, +1) as a position too (found by the /spec cond fuzzer).
+        var signed = item.Expression;
+        while (signed is UnaryExpression { Operator: UnaryOperator.Minus or UnaryOperator.Plus } u) signed = u.Operand;
+        if (signed != item.Expression && signed is NumericLiteral { Kind: NumericKind.Integer })
+            throw new AdqlException($"ORDER BY: a signed number is not a column position; give one between 1 and {outputs.Count}", item.Position);
         if (item.Expression is ColumnReference { Parts.Count: 1 } c)
         {
             var matches = outputs.Select((o, i) => (o, i)).Where(x => c.Column.Matches(x.o.Name)).ToList();
