@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using System.Text.RegularExpressions;
 using VoSpec.Testing;
 using Xunit;
 
@@ -30,14 +29,7 @@ public class SecretsInLogsTests
         using var p = Process.Start(psi)!;
         var log = new StringBuilder();
         var stderr = p.StandardError.ReadToEndAsync();
-        string? url = null;
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-        while (url is null && DateTime.UtcNow < deadline && await p.StandardOutput.ReadLineAsync() is { } line)
-        {
-            log.AppendLine(line);
-            var m = Regex.Match(line, @"VoSpec serving .* at (http://127\.0\.0\.1:\d+/)");
-            if (m.Success) url = m.Groups[1].Value;
-        }
+        string? url = await Vospec.ReadServingUrlAsync(p, log);
         try
         {
             Assert.True(url is not null, "no URL printed:\n" + log);

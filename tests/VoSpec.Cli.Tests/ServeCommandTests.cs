@@ -1,6 +1,5 @@
 using Xunit;
 using System.Net;
-using System.Text.RegularExpressions;
 using VoSpec.Testing;
 
 namespace VoSpec.Cli.Tests;
@@ -12,17 +11,8 @@ public class ServeCommandTests
     {
         using var dir = TestPaths.NewTempDir();
         using var p = Vospec.Start("serve", "--archive", Path.Combine(dir.Path, "a"), "--urls", "http://127.0.0.1:0", "--demo", "30");
-        string? url = null;
         var output = new System.Text.StringBuilder();
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-        while (url is null && DateTime.UtcNow < deadline)
-        {
-            var line = await p.StandardOutput.ReadLineAsync();
-            if (line is null) break;
-            output.AppendLine(line);
-            var m = Regex.Match(line, @"VoSpec serving .* at (http://127\.0\.0\.1:\d+/)");
-            if (m.Success) url = m.Groups[1].Value;
-        }
+        string? url = await Vospec.ReadServingUrlAsync(p, output);
         Assert.True(url is not null, "no URL printed:\n" + output);
         using var http = new HttpClient { BaseAddress = new Uri(url!) };
         var available = await http.GetAsync("spec/available");

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text.RegularExpressions;
 using VoSpec.Testing;
 using Xunit;
 
@@ -22,16 +21,7 @@ public class ServerCrashTests
         {
             var p = Vospec.Start(["serve", "--archive", archive, "--urls", "http://127.0.0.1:0", .. more]);
             var output = new System.Text.StringBuilder();
-            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-            string? url = null;
-            while (url is null && DateTime.UtcNow < deadline)
-            {
-                var line = await p.StandardOutput.ReadLineAsync();
-                if (line is null) break;
-                output.AppendLine(line);
-                var m = Regex.Match(line, @"VoSpec serving .* at (http://127\.0\.0\.1:\d+/)");
-                if (m.Success) url = m.Groups[1].Value;
-            }
+            string? url = await Vospec.ReadServingUrlAsync(p, output);
             if (url is null) { p.Kill(true); throw new InvalidOperationException("no URL printed:\n" + output + p.StandardError.ReadToEnd()); }
             // Keep draining the output so the child never blocks on a full pipe.
             _ = p.StandardOutput.ReadToEndAsync();

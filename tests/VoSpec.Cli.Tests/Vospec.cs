@@ -1,5 +1,7 @@
 using Xunit;
 using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
 using VoSpec.Testing;
 
 namespace VoSpec.Cli.Tests;
@@ -27,5 +29,21 @@ internal static class Vospec
         psi.ArgumentList.Add(Dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         return Process.Start(psi)!;
+    }
+
+    /// <summary>
+    /// Reads a started `vospec serve`'s standard output until it prints the URL it serves at (two minutes at most);
+    /// returns the URL (null if none came) and the lines read, which go into <paramref name="output"/>.
+    /// </summary>
+    public static async Task<string?> ReadServingUrlAsync(Process p, StringBuilder output)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (DateTime.UtcNow < deadline && await p.StandardOutput.ReadLineAsync() is { } line)
+        {
+            output.AppendLine(line);
+            var m = Regex.Match(line, @"VoSpec serving .* at (http://127\.0\.0\.1:\d+/)");
+            if (m.Success) return m.Groups[1].Value;
+        }
+        return null;
     }
 }
