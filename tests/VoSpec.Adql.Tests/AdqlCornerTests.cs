@@ -67,6 +67,26 @@ public sealed class AdqlCornerTests(ArchiveFixture db)
         Assert.NotEmpty(db.Run(adql));
     }
 
+    [Theory]
+    [InlineData("SELECT TOP 3 mjd * mjd AS c FROM spec.specobj")]
+    [InlineData("SELECT TOP 3 -mjd - 2147483647 AS c FROM spec.specobj")]
+    [InlineData("SELECT mjd AS c FROM spec.specobj UNION SELECT specobjid FROM spec.specobj")]
+    public void Integer_results_that_can_pass_int_are_declared_long(string adql)
+    {
+        // Found by the fuzzer: int * int and int UNION long were declared int, and the writer met larger values.
+        var q = db.Translate(adql);
+        Assert.Equal("long", q.Columns[0].Datatype);
+        Assert.Contains(db.Run(q), row => Math.Abs(Convert.ToDouble(row[0], CultureInfo.InvariantCulture)) > int.MaxValue);
+    }
+
+    [Fact]
+    public void Group_by_a_column_of_an_enclosing_query_is_refused()
+    {
+        var e = Assert.ThrowsAny<AdqlException>(() => db.Translate(
+            "SELECT obs_id FROM ivoa.obscore AS o WHERE obs_title IN (SELECT COUNT(*) FROM spec.specobj GROUP BY target_name)"));
+        Assert.Contains("enclosing query", e.Message);
+    }
+
     [Fact]
     public void Geometries_of_different_kinds_in_one_column_are_refused()
     {

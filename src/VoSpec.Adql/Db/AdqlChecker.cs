@@ -138,11 +138,12 @@ public sealed class AdqlChecker
                 var right = Body(op.Right, outer);
                 if (left.Count != right.Count)
                     throw new AdqlException($"{op.Operator.ToString().ToUpperInvariant()}: the left query has {left.Count} columns, the right one {right.Count}", op.Position);
-                result = left.Select((o, i) => o with
+                result = left.Select((o, i) =>
                 {
-                    Type = Compatible(o.Type, right[i].Type, op.Position, $"column {i + 1} of {op.Operator.ToString().ToUpperInvariant()}"),
-                    Expression = null,
-                    Column = null,
+                    var type = Compatible(o.Type, right[i].Type, op.Position, $"column {i + 1} of {op.Operator.ToString().ToUpperInvariant()}");
+                    // The left column's declaration (datatype, arraysize) holds only when the right side fits it: an
+                    // int column UNION a long one is long (found by the fuzzer: the writer met a value past int).
+                    return o with { Type = type, Schema = type == o.Type ? o.Schema : null, Expression = null, Column = null };
                 }).ToList();
                 break;
             }
@@ -220,6 +221,10 @@ public sealed class AdqlChecker
                 continue;
             }
             Expr(g, scope, Clause.GroupBy);
+            // A column of an enclosing query is one value per outer row: SQLite cannot group by it ("no such column";
+            // found by the fuzzer), and it would group nothing anyway.
+            if (g is ColumnReference fromOuter && _result.Columns_.GetValueOrDefault(fromOuter) is SourceColumnBinding sb && !scope.Sources.Contains(sb.Source))
+                throw new AdqlException($"GROUP BY {Join(fromOuter.Parts)}: a column of an enclosing query; group by columns of this query's FROM", fromOuter.Position);
         }
         if (q.Having is { } having) Cond(having, scope, Clause.Having);
         _result.Outputs[q] = outputs;
@@ -521,7 +526,9 @@ public sealed class AdqlChecker
                     default:
                         RequireNumeric(l, b.Left, "arithmetic");
                         RequireNumeric(r, b.Right, "arithmetic");
-                        return AdqlType.Wider(l, r);
+                        // SQLite computes integers in 64 bits: mjd * mjd is past int (found by the fuzzer).
+                        var t = AdqlType.Wider(l, r);
+                        return t.IsInteger ? AdqlType.Long : t;
                 }
             }
             case Aggregate a:
