@@ -1,0 +1,28 @@
+#!/bin/bash
+# A/B of two builds of `vospec`, one request type at a time, in the order A B B A (so a machine that drifts during the
+# run favours neither). Each build is started fresh on the same archive with the limits off, warmed up, and driven
+# with wrk (Debian package) for each URL; prints "build type req/s" lines for docs/benchmarks.md.
+#
+# usage: bench/ab_builds.sh BUILD_DIR_A BUILD_DIR_B ARCHIVE_DIR [SECONDS]
+#   BUILD_DIR_*: `dotnet publish src/VoSpec.Cli -c Release -o DIR` of each commit; ARCHIVE_DIR: an existing archive.
+set -u
+A=$1; B=$2; ARCHIVE=$3; SECS=${4:-15}
+PORT=5097; BASE=http://127.0.0.1:$PORT
+for build in "$A" "$B" "$B" "$A"; do
+  VOSPEC_LIMITS__ENABLED=false "$build/vospec" serve --archive "$ARCHIVE" --urls "$BASE" > /dev/null 2>&1 &
+  pid=$!
+  for i in $(seq 120); do curl -sf "$BASE/tap/availability" > /dev/null && break; sleep 1; done
+  sleep 8   # the warm-up and the pixel store's pre-faulting finish
+  if [ -z "${ID:-}" ]; then
+    DID=$(curl -s "$BASE/tap/sync?LANG=ADQL&RESPONSEFORMAT=csv&QUERY=SELECT%20TOP%201%20obs_publisher_did%20FROM%20ivoa.obscore" | sed -n 2p | tr -d '\r')
+    ID=$(python3 -c "import urllib.parse, sys; print(urllib.parse.quote(sys.argv[1], safe=''))" "$DID")
+  fi
+  for t in "links|$BASE/datalink/links?ID=$ID" "preview|$BASE/datalink/preview?ID=$ID" \
+           "cone|$BASE/tap/sync?REQUEST=doQuery&LANG=ADQL&QUERY=SELECT%20TOP%20100%20*%20FROM%20ivoa.obscore%20WHERE%20CONTAINS(POINT('ICRS',s_ra,s_dec),CIRCLE('ICRS',150,20,1))=1" \
+           "availability|$BASE/tap/availability"; do
+    name=${t%%|*}; url=${t#*|}
+    curl -s -o /dev/null "$url"
+    echo "$build $name $(wrk -t 2 -c 8 -d "${SECS}s" "$url" | awk '/Requests\/sec/ {print $2}')"
+  done
+  kill "$pid"; wait "$pid" 2>/dev/null
+done
