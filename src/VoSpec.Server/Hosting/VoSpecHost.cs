@@ -38,6 +38,7 @@ public static class VoSpecHost
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(settings.Limits);
         builder.Services.AddRequestLimits(settings.Limits);
+        ThreadPoolFloor.Ensure(settings.Limits);
         // Built now: a malformed token in the configuration stops the start with a message, not the first request.
         builder.Services.AddSingleton(new Access.AccessPolicy(settings.Access, settings.Admin));
         builder.Services.AddSingleton(sp => OpenArchive(settings, sp.GetRequiredService<ILoggerFactory>().CreateLogger("VoSpec.Archive")));
