@@ -13,6 +13,7 @@ switch (cmd)
     case "spec": SpecBench.Run(opts); break;
     case "tap-layers": TapLayersBench.Run(opts); break;
     case "tap-query": TapQueryBench.Run(opts); break;
+    case "engine": EngineBench.Run(opts); break;
     case "fuzz": return FuzzBench.Run(opts);
     default:
         Console.WriteLine("usage: VoSpec.Bench ingest [--count 10000] [--work DIR] | pixels [--count 100000] [--work DIR] [--rounds 3] [--prefault]\n" +
@@ -21,6 +22,7 @@ switch (cmd)
             "       | tap-layers [--archive DIR] [--query ADQL] [--rounds 2] [--writer-only]\n" +
             "       | tap-query [--archive DIR] [--query ADQL] [--n 2000] [--rounds 3]\n" +
             "       | spec [--archive DIR] [--n 1000] [--rounds 5] [--threads N]\n" +
+            "       | engine [--n 10000] [--rounds 3] [--samples DIR]\n" +
             "       | fuzz [--target all|adql|fits|votable|cond|http[,…]] [--n 1000000] [--seed 1] [--minutes BUDGET] [--slow-ms 2000] [--reasons]");
         return 2;
 }

@@ -4,9 +4,13 @@ namespace VoSpec.Archive;
 public sealed record ArchiveOptions
 {
     /// <summary>The IVOA naming authority in publisher DIDs: ivo://AUTHORITY/collection?specobjid.</summary>
-    public string Authority { get; init; } = "vospec.local";
+    public string Authority { get; init; } = DefaultAuthority;
 
-    public const string DefaultPublicUrl = "http://127.0.0.1:5000/";
+    // The defaults, written once here: the server's settings and the command line use these too.
+    public const string DefaultAuthority = "vospec.local";
+    public const string DefaultDirectory = "./archive";
+    public const string DefaultListenUrl = "http://127.0.0.1:5000";
+    public const string DefaultPublicUrl = DefaultListenUrl + "/";
 
     /// <summary>
     /// The server's public base URL (ending in '/'): access_url values start with it. Null keeps the

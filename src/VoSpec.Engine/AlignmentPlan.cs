@@ -1,4 +1,4 @@
-// Why this file exists: getSpec(align=True) and SODA both put many spectra on one common grid. The plan is
+// Why this file exists: getSpec(align=True) and stackedImage both put many spectra on one common grid. The plan is
 // computed once from the grids (and an optional cutout) so that each spectrum is then written into a
 // caller-provided row with a copy (the usual SDSS case: one log-linear step, whole-pixel offsets) or a
 // flux-conserving resampling — fast enough to stream 10,000 spectra per second without per-spectrum garbage.

@@ -1,5 +1,5 @@
 // Why this file exists: "the interval misses the spectrum" is an ordinary answer (SODA answers it with
-// a NoOverlap fault, getSpec with a zero row), so Cutout.Find returns it as a value, never as an exception.
+// 204 No Content, getSpec with a zero row), so Cutout.Find returns it as a value, never as an exception.
 namespace VoSpec.Engine;
 
 /// <summary>The outcome of a cutout: either a non-empty <see cref="PixelRange"/> or "no overlap".</summary>

@@ -1,5 +1,5 @@
-// Why this file exists: writers (FITS, VOTable, .npy, CSV) stream a cutout straight from the memory-mapped
-// arrays; this view hands them spans over the original vectors instead of copies.
+// Why this file exists: writers (FITS, VOTable, .npy, CSV) stream a cutout of one spectrum's arrays (copied once
+// out of the memory-mapped pixel store); this view hands them spans over those vectors instead of further copies.
 using VoSpec.Core.Spectra;
 
 namespace VoSpec.Engine;

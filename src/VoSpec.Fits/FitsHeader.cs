@@ -89,7 +89,6 @@ public sealed class FitsHeader : IEnumerable<HeaderCard>
     }
     public double GetDouble(string keyword) => Required(keyword) is var c && c.TryGetDouble(out double v) ? v : throw c.WrongType("a number");
     public bool GetBool(string keyword) => Required(keyword) is var c && c.TryGetBool(out bool v) ? v : throw c.WrongType("a logical (T/F)");
-    public Complex GetComplex(string keyword) => Required(keyword) is var c && c.TryGetComplex(out var v) ? v : throw c.WrongType("a complex number");
 
     public bool TryGetString(string keyword, out string value)
     {

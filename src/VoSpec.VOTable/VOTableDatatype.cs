@@ -39,23 +39,6 @@ public static class VOTableDatatypes
         }
     }
 
-    public static string ToXmlName(this VOTableDatatype type) => type switch
-    {
-        VOTableDatatype.Boolean => "boolean",
-        VOTableDatatype.Bit => "bit",
-        VOTableDatatype.UnsignedByte => "unsignedByte",
-        VOTableDatatype.Short => "short",
-        VOTableDatatype.Int => "int",
-        VOTableDatatype.Long => "long",
-        VOTableDatatype.Char => "char",
-        VOTableDatatype.UnicodeChar => "unicodeChar",
-        VOTableDatatype.Float => "float",
-        VOTableDatatype.Double => "double",
-        VOTableDatatype.FloatComplex => "floatComplex",
-        VOTableDatatype.DoubleComplex => "doubleComplex",
-        _ => throw new ArgumentOutOfRangeException(nameof(type)),
-    };
-
     /// <summary>Bytes per element in BINARY/BINARY2 (bit arrays are packed and handled apart).</summary>
     public static int ElementSize(this VOTableDatatype type) => type switch
     {

@@ -97,11 +97,4 @@ public sealed class VOTableTable
     public IReadOnlyList<VOTableInfo> Infos { get; init; } = [];
     /// <summary>The serialization the rows were read from: TABLEDATA, BINARY, BINARY2, or null without DATA.</summary>
     public string? Serialization { get; init; }
-
-    public int FieldIndex(string name)
-    {
-        for (int i = 0; i < Fields.Count; i++) if (Fields[i].Name == name) return i;
-        for (int i = 0; i < Fields.Count; i++) if (string.Equals(Fields[i].Name, name, StringComparison.OrdinalIgnoreCase)) return i;
-        throw new KeyNotFoundException($"no FIELD '{name}' in table {Name}");
-    }
 }

@@ -77,11 +77,15 @@ public class ConfigurationTests
             Environment.SetEnvironmentVariable("VOSPEC_ARCHIVE", null);
             Environment.SetEnvironmentVariable("VOSPEC_AUTHORITY", null);
         }
-        // appsettings.json (copied next to the binaries) gives the defaults when nothing else is set.
+        // appsettings.json is copied next to the binaries; with nothing set there, the built-in defaults apply.
         Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, "appsettings.json")));
         var plain = VoSpecHost.LoadSettings();
         Assert.Equal("./archive", plain.Archive);
         Assert.Equal("http://127.0.0.1:5000", plain.Urls);
+        Assert.Equal("vospec.local", plain.Authority);
+        // The /spec limits bind with the other settings (VoSpec:Spec, VOSPEC_SPEC__MAXIDS).
+        Assert.Equal(50_000, plain.Spec.MaxIds);
+        Assert.Equal(7, VoSpecHost.LoadSettings(new Dictionary<string, string?> { ["VoSpec:Spec:MaxIds"] = "7" }).Spec.MaxIds);
         await Task.CompletedTask;
     }
 }

@@ -13,7 +13,7 @@ internal static class IngestCommand
 {
     public static Command Create()
     {
-        var archive = new Option<string>("--archive") { Description = "Archive directory", DefaultValueFactory = _ => "./archive" };
+        var archive = new Option<string>("--archive") { Description = "Archive directory", DefaultValueFactory = _ => ArchiveOptions.DefaultDirectory };
         var collection = new Option<string>("--collection") { Description = "Collection (spec-service context) to ingest into", DefaultValueFactory = _ => "sdss" };
         var title = new Option<string?>("--title") { Description = "Human-readable title of a new collection" };
         var batch = new Option<int>("--batch") { Description = "Spectra per transaction", DefaultValueFactory = _ => 500 };

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
+using VoSpec.Archive;
 using VoSpec.Server.Hosting;
 
 namespace VoSpec.Cli.Commands;
@@ -9,7 +10,7 @@ internal static class ServeCommand
 {
     public static Command Create()
     {
-        var archive = new Option<string?>("--archive") { Description = "Archive directory (default ./archive, or VOSPEC_ARCHIVE / appsettings.json)" };
+        var archive = new Option<string?>("--archive") { Description = $"Archive directory (default {ArchiveOptions.DefaultDirectory}, or VOSPEC_ARCHIVE / appsettings.json)" };
         var urls = new Option<string?>("--urls") { Description = $"Listening URLs (default {ServerSettings.DefaultUrls}; port 0 picks a free port)" };
         var demo = new Option<int?>("--demo") { Description = "On first start with an empty archive, generate and ingest N demo spectra" };
         var publicUrl = new Option<string?>("--public-url") { Description = "Base URL clients use, when behind a proxy" };

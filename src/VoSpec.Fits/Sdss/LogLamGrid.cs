@@ -39,15 +39,4 @@ internal static class LogLamGrid
             if (Math.Abs(loglam[i] - (start + i * step)) > Tolerance) return false;
         return true;
     }
-
-    /// <summary>The loglam column a writer stores for a grid.</summary>
-    public static float[] ToLogLam(WavelengthGrid grid)
-    {
-        var a = new float[grid.Count];
-        if (grid is LogLinearGrid g)
-            for (int i = 0; i < a.Length; i++) a[i] = (float)g.Log10At(i);
-        else
-            for (int i = 0; i < a.Length; i++) a[i] = (float)Math.Log10(grid[i]);
-        return a;
-    }
 }

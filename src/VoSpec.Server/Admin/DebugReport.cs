@@ -7,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 using VoSpec.Archive;
 using VoSpec.Server.Access;
 using VoSpec.Server.Hosting;
-using VoSpec.Server.SpecService;
 using VoSpec.Server.Tap;
 using VoSpec.Server.Uws;
 
@@ -63,16 +62,15 @@ public static class DebugReport
                 ["working_set_bytes"] = Environment.WorkingSet,
                 ["threads"] = Process.GetCurrentProcess().Threads.Count,
             },
-            ["settings"] = Settings(settings, services.GetRequiredService<SpecServiceLimits>(), policy),
+            ["settings"] = Settings(settings, policy),
         };
         return report.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 
     /// <summary>The settings without their secrets: Access and Admin are rebuilt from what may be shown.</summary>
-    private static JsonObject Settings(ServerSettings settings, SpecServiceLimits spec, AccessPolicy policy)
+    private static JsonObject Settings(ServerSettings settings, AccessPolicy policy)
     {
         var node = JsonSerializer.SerializeToNode(settings with { Access = new(), Admin = new() })!.AsObject();
-        node["Spec"] = JsonSerializer.SerializeToNode(spec);
         node["Access"] = new JsonObject
         {
             ["Collections"] = new JsonObject(policy.TokenCounts.OrderBy(kv => kv.Key, StringComparer.OrdinalIgnoreCase)

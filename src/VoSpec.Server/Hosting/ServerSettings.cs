@@ -7,23 +7,26 @@ namespace VoSpec.Server.Hosting;
 public sealed record ServerSettings
 {
     public const string Section = "VoSpec";
-    public const string DefaultUrls = "http://127.0.0.1:5000";
+    public const string DefaultUrls = VoSpec.Archive.ArchiveOptions.DefaultListenUrl;
 
     /// <summary>The archive directory (created when missing).</summary>
-    public string Archive { get; init; } = "./archive";
+    public string Archive { get; init; } = VoSpec.Archive.ArchiveOptions.DefaultDirectory;
     /// <summary>Kestrel's listening URLs; a port of 0 picks a free one.</summary>
     public string Urls { get; init; } = DefaultUrls;
     /// <summary>When the archive is empty at start, generate and ingest this many demo spectra.</summary>
     public int Demo { get; init; }
     public int DemoSeed { get; init; } = 20260101;
     /// <summary>The IVOA naming authority of publisher DIDs.</summary>
-    public string Authority { get; init; } = "vospec.local";
+    public string Authority { get; init; } = VoSpec.Archive.ArchiveOptions.DefaultAuthority;
     /// <summary>The TAP service's limits (VoSpec:Tap:SyncTimeoutSeconds and so on).</summary>
     public Tap.TapLimits Tap { get; init; } = new();
     /// <summary>Proprietary collections and their tokens (VoSpec:Access:Collections:NAME:Tokens).</summary>
     public Access.AccessSettings Access { get; init; } = new();
     /// <summary>The admin token (VoSpec:Admin:Token); without it the admin endpoints do not exist.</summary>
     public Access.AdminSettings Admin { get; init; } = new();
+
+    /// <summary>Limits of the /spec service (VoSpec:Spec:MaxIds and so on).</summary>
+    public SpecService.SpecServiceLimits Spec { get; init; } = new();
 
     /// <summary>What one client, and all together, may take (VoSpec:Limits:PerClientConcurrency and so on).</summary>
     public Limits.LimitSettings Limits { get; init; } = new();

@@ -12,6 +12,7 @@ using VoSpec.Server.Admin;
 using VoSpec.Server.Limits;
 using VoSpec.Server.Ssa;
 using VoSpec.Server.Tap;
+using VoSpec.Server.Web;
 
 namespace VoSpec.Server.Hosting;
 
@@ -45,7 +46,7 @@ public static class VoSpecHost
         builder.Services.AddSingleton(new TapService(settings.Tap, VoSpec.Adql.Feature.AdqlFeatures.All));
         builder.Services.AddSingleton<TapQueryRunner>();
         builder.Services.AddSingleton(sp => new Engine.Plotting.PreviewCache(Path.Combine(sp.GetRequiredService<SpectrumArchive>().Directory, "previews")));
-        builder.Services.AddSingleton(builder.Configuration.GetSection(SpecService.SpecServiceLimits.Section).Get<SpecService.SpecServiceLimits>() ?? new SpecService.SpecServiceLimits());
+        builder.Services.AddSingleton(settings.Spec);
         builder.Services.AddSingleton(sp =>
         {
             var archive = sp.GetRequiredService<SpectrumArchive>();

@@ -1,5 +1,5 @@
 // Why this file exists: the /spec plot calls of Data Lab's specClient (preview, plotGrid, stackedImage; see the
-// "Plots" table of /work/shared/spec-service.md). Previews and grid panels come from the archive's PreviewCache with
+// "Plots" table of docs/spec-service.md). Previews and grid panels come from the archive's PreviewCache with
 // DataLink's key scheme, so a spectrum is drawn once whichever service asks; the stacked image's parameters are read
 // here and its raster computed and written by StackedImage.
 using System.Globalization;

@@ -2,11 +2,9 @@ using VoSpec.Engine;
 
 namespace VoSpec.Server.SpecService;
 
-/// <summary>Limits of the /spec service (configuration section VoSpec:Spec).</summary>
+/// <summary>Limits of the /spec service: <see cref="Hosting.ServerSettings.Spec"/>, configuration section VoSpec:Spec.</summary>
 public sealed record SpecServiceLimits
 {
-    public const string Section = "VoSpec:Spec";
-
     /// <summary>Most ids one getSpec/listSpan request may list; more is answered 413.</summary>
     public int MaxIds { get; init; } = 50_000;
     /// <summary>Longest aligned grid (pixels) a getSpec may ask for.</summary>

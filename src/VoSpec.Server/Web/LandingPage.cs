@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using VoSpec.Archive;
 using VoSpec.Server.Access;
 
-namespace VoSpec.Server.Hosting;
+namespace VoSpec.Server.Web;
 
 /// <summary>
 /// GET / : a short HTML page naming the archive, its collections and how many spectra each holds — only the

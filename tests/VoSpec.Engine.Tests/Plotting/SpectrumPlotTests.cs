@@ -2,15 +2,13 @@ using VoSpec.Testing;
 // Why this file exists: the preview PNG must be a real PNG of the asked size, and its pixels must show the spectrum —
 // a line across the plot, the emission line reaching the top, gaps where pixels are masked, the model in colour —
 // for any input, however broken, and from many threads at once. Checked by decoding the PNG (PngImage).
-using System.Diagnostics;
 using VoSpec.Core.Spectra;
 using VoSpec.Engine.Plotting;
 using Xunit;
-using Xunit.Abstractions;
 
 namespace VoSpec.Engine.Tests.Plotting;
 
-public class SpectrumPlotTests(ITestOutputHelper output)
+public class SpectrumPlotTests
 {
     private static PreviewInput Input(SpectrumArrays a, bool model = true) =>
         PreviewInput.From(a, "0266-51602-0003  GALAXY  z = 0.02127") with { Model = model ? a.Model : default };
@@ -374,37 +372,5 @@ public class SpectrumPlotTests(ITestOutputHelper output)
         threads.ForEach(th => th.Start());
         threads.ForEach(th => th.Join());
         Assert.Empty(failures);
-    }
-
-    [Fact]
-    public void Timing_of_full_size_renders_is_reported()
-    {
-        var a = SyntheticSpectra.EmissionLine();
-        SpectrumPlot.Warmup();
-        var sw = Stopwatch.StartNew();
-        SpectrumPlot.RenderPng(Input(a), PreviewSize.Full);
-        double first = sw.Elapsed.TotalMilliseconds;
-        const int runs = 50;
-        long bytes = 0;
-        sw.Restart();
-        for (int i = 0; i < runs; i++) bytes += SpectrumPlot.RenderPng(Input(a), PreviewSize.Full).Length;
-        double full = sw.Elapsed.TotalMilliseconds / runs;
-        sw.Restart();
-        for (int i = 0; i < runs; i++) SpectrumPlot.RenderPng(Input(a), PreviewSize.Thumbnail);
-        double thumb = sw.Elapsed.TotalMilliseconds / runs;
-        output.WriteLine($"4,600 px spectrum: first full render after warm-up {first:F1} ms; full 1000x500 {full:F2} ms/render ({bytes / runs} bytes); thumbnail 320x200 {thumb:F2} ms/render");
-
-        // Where to look at a render by eye: set VOSPEC_PREVIEW_SAMPLES to a directory.
-        if (Environment.GetEnvironmentVariable("VOSPEC_PREVIEW_SAMPLES") is { Length: > 0 } dir)
-        {
-            Directory.CreateDirectory(dir);
-            var masked = (int[])a.AndMask!.Clone();
-            for (int i = 0; i < a.Count; i++) if (a.Grid[i] is > 5000 and < 5300) masked[i] = 1;
-            var mi = Input(a) with { AndMask = masked };
-            File.WriteAllBytes(Path.Combine(dir, "full.png"), SpectrumPlot.RenderPng(mi, PreviewSize.Full));
-            File.WriteAllBytes(Path.Combine(dir, "thumbnail.png"), SpectrumPlot.RenderPng(mi, PreviewSize.Thumbnail));
-            File.WriteAllBytes(Path.Combine(dir, "tiny.png"), SpectrumPlot.RenderPng(mi, new PreviewSize(100, 80)));
-            File.WriteAllBytes(Path.Combine(dir, "empty.png"), SpectrumPlot.RenderPng(new PreviewInput(a.Grid, a.Flux, "all masked") { Ivar = new float[a.Count] }, PreviewSize.Full));
-        }
     }
 }
