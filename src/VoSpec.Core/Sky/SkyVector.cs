@@ -29,4 +29,7 @@ public readonly record struct SkyVector(double X, double Y, double Z)
 
     /// <summary>Angle to <paramref name="o"/> in degrees.</summary>
     public double AngleTo(SkyVector o) => RadiansTo(o) * 180 / Math.PI;
+
+    /// <summary>The components and the position; the generated form would recurse through <see cref="Normalized"/>.</summary>
+    public override string ToString() => FormattableString.Invariant($"({X:R}, {Y:R}, {Z:R}) = lon {Lon:R}, lat {Lat:R}");
 }
