@@ -88,7 +88,7 @@ public static class SqliteAdqlFunctions
         // Bounds of the R*Tree box around a cap whose radius is only known when the query runs.
         c.CreateFunction("adql_capbox", (double lon, double lat, double r, long k) =>
         {
-            var b = CapBox.Of(lon, lat, r);
+            var b = new SphericalCap(lon, lat, r).BoundingBox();
             return k switch { 0 => b.X0, 1 => b.X1, 2 => b.Y0, 3 => b.Y1, 4 => b.Z0, _ => b.Z1 };
         }, isDeterministic: true);
     }

@@ -683,7 +683,7 @@ public sealed class SqliteTranslator
                 string key = source.SqlAlias + "." + QuoteIdentifier(table.KeyColumn);
                 if (extraRadius is null)
                 {
-                    var b = Geometry.CapBox.Of(lon, lat, radius);
+                    var b = new Core.Sky.SphericalCap(lon, lat, radius).BoundingBox();
                     yield return $"{key} IN (SELECT spec_id FROM {SpatialIndexTable.IndexTable} WHERE x_max >= {Real(b.X0)} AND x_min <= {Real(b.X1)} AND y_max >= {Real(b.Y0)} AND y_min <= {Real(b.Y1)} AND z_max >= {Real(b.Z0)} AND z_min <= {Real(b.Z1)})";
                 }
                 else

@@ -4,15 +4,7 @@ namespace VoSpec.Core.Sky;
 public readonly record struct SkyPoint(double Ra, double Dec)
 {
     /// <summary>The unit vector (x, y, z) the spatial index is built on.</summary>
-    public (double X, double Y, double Z) UnitVector
-    {
-        get
-        {
-            double ra = Ra * Math.PI / 180, dec = Dec * Math.PI / 180;
-            double c = Math.Cos(dec);
-            return (c * Math.Cos(ra), c * Math.Sin(ra), Math.Sin(dec));
-        }
-    }
+    public SkyVector UnitVector => SkyVector.FromLonLat(Ra, Dec);
 
     /// <summary>Great-circle distance in degrees (haversine, accurate at small separations).</summary>
     public double DistanceTo(SkyPoint other)

@@ -60,40 +60,29 @@ public static class SkyRules
         if (lonLat.Count % 2 != 0 || lonLat.Count < 6)
             throw new InvalidSkyGeometryException($"a polygon needs at least 3 vertices as lon, lat pairs (got {lonLat.Count} numbers)");
         int n = lonLat.Count / 2;
-        var v = new (double X, double Y, double Z)[n];
+        var v = new SkyVector[n];
         for (int i = 0; i < n; i++)
         {
             CheckPosition(lonLat[2 * i], lonLat[2 * i + 1]);
-            v[i] = new SkyPoint(lonLat[2 * i], lonLat[2 * i + 1]).UnitVector;
+            v[i] = SkyVector.FromLonLat(lonLat[2 * i], lonLat[2 * i + 1]);
         }
         double tolerance = Tolerance * Math.PI / 180;
-        var distinct = new List<(double X, double Y, double Z)>();
+        var distinct = new List<SkyVector>();
         for (int i = 0; i < n; i++)
         {
             var a = v[i];
             var b = v[(i + 1) % n];
-            if (Angle(a, b) > Math.PI - tolerance)
+            if (a.RadiansTo(b) > Math.PI - tolerance)
                 throw new InvalidSkyGeometryException($"polygon vertices {i + 1} and {(i + 1) % n + 1} are antipodal: the edge between them is undefined");
-            if (!distinct.Exists(d => Angle(d, a) <= tolerance)) distinct.Add(a);
+            if (!distinct.Exists(d => d.RadiansTo(a) <= tolerance)) distinct.Add(a);
         }
         if (distinct.Count < 3)
             throw new InvalidSkyGeometryException($"polygon is degenerate: it has {distinct.Count} distinct vertices, at least 3 are needed");
         // All on one great circle: every vertex is orthogonal to the normal of the first two distinct ones.
-        var normal = Cross(distinct[0], distinct[1]);
-        double norm = Math.Sqrt(Dot(normal, normal));
-        if (distinct.TrueForAll(d => Math.Abs(Dot(normal, d)) <= tolerance * norm))
+        var normal = distinct[0].Cross(distinct[1]);
+        double norm = normal.Norm;
+        if (distinct.TrueForAll(d => Math.Abs(normal.Dot(d)) <= tolerance * norm))
             throw new InvalidSkyGeometryException("polygon is degenerate: all its vertices lie on one great circle, so it encloses no area");
-    }
-
-    private static double Dot((double X, double Y, double Z) a, (double X, double Y, double Z) b) => a.X * b.X + a.Y * b.Y + a.Z * b.Z;
-
-    private static (double X, double Y, double Z) Cross((double X, double Y, double Z) a, (double X, double Y, double Z) b) =>
-        (a.Y * b.Z - a.Z * b.Y, a.Z * b.X - a.X * b.Z, a.X * b.Y - a.Y * b.X);
-
-    private static double Angle((double X, double Y, double Z) a, (double X, double Y, double Z) b)
-    {
-        var c = Cross(a, b);
-        return Math.Atan2(Math.Sqrt(Dot(c, c)), Dot(a, b));
     }
 
     private static string F(double d) => d.ToString("R", CultureInfo.InvariantCulture);

@@ -1,8 +1,9 @@
 namespace VoSpec.Core.Sky;
 
 /// <summary>
-/// A unit vector on the sphere and the great-circle arithmetic built on it: one definition for the ADQL geometry
-/// functions and SODA's spatial filters, so that a position is "inside" or "on an edge" the same way in both.
+/// A unit vector on the sphere and the vector arithmetic every sky shape is built on (<see cref="SkyArc"/>,
+/// <see cref="SphericalCap"/>, <see cref="SkyPolygon"/>, <see cref="SkyRange"/>): the one sky vector type, so that
+/// ADQL, SODA, SSA, /spec and the spatial index measure angles the same way.
 /// </summary>
 public readonly record struct SkyVector(double X, double Y, double Z)
 {
@@ -23,44 +24,12 @@ public readonly record struct SkyVector(double X, double Y, double Z)
     public static SkyVector operator +(SkyVector a, SkyVector b) => new(a.X + b.X, a.Y + b.Y, a.Z + b.Z);
     public static SkyVector operator *(double k, SkyVector a) => new(k * a.X, k * a.Y, k * a.Z);
 
-    /// <summary>Angle to <paramref name="o"/> in degrees (atan2 form: accurate at all separations).</summary>
-    public double AngleTo(SkyVector o) => Math.Atan2(Cross(o).Norm, Dot(o)) * 180 / Math.PI;
+    /// <summary>Angle to <paramref name="o"/> in radians (atan2 form: accurate at all separations).</summary>
+    public double RadiansTo(SkyVector o) => Math.Atan2(Cross(o).Norm, Dot(o));
 
-    /// <summary>Angular distance (degrees) from p to the minor great-circle arc a–b.</summary>
-    public static double DistanceToArc(SkyVector p, SkyVector a, SkyVector b)
-    {
-        var n = a.Cross(b);
-        if (n.Norm < 1e-15) return Math.Min(p.AngleTo(a), p.AngleTo(b));
-        n = n.Normalized;
-        // Projection of p on the great circle; inside the arc when it lies between a and b.
-        var proj = p - p.Dot(n) * n;
-        if (proj.Norm > 1e-15)
-        {
-            proj = proj.Normalized;
-            if (a.Cross(proj).Dot(n) >= 0 && proj.Cross(b).Dot(n) >= 0)
-                return Math.Abs(90 - p.AngleTo(n));
-        }
-        return Math.Min(p.AngleTo(a), p.AngleTo(b));
-    }
+    /// <summary>Angle to <paramref name="o"/> in degrees.</summary>
+    public double AngleTo(SkyVector o) => RadiansTo(o) * 180 / Math.PI;
 
-    /// <summary>
-    /// Whether p lies inside the polygon with these vertices (great-circle edges): the signed angles its edges subtend
-    /// at p sum to ±360°, so either vertex order works; points within 1e-10° of an edge count as inside.
-    /// </summary>
-    public static bool PolygonContains(IReadOnlyList<SkyVector> vertices, SkyVector p)
-    {
-        for (int i = 0; i < vertices.Count; i++)
-            if (DistanceToArc(p, vertices[i], vertices[(i + 1) % vertices.Count]) <= 1e-10) return true;
-        double total = 0;
-        for (int i = 0; i < vertices.Count; i++)
-        {
-            var a = vertices[i];
-            var b = vertices[(i + 1) % vertices.Count];
-            // Tangent directions from p towards a and b, and the signed angle between them about p.
-            var ta = a - p.Dot(a) * p;
-            var tb = b - p.Dot(b) * p;
-            total += Math.Atan2(p.Dot(ta.Cross(tb)), ta.Dot(tb));
-        }
-        return Math.Abs(total) > Math.PI;
-    }
+    /// <summary>The components and the position; the generated form would recurse through <see cref="Normalized"/>.</summary>
+    public override string ToString() => FormattableString.Invariant($"({X:R}, {Y:R}, {Z:R}) = lon {Lon:R}, lat {Lat:R}");
 }

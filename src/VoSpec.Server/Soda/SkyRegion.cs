@@ -1,15 +1,19 @@
 using VoSpec.Core.Faults;
 using VoSpec.Core.Sky;
-using Vec = VoSpec.Core.Sky.SkyVector;
 
 namespace VoSpec.Server.Soda;
 
 /// <summary>
-/// A SODA spatial constraint (ICRS degrees) and whether a fibre aperture — a small circle — overlaps it.
-/// A 1-D spectrum has no spatial axis to cut: the answer keeps or rejects the whole spectrum.
+/// A SODA spatial constraint (ICRS degrees), parsed from POS, CIRCLE or POLYGON, and whether a fibre aperture — a
+/// small circle — overlaps it. A 1-D spectrum has no spatial axis to cut: the answer keeps or rejects the whole
+/// spectrum. The shapes and their overlap tests are Core's (<see cref="SphericalCap"/>, <see cref="SkyRange"/>,
+/// <see cref="SkyPolygon"/>); this file only reads SODA's syntax into them.
 /// </summary>
 public abstract record SkyRegion
 {
+    /// <summary>Degrees: an aperture this close to the region still overlaps it.</summary>
+    private protected const double Tolerance = 1e-12;
+
     public abstract bool OverlapsCircle(double ra, double dec, double radius);
 
     /// <summary>POS: CIRCLE lon lat r | RANGE lon1 lon2 lat1 lat2 | POLYGON lon1 lat1 … (keywords in any case).</summary>
@@ -30,7 +34,7 @@ public abstract record SkyRegion
     {
         if (n.Length != 3) throw new UserInputException($"a circle is 'lon lat radius' (3 numbers), not {n.Length} numbers");
         SkyRules.CheckCircle(n[0], n[1], n[2], allowZero: false);
-        return new CircleRegion(n[0], n[1], n[2]);
+        return new CircleRegion(new SphericalCap(n[0], n[1], n[2]));
     }
 
     public static SkyRegion ParseRange(double[] n)
@@ -40,54 +44,27 @@ public abstract record SkyRegion
         if (n[2] > n[3]) throw new UserInputException($"range latitudes {n[2]} > {n[3]}");
         if (double.IsFinite(n[2]) && Math.Abs(n[2]) > 90 || double.IsFinite(n[3]) && Math.Abs(n[3]) > 90)
             throw new UserInputException("range latitudes must lie in [-90, 90]");
-        return new RangeRegion(n[0], n[1], lat1, lat2);
+        return new RangeRegion(new SkyRange(n[0], n[1], lat1, lat2));
     }
 
     public static SkyRegion ParsePolygon(double[] n)
     {
         if (n.Length < 6 || n.Length % 2 != 0) throw new UserInputException($"a polygon is 'lon1 lat1 lon2 lat2 …' with at least 3 vertices, not {n.Length} numbers");
-        SkyRules.CheckPolygon(n);
-        var v = new Vec[n.Length / 2];
-        for (int i = 0; i < v.Length; i++) v[i] = Vec.FromLonLat(n[2 * i], n[2 * i + 1]);
-        return new PolygonRegion(v);
+        return new PolygonRegion(SkyPolygon.FromLonLat(n));
     }
 }
 
-public sealed record CircleRegion(double Ra, double Dec, double Radius) : SkyRegion
+public sealed record CircleRegion(SphericalCap Cap) : SkyRegion
 {
-    public override bool OverlapsCircle(double ra, double dec, double radius) =>
-        Vec.FromLonLat(Ra, Dec).AngleTo(Vec.FromLonLat(ra, dec)) <= Radius + radius + 1e-12;
+    public override bool OverlapsCircle(double ra, double dec, double radius) => Cap.Intersects(new SphericalCap(ra, dec, radius), Tolerance);
 }
 
-/// <summary>Longitudes lon1..lon2 (wrapping through 0 when lon1 &gt; lon2; ±Inf = all) and latitudes lat1..lat2.</summary>
-public sealed record RangeRegion(double Lon1, double Lon2, double Lat1, double Lat2) : SkyRegion
+public sealed record RangeRegion(SkyRange Range) : SkyRegion
 {
-    public override bool OverlapsCircle(double ra, double dec, double radius)
-    {
-        if (dec + radius < Lat1 || dec - radius > Lat2) return false;
-        if (double.IsInfinity(Lon1) || double.IsInfinity(Lon2) || Lon2 - Lon1 >= 360) return true;
-        // Half-width of the aperture in longitude at its declination (everything near a pole matches).
-        double c = Math.Cos(Math.Min(89.999, Math.Abs(dec) + radius) * Math.PI / 180);
-        double dLon = Math.Min(180, radius / c);
-        double lo = Norm(Lon1), hi = Norm(Lon2), x = Norm(ra);
-        double width = lo <= hi ? hi - lo : hi + 360 - lo;
-        double offset = Norm(x - lo);
-        return offset <= width + dLon || offset >= 360 - dLon;
-    }
-
-    private static double Norm(double lon) => ((lon % 360) + 360) % 360;
+    public override bool OverlapsCircle(double ra, double dec, double radius) => Range.Intersects(new SphericalCap(ra, dec, radius));
 }
 
-public sealed record PolygonRegion(IReadOnlyList<Vec> Vertices) : SkyRegion
+public sealed record PolygonRegion(SkyPolygon Polygon) : SkyRegion
 {
-    public override bool OverlapsCircle(double ra, double dec, double radius)
-    {
-        var p = Vec.FromLonLat(ra, dec);
-        if (Contains(p)) return true;
-        for (int i = 0; i < Vertices.Count; i++)
-            if (Vec.DistanceToArc(p, Vertices[i], Vertices[(i + 1) % Vertices.Count]) <= radius + 1e-12) return true;
-        return false;
-    }
-
-    private bool Contains(Vec p) => Vec.PolygonContains(Vertices, p);
+    public override bool OverlapsCircle(double ra, double dec, double radius) => Polygon.Intersects(new SphericalCap(ra, dec, radius), Tolerance);
 }

@@ -128,32 +128,13 @@ public sealed record SpecCondition(IReadOnlyList<CondToken> Where, IReadOnlyList
         }
         if (numbers.Count % 2 != 0 || numbers.Count < 6)
             throw new UserInputException($"cond: q3c_poly_query needs at least 3 vertices as ra, dec pairs ({numbers.Count} numbers given)");
-        try { SkyRules.CheckPolygon(numbers); }
+        SkyPolygon polygon;
+        try { polygon = SkyPolygon.FromLonLat(numbers); }
         catch (InvalidSkyGeometryException e) { throw new UserInputException($"cond: q3c_poly_query: {e.Message}"); }
         var exact = Contains(ra, dec, "POLYGON", numbers);
-        if (BoundingCap(numbers) is not { } cap) return exact;
-        // The cap holds every vertex and is under a hemisphere, so it holds the polygon: an index-friendly prefilter.
-        return [Sym("("), .. Contains(ra, dec, "CIRCLE", [cap.Ra, cap.Dec, cap.Radius]), new(CondTokenKind.Identifier, "AND"), .. exact, Sym(")")];
-    }
-
-    private static (double Ra, double Dec, double Radius)? BoundingCap(List<double> v)
-    {
-        double x = 0, y = 0, z = 0;
-        var points = new List<SkyPoint>();
-        for (int k = 0; k < v.Count; k += 2)
-        {
-            double ra = v[k] * Math.PI / 180, dec = v[k + 1] * Math.PI / 180;
-            x += Math.Cos(dec) * Math.Cos(ra); y += Math.Cos(dec) * Math.Sin(ra); z += Math.Sin(dec);
-            points.Add(new SkyPoint(v[k], v[k + 1]));
-        }
-        double norm = Math.Sqrt(x * x + y * y + z * z);
-        if (norm < 1e-9) return null;
-        double cra = Math.Atan2(y, x) * 180 / Math.PI;
-        if (cra < 0) cra += 360;
-        double cdec = Math.Asin(Math.Clamp(z / norm, -1, 1)) * 180 / Math.PI;
-        var centre = new SkyPoint(cra, cdec);
-        double radius = points.Max(centre.DistanceTo) * (1 + 1e-9) + 1e-9;
-        return radius < 89 ? (cra, cdec, radius) : null;
+        if (polygon.BoundingCap() is not { } cap) return exact;
+        // The cap holds the polygon: an index-friendly prefilter.
+        return [Sym("("), .. Contains(ra, dec, "CIRCLE", [cap.Ra, cap.Dec, cap.RadiusDeg]), new(CondTokenKind.Identifier, "AND"), .. exact, Sym(")")];
     }
 
     private static IEnumerable<CondToken> Contains(CondToken ra, CondToken dec, string shape, IEnumerable<double> numbers)

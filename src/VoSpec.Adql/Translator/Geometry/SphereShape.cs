@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Text;
 using VoSpec.Core.Sky;
-using Vec = VoSpec.Core.Sky.SkyVector;
 
 namespace VoSpec.Adql.Translator.Geometry;
 
 /// <summary>
 /// A geometry value: point, circle or polygon (BOX becomes a polygon). Serialised between SQLite
-/// functions as STC-S ("Point ICRS 10 20"); results are written in DALI array form ("10 20").
+/// functions as STC-S ("Point ICRS 10 20"); results are written in DALI array form ("10 20"). The geometry itself —
+/// distances, containment, overlaps — is Core's (<see cref="SphericalCap"/>, <see cref="SkyPolygon"/>); this file
+/// adds ADQL's reading and writing of shapes and its compound regions.
 /// </summary>
 internal abstract record SphereShape
 {
@@ -156,10 +157,10 @@ internal abstract record SphereShape
 
     public static PolygonShape Polygon(IReadOnlyList<double> lonLat)
     {
-        SkyRules.CheckPolygon(lonLat);
+        var sky = SkyPolygon.FromLonLat(lonLat);
         var v = new List<(double, double)>();
         for (int i = 0; i + 1 < lonLat.Count; i += 2) v.Add((lonLat[i], lonLat[i + 1]));
-        return new PolygonShape(v);
+        return new PolygonShape(v, sky);
     }
 
     public abstract PointShape Centroid { get; }
@@ -179,15 +180,13 @@ internal abstract record SphereShape
         (CompoundShape c, _) => throw CompoundNotSupported("CONTAINS", c, b),
         (_, CompoundShape c) => throw CompoundNotSupported("CONTAINS", a, c),
         (PointShape p, PointShape q) => p.V.AngleTo(q.V) <= Epsilon,
-        (PointShape p, CircleShape c) => p.V.AngleTo(c.Center) <= c.Radius + Epsilon,
-        (PointShape p, PolygonShape g) => g.ContainsPoint(p.V),
-        (CircleShape c, CircleShape d) => c.Center.AngleTo(d.Center) + c.Radius <= d.Radius + Epsilon,
-        (CircleShape c, PolygonShape g) => g.ContainsPoint(c.Center) && g.Edges().All(e => DistanceToArc(c.Center, e.A, e.B) >= c.Radius - Epsilon),
-        (PolygonShape g, CircleShape c) => c.Radius < 90
-            ? g.Vertices.All(v => v.AngleTo(c.Center) <= c.Radius + Epsilon)
-            : g.Edges().All(e => MaxDistanceToArc(c.Center, e.A, e.B) <= c.Radius + Epsilon),
-        (PolygonShape g, PolygonShape h) => g.Vertices.All(h.ContainsPoint) && !g.Edges().Any(e => h.Edges().Any(f => ArcsCross(e.A, e.B, f.A, f.B))),
-        (CircleShape c, PointShape p) => c.Radius <= Epsilon && c.Center.AngleTo(p.V) <= Epsilon,
+        (PointShape p, CircleShape c) => c.Cap.Contains(p.V, Epsilon),
+        (PointShape p, PolygonShape g) => g.Sky.Contains(p.V),
+        (CircleShape c, CircleShape d) => d.Cap.Contains(c.Cap, Epsilon),
+        (CircleShape c, PolygonShape g) => g.Sky.Contains(c.Cap, Epsilon),
+        (PolygonShape g, CircleShape c) => c.Cap.Contains(g.Sky, Epsilon),
+        (PolygonShape g, PolygonShape h) => h.Sky.Contains(g.Sky),
+        (CircleShape c, PointShape p) => c.Radius <= Epsilon && c.Cap.Centre.AngleTo(p.V) <= Epsilon,
         _ => false,
     };
 
@@ -201,43 +200,20 @@ internal abstract record SphereShape
         (_, CompoundShape { Operator: "Not" } n) => !Contains(a, n.Parts[0]),
         (CompoundShape c, _) => throw CompoundNotSupported("INTERSECTS", c, b),
         (_, CompoundShape c) => throw CompoundNotSupported("INTERSECTS", a, c),
-        (CircleShape c, CircleShape d) => c.Center.AngleTo(d.Center) <= c.Radius + d.Radius + Epsilon,
-        (CircleShape c, PolygonShape g) => CirclePolygon(c, g),
-        (PolygonShape g, CircleShape c) => CirclePolygon(c, g),
-        (PolygonShape g, PolygonShape h) => g.Vertices.Any(h.ContainsPoint) || h.Vertices.Any(g.ContainsPoint)
-            || g.Edges().Any(e => h.Edges().Any(f => ArcsCross(e.A, e.B, f.A, f.B))),
+        (CircleShape c, CircleShape d) => c.Cap.Intersects(d.Cap, Epsilon),
+        (CircleShape c, PolygonShape g) => g.Sky.Intersects(c.Cap, Epsilon),
+        (PolygonShape g, CircleShape c) => g.Sky.Intersects(c.Cap, Epsilon),
+        (PolygonShape g, PolygonShape h) => g.Sky.Intersects(h.Sky),
         _ => false,
     };
 
     private static FormatException CompoundNotSupported(string predicate, SphereShape a, SphereShape b) =>
         new($"{predicate}({a.Kind}, {b.Kind}) cannot be decided exactly; with a compound region (Union, Intersection, Not) use a POINT on the other side, a Union inside or around a simple shape, or a simple shape inside an Intersection or a Not");
-
-    private static bool CirclePolygon(CircleShape c, PolygonShape g) =>
-        g.ContainsPoint(c.Center) || g.Edges().Any(e => DistanceToArc(c.Center, e.A, e.B) <= c.Radius + Epsilon);
-
-    private static double DistanceToArc(Vec p, Vec a, Vec b) => Vec.DistanceToArc(p, a, b);
-
-    private static double MaxDistanceToArc(Vec p, Vec a, Vec b) =>
-        Math.Max(Math.Max(p.AngleTo(a), p.AngleTo(b)), 180 - DistanceToArc(-1 * p, a, b));
-
-    /// <summary>Whether two minor great-circle arcs cross.</summary>
-    internal static bool ArcsCross(Vec a, Vec b, Vec c, Vec d)
-    {
-        var n1 = a.Cross(b);
-        var n2 = c.Cross(d);
-        var x = n1.Cross(n2);
-        if (x.Norm < 1e-15) return false;
-        x = x.Normalized;
-        foreach (var candidate in new[] { x, -1 * x })
-            if (OnArc(candidate, a, b, n1) && OnArc(candidate, c, d, n2)) return true;
-        return false;
-        static bool OnArc(Vec p, Vec s, Vec e, Vec n) => s.Cross(p).Dot(n) >= -1e-15 && p.Cross(e).Dot(n) >= -1e-15;
-    }
 }
 
 internal sealed record PointShape(double Lon, double Lat) : SphereShape
 {
-    public Vec V => Vec.FromLonLat(Lon, Lat);
+    public SkyVector V => SkyVector.FromLonLat(Lon, Lat);
     public override string Kind => "Point";
     public override IEnumerable<double> Numbers => [Lon, Lat];
     public override PointShape Centroid => this;
@@ -246,55 +222,30 @@ internal sealed record PointShape(double Lon, double Lat) : SphereShape
 
 internal sealed record CircleShape(double Lon, double Lat, double Radius) : SphereShape
 {
-    public Vec Center => Vec.FromLonLat(Lon, Lat);
+    public SphericalCap Cap => new(Lon, Lat, Radius);
     public override string Kind => "Circle";
     public override IEnumerable<double> Numbers => [Lon, Lat, Radius];
     public override PointShape Centroid => new(Lon, Lat);
     public override double Area => 2 * Math.PI * (1 - Math.Cos(Radius * Math.PI / 180)) * Math.Pow(180 / Math.PI, 2);
 }
 
-internal sealed record PolygonShape(IReadOnlyList<(double Lon, double Lat)> Corners) : SphereShape
+/// <summary>A polygon: its corners as given (for output) and the Core polygon they make.</summary>
+internal sealed record PolygonShape(IReadOnlyList<(double Lon, double Lat)> Corners, SkyPolygon Sky) : SphereShape
 {
     public override string Kind => "Polygon";
     public override IEnumerable<double> Numbers => Corners.SelectMany(c => new[] { c.Lon, c.Lat });
-    public IReadOnlyList<Vec> Vertices => Corners.Select(c => Vec.FromLonLat(c.Lon, c.Lat)).ToList();
-
-    public IEnumerable<(Vec A, Vec B)> Edges()
-    {
-        var v = Vertices;
-        for (int i = 0; i < v.Count; i++) yield return (v[i], v[(i + 1) % v.Count]);
-    }
-
-    /// <summary>Inside or on an edge; independent of vertex order (<see cref="SkyVector.PolygonContains"/>).</summary>
-    public bool ContainsPoint(Vec p) => Vec.PolygonContains(Vertices, p);
 
     public override PointShape Centroid
     {
         get
         {
-            var sum = Vertices.Aggregate(new Vec(0, 0, 0), (s, v) => s + v);
-            var c = sum.Normalized;
+            var c = Sky.Centroid;
             return new PointShape(c.Lon, c.Lat);
         }
     }
 
-    /// <summary>Spherical area in square degrees (fan of signed triangles from the first vertex).</summary>
-    public override double Area
-    {
-        get
-        {
-            var v = Vertices;
-            double omega = 0;
-            for (int i = 1; i + 1 < v.Count; i++)
-            {
-                Vec a = v[0], b = v[i], c = v[i + 1];
-                omega += 2 * Math.Atan2(a.Dot(b.Cross(c)), 1 + a.Dot(b) + b.Dot(c) + c.Dot(a));
-            }
-            omega = Math.Abs(omega);
-            if (omega > 2 * Math.PI) omega = 4 * Math.PI - omega;
-            return omega * Math.Pow(180 / Math.PI, 2);
-        }
-    }
+    /// <summary>Spherical area in square degrees.</summary>
+    public override double Area => Sky.SolidAngle * Math.Pow(180 / Math.PI, 2);
 }
 
 /// <summary>
