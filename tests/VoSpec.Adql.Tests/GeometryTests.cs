@@ -118,6 +118,24 @@ public sealed class GeometryTests(ArchiveFixture db)
     }
 
     [Fact]
+    public void A_polygon_does_not_contain_the_antipode_of_its_points()
+    {
+        // CONTAINS(POINT(180, 0), POLYGON(355, -5, 5, -5, 5, 5, 355, 5)) was 1: the antipode of an inside point counted as inside.
+        var row = Assert.Single(db.Run("""
+            SELECT TOP 1
+              CONTAINS(POINT(180, 0), POLYGON(355, -5, 5, -5, 5, 5, 355, 5)), CONTAINS(POINT(0, 0), POLYGON(355, -5, 5, -5, 5, 5, 355, 5)),
+              CONTAINS(POINT(180, 0), POLYGON(355, 5, 5, 5, 5, -5, 355, -5)), CONTAINS(POINT(0, 0), POLYGON(355, 5, 5, 5, 5, -5, 355, -5)),
+              CONTAINS(POINT(180, 0), BOX(0, 0, 10, 10)), INTERSECTS(CIRCLE(180, 0, 1), POLYGON(355, -5, 5, -5, 5, 5, 355, 5)),
+              INTERSECTS(POLYGON(179, -1, 181, -1, 181, 1, 179, 1), POLYGON(355, -5, 5, -5, 5, 5, 355, 5)),
+              CONTAINS(CIRCLE(180, 0, 1), POLYGON(355, -5, 5, -5, 5, 5, 355, 5)),
+              CONTAINS(POINT(0, 90), POLYGON(0, -10, 120, -10, 240, -10)), CONTAINS(POINT(0, -90), POLYGON(0, -10, 120, -10, 240, -10)),
+              CONTAINS(POINT(0, 90), POLYGON(240, -10, 120, -10, 0, -10))
+            FROM ivoa.obscore
+            """));
+        Assert.Equal([0L, 1L, 0L, 1L, 0L, 0L, 0L, 0L, 0L, 1L, 0L], row);
+    }
+
+    [Fact]
     public void Null_geometry_arguments_give_null()
     {
         var row = Assert.Single(db.Run("SELECT TOP 1 CONTAINS(POINT(NULL, 1), CIRCLE(0, 0, 1)), DISTANCE(POINT(1, 1), POINT(1, NULL)) FROM ivoa.obscore"));

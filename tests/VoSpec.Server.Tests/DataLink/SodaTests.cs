@@ -146,6 +146,20 @@ public class SodaTests(RunningServer server) : IClassFixture<RunningServer>
         }
     }
 
+    [Fact]
+    public async Task A_polygon_around_the_antipode_of_a_spectrum_does_not_select_it()
+    {
+        var s = First;
+        double ra = (s.Ra + 180) % 360, dec = -s.Dec;
+        Assert.InRange(dec, -88, 88);
+        string polygon = $"{R(ra - 1)} {R(dec - 1)} {R(ra + 1)} {R(dec - 1)} {R(ra + 1)} {R(dec + 1)} {R(ra - 1)} {R(dec + 1)}";
+        foreach (var q in new[] { Q("POLYGON", polygon), Q("POS", "POLYGON " + polygon) })
+        {
+            var r = await Soda(s.Did, q);
+            Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
+        }
+    }
+
     [Theory]
     [InlineData("BAND", "abc")]
     [InlineData("BAND", "6e-7 5e-7")]
