@@ -14,6 +14,9 @@ public readonly record struct SphericalCap(double Ra, double Dec, double RadiusD
 
     public SkyVector Centre => SkyVector.FromLonLat(Ra, Dec);
 
+    /// <summary>The area in steradians.</summary>
+    public double SolidAngle => 2 * Math.PI * (1 - Math.Cos(RadiusDeg * Math.PI / 180));
+
     /// <summary>Whether p lies in the cap; within <paramref name="tolerance"/> degrees of its rim counts as inside.</summary>
     public bool Contains(SkyVector p, double tolerance) => p.AngleTo(Centre) <= RadiusDeg + tolerance;
 

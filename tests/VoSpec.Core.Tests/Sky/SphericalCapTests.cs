@@ -50,6 +50,14 @@ public class SphericalCapTests
     }
 
     [Fact]
+    public void SphericalCap_area_is_that_of_the_sphere_hemisphere_and_nothing()
+    {
+        Assert.Equal(4 * Math.PI, new SphericalCap(10, 20, 180).SolidAngle, 12);
+        Assert.Equal(2 * Math.PI, new SphericalCap(10, 20, 90).SolidAngle, 12);
+        Assert.Equal(0, new SphericalCap(10, 20, 0).SolidAngle);
+    }
+
+    [Fact]
     public void SphericalCap_intersection_is_symmetric_and_means_the_centres_are_within_the_radii() =>
         Check(from a in Cap from b in Cap select (a, b), t =>
         {

@@ -226,7 +226,7 @@ internal sealed record CircleShape(double Lon, double Lat, double Radius) : Sphe
     public override string Kind => "Circle";
     public override IEnumerable<double> Numbers => [Lon, Lat, Radius];
     public override PointShape Centroid => new(Lon, Lat);
-    public override double Area => 2 * Math.PI * (1 - Math.Cos(Radius * Math.PI / 180)) * Math.Pow(180 / Math.PI, 2);
+    public override double Area => Cap.SolidAngle * Math.Pow(180 / Math.PI, 2);
 }
 
 /// <summary>A polygon: its corners as given (for output) and the Core polygon they make.</summary>
