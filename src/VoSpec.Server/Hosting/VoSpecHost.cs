@@ -11,6 +11,7 @@ using VoSpec.Archive.Ingest;
 using VoSpec.Server.Admin;
 using VoSpec.Server.Limits;
 using VoSpec.Server.Ssa;
+using VoSpec.Server.SpecService;
 using VoSpec.Server.Tap;
 using VoSpec.Server.Web;
 

@@ -9,9 +9,8 @@ using VoSpec.Core.Faults;
 using VoSpec.Fits.Sdss;
 using VoSpec.Server.Access;
 using VoSpec.Server.Limits;
-using VoSpec.Server.SpecService;
 
-namespace VoSpec.Server.Hosting;
+namespace VoSpec.Server.SpecService;
 
 /// <summary>
 /// The spectroscopic data service under /spec, wire-compatible with Data Lab's specClient (see
