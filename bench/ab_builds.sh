@@ -3,10 +3,14 @@
 # run favours neither). Each build is started fresh on the same archive with the limits off, warmed up, and driven
 # with wrk (Debian package) for each URL; prints "build type req/s" lines for docs/benchmarks.md.
 #
-# usage: bench/ab_builds.sh BUILD_DIR_A BUILD_DIR_B ARCHIVE_DIR [SECONDS]
+# usage: bench/ab_builds.sh BUILD_DIR_A BUILD_DIR_B ARCHIVE_DIR [SECONDS] [SET] [CONNECTIONS]
 #   BUILD_DIR_*: `dotnet publish src/VoSpec.Cli -c Release -o DIR` of each commit; ARCHIVE_DIR: an existing archive.
+#   SET: protocols (default: {links}, preview, TAP cone, availability) or geometry (a polygon CONTAINS over every
+#   catalogue row, and the TAP cone); CONNECTIONS: wrk's -c (default 8).
 set -u
-A=$1; B=$2; ARCHIVE=$3; SECS=${4:-15}
+A=$1; B=$2; ARCHIVE=$3; SECS=${4:-15}; SET=${5:-protocols}; CONNS=${6:-8}
+CONE_Q="SELECT%20TOP%20100%20*%20FROM%20ivoa.obscore%20WHERE%20CONTAINS(POINT('ICRS',s_ra,s_dec),CIRCLE('ICRS',150,20,1))=1"
+POLY_Q="SELECT%20COUNT(*)%20FROM%20ivoa.obscore%20WHERE%201%3DCONTAINS(POINT('ICRS'%2Cs_ra%2Cs_dec)%2CPOLYGON('ICRS'%2C100%2C-30%2C260%2C-30%2C260%2C60%2C100%2C60))"
 PORT=5097; BASE=http://127.0.0.1:$PORT
 for build in "$A" "$B" "$B" "$A"; do
   VOSPEC_LIMITS__ENABLED=false "$build/vospec" serve --archive "$ARCHIVE" --urls "$BASE" > /dev/null 2>&1 &
@@ -17,12 +21,16 @@ for build in "$A" "$B" "$B" "$A"; do
     DID=$(curl -s "$BASE/tap/sync?LANG=ADQL&RESPONSEFORMAT=csv&QUERY=SELECT%20TOP%201%20obs_publisher_did%20FROM%20ivoa.obscore" | sed -n 2p | tr -d '\r')
     ID=$(python3 -c "import urllib.parse, sys; print(urllib.parse.quote(sys.argv[1], safe=''))" "$DID")
   fi
-  for t in "links|$BASE/datalink/links?ID=$ID" "preview|$BASE/datalink/preview?ID=$ID" \
-           "cone|$BASE/tap/sync?REQUEST=doQuery&LANG=ADQL&QUERY=SELECT%20TOP%20100%20*%20FROM%20ivoa.obscore%20WHERE%20CONTAINS(POINT('ICRS',s_ra,s_dec),CIRCLE('ICRS',150,20,1))=1" \
-           "availability|$BASE/tap/availability"; do
+  if [ "$SET" = geometry ]; then
+    targets=("polygon|$BASE/tap/sync?REQUEST=doQuery&LANG=ADQL&QUERY=$POLY_Q" "cone|$BASE/tap/sync?REQUEST=doQuery&LANG=ADQL&QUERY=$CONE_Q")
+  else
+    targets=("links|$BASE/datalink/links?ID=$ID" "preview|$BASE/datalink/preview?ID=$ID"
+             "cone|$BASE/tap/sync?REQUEST=doQuery&LANG=ADQL&QUERY=$CONE_Q" "availability|$BASE/tap/availability")
+  fi
+  for t in "${targets[@]}"; do
     name=${t%%|*}; url=${t#*|}
     curl -s -o /dev/null "$url"
-    echo "$build $name $(wrk -t 2 -c 8 -d "${SECS}s" "$url" | awk '/Requests\/sec/ {print $2}')"
+    echo "$build $name $(wrk -t 2 -c "$CONNS" -d "${SECS}s" "$url" | awk '/Requests\/sec/ {print $2}')"
   done
   kill "$pid"; wait "$pid" 2>/dev/null
 done
