@@ -5,6 +5,7 @@ using SQLitePCL;
 using VoSpec.Adql.Db;
 using VoSpec.Adql.Translator;
 using VoSpec.Archive;
+using VoSpec.Archive.Sqlite;
 using VoSpec.Server.Tap;
 using VoSpec.VOTable;
 

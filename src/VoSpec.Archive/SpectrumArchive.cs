@@ -2,6 +2,9 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using VoSpec.Archive.Catalogue;
+using VoSpec.Archive.Jobs;
+using VoSpec.Archive.Queries;
+using VoSpec.Archive.Sqlite;
 using VoSpec.Archive.Pixels;
 using VoSpec.Core.Spectra;
 
@@ -22,11 +25,13 @@ public sealed class SpectrumArchive : IDisposable
     private readonly string _readWriteConnectionString;
     private readonly ConcurrentDictionary<Type, ConcurrentQueue<IDisposable>> _kept = new();
     private volatile bool _disposed;
+    private readonly SqliteCatalogue _catalogue;
 
     static SpectrumArchive() => SqliteThreading.Configure();
 
     private SpectrumArchive(string directory, ArchiveOptions options, bool readOnlyMedium)
     {
+        _catalogue = new SqliteCatalogue(this);
         Directory = Path.GetFullPath(directory);
         Options = options;
         CataloguePath = Path.Combine(Directory, CatalogueFileName);
@@ -52,6 +57,16 @@ public sealed class SpectrumArchive : IDisposable
     }
 
     public string Directory { get; }
+
+    /// <summary>The catalogue's answers about named spectra and collections (DataLink, SODA, /spec, VOSI).</summary>
+    public ISpectrumLookup Lookup => _catalogue;
+    /// <summary>Searches by position, wavelength, time... (SSA).</summary>
+    public ISpectrumSearch Search => _catalogue;
+    /// <summary>Checked ADQL on the catalogue (TAP, the /spec query call).</summary>
+    public IAdqlExecutor Adql => _catalogue;
+
+    /// <summary>The store of UWS jobs kept with this archive (ARCHIVE/jobs).</summary>
+    public IJobStore OpenJobStore() => new SqliteJobStore(Directory);
 
     /// <summary>
     /// The archive sits on a medium that cannot be written (a read-only mount): it is served as it is — nothing is

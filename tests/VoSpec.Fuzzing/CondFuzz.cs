@@ -4,6 +4,7 @@ using CsCheck;
 using Microsoft.Data.Sqlite;
 using VoSpec.Adql;
 using VoSpec.Archive;
+using VoSpec.Archive.Queries;
 using VoSpec.Core.Faults;
 using VoSpec.Core.Schema;
 using VoSpec.Server.Access;
@@ -86,9 +87,10 @@ public static class CondGenerator
 }
 
 /// <summary>
-/// The query call as /spec runs it: SpecQuery.Parse (cond → tokens → ADQL tree) and Translate, then the SQL on a kept
-/// archive connection, read to the end. UserInputException (which /spec answers 400) and the SQLite run-time errors
-/// of our own functions are refusals.
+/// The query call as /spec runs it: SpecQuery.Parse (cond → tokens → ADQL tree), then the archive's ADQL executor
+/// (check, translate, the SQL on a kept connection), read to the end. UserInputException (which /spec answers 400),
+/// the checker's AdqlException (answered 400 as "query: ...") and the SQLite run-time errors of our own functions are
+/// refusals.
 /// </summary>
 public sealed class CondTarget(SpectrumArchive archive) : IFuzzTarget<IReadOnlyList<KeyValuePair<string, string>>>
 {
@@ -99,24 +101,21 @@ public sealed class CondTarget(SpectrumArchive archive) : IFuzzTarget<IReadOnlyL
     public bool Run(IReadOnlyList<KeyValuePair<string, string>> parameters)
     {
         var query = SpecQuery.Parse(SpecParameters.From(parameters), _contexts);
-        var translated = query.Translate(AccessRights.Everything.TranslatorOptions());
-        var kept = VoSpec.Server.Tap.AdqlConnection.Rent(archive);
+        var q = archive.Adql.PrepareAsync(new AdqlRequest { Statement = query.Statement, Metadata = SpecQuery.Metadata }, CancellationToken.None)
+            .GetAwaiter().GetResult();
         try
         {
-            using var cmd = kept.Connection.CreateCommand();
-            cmd.CommandText = translated.Sql;
-            foreach (var (name, value) in translated.Parameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
-            using var reader = cmd.ExecuteReader();
+            var reader = q.Reader;
             while (reader.Read())
                 for (int i = 0; i < reader.FieldCount; i++) _ = reader.GetValue(i);
         }
-        finally { kept.Return(archive, true); }
+        finally { q.DisposeAsync().AsTask().GetAwaiter().GetResult(); }
         return true;
     }
 
     public bool IsUserError(Exception e) => e switch
     {
-        UserInputException => true,
+        UserInputException or AdqlException => true,
         SqliteException s => !AdqlTarget.TranslatorWroteBadSql(s),
         _ => false,
     };

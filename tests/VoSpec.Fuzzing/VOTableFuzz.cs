@@ -2,8 +2,8 @@ using System.Text;
 using CsCheck;
 using Microsoft.Data.Sqlite;
 using VoSpec.Adql;
-using VoSpec.Adql.Db;
-using VoSpec.Adql.Translator;
+using VoSpec.Archive;
+using VoSpec.Archive.Queries;
 using VoSpec.Core.Faults;
 using VoSpec.Server.Tap;
 using VoSpec.VOTable;
@@ -184,39 +184,34 @@ public static class VOTableGenerator
 }
 
 /// <summary>
-/// A VOTable the way TAP UPLOAD takes it: TapUploads.LoadAsync into an in-memory SQLite connection (the reader, the
-/// TEMP table, the inserts), then SELECT * FROM TAP_UPLOAD.up through the ADQL checker and translator, read to the end.
-/// UserInputException, AdqlException and our geometry functions' refusals are refusals; everything else — other SQLite errors included — is a finding.
+/// A VOTable the way TAP UPLOAD takes it: TapUploads.LoadAsync (the reader), then the archive's ADQL executor with it
+/// as an upload (the TEMP table, the inserts) running SELECT * FROM TAP_UPLOAD.up through the ADQL checker and
+/// translator, read to the end — on an empty archive of its own. UserInputException, AdqlException and our geometry
+/// functions' refusals are refusals; everything else — other SQLite errors included — is a finding.
 /// </summary>
 public sealed class VOTableTarget : IFuzzTarget<byte[]>, IDisposable
 {
-    private readonly SqliteConnection _conn = new("Data Source=:memory:");
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "vospec-fuzz-votable-" + Guid.NewGuid().ToString("N"));
+    private readonly SpectrumArchive _archive;
 
-    public VOTableTarget()
-    {
-        _conn.Open();
-        SqliteAdqlFunctions.Register(_conn);
-    }
+    public VOTableTarget() => _archive = SpectrumArchive.Open(_directory);
 
     public string Name => "votable";
 
     public bool Run(byte[] document)
     {
-        IReadOnlyList<VoSpec.Core.Schema.TableSchema> tables = [];
+        var uploads = TapUploads.LoadAsync([("up", "param:t")], name => new MemoryStream(document, writable: false), 16 << 20, CancellationToken.None)
+            .GetAwaiter().GetResult();
+        var q = _archive.Adql.PrepareAsync(new AdqlRequest { Text = "SELECT * FROM TAP_UPLOAD.up", Uploads = uploads }, CancellationToken.None)
+            .GetAwaiter().GetResult();
         try
         {
-            tables = TapUploads.LoadAsync(_conn, [("up", "param:t")], name => new MemoryStream(document, writable: false), 16 << 20, CancellationToken.None)
-                .GetAwaiter().GetResult();
-            var q = SqliteTranslator.Translate("SELECT * FROM TAP_UPLOAD.up", TableMetadata.Published.WithUploads(tables));
-            using var cmd = _conn.CreateCommand();
-            cmd.CommandText = q.Sql;
-            foreach (var (name, value) in q.Parameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
-            using var reader = cmd.ExecuteReader();
+            var reader = q.Reader;
             while (reader.Read())
                 for (int i = 0; i < reader.FieldCount; i++) _ = reader.GetValue(i);
             return true;
         }
-        finally { TapUploads.Drop(_conn, tables); }
+        finally { q.DisposeAsync().AsTask().GetAwaiter().GetResult(); }
     }
 
     /// <summary>
@@ -228,5 +223,9 @@ public sealed class VOTableTarget : IFuzzTarget<byte[]>, IDisposable
 
     public string Show(byte[] input) => Encoding.UTF8.GetString(input.AsSpan(0, Math.Min(input.Length, 4000)));
 
-    public void Dispose() => _conn.Dispose();
+    public void Dispose()
+    {
+        _archive.Dispose();
+        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
+    }
 }

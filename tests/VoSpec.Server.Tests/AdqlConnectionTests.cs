@@ -5,6 +5,7 @@ using VoSpec.Archive.Demo;
 using VoSpec.Archive.Ingest;
 using VoSpec.Server.Access;
 using VoSpec.Server.Dali;
+using VoSpec.Archive.Sqlite;
 using VoSpec.Server.Tap;
 using VoSpec.Testing;
 using Xunit;

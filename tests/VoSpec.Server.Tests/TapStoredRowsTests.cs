@@ -89,7 +89,7 @@ public class TapStoredRowsTests
             if (format is not null) values["RESPONSEFORMAT"] = format;
             var request = TapRequest.Parse(DaliParameters.From(values), limits);
             await using var q = await runner.PrepareAsync(request, AccessRights.Everything, _ => null, 10, CancellationToken.None);
-            Assert.Equal(expected, q.RowsPreEncoded);
+            Assert.Equal(expected, q.Execution.RowsPreEncoded);
         }
         finally
         {

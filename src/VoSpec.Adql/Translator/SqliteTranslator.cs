@@ -683,14 +683,13 @@ public sealed class SqliteTranslator
                 string key = source.SqlAlias + "." + QuoteIdentifier(table.KeyColumn);
                 if (extraRadius is null)
                 {
-                    var b = new Core.Sky.SphericalCap(lon, lat, radius).BoundingBox();
-                    yield return $"{key} IN (SELECT spec_id FROM {SpatialIndexTable.IndexTable} WHERE x_max >= {Real(b.X0)} AND x_min <= {Real(b.X1)} AND y_max >= {Real(b.Y0)} AND y_min <= {Real(b.Y1)} AND z_max >= {Real(b.Z0)} AND z_min <= {Real(b.Z1)})";
+                    yield return SqliteCone.IndexCondition(key, SqliteCone.Bounds(lon, lat, radius).Select(Real).ToList());
                 }
                 else
                 {
                     string r = $"({Real(radius)} + {extraRadius})";
                     string Bound(int k) => $"adql_capbox({Real(lon)}, {Real(lat)}, {r}, {k})";
-                    yield return $"{key} IN (SELECT spec_id FROM {SpatialIndexTable.IndexTable} WHERE x_max >= {Bound(0)} AND x_min <= {Bound(1)} AND y_max >= {Bound(2)} AND y_min <= {Bound(3)} AND z_max >= {Bound(4)} AND z_min <= {Bound(5)})";
+                    yield return SqliteCone.IndexCondition(key, Enumerable.Range(0, 6).Select(Bound).ToList());
                 }
             }
     }
@@ -709,7 +708,7 @@ public sealed class SqliteTranslator
         string alias = cone.Source.SqlAlias;
         string ra = $"{alias}.{QuoteIdentifier(cone.Table.RaColumn)}", dec = $"{alias}.{QuoteIdentifier(cone.Table.DecColumn)}";
         string lon = $"({Real(cone.Lon)})", lat = $"({Real(cone.Lat)})";
-        return $"(2 * asin(min(1, sqrt(power(sin(radians({dec} - {lat}) / 2), 2) + cos(radians({lat})) * cos(radians({dec})) * power(sin(radians({ra} - {lon}) / 2), 2)))) <= radians({Real(cone.Radius + 1e-10)}))";
+        return SqliteCone.DistanceCondition(ra, dec, lon, lat, Real(cone.Radius + SqliteCone.ToleranceDeg));
     }
 
     private static IEnumerable<Condition> Conjuncts(Condition c) =>

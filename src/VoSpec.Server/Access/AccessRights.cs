@@ -1,5 +1,3 @@
-using VoSpec.Adql.Translator;
-
 namespace VoSpec.Server.Access;
 
 /// <summary>
@@ -27,9 +25,4 @@ public sealed class AccessRights
 
     public bool CanSee(string collection) => !_hidden.Contains(collection);
 
-    /// <summary>For the ADQL translator: the tables whose rows carry a collection, without the hidden ones.</summary>
-    public SqliteTranslatorOptions TranslatorOptions() => Hidden.Count == 0 ? SqliteTranslatorOptions.Default : new()
-    {
-        HiddenRows = [new("ivoa.obscore", "obs_collection", Hidden), new("spec.specobj", "collection", Hidden)],
-    };
 }

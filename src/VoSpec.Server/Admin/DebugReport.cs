@@ -36,7 +36,7 @@ public static class DebugReport
             ["runtime"] = RuntimeInformation.FrameworkDescription,
             ["os"] = RuntimeInformation.OSDescription,
             ["process_id"] = Environment.ProcessId,
-            ["started"] = JobStore.Time(tap.UpSince),
+            ["started"] = UwsJob.Time(tap.UpSince),
             ["uptime_seconds"] = Math.Round((now - tap.UpSince).TotalSeconds, 1),
             ["archive"] = new JsonObject
             {

@@ -40,7 +40,7 @@ public sealed class PixelPrefaultService(SpectrumArchive archive, ServerSettings
                 PixelPrefault.Gb(result.Bytes), result.Elapsed.TotalSeconds);
             _completion.TrySetResult(result);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or ObjectDisposedException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception e) when (e is IOException or InvalidDataException or ObjectDisposedException || CatalogueFault.Of(e) is not null)
         {
             // Only a lost optimisation: requests fault their own pages.
             log.LogWarning("Pixel store pre-faulting failed: {Message}", e.Message);

@@ -3,7 +3,6 @@
 // same short message and status — 507 Insufficient Storage or 503 — without the file path or the exception's text.
 
 using Microsoft.AspNetCore.Http;
-using Microsoft.Data.Sqlite;
 
 namespace VoSpec.Server.Hosting;
 
@@ -11,7 +10,6 @@ namespace VoSpec.Server.Hosting;
 public static class StorageFault
 {
     private const int Enospc = 28, Erofs = 30, Edquot = 122, Eacces = 13, Eperm = 1;
-    private const int SqliteReadOnly = 8, SqliteIoErr = 10, SqliteFull = 13, SqliteCantOpen = 14;
 
     public const string DiskFullMessage = "the server's disk is full: it cannot store this result now; reads still work, retry later";
     public const string ReadOnlyMessage = "the server's archive is read-only now: it cannot store anything (async jobs, uploads); reads still work";
@@ -44,13 +42,10 @@ public static class StorageFault
                     return (StatusCodes.Status503ServiceUnavailable, ReadOnlyMessage);
                 case IOException io when (io.HResult & 0xFFFF) is Eacces or Eperm:
                     return (StatusCodes.Status503ServiceUnavailable, ReadOnlyMessage);
-                case SqliteException s when s.SqliteErrorCode == SqliteFull:
+                case var db when CatalogueFault.Of(db) is { Kind: CatalogueFaultKind.Full }:
                     return (StatusCodes.Status507InsufficientStorage, DiskFullMessage);
-                case SqliteException s when s.SqliteErrorCode is SqliteReadOnly or SqliteCantOpen:
+                case var db when CatalogueFault.Of(db) is { Kind: CatalogueFaultKind.ReadOnly }:
                     return (StatusCodes.Status503ServiceUnavailable, ReadOnlyMessage);
-                case SqliteException s when s.SqliteErrorCode == SqliteIoErr && (s.SqliteExtendedErrorCode >> 8) is 3 or 4 or 5 or 6:
-                    // SQLITE_IOERR_WRITE, _FSYNC, _TRUNCATE... a write that the disk refused (full, or gone read-only).
-                    return (StatusCodes.Status507InsufficientStorage, DiskFullMessage);
             }
         }
         return null;

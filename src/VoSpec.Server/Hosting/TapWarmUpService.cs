@@ -4,8 +4,6 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using VoSpec.Adql;
-using VoSpec.Adql.Db;
-using VoSpec.Adql.Translator;
 using VoSpec.Archive;
 using VoSpec.Server.Access;
 using VoSpec.Server.Dali;
@@ -17,7 +15,7 @@ namespace VoSpec.Server.Hosting;
 /// Warms TAP, DataLink and SSA up in the background after start (VoSpec:WarmUp), so users do not pay for it: the ADQL
 /// parser's first parse (ANTLR builds its prediction tables) and the runtime's first compilations made the first query
 /// after a start take ~400 ms instead of ~4, and the requests of the first minute run slower code until the runtime has
-/// recompiled the hot methods (after ~30 calls each, in the background). It parses and translates every example, runs
+/// recompiled the hot methods (after ~30 calls each, in the background). It parses every example, runs
 /// a one-row query per output format into nothing, then over loopback HTTP streams up to 65,536 ObsCore rows and sends
 /// a few rounds of small requests (a cone, {links}, SSA) with pauses between them. Requests that arrive meanwhile
 /// simply run as they would.
@@ -41,7 +39,7 @@ public sealed class TapWarmUpService(ServerSettings settings, SpectrumArchive ar
         var clock = Stopwatch.StartNew();
         try
         {
-            foreach (var example in TapExamples.All) SqliteTranslator.Translate(example.Query, TableMetadata.Published);
+            foreach (var example in TapExamples.All) AdqlParser.Parse(example.Query);
             foreach (var format in new[] { "votable", "votable/td", "csv" })
             {
                 stoppingToken.ThrowIfCancellationRequested();
@@ -57,7 +55,7 @@ public sealed class TapWarmUpService(ServerSettings settings, SpectrumArchive ar
             log.LogInformation("TAP warmed up in {Ms} ms", clock.ElapsedMilliseconds);
             _completion.TrySetResult(true);
         }
-        catch (Exception e) when (e is OperationCanceledException or AdqlException or Microsoft.Data.Sqlite.SqliteException or IOException or HttpRequestException)
+        catch (Exception e) when (e is OperationCanceledException or AdqlException or IOException or HttpRequestException || CatalogueFault.Of(e) is not null)
         {
             // Only a lost optimisation: the first query warms up instead.
             log.LogWarning("TAP warm-up stopped: {Message}", e.Message);
@@ -83,19 +81,12 @@ public sealed class TapWarmUpService(ServerSettings settings, SpectrumArchive ar
         http.DefaultRequestHeaders.Add(Limits.RequestLimits.WarmUpHeader, Limits.RequestLimits.WarmUpValue);
         var small = new List<string> { "tap/sync?LANG=ADQL&MAXREC=1&QUERY=" + Uri.EscapeDataString("SELECT TOP 1 obs_id FROM ivoa.obscore") };
         // A cone, DataLink and SSA have paths of their own; a public spectrum, if there is one, serves all three.
-        using (var conn = archive.OpenConnection())
-        using (var cmd = conn.CreateCommand())
+        if (archive.Lookup.AnyPublicSpectrum() is var (did, ra, dec))
         {
-            cmd.CommandText = "SELECT obs_publisher_did, s_ra, s_dec FROM ivoa_obscore WHERE data_rights = 'public' LIMIT 1";
-            using var r = cmd.ExecuteReader();
-            if (r.Read())
-            {
-                double ra = r.GetDouble(1), dec = r.GetDouble(2);
-                small.Add("tap/sync?LANG=ADQL&QUERY=" + Uri.EscapeDataString(FormattableString.Invariant(
-                    $"SELECT TOP 100 * FROM ivoa.obscore WHERE CONTAINS(POINT('ICRS', s_ra, s_dec), CIRCLE('ICRS', {ra}, {dec}, 1)) = 1")));
-                small.Add("datalink/links?ID=" + Uri.EscapeDataString(r.GetString(0)));
-                small.Add(FormattableString.Invariant($"ssa?REQUEST=queryData&POS={ra},{dec}&SIZE=1"));
-            }
+            small.Add("tap/sync?LANG=ADQL&QUERY=" + Uri.EscapeDataString(FormattableString.Invariant(
+                $"SELECT TOP 100 * FROM ivoa.obscore WHERE CONTAINS(POINT('ICRS', s_ra, s_dec), CIRCLE('ICRS', {ra}, {dec}, 1)) = 1")));
+            small.Add("datalink/links?ID=" + Uri.EscapeDataString(did));
+            small.Add(FormattableString.Invariant($"ssa?REQUEST=queryData&POS={ra},{dec}&SIZE=1"));
         }
         // Enough of a stream (≤ ~60 MB) for the response path's loops to be compiled optimised before a user's stream.
         await GetAsync(http, "tap/sync?LANG=ADQL&MAXREC=" + WarmRows + "&QUERY=" + Uri.EscapeDataString("SELECT * FROM ivoa.obscore"), stop);

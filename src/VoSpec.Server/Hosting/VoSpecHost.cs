@@ -52,7 +52,7 @@ public static class VoSpecHost
         {
             var archive = sp.GetRequiredService<SpectrumArchive>();
             var tap = sp.GetRequiredService<TapService>();
-            var store = new Uws.JobStore(archive.Directory);
+            var store = archive.OpenJobStore();
             var executor = new TapJobExecutor(sp.GetRequiredService<TapQueryRunner>(), tap, sp.GetRequiredService<Access.AccessPolicy>(), id => Path.Combine(store.Directory, id),
                 settings.Limits.AsyncQuerySeconds);
             return new Uws.JobManager(store, executor, sp.GetRequiredService<ILoggerFactory>().CreateLogger("VoSpec.Uws"),
@@ -72,7 +72,7 @@ public static class VoSpecHost
             var changed = VoSpec.Archive.Catalogue.DataRights.Apply(archive, app.Services.GetRequiredService<Access.AccessPolicy>().Proprietary);
             if (changed.Count > 0) app.Logger.LogInformation("data_rights updated from the configuration for {Collections}", string.Join(", ", changed));
         }
-        catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteErrorCode is 11 or 26)
+        catch (Exception e) when (CatalogueFault.Of(e) is { Kind: CatalogueFaultKind.Damaged })
         {
             // A damaged catalogue still serves what is intact; access control never depends on data_rights.
             app.Logger.LogError("the catalogue {Path} is damaged ({Error}): serving what can be read; check it with sqlite3 '.recover' or PRAGMA integrity_check", archive.CataloguePath, e.Message);

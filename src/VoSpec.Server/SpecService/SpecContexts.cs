@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using VoSpec.Archive;
 using VoSpec.Core.Faults;
 using VoSpec.Server.Access;
@@ -73,19 +72,14 @@ public static class SpecContexts
     /// </summary>
     public static IReadOnlyList<SpecContext> Names(SpectrumArchive archive, AccessRights rights)
     {
-        using var conn = archive.OpenConnection();
-        using var cmd = conn.CreateCommand();
-        cmd.CommandText = "SELECT name, title FROM collections ORDER BY name";
-        using var r = cmd.ExecuteReader();
         var members = new List<string>();
         var list = new List<SpecContext> { new(DefaultName, null, SpecContext.AllCatalog, "Every collection of this archive", 0, null, null, null, null) { Members = members } };
-        while (r.Read())
+        foreach (var (name, title) in archive.Lookup.CollectionNames())
         {
-            var name = r.GetString(0);
             if (!rights.CanSee(name)) continue;
             members.Add(name);
             if (!name.Equals(DefaultName, StringComparison.OrdinalIgnoreCase))
-                list.Add(new(name, name, name + ".specobj", r.GetString(1), 0, null, null, null, null));
+                list.Add(new(name, name, name + ".specobj", title, 0, null, null, null, null));
         }
         return list;
     }

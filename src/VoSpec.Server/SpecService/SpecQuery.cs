@@ -2,7 +2,6 @@ using System.Text.RegularExpressions;
 using VoSpec.Adql;
 using VoSpec.Adql.Db;
 using VoSpec.Adql.Query;
-using VoSpec.Adql.Translator;
 using VoSpec.Core.Faults;
 using VoSpec.Core.Schema;
 
@@ -17,7 +16,8 @@ public enum QueryFormat { Csv, Json, VOTable }
 /// </summary>
 public sealed partial record SpecQuery(SelectStatement Statement, QueryFormat Format)
 {
-    private static readonly ITableMetadata Metadata = new TableMetadata([SchemaCatalog.SpecObj]);
+    /// <summary>The one table the query call reads.</summary>
+    public static readonly TableMetadata Metadata = new TableMetadata([SchemaCatalog.SpecObj]);
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex ColumnName();
@@ -68,13 +68,6 @@ public sealed partial record SpecQuery(SelectStatement Statement, QueryFormat Fo
             var other => throw new UserInputException($"format '{other}' is not served by query (csv, json, votable)"),
         };
         return new SpecQuery(statement, format);
-    }
-
-    /// <summary>The SQLite query: resolution and type errors become user errors naming the problem.</summary>
-    public TranslatedQuery Translate(SqliteTranslatorOptions? options = null)
-    {
-        try { return SqliteTranslator.Translate(Statement, Metadata, options); }
-        catch (AdqlException e) { throw new UserInputException("query: " + e.Detail); }
     }
 
     private static Condition And(Condition? a, Condition b) => a is null ? b : new AndCondition(a, b);

@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Data.Sqlite;
 using VoSpec.Adql;
-using VoSpec.Adql.Translator;
 using VoSpec.Archive;
 using VoSpec.Core.Faults;
 using VoSpec.Fits.Sdss;
@@ -34,7 +32,7 @@ public static class SpecServiceEndpoints
                 archive.CountSpectra();
                 return Results.Text("True", "text/plain");
             }
-            catch (Exception e) when (e is SqliteException or IOException)
+            catch (Exception e) when (e is IOException || CatalogueFault.Of(e) is not null)
             {
                 response.Headers.RetryAfter = Math.Max(1, limits.RetryAfterSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return Results.Text("False", "text/plain", statusCode: StatusCodes.Status503ServiceUnavailable);
@@ -65,10 +63,10 @@ public static class SpecServiceEndpoints
             var p = await SpecParameters.ReadAsync(http.Request, limits, http.RequestAborted);
             await work(p);
         }
-        catch (Exception e) when (!http.Response.HasStarted && e is UserInputException or AdqlException or SqliteException)
+        catch (Exception e) when (!http.Response.HasStarted && (e is UserInputException or AdqlException || CatalogueFault.Of(e) is not null))
         {
             int status = e is SpecServiceException s ? s.StatusCode : StatusCodes.Status400BadRequest;
-            var message = e is SqliteException q ? "the query failed in the database: " + q.Message : e.Message;
+            var message = CatalogueFault.Of(e) is { } fault ? "the query failed in the database: " + fault.Message : e.Message;
             await Text(http, string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)) + "\n", status);
         }
     }
@@ -142,34 +140,24 @@ public static class SpecServiceEndpoints
     private static async Task Query(HttpContext http, SpectrumArchive archive, LimitSettings limits, SpecParameters p)
     {
         var query = SpecQuery.Parse(p, SpecContexts.Names(archive, http.AccessRights()));
-        // The caller's hidden collections are left out of spec.specobj in the SQL itself, whatever cond says.
-        var translated = query.Translate(http.AccessRights().TranslatorOptions());
         var ct = http.RequestAborted;
-        var kept = Tap.AdqlConnection.Rent(archive);
-        bool clean = false;
+        IAdqlExecution execution;
+        // The caller's hidden collections are left out of spec.specobj in the SQL itself, whatever cond says; a client
+        // that goes away interrupts the statement.
         try
         {
-            var conn = kept.Connection;
-            kept.Guard();
-            // A client that goes away interrupts SQLite mid-statement.
-            using (var interrupt = ct.Register(() => SQLitePCL.raw.sqlite3_interrupt(conn.Handle)))
-            await using (var cmd = conn.CreateCommand())
+            execution = await archive.Adql.PrepareAsync(new AdqlRequest
             {
-                cmd.CommandText = translated.Sql;
-                foreach (var (name, value) in translated.Parameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
-                // Microsoft.Data.Sqlite steps the statement itself: the budget counts from its first check to its last row.
-                kept.Budget.Start(limits.SyncQuerySeconds, nameof(LimitSettings.SyncQuerySeconds));
-                try
-                {
-                    await using var reader = await cmd.ExecuteReaderAsync(ct);
-                    http.Response.ContentType = SpecQueryWriter.ContentType(query.Format);
-                    await SpecQueryWriter.WriteAsync(query.Format, reader, translated.Columns, http.Response.Body, ct);
-                }
-                catch (SqliteException) when (kept.Budget.Error() is { } over) { throw over; }
-            }
-            clean = !ct.IsCancellationRequested && kept.Budget.Exceeded is null;
+                Statement = query.Statement, Metadata = SpecQuery.Metadata, Hidden = http.AccessRights().Hidden,
+                BudgetSeconds = limits.SyncQuerySeconds, BudgetOption = nameof(LimitSettings.SyncQuerySeconds),
+            }, ct);
         }
-        finally { kept.Return(archive, clean); }
+        catch (AdqlException e) { throw new UserInputException("query: " + e.Detail); }
+        await using (execution)
+        {
+            http.Response.ContentType = SpecQueryWriter.ContentType(query.Format);
+            await SpecQueryWriter.WriteAsync(query.Format, execution.Reader, execution.Columns, http.Response.Body, ct);
+        }
     }
 
     // ------------------------------------------------------------------ retrieval

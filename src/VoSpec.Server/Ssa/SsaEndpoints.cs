@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Data.Sqlite;
 using VoSpec.Archive;
 using VoSpec.Core.Faults;
+using VoSpec.Core.Schema;
 using VoSpec.Server.Access;
 using VoSpec.Server.Dali;
 using VoSpec.Server.Hosting;
@@ -41,12 +41,14 @@ public static class SsaEndpoints
             await VOTableWriter.WriteErrorAsync(http.Response.Body, e.Message, CancellationToken.None);
             return;
         }
-        var fields = SsaQuery.Fields.Columns.Select(c => VOTableField.FromColumn(c) with { ID = c.Name == DidFieldId ? DidFieldId : null }).ToList();
-        await using var conn = archive.OpenConnection();
-        await using var cmd = SsaQuery.Build(conn, request with { FormatServed = request.FormatServed && !request.Metadata }, http.AccessRights().Hidden);
-        // Read through SQLite's statement API (as TAP does): a fraction of the per-cell cost of SqliteDataReader.
-        await using var reader = RawSqliteReader.Open(conn, cmd.CommandText,
-            cmd.Parameters.Cast<SqliteParameter>().Select(p => (p.ParameterName, p.Value)));
+        var fields = SchemaCatalog.Get("ssa.spectra").Columns.Select(c => VOTableField.FromColumn(c) with { ID = c.Name == DidFieldId ? DidFieldId : null }).ToList();
+        await using var reader = archive.Search.Search(new SpectrumSearch
+        {
+            FormatServed = request.FormatServed && !request.Metadata, Position = request.Pos, RadiusDeg = request.Size / 2,
+            Bands = request.Bands, Times = request.Times, Redshift = request.Redshift, TargetName = request.TargetName,
+            TargetClasses = request.TargetClasses, Collection = request.Collection, PubDid = request.PubDid, MinSnr = request.MinSnr,
+            Hidden = http.AccessRights().Hidden,
+        });
         http.Response.ContentType = ContentType;
         await using var body = new BufferedResponseBody(http.Response);
         await using var w = new VOTableWriter(body, leaveOpen: true);

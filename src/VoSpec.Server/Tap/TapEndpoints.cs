@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using VoSpec.Adql;
 using VoSpec.Archive;
@@ -63,7 +62,7 @@ public static class TapEndpoints
             q = await runner.PrepareAsync(request, http.AccessRights(), part => p.Files.TryGetValue(part, out var f) ? f.OpenReadStream() : null,
                 tap.Limits.SyncTimeoutSeconds, cancel, (limits.SyncQuerySeconds, nameof(LimitSettings.SyncQuerySeconds)));
         }
-        catch (Exception e) when (e is UserInputException or AdqlException or SqliteException or OperationCanceledException || Hosting.StorageFault.Describe(e) is not null)
+        catch (Exception e) when (e is UserInputException or AdqlException or OperationCanceledException || CatalogueFault.Of(e) is not null || Hosting.StorageFault.Describe(e) is not null)
         {
             // Anything wrong with the request: a DALI error document with 400, before any row is written. A full disk
             // or a read-only archive (an UPLOAD's table, SQLite's temporary files) is ours: 507/503 with Retry-After.

@@ -1,96 +1,56 @@
 using System.Data.Common;
-using Microsoft.Data.Sqlite;
 using VoSpec.Adql;
-using VoSpec.Adql.Db;
 using VoSpec.Adql.Translator;
 using VoSpec.Archive;
-using VoSpec.Archive.Catalogue;
 using VoSpec.Core.Faults;
-using VoSpec.Core.Schema;
 using VoSpec.Server.Access;
 using VoSpec.VOTable;
 
 namespace VoSpec.Server.Tap;
 
 /// <summary>
-/// Runs one TAP query: uploads into TEMP tables, ADQL → SQLite through VoSpec.Adql, then rows from the
-/// SQLite reader straight into the requested writer. <see cref="PrepareAsync"/> does everything that can
+/// Runs one TAP query: the uploads read, then the archive's ADQL executor (checks, translates, prepares), then rows
+/// from its reader straight into the requested writer. <see cref="PrepareAsync"/> does everything that can
 /// fail because of the request, before a byte is written, so a sync request can still answer 400.
 /// </summary>
 public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
 {
-    /// <summary>A query ready to stream: its open connection, reader and output columns. Dispose it.</summary>
+    /// <summary>A query ready to stream: the archive's execution and the wall-clock limit. Dispose it.</summary>
     public sealed class PreparedQuery : IAsyncDisposable
     {
-        internal AdqlConnection Kept { get; init; } = null!;
-        internal SpectrumArchive Archive { get; init; } = null!;
-        internal SqliteConnection Connection => Kept.Connection;
-        internal DbDataReader Reader { get; init; } = null!;
+        internal IAdqlExecution Execution { get; init; } = null!;
         internal CancellationTokenSource Timeout { get; init; } = null!;
-        internal CancellationTokenRegistration Interrupt { get; init; }
-        internal IReadOnlyList<TableSchema> Uploads { get; init; } = [];
         public required TapRequest Request { get; init; }
-        public required IReadOnlyList<OutputColumn> Columns { get; init; }
-        /// <summary>The reader returns each row's stored BINARY2 bytes (<see cref="RowImages"/>), not its cells.</summary>
-        internal bool RowsPreEncoded { get; init; }
+        public IReadOnlyList<OutputColumn> Columns => Execution.Columns;
 
         public async ValueTask DisposeAsync()
         {
-            await Interrupt.DisposeAsync();
-            await Reader.DisposeAsync();
-            // A query that was interrupted (time limit, client gone) does not hand its connection on.
-            bool clean = !Timeout.IsCancellationRequested && Kept.Budget.Exceeded is null;
-            // The connection serves the next query: its TEMP upload tables must not go with it.
-            Kept.Unguard();
-            try { if (Uploads.Count > 0) TapUploads.Drop(Connection, Uploads); }
-            catch (SqliteException) { clean = false; }
-            Kept.Return(Archive, clean);
+            await Execution.DisposeAsync();
             Timeout.Dispose();
         }
     }
 
     /// <param name="rights">What the caller may see: collections it may not are left out of the tables in the SQL itself.</param>
     /// <param name="timeoutSeconds">Wall-clock limit of the whole query (uploads, statement, writing), by a timer.</param>
-    /// <param name="budget">Database-time budget of the statement (<see cref="QueryBudget"/>): seconds and the option that set them.</param>
+    /// <param name="budget">Database-time budget of the statement: seconds and the option that set them.</param>
     public async Task<PreparedQuery> PrepareAsync(TapRequest request, AccessRights rights, TapUploads.PartResolver parts, int timeoutSeconds, CancellationToken cancel,
         (double Seconds, string Option) budget = default)
     {
         var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         if (timeoutSeconds > 0) timeout.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
-        var kept = AdqlConnection.Rent(archive);
-        var conn = kept.Connection;
-        IReadOnlyList<TableSchema> uploads = [];
-        CancellationTokenRegistration interrupt = default;
         try
         {
-            // Cancelling (client gone, time limit) interrupts SQLite mid-statement.
-            interrupt = timeout.Token.Register(() => SQLitePCL.raw.sqlite3_interrupt(conn.Handle));
-            uploads = await TapUploads.LoadAsync(conn, request.Uploads, parts, tap.Limits.UploadLimitBytes, timeout.Token);
-            ITableMetadata metadata = uploads.Count == 0 ? TableMetadata.Published : TableMetadata.Published.WithUploads(uploads);
-            var options = rights.TranslatorOptions();
-            bool storedRows = request.Format == TapFormat.VOTableBinary2 && tap.Limits.StoredRows;
-            var translated = SqliteTranslator.Translate(request.Query, metadata, storedRows ? options with { RowImages = StoredRowSources } : options);
-            // The stored bytes are only copied when this result's FIELDs are encoded exactly as they were.
-            if (translated.RowImages && !StoredLayoutMatches(translated.Columns)) translated = SqliteTranslator.Translate(request.Query, metadata, options);
-            // Straight over SQLite's statement API: text cells go to BINARY2 as bytes, no strings made.
-            kept.Budget.Start(budget.Seconds, budget.Option ?? "");
-            // From here to the end of the query SQLite itself refuses anything but reading the declared tables.
-            kept.Guard(uploads.Select(u => u.SqlName));
-            var reader = RawSqliteReader.Open(conn, translated.Sql, translated.Parameters, kept.Budget);
-            return new PreparedQuery
+            var uploads = await TapUploads.LoadAsync(request.Uploads, parts, tap.Limits.UploadLimitBytes, timeout.Token);
+            var execution = await archive.Adql.PrepareAsync(new AdqlRequest
             {
-                Kept = kept, Archive = archive, Reader = reader, Timeout = timeout, Interrupt = interrupt, Request = request, Columns = translated.Columns, Uploads = uploads,
-                RowsPreEncoded = translated.RowImages,
-            };
+                Text = request.Query, Uploads = uploads, Hidden = rights.Hidden,
+                StoredRows = request.Format == TapFormat.VOTableBinary2 && tap.Limits.StoredRows,
+                BudgetSeconds = budget.Seconds, BudgetOption = budget.Option ?? "",
+            }, timeout.Token);
+            return new PreparedQuery { Execution = execution, Timeout = timeout, Request = request };
         }
         catch
         {
-            // No interrupt may reach the connection once it is closed.
-            interrupt.Dispose();
-            kept.Budget.Stop();
-            kept.Unguard();
-            try { TapUploads.Drop(conn, uploads); } catch (SqliteException) { }
-            kept.Dispose();
             timeout.Dispose();
             throw;
         }
@@ -101,7 +61,7 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
     {
         var ct = q.Timeout.Token;
         var fields = Fields(q.Columns);
-        DbDataReader reader = q.Reader;
+        DbDataReader reader = q.Execution.Reader;
         long maxRows = q.Request.MaxRec;
         switch (q.Request.Format)
         {
@@ -119,7 +79,7 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
         var serialization = q.Request.Format == TapFormat.VOTableTableData ? Serialization.TableData : Serialization.Binary2;
         try
         {
-            var result = await w.WriteTableAsync(reader, fields, serialization, maxRows, "results", ct, rowsPreEncoded: q.RowsPreEncoded);
+            var result = await w.WriteTableAsync(reader, fields, serialization, maxRows, "results", ct, rowsPreEncoded: q.Execution.RowsPreEncoded);
             // MAXREC=0 asks for the metadata only, and is always marked as truncated.
             if (result.Overflow || maxRows == 0) w.WriteInfo("QUERY_STATUS", "OVERFLOW");
         }
@@ -133,16 +93,6 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
             w.WriteServiceDescriptor(VoSpec.VOTable.ServiceDescriptor.DataLink(archive.PublicUrl + "datalink/links", DidFieldId));
         w.EndDocument();
         await w.FlushAsync(ct);
-    }
-
-    /// <summary>The archive's tables with stored BINARY2 rows (ivoa.obscore), as the translator takes them.</summary>
-    private static readonly IReadOnlyList<RowImageSource> StoredRowSources =
-        RowImages.Tables.Select(t => new RowImageSource(t.Table.QualifiedName, t.Column, t.ColumnNames)).ToList();
-
-    private static bool StoredLayoutMatches(IReadOnlyList<OutputColumn> columns)
-    {
-        var layout = Binary2RowImages.LayoutOf(Fields(columns));
-        return RowImages.Tables.Any(t => t.Layout == layout);
     }
 
     public const string CooSysId = "icrs";
@@ -178,9 +128,9 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
         AdqlException a => a.Message,
         UserInputException u => u.Message,
         OperationCanceledException => "the query was cancelled: it ran past the time limit or the client went away",
-        SqliteException s when s.SqliteErrorCode == 9 => "the query was cancelled: it ran past the time limit",
+        _ when CatalogueFault.Of(e) is { Kind: CatalogueFaultKind.Interrupted } => "the query was cancelled: it ran past the time limit",
         _ when Hosting.StorageFault.Describe(e) is { } storage => storage.Message,
-        SqliteException s => "the query failed in the database: " + s.Message.Replace("SQLite Error " + s.SqliteErrorCode + ": ", ""),
+        _ when CatalogueFault.Of(e) is { } fault => "the query failed in the database: " + fault.Detail,
         // No type name or stack: the server's log has them (the job manager logs every "internal error").
         _ => "internal error: the query could not be completed (the details are in the server's log)",
     };

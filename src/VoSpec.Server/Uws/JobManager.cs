@@ -7,13 +7,13 @@ namespace VoSpec.Server.Uws;
 /// <summary>
 /// The life of UWS jobs: creation, parameters, PHASE=RUN/ABORT, a bounded queue, the
 /// execution-duration limit, WAIT (blocking until the phase changes), destruction and deletion.
-/// Every change is saved to the <see cref="JobStore"/>; jobs caught mid-run by a restart end in ERROR.
+/// Every change is saved to the <see cref="IJobStore"/>; jobs caught mid-run by a restart end in ERROR.
 /// The queue (<see cref="JobLimits"/>) starts QUEUED jobs in the order they were run, skipping those of a client that
 /// already has its share executing: one client's many jobs wait while another client's job starts.
 /// </summary>
 public sealed class JobManager : IAsyncDisposable
 {
-    private readonly JobStore _store;
+    private readonly IJobStore _store;
     private readonly IJobExecutor _executor;
     private readonly ILogger _log;
     private readonly int _maxDurationSeconds;
@@ -37,7 +37,7 @@ public sealed class JobManager : IAsyncDisposable
     /// <summary>A result being written is named ID/result.partial until it is complete.</summary>
     public const string PartialSuffix = ".partial";
 
-    public JobManager(JobStore store, IJobExecutor executor, ILogger log, int maxDurationSeconds, int retentionSeconds, JobLimits? limits = null)
+    public JobManager(IJobStore store, IJobExecutor executor, ILogger log, int maxDurationSeconds, int retentionSeconds, JobLimits? limits = null)
     {
         _limits = limits ?? new JobLimits();
         _store = store;
@@ -246,7 +246,7 @@ public sealed class JobManager : IAsyncDisposable
             File.Move(partial, path, overwrite: true);
             Finish(id, j => j with { Phase = ExecutionPhase.COMPLETED, ResultMime = mime, ResultSize = new FileInfo(path).Length });
         }
-        catch (Exception e) when (cts.IsCancellationRequested && e is OperationCanceledException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception e) when (cts.IsCancellationRequested && (e is OperationCanceledException || CatalogueFault.Of(e) is not null))
         {
             // Aborted by the user (already ABORTED), or out of time.
             Finish(id, j => j.Phase == ExecutionPhase.EXECUTING ? j with { Phase = ExecutionPhase.ABORTED } : j);

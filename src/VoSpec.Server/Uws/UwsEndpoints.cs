@@ -149,7 +149,7 @@ public static class UwsEndpoints
             return m.SetExecutionDuration(id, secs) ? SeeOther(JobUrl(http, id)) : Results.Text("the job has finished", Text, statusCode: 409);
         });
 
-        g.MapGet("/{id}/destruction", (HttpContext http, string id) => Scalar(Find(http, jobs(http), id), id, j => JobStore.Time(j.Destruction)));
+        g.MapGet("/{id}/destruction", (HttpContext http, string id) => Scalar(Find(http, jobs(http), id), id, j => UwsJob.Time(j.Destruction)));
         g.MapPost("/{id}/destruction", async (HttpContext http, string id) =>
         {
             var m = jobs(http);

@@ -21,7 +21,7 @@ public static class UwsXml
             w.WriteElementString("uws", "phase", Ns, j.Phase.ToString());
             if (j.RunId is not null) w.WriteElementString("uws", "runId", Ns, Lexical.XmlSafe(j.RunId));
             if (j.OwnerId is not null) w.WriteElementString("uws", "ownerId", Ns, Lexical.XmlSafe(j.OwnerId));
-            w.WriteElementString("uws", "creationTime", Ns, JobStore.Time(j.CreationTime));
+            w.WriteElementString("uws", "creationTime", Ns, UwsJob.Time(j.CreationTime));
             w.WriteEndElement();
         }
         End(w);
@@ -35,11 +35,11 @@ public static class UwsXml
         Nillable(w, "ownerId", j.OwnerId);
         w.WriteElementString("uws", "phase", Ns, j.Phase.ToString());
         Nillable(w, "quote", null);
-        w.WriteElementString("uws", "creationTime", Ns, JobStore.Time(j.CreationTime));
-        Nillable(w, "startTime", j.StartTime is null ? null : JobStore.Time(j.StartTime.Value));
-        Nillable(w, "endTime", j.EndTime is null ? null : JobStore.Time(j.EndTime.Value));
+        w.WriteElementString("uws", "creationTime", Ns, UwsJob.Time(j.CreationTime));
+        Nillable(w, "startTime", j.StartTime is null ? null : UwsJob.Time(j.StartTime.Value));
+        Nillable(w, "endTime", j.EndTime is null ? null : UwsJob.Time(j.EndTime.Value));
         w.WriteElementString("uws", "executionDuration", Ns, j.ExecutionDuration.ToString());
-        w.WriteElementString("uws", "destruction", Ns, JobStore.Time(j.Destruction));
+        w.WriteElementString("uws", "destruction", Ns, UwsJob.Time(j.Destruction));
         ParametersElement(w, j, jobUrl);
         ResultsElement(w, j, jobUrl);
         if (j.Phase == ExecutionPhase.ERROR)

@@ -31,7 +31,7 @@ public static class VosiEndpoints
     {
         bool up;
         try { archive.CountSpectra(); up = true; }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException) { up = false; }
+        catch (Exception e) when (e is IOException || CatalogueFault.Of(e) is not null) { up = false; }
         return Xml(s => AvailabilityDocument.Write(s, up, upSince, up ? "the archive is open and answering" : "the archive's catalogue does not answer"));
     }
 

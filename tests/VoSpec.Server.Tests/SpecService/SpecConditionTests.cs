@@ -13,7 +13,8 @@ public class SpecConditionTests
     ];
 
     private static string Sql(string cond, string catalog = "demo.specobj", string fields = "specobjid") =>
-        SpecQuery.Parse(SpecParameters.From([new("cond", cond), new("catalog", catalog), new("fields", fields)]), Contexts).Translate().Sql;
+        VoSpec.Adql.Translator.SqliteTranslator.Translate(
+            SpecQuery.Parse(SpecParameters.From([new("cond", cond), new("catalog", catalog), new("fields", fields)]), Contexts).Statement, SpecQuery.Metadata).Sql;
 
     [Theory]
     [InlineData("q3c_radial_query(ra, dec, 10.5, -5.25, 1e-2)")]

@@ -2,11 +2,11 @@ using Microsoft.Data.Sqlite;
 using VoSpec.Archive;
 using VoSpec.Archive.Demo;
 using VoSpec.Archive.Ingest;
-using VoSpec.Server.Tap;
+using VoSpec.Archive.Sqlite;
 using VoSpec.Testing;
 using Xunit;
 
-namespace VoSpec.Server.Tests.Security;
+namespace VoSpec.Archive.Tests.Sqlite;
 
 /// <summary>
 /// The second wall behind the ADQL translator: raw SQL fed straight to a guarded ADQL connection (as if the translator

@@ -1,20 +1,21 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using VoSpec.Archive.Jobs;
 
-namespace VoSpec.Server.Uws;
+namespace VoSpec.Archive.Sqlite;
 
 /// <summary>
 /// Jobs persisted in ARCHIVE/jobs/jobs.sqlite (so they survive a restart) with each job's result as a
 /// file in ARCHIVE/jobs/ID/. Kept apart from the catalogue, which the server only reads.
 /// </summary>
-public sealed class JobStore
+public sealed class SqliteJobStore : IJobStore
 {
     private readonly string _connectionString;
 
-    public JobStore(string archiveDirectory)
+    public SqliteJobStore(string archiveDirectory)
     {
-        VoSpec.Archive.Catalogue.SqliteThreading.Configure();
+        Catalogue.SqliteThreading.Configure();
         Directory = Path.Combine(archiveDirectory, "jobs");
         System.IO.Directory.CreateDirectory(Directory);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(Directory, "jobs.sqlite"), Pooling = true }.ToString();
@@ -67,11 +68,11 @@ public sealed class JobStore
         cmd.Parameters.AddWithValue("$run", (object?)j.RunId ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$owner", (object?)j.OwnerId ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$phase", j.Phase.ToString());
-        cmd.Parameters.AddWithValue("$created", Time(j.CreationTime));
-        cmd.Parameters.AddWithValue("$start", j.StartTime is null ? DBNull.Value : Time(j.StartTime.Value));
-        cmd.Parameters.AddWithValue("$end", j.EndTime is null ? DBNull.Value : Time(j.EndTime.Value));
+        cmd.Parameters.AddWithValue("$created", UwsJob.Time(j.CreationTime));
+        cmd.Parameters.AddWithValue("$start", j.StartTime is null ? DBNull.Value : UwsJob.Time(j.StartTime.Value));
+        cmd.Parameters.AddWithValue("$end", j.EndTime is null ? DBNull.Value : UwsJob.Time(j.EndTime.Value));
         cmd.Parameters.AddWithValue("$dur", j.ExecutionDuration);
-        cmd.Parameters.AddWithValue("$destr", Time(j.Destruction));
+        cmd.Parameters.AddWithValue("$destr", UwsJob.Time(j.Destruction));
         cmd.Parameters.AddWithValue("$params", JsonSerializer.Serialize(j.Parameters));
         cmd.Parameters.AddWithValue("$mime", (object?)j.ResultMime ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$size", (object?)j.ResultSize ?? DBNull.Value);
@@ -134,7 +135,4 @@ public sealed class JobStore
             Client = S("client"),
         };
     }
-
-    /// <summary>ISO 8601 UTC with milliseconds and Z, as UWS documents show times.</summary>
-    public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 using SQLitePCL;
 using VoSpec.VOTable;
 
-namespace VoSpec.Server.Tap;
+namespace VoSpec.Archive.Sqlite;
 
 /// <summary>
 /// A forward-only reader straight over SQLite's statement API, for streaming large results: typed
@@ -13,7 +13,7 @@ namespace VoSpec.Server.Tap;
 /// wide TAP results. The statement is stepped once at <see cref="Open"/>, so SQL errors surface
 /// before any output is written.
 /// </summary>
-public sealed class RawSqliteReader : DbDataReader, IRawCells
+internal sealed class RawSqliteReader : DbDataReader, IRawCells
 {
     private readonly sqlite3 _db;
     private sqlite3_stmt? _stmt;
@@ -24,6 +24,8 @@ public sealed class RawSqliteReader : DbDataReader, IRawCells
     private bool _done;
     // Counts the time spent stepping against the query's database-time budget, when it has one.
     private readonly QueryBudget? _budget;
+    // What the reader closes after its statement (the connection a one-off search opened for it).
+    private IDisposable? _owner;
 
     private RawSqliteReader(sqlite3 db, sqlite3_stmt stmt, QueryBudget? budget)
     {
@@ -42,7 +44,9 @@ public sealed class RawSqliteReader : DbDataReader, IRawCells
     /// the first row.
     /// </summary>
     /// <param name="budget">The query's database-time budget: stepping counts against it, and a statement it stopped throws its named error.</param>
-    public static RawSqliteReader Open(SqliteConnection connection, string sql, IEnumerable<(string Name, object? Value)> parameters, QueryBudget? budget = null)
+    /// <param name="owner">Disposed with the reader, after the statement (not when Open fails).</param>
+    public static RawSqliteReader Open(SqliteConnection connection, string sql, IEnumerable<(string Name, object? Value)> parameters, QueryBudget? budget = null,
+        IDisposable? owner = null)
     {
         var db = connection.Handle ?? throw new InvalidOperationException("the connection is not open");
         int rc = raw.sqlite3_prepare_v2(db, sql, out var stmt);
@@ -54,6 +58,7 @@ public sealed class RawSqliteReader : DbDataReader, IRawCells
             reader._pendingRow = reader.Step();
         }
         catch { reader.Dispose(); throw; }
+        reader._owner = owner;
         return reader;
     }
 
@@ -207,6 +212,8 @@ public sealed class RawSqliteReader : DbDataReader, IRawCells
     {
         _stmt?.Dispose();
         _stmt = null;
+        _owner?.Dispose();
+        _owner = null;
         base.Dispose(disposing);
     }
 }

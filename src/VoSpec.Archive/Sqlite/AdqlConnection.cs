@@ -4,7 +4,7 @@ using VoSpec.Adql.Translator;
 using VoSpec.Archive;
 using VoSpec.Core.Schema;
 
-namespace VoSpec.Server.Tap;
+namespace VoSpec.Archive.Sqlite;
 
 /// <summary>
 /// A read-only catalogue connection with the ADQL functions registered, kept by the archive between queries
@@ -15,7 +15,7 @@ namespace VoSpec.Server.Tap;
 /// declared tables (and this query's own uploads) and calls functions — no write, ATTACH, PRAGMA, DDL, transaction
 /// or read of the catalogue's internal tables, whatever SQL reaches the connection.
 /// </summary>
-public sealed class AdqlConnection : IDisposable
+internal sealed class AdqlConnection : IDisposable
 {
     // sqlite3.h action codes.
     private const int Delete = 9, Insert = 18, Update = 23, Read = 20, Select = 21, Function = 31, Recursive = 33;

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace VoSpec.Server.Tap;
+namespace VoSpec.Archive.Sqlite;
 
 /// <summary>
 /// SQLite's row calls made directly on the statement pointer. SQLitePCLRaw's wrappers (an interface call, a

@@ -1,4 +1,6 @@
-namespace VoSpec.Server.Uws;
+using System.Globalization;
+
+namespace VoSpec.Archive.Jobs;
 
 /// <summary>UWS 1.1 execution phases.</summary>
 public enum ExecutionPhase { PENDING, QUEUED, EXECUTING, COMPLETED, ERROR, ABORTED, UNKNOWN, HELD, SUSPENDED, ARCHIVED }
@@ -35,18 +37,8 @@ public sealed record UwsJob
     public string? Client { get; init; }
 
     public bool IsFinal => Phase is ExecutionPhase.COMPLETED or ExecutionPhase.ERROR or ExecutionPhase.ABORTED or ExecutionPhase.ARCHIVED;
+    /// <summary>ISO 8601 UTC with milliseconds and Z, as UWS documents show times.</summary>
+    public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
     public bool IsActive => Phase is ExecutionPhase.QUEUED or ExecutionPhase.EXECUTING;
-}
-
-/// <summary>What an async job does: the protocol (TAP) runs its query into the result stream.</summary>
-public interface IJobExecutor
-{
-    /// <summary>Runs the job, writing its result; returns the result's MIME type. Throwing ends the job in ERROR with the exception's message.</summary>
-    Task<string> ExecuteAsync(UwsJob job, Stream result, CancellationToken cancel);
-
-    /// <summary>The error document served at {job}/error.</summary>
-    void WriteError(Stream output, string message);
-
-    /// <summary>The message a job shows for an exception: user mistakes verbatim, server faults without internals.</summary>
-    string Describe(Exception e);
 }

@@ -3,7 +3,7 @@ using System.Globalization;
 using SQLitePCL;
 using VoSpec.Core.Faults;
 
-namespace VoSpec.Server.Tap;
+namespace VoSpec.Archive.Sqlite;
 
 /// <summary>
 /// The database-time budget of one query (VoSpec:Limits:SyncQuerySeconds, AsyncQuerySeconds), enforced inside SQLite:

@@ -1,8 +1,8 @@
 using Microsoft.Data.Sqlite;
-using VoSpec.Server.Tap;
+using VoSpec.Archive.Sqlite;
 using Xunit;
 
-namespace VoSpec.Server.Tests;
+namespace VoSpec.Archive.Tests.Sqlite;
 
 /// <summary>The raw reader's one-call getters tell NULL from zero and from empty text, and convert like SQLite does.</summary>
 public class RawSqliteReaderTests

@@ -1,0 +1,64 @@
+using VoSpec.Core.Spectra;
+
+namespace VoSpec.Archive.Queries;
+
+/// <summary>What {links} and SODA need to know about one spectrum, read in one query.</summary>
+public sealed record Dataset(
+    string Did,
+    SpectrumLocation Location,
+    string ObsId,
+    double EmMin, double EmMax,
+    double Ra, double Dec, double ApertureRadius,
+    double? TMin, double? TMax,
+    string? SourcePath, long? SourceBytes,
+    string Instrument);
+
+/// <summary>A spectrum named by its SDSS fibre: plate, MJD and fibre number.</summary>
+public readonly record struct FibreKey(int Plate, int Mjd, int FiberId);
+
+/// <summary>
+/// A lookup kept open for many identifiers (a {links} request with 50 IDs): the backend keeps its connection and
+/// prepared statement for the next request when the finder is disposed after a clean run.
+/// </summary>
+public interface IDatasetFinder : IDisposable
+{
+    /// <summary>The spectrum <paramref name="specObjId"/> of <paramref name="collection"/>; null when there is none.</summary>
+    /// <param name="did">The identifier as the caller gave it, kept in the answer.</param>
+    Dataset? Find(string did, string collection, long specObjId);
+}
+
+/// <summary>
+/// The catalogue's answers about spectra the caller already names: by identifier (DataLink, SODA, previews), by
+/// specobjid or fibre (the /spec service), and what the archive holds (collections, counts, the pixel stores).
+/// Access rights are the caller's: it passes the collections it may see, or filters what comes back.
+/// </summary>
+public interface ISpectrumLookup
+{
+    /// <summary>Every collection with its statistics (spectra, wavelength and redshift ranges).</summary>
+    IReadOnlyList<CollectionInfo> Collections();
+
+    /// <summary>Every collection's name and title, without statistics (read from a small table).</summary>
+    IReadOnlyList<(string Name, string Title)> CollectionNames();
+
+    long CountSpectra(string? collection = null);
+
+    /// <summary>Each collection's pixel store and its committed length in bytes.</summary>
+    IReadOnlyList<(string Collection, long Bytes)> PixelStores();
+
+    SpectrumLocation? Locate(string collection, long specObjId);
+
+    /// <summary>The catalogue metadata of one spectrum.</summary>
+    SpectrumMeta? LoadMeta(long specId);
+
+    IDatasetFinder OpenDatasetFinder();
+
+    /// <summary>
+    /// For each distinct specobjid, every spectrum that has it in <paramref name="collections"/>; and for each fibre,
+    /// the spectra with it in those collections (in the order of <paramref name="fibres"/>). One connection for all.
+    /// </summary>
+    (Dictionary<long, List<SpectrumLocation>> BySpecObjId, List<SpectrumLocation>[] ByFibre) LocateSpectra(
+        IReadOnlyCollection<long> specObjIds, IReadOnlyList<FibreKey> fibres, IReadOnlyCollection<string> collections);
+
+    /// <summary>Any public spectrum's DID and position (the warm-up's sample requests); null in an archive without one.</summary>
+    (string Did, double Ra, double Dec)? AnyPublicSpectrum();
+}
