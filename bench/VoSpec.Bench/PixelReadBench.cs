@@ -32,7 +32,7 @@ internal static class PixelReadBench
         }
         using var a = SpectrumArchive.Open(archiveDir);
         var locations = new List<SpectrumLocation>(n);
-        using (var conn = a.OpenConnection())
+        using (var conn = a.Sqlite.OpenConnection())
         using (var cmd = conn.CreateCommand())
         {
             cmd.CommandText = "SELECT spec_id, collection, specobjid, px_offset, px_length, npix FROM spectrum_store";

@@ -15,7 +15,7 @@ internal static class SpecBench
         int n = o.Int("n", 1000), rounds = o.Int("rounds", 5), parallelism = o.Int("threads", Math.Clamp(Environment.ProcessorCount, 1, 4));
         using var archive = SpectrumArchive.Open(o.Str("archive", "/tmp/bench/spec20k/archive"));
         var ids = new List<string>();
-        using (var conn = archive.OpenConnection())
+        using (var conn = archive.Sqlite.OpenConnection())
         using (var cmd = conn.CreateCommand())
         {
             cmd.CommandText = $"SELECT specobjid FROM specobj ORDER BY spec_id LIMIT {n}";

@@ -27,7 +27,7 @@ internal static class TapLayersBench
         using var archive = SpectrumArchive.Open(dir);
         var t = SqliteTranslator.Translate(adql, TableMetadata.Published);
         Console.WriteLine("SQL: " + t.Sql);
-        using (var c = archive.OpenConnection())
+        using (var c = archive.Sqlite.OpenConnection())
             Console.WriteLine($"threadsafe={raw.sqlite3_threadsafe()} db mutex={(DbMutex(c.Handle!.DangerousGetHandle()) == 0 ? "none" : "yes")}");
         var fields = TapQueryRunner.Fields(t.Columns);
         bool writerOnly = o.Str("writer-only", "") == "true";
@@ -50,7 +50,7 @@ internal static class TapLayersBench
 
     private static (long, double) StepOnly(SpectrumArchive archive, string sql)
     {
-        using var conn = archive.OpenConnection();
+        using var conn = archive.Sqlite.OpenConnection();
         raw.sqlite3_prepare_v2(conn.Handle, sql, out var stmt);
         using (stmt)
         {
@@ -63,7 +63,7 @@ internal static class TapLayersBench
 
     private static (long, double) StepAndFetch(SpectrumArchive archive, string sql, IReadOnlyList<VOTableField> fields)
     {
-        using var conn = archive.OpenConnection();
+        using var conn = archive.Sqlite.OpenConnection();
         using var reader = RawSqliteReader.Open(conn, sql);
         var kinds = Kinds(fields);
         var sw = Stopwatch.StartNew();
@@ -88,7 +88,7 @@ internal static class TapLayersBench
     /// <summary>The same cells through SQLitePCLRaw's wrappers (type, then the typed getter), as TAP read them before.</summary>
     private static (long, double) StepAndFetchWrapped(SpectrumArchive archive, string sql, IReadOnlyList<VOTableField> fields)
     {
-        using var conn = archive.OpenConnection();
+        using var conn = archive.Sqlite.OpenConnection();
         raw.sqlite3_prepare_v2(conn.Handle, sql, out var stmt);
         using (stmt)
         {
@@ -119,7 +119,7 @@ internal static class TapLayersBench
 
     private static (long, double) Writer(SpectrumArchive archive, string sql, IReadOnlyList<VOTableField> fields, out long bytes)
     {
-        using var conn = archive.OpenConnection();
+        using var conn = archive.Sqlite.OpenConnection();
         using var reader = RawSqliteReader.Open(conn, sql);
         var output = new CountingStream();
         var sw = Stopwatch.StartNew();

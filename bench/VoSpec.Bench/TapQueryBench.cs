@@ -25,7 +25,7 @@ internal static class TapQueryBench
         var adql = o.Str("query", "");
         if (adql.Length == 0)
         {
-            using var conn = archive.OpenConnection();
+            using var conn = archive.Sqlite.OpenConnection();
             using var cmd = conn.CreateCommand();
             cmd.CommandText = "SELECT s_ra, s_dec FROM ivoa_obscore ORDER BY obs_publisher_did LIMIT 1";
             using var r = cmd.ExecuteReader();

@@ -1,3 +1,4 @@
+using VoSpec.Archive.Sqlite;
 namespace VoSpec.Archive;
 
 /// <summary>Where one spectrum lives: its archive key, its ids, and its record in the pixel store.</summary>

@@ -24,7 +24,7 @@ public sealed class ArchiveFixture : IDisposable
 
     public SqliteConnection Open()
     {
-        var conn = Archive.OpenConnection();
+        var conn = Archive.Sqlite.OpenConnection();
         SqliteAdqlFunctions.Register(conn);
         return conn;
     }

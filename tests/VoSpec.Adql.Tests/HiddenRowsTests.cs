@@ -27,7 +27,7 @@ public sealed class TwoCollectionsFixture : IDisposable
 
     public List<object?[]> Run(TranslatedQuery q, string? prefix = null)
     {
-        using var conn = Archive.OpenConnection();
+        using var conn = Archive.Sqlite.OpenConnection();
         SqliteAdqlFunctions.Register(conn);
         return ArchiveFixture.Sql(conn, (prefix ?? "") + q.Sql, q.Parameters);
     }

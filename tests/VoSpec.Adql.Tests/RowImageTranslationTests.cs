@@ -1,3 +1,4 @@
+using VoSpec.Archive.Sqlite;
 using VoSpec.Adql.Db;
 using VoSpec.Adql.Translator;
 using VoSpec.Archive.Catalogue;
@@ -45,7 +46,7 @@ public sealed class RowImageTranslationTests(TwoCollectionsFixture db) : IClassF
             Assert.NotEmpty(rows);
             Assert.Equal(rows.Count, images.Count);
             int didAt = plain.Columns.ToList().FindIndex(c => c.Name == "obs_publisher_did");
-            using var conn = db.Archive.OpenConnection();
+            using var conn = db.Archive.Sqlite.OpenConnection();
             for (int i = 0; i < rows.Count; i++)
             {
                 var image = Assert.IsType<byte[]>(Assert.Single(images[i]));

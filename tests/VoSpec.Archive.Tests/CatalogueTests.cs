@@ -1,6 +1,8 @@
 using Xunit;
 using Microsoft.Data.Sqlite;
+using VoSpec.Archive.Sqlite;
 using VoSpec.Archive.Catalogue;
+using VoSpec.Archive.Queries;
 using VoSpec.Core.Schema;
 using VoSpec.Core.Sky;
 using VoSpec.Core.Spectra;
@@ -21,7 +23,7 @@ public class CatalogueTests
     {
         using var dir = TestPaths.NewTempDir();
         using var archive = SpectrumArchive.Open(dir.Path);
-        using var conn = archive.OpenConnection();
+        using var conn = archive.Sqlite.OpenConnection();
         foreach (var table in new[] { SchemaCatalog.ObsCore, SchemaCatalog.SpecObj })
         {
             using var cmd = conn.CreateCommand();
@@ -70,7 +72,7 @@ public class CatalogueTests
         using var archive = SpectrumArchive.Open(dir.Path, new ArchiveOptions { Authority = "example.org", PublicUrl = "http://127.0.0.1:1234/" });
         var s = TestSpectra.Make(299492975510054912, 266, 13, 146.9341, -0.67040397, npix: 3838);
         Store(archive, "sdss", [s]);
-        using var conn = archive.OpenConnection();
+        using var conn = archive.Sqlite.OpenConnection();
         using var cmd = conn.CreateCommand();
         cmd.CommandText = "SELECT dataproduct_type, obs_publisher_did, access_url, access_format, em_min, em_max, em_xel, s_region, s_fov, obs_id, calib_level, target_name FROM ivoa_obscore";
         using var r = cmd.ExecuteReader();
@@ -97,7 +99,7 @@ public class CatalogueTests
         using (var archive = SpectrumArchive.Open(dir.Path, new ArchiveOptions { PublicUrl = "http://127.0.0.1:1111/" }))
             Store(archive, "c", Enumerable.Range(1, 10).Select(i => TestSpectra.Make(i, 1, i, i, 0)));
         using var again = SpectrumArchive.Open(dir.Path, new ArchiveOptions { PublicUrl = "https://vo.example.org/vospec" });
-        using var conn = again.OpenConnection();
+        using var conn = again.Sqlite.OpenConnection();
         using var cmd = conn.CreateCommand();
         cmd.CommandText = "SELECT access_url FROM ivoa_obscore";
         using var r = cmd.ExecuteReader();
@@ -130,7 +132,11 @@ public class CatalogueTests
         Store(archive, "c", spectra);
         var centre = new SkyPoint(ra, dec);
         var expected = spectra.Where(s => centre.DistanceTo(new SkyPoint(s.Meta.Ra, s.Meta.Dec)) <= radius).Select(s => s.Meta.SpecObjId).Order().ToList();
-        var found = archive.ConeSearch(ra, dec, radius).Select(l => l.SpecObjId).Order().ToList();
+        // The archive's one cone (SSA's search, the same SQL as ADQL's CONTAINS): publisher DIDs end in ?specobjid.
+        var found = new List<long>();
+        using (var r = archive.Search.Search(new SpectrumSearch { Position = (ra, dec), RadiusDeg = radius }))
+            while (r.Read()) { var did = r.GetString(r.GetOrdinal("publisher_did")); found.Add(long.Parse(did[(did.LastIndexOf('?') + 1)..], System.Globalization.CultureInfo.InvariantCulture)); }
+        found.Sort();
         Assert.NotEmpty(expected);
         Assert.Equal(expected, found);
     }
@@ -147,7 +153,7 @@ public class CatalogueTests
         Assert.Throws<SqliteException>(() => Store(archive, "c", bad));
         Assert.Equal(1, archive.CountSpectra());
         Assert.Equal(length, new FileInfo(archive.PixelFilePath("c")).Length);
-        using var conn = archive.OpenConnection();
+        using var conn = archive.Sqlite.OpenConnection();
         foreach (var t in new[] { "specobj", "ivoa_obscore", "spatial_idx", "spectrum_store" })
         {
             using var cmd = conn.CreateCommand();
@@ -170,9 +176,9 @@ public class CatalogueTests
         Assert.Equal(s.Arrays.Flux, back.Arrays.Flux);
         Assert.Equal(s.Arrays.Grid.ToArray(), back.Arrays.Grid.ToArray());
         Assert.Null(archive.Load("c", 78));
-        Assert.NotNull(archive.LocateByDid("ivo://vospec.local/c?77"));
-        Assert.Null(archive.LocateByDid("ivo://other.authority/c?77"));
-        Assert.Null(archive.LocateByDid("ivo://vospec.local/c?notanumber"));
+        Assert.NotNull(archive.Sqlite.LocateByDid("ivo://vospec.local/c?77"));
+        Assert.Null(archive.Sqlite.LocateByDid("ivo://other.authority/c?77"));
+        Assert.Null(archive.Sqlite.LocateByDid("ivo://vospec.local/c?notanumber"));
         var info = Assert.Single(archive.Collections());
         Assert.Equal(("c", 1L), (info.Name, info.Count));
     }
@@ -185,7 +191,7 @@ public class TapSchemaTablesTests
     {
         using var dir = TestPaths.NewTempDir();
         using var archive = SpectrumArchive.Open(dir.Path);
-        using var conn = archive.OpenConnection();
+        using var conn = archive.Sqlite.OpenConnection();
         List<string> Strings(string sql)
         {
             using var cmd = conn.CreateCommand(); cmd.CommandText = sql;

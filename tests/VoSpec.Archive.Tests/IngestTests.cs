@@ -54,7 +54,7 @@ public class IngestTests
         var row = File.ReadLines(Path.Combine(TestPaths.RealData, "catalog", "specobj_from_spec_files.csv"))
             .Select(l => l.Split(',')).First(c => c[0] == "sdss/lite/spec-0266-51602-0013.fits");
         double D(int i) => double.Parse(row[i], CultureInfo.InvariantCulture);
-        using var conn = archive.OpenConnection();
+        using var conn = archive.Sqlite.OpenConnection();
         using var cmd = conn.CreateCommand();
         cmd.CommandText = "SELECT o.s_ra, o.s_dec, o.em_min, o.em_max, o.em_xel, s.z, s.class, s.specobjid, o.obs_id FROM ivoa_obscore o JOIN specobj s USING (spec_id)";
         using var r = cmd.ExecuteReader();

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
+using VoSpec.Archive.Sqlite;
 using VoSpec.Archive.Catalogue;
 using VoSpec.Archive.Demo;
 using VoSpec.Archive.Ingest;
@@ -28,7 +29,7 @@ public class RowImagesTests
     private static void AssertStoredRowsAreCurrent(SpectrumArchive archive)
     {
         var t = RowImages.ObsCore;
-        using var conn = archive.OpenConnection();
+        using var conn = archive.Sqlite.OpenConnection();
         var stored = new MemoryStream();
         long rows = 0;
         using (var cmd = conn.CreateCommand())
@@ -76,7 +77,7 @@ public class RowImagesTests
         AssertStoredRowsAreCurrent(archive);
         archive.SetPublicUrl("https://vo.example.org/spectra/");
         AssertStoredRowsAreCurrent(archive);
-        using (var conn = archive.OpenConnection(readOnly: false))
+        using (var conn = archive.Sqlite.OpenConnection(readOnly: false))
         using (var cmd = conn.CreateCommand())
         {
             cmd.CommandText = "UPDATE ivoa_obscore SET obs_title = NULL, t_min = NULL, calib_level = 3 WHERE rowid % 3 = 0";
@@ -106,7 +107,7 @@ public class RowImagesTests
     {
         using var dir = TestPaths.NewTempDir();
         using (var archive = WithRows(dir))
-        using (var conn = archive.OpenConnection(readOnly: false))
+        using (var conn = archive.Sqlite.OpenConnection(readOnly: false))
         using (var cmd = conn.CreateCommand())
         {
             // An archive from before row images: no column, no triggers, no layout.
@@ -120,7 +121,7 @@ public class RowImagesTests
         using (var archive = SpectrumArchive.Open(dir.Path)) AssertStoredRowsAreCurrent(archive);
 
         using (var archive = SpectrumArchive.Open(dir.Path))
-        using (var conn = archive.OpenConnection(readOnly: false))
+        using (var conn = archive.Sqlite.OpenConnection(readOnly: false))
         using (var cmd = conn.CreateCommand())
         {
             // Bytes of another encoder version: writing the column alone runs no trigger.

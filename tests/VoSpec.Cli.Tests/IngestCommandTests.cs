@@ -27,7 +27,10 @@ public class IngestCommandTests
         using var archive = SpectrumArchive.Open(archiveDir);
         Assert.Equal(files, archive.CountSpectra("sdss_dr16"));
         // The multi-epoch quasar: 12 spectra of one object, at one position.
-        Assert.Equal(12, archive.ConeSearch(213.35115, 53.09082, 1.0 / 3600).Count);
+        int near = 0;
+        using (var r = archive.Search.Search(new VoSpec.Archive.Queries.SpectrumSearch { Position = (213.35115, 53.09082), RadiusDeg = 1.0 / 3600 }))
+            while (r.Read()) near++;
+        Assert.Equal(12, near);
     }
 
     [Fact]
@@ -104,7 +107,7 @@ public class IngestCommandTests
     /// <summary>Every table agrees on the spectra, and every stored pixel record is whole.</summary>
     private static void AssertConsistent(SpectrumArchive archive)
     {
-        using var conn = archive.OpenConnection();
+        using var conn = archive.Sqlite.OpenConnection();
         long Count(string sql) { using var c = conn.CreateCommand(); c.CommandText = sql; return (long)c.ExecuteScalar()!; }
         long n = Count("SELECT count(*) FROM spectrum_store");
         Assert.Equal(n, Count("SELECT count(*) FROM specobj"));
@@ -116,7 +119,7 @@ public class IngestCommandTests
         using var r = cmd.ExecuteReader();
         while (r.Read())
         {
-            var loc = archive.Locate(r.GetInt64(0))!.Value;
+            var loc = archive.Sqlite.Locate(r.GetInt64(0))!.Value;
             var px = archive.ReadPixels(loc);
             Assert.Equal(loc.SpecId, px.SpecId);
             Assert.Equal(loc.NPix, px.Count);

@@ -36,7 +36,7 @@ public class HostTests(RunningServer server) : IClassFixture<RunningServer>
         Assert.Equal("127.0.0.1", server.BaseUri.Host);
         Assert.NotEqual(0, server.BaseUri.Port);
         using var archive = SpectrumArchive.Open(server.ArchiveDir);
-        using var conn = archive.OpenConnection();
+        using var conn = archive.Sqlite.OpenConnection();
         using var cmd = conn.CreateCommand();
         cmd.CommandText = "SELECT access_url FROM ivoa_obscore LIMIT 1";
         var url = (string)cmd.ExecuteScalar()!;

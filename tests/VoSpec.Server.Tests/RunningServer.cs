@@ -36,7 +36,7 @@ public sealed class RunningServer : IAsyncLifetime
     public IReadOnlyList<(double Ra, double Dec)> Positions(int n)
     {
         using var archive = VoSpec.Archive.SpectrumArchive.Open(ArchiveDir);
-        using var conn = archive.OpenConnection();
+        using var conn = archive.Sqlite.OpenConnection();
         using var cmd = conn.CreateCommand();
         cmd.CommandText = $"SELECT ra, dec FROM specobj ORDER BY spec_id LIMIT {n}";
         using var r = cmd.ExecuteReader();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using VoSpec.Archive.Sqlite;
 using VoSpec.Archive.Catalogue;
 using VoSpec.Core.Spectra;
 

@@ -34,7 +34,7 @@ internal sealed class AdqlConnection : IDisposable
 
     private AdqlConnection(SpectrumArchive archive)
     {
-        Connection = archive.OpenConnection();
+        Connection = archive.Sqlite.OpenConnection();
         try
         {
             SqliteAdqlFunctions.Register(Connection);

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using VoSpec.Archive.Catalogue;
 using VoSpec.Archive.Queries;
 using VoSpec.Core.Spectra;
 
@@ -13,13 +14,124 @@ namespace VoSpec.Archive.Sqlite;
 /// connection and prepared statement in the archive between requests (<see cref="SpectrumArchive.Rent{T}"/>):
 /// opening a connection (two PRAGMAs) and preparing a join cost more than the lookup itself.
 /// </summary>
-public sealed class SqliteCatalogue(SpectrumArchive archive) : ISpectrumLookup, ISpectrumSearch, IAdqlExecutor
+public sealed class SqliteCatalogue : ISpectrumLookup, ISpectrumSearch, IAdqlExecutor
 {
-    public IReadOnlyList<CollectionInfo> Collections() => archive.Collections();
+    private readonly SpectrumArchive archive;
+    private readonly string _readOnlyConnectionString;
+    private readonly string _readWriteConnectionString;
+
+    static SqliteCatalogue() => SqliteThreading.Configure();
+
+    internal SqliteCatalogue(SpectrumArchive archive, bool readOnlyMedium)
+    {
+        this.archive = archive;
+        Path = System.IO.Path.Combine(archive.Directory, SpectrumArchive.CatalogueFileName);
+        var CataloguePath = Path;
+        if (readOnlyMedium && !(File.Exists(CataloguePath + "-wal") && File.Exists(CataloguePath + "-shm")))
+        {
+            // On read-only media SQLite cannot create the WAL index (-shm) a WAL database needs even for reading:
+            // immutable=1 reads the file as it is, without locks or WAL.
+            var uri = "file:" + Uri.EscapeDataString(CataloguePath).Replace("%2F", "/", StringComparison.Ordinal) + "?immutable=1";
+            _readOnlyConnectionString = new SqliteConnectionStringBuilder { DataSource = uri, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
+            _readWriteConnectionString = _readOnlyConnectionString;
+            return;
+        }
+        if (readOnlyMedium)
+        {
+            // A WAL not folded in yet (the last writer did not close cleanly): SQLite reads it with the existing -shm.
+            _readOnlyConnectionString = new SqliteConnectionStringBuilder { DataSource = CataloguePath, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
+            _readWriteConnectionString = _readOnlyConnectionString;
+            return;
+        }
+        _readWriteConnectionString = new SqliteConnectionStringBuilder { DataSource = CataloguePath, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true }.ToString();
+        _readOnlyConnectionString = new SqliteConnectionStringBuilder { DataSource = CataloguePath, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
+    }
+
+    /// <summary>The catalogue file (ARCHIVE/catalogue.sqlite).</summary>
+    public string Path { get; }
+
+    /// <summary>
+    /// Ends a transaction that failed. After SQLITE_FULL or an I/O error SQLite has already rolled back on its own; the
+    /// ROLLBACK that Microsoft.Data.Sqlite then sends fails ("cannot rollback - no transaction is active"), hides the
+    /// real cause and leaves the connection believing a transaction is open, so that closing it throws again. Opening
+    /// an empty transaction first lets that ROLLBACK succeed.
+    /// </summary>
+    public static void Abandon(SqliteConnection conn, SqliteTransaction tx)
+    {
+        if (SQLitePCL.raw.sqlite3_get_autocommit(conn.Handle) != 0) SQLitePCL.raw.sqlite3_exec(conn.Handle, "BEGIN");
+        try { tx.Dispose(); } catch (SqliteException) { }
+    }
+
+    /// <summary>On a read-only archive: the catalogue must exist with this build's version, since nothing can be created.</summary>
+    internal void Check()
+    {
+        if (!File.Exists(Path)) throw new InvalidOperationException($"{archive.Directory} is read-only and holds no catalogue ({SpectrumArchive.CatalogueFileName})");
+        using var conn = OpenConnection();
+        var version = Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key='schema_version'");
+        if (version != CatalogueDdl.SchemaVersion.ToString(CultureInfo.InvariantCulture))
+            throw new InvalidOperationException($"the read-only archive in {archive.Directory} has catalogue version {version}, this VoSpec needs {CatalogueDdl.SchemaVersion}");
+    }
+
+    internal void Create()
+    {
+        var conn = OpenConnection(readOnly: false);
+        try
+        {
+            Create(conn);
+        }
+        finally { conn.Dispose(); }
+    }
+
+    private void Create(SqliteConnection conn)
+    {
+        Execute(conn, "PRAGMA journal_mode=WAL");
+        Execute(conn, "CREATE TABLE IF NOT EXISTS archive_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+        var version = Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key='schema_version'");
+        if (version is not null && version != CatalogueDdl.SchemaVersion.ToString(CultureInfo.InvariantCulture))
+            throw new InvalidOperationException($"the archive in {archive.Directory} has catalogue version {version}, this VoSpec needs {CatalogueDdl.SchemaVersion}: ingest its files into a new archive");
+        var tx = conn.BeginTransaction();
+        try
+        {
+            foreach (var sql in CatalogueDdl.Statements()) Execute(conn, sql, tx);
+            TapSchemaTables.Refresh(conn, tx);
+            RowImages.Ensure(conn, tx);
+            Execute(conn, $"INSERT OR IGNORE INTO archive_meta(key, value) VALUES ('schema_version', '{CatalogueDdl.SchemaVersion}')", tx);
+            Execute(conn, "INSERT OR IGNORE INTO archive_meta(key, value) VALUES ('public_url', $v)", tx, ("$v", archive.Options.PublicUrl ?? ArchiveOptions.DefaultPublicUrl));
+            tx.Commit();
+        }
+        catch (SqliteException)
+        {
+            Abandon(conn, tx);
+            throw;
+        }
+        tx.Dispose();
+    }
+
+    /// <summary>A new connection to the catalogue; the caller disposes it.</summary>
+    public SqliteConnection OpenConnection(bool readOnly = true)
+    {
+        var conn = new SqliteConnection(readOnly ? _readOnlyConnectionString : _readWriteConnectionString);
+        conn.Open();
+        // Readers wait briefly for a concurrent ingest's commit rather than failing; and read the
+        // catalogue through a memory map (table scans step about twice as fast as with read()).
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = "PRAGMA busy_timeout=5000; PRAGMA mmap_size=17179869184";
+        cmd.ExecuteNonQuery();
+        // Writes to a table with row images run its triggers, which call the encoding functions.
+        if (!readOnly) RowImages.Register(conn);
+        return conn;
+    }
+
+    internal string StoredPublicUrl()
+    {
+        using var conn = OpenConnection();
+        return Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key='public_url'") ?? ArchiveOptions.DefaultPublicUrl;
+    }
+
 
     public IReadOnlyList<(string Name, string Title)> CollectionNames()
     {
-        using var conn = archive.OpenConnection();
+        using var conn = OpenConnection();
         using var cmd = conn.CreateCommand();
         cmd.CommandText = "SELECT name, title FROM collections ORDER BY name";
         using var r = cmd.ExecuteReader();
@@ -28,14 +140,150 @@ public sealed class SqliteCatalogue(SpectrumArchive archive) : ISpectrumLookup, 
         return list;
     }
 
-    public long CountSpectra(string? collection = null) => archive.CountSpectra(collection);
-    public IReadOnlyList<(string Collection, long Bytes)> PixelStores() => archive.PixelStores();
-    public SpectrumLocation? Locate(string collection, long specObjId) => archive.Locate(collection, specObjId);
-    public SpectrumMeta? LoadMeta(long specId) => archive.LoadMeta(specId);
+
+    /// <summary>Rewrites every access_url that starts with the stored base URL to start with <paramref name="publicUrl"/>.</summary>
+    internal void RewritePublicUrl(string publicUrl)
+    {
+        using var conn = OpenConnection(readOnly: false);
+        using var tx = conn.BeginTransaction();
+        var old = Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key='public_url'", tx) ?? publicUrl;
+        if (old != publicUrl)
+        {
+            Execute(conn, "UPDATE ivoa_obscore SET access_url = $new || substr(access_url, length($old) + 1) WHERE substr(access_url, 1, length($old)) = $old",
+                tx, ("$new", publicUrl), ("$old", old));
+            Execute(conn, "UPDATE archive_meta SET value=$v WHERE key='public_url'", tx, ("$v", publicUrl));
+        }
+        tx.Commit();
+    }
+
+    public IReadOnlyList<CollectionInfo> Collections()
+    {
+        using var conn = OpenConnection();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = """
+            SELECT c.name, c.title, c.data_rights, count(s.spec_id), min(s.wavemin), max(s.wavemax), min(s.z), max(s.z)
+            FROM collections c LEFT JOIN specobj s ON s.collection = c.name
+            GROUP BY c.name ORDER BY c.name
+            """;
+        using var r = cmd.ExecuteReader();
+        var list = new List<CollectionInfo>();
+        while (r.Read())
+            list.Add(new CollectionInfo(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3),
+                r.IsDBNull(4) ? null : r.GetDouble(4), r.IsDBNull(5) ? null : r.GetDouble(5),
+                r.IsDBNull(6) ? null : r.GetDouble(6), r.IsDBNull(7) ? null : r.GetDouble(7)));
+        return list;
+    }
+
+    public long CountSpectra(string? collection = null)
+    {
+        using var conn = OpenConnection();
+        return collection is null
+            ? Scalar<long>(conn, "SELECT count(*) FROM spectrum_store")
+            : Scalar<long>(conn, "SELECT count(*) FROM spectrum_store WHERE collection=$c", null, ("$c", collection));
+    }
+
+    private const string LocateSql = "SELECT spec_id, collection, specobjid, px_offset, px_length, npix FROM spectrum_store ";
+
+    public SpectrumLocation? Locate(string collection, long specObjId)
+    {
+        using var conn = OpenConnection();
+        return Locate(conn, collection, specObjId);
+    }
+
+    /// <summary>Finds a spectrum on an open connection (callers that look up many ids reuse one).</summary>
+    public static SpectrumLocation? Locate(SqliteConnection conn, string collection, long specObjId)
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = LocateSql + "WHERE collection=$c AND specobjid=$id";
+        cmd.Parameters.AddWithValue("$c", collection);
+        cmd.Parameters.AddWithValue("$id", specObjId);
+        return ReadLocation(cmd);
+    }
+
+    public SpectrumLocation? Locate(long specId)
+    {
+        using var conn = OpenConnection();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = LocateSql + "WHERE spec_id=$id";
+        cmd.Parameters.AddWithValue("$id", specId);
+        return ReadLocation(cmd);
+    }
+
+    /// <summary>Finds a spectrum by its publisher DID (ivo://authority/collection?specobjid); null when unknown.</summary>
+    public SpectrumLocation? LocateByDid(string did)
+    {
+        var parts = Identifiers.ParseDid(did);
+        if (parts is null || !string.Equals(parts.Value.Authority, archive.Options.Authority, StringComparison.OrdinalIgnoreCase)) return null;
+        if (!long.TryParse(parts.Value.LocalId, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id)) return null;
+        return Locate(parts.Value.Collection, id);
+    }
+
+    private static SpectrumLocation? ReadLocation(SqliteCommand cmd)
+    {
+        using var r = cmd.ExecuteReader();
+        if (!r.Read()) return null;
+        return new SpectrumLocation(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt32(5));
+    }
+
+    /// <summary>Each collection's pixel store and its committed length in bytes.</summary>
+    public IReadOnlyList<(string Collection, long Bytes)> PixelStores()
+    {
+        using var conn = OpenConnection();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = "SELECT name, committed_length FROM collections ORDER BY name";
+        using var r = cmd.ExecuteReader();
+        var list = new List<(string, long)>();
+        while (r.Read()) list.Add((r.GetString(0), r.GetInt64(1)));
+        return list;
+    }
+
+    /// <summary>The catalogue metadata of one spectrum (from spec.specobj).</summary>
+    public SpectrumMeta? LoadMeta(long specId)
+    {
+        using var conn = OpenConnection();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = """
+            SELECT s.specobjid, s.plate, s.mjd, s.fiberid, s.run2d, s.run1d, s.ra, s.dec, s.z, s.zerr, s.zwarning, s.class, s.subclass,
+                   s.survey, s.programname, s.sn_median, s.instrument, o.s_fov, s.exptime, o.t_min, o.t_max
+            FROM specobj s JOIN ivoa_obscore o ON o.spec_id = s.spec_id WHERE s.spec_id=$id
+            """;
+        cmd.Parameters.AddWithValue("$id", specId);
+        using var r = cmd.ExecuteReader();
+        if (!r.Read()) return null;
+        string Str(int i) => r.IsDBNull(i) ? "" : r.GetString(i);
+        double? Opt(int i) => r.IsDBNull(i) ? null : r.GetDouble(i);
+        return new SpectrumMeta
+        {
+            SpecObjId = r.GetInt64(0), Plate = r.GetInt32(1), Mjd = r.GetInt32(2), FiberId = r.GetInt32(3),
+            Run2d = Str(4), Run1d = Str(5), Ra = r.GetDouble(6), Dec = r.GetDouble(7), Z = r.GetDouble(8), ZErr = r.GetDouble(9),
+            ZWarning = r.GetInt32(10), Class = Str(11), Subclass = Str(12), Survey = Str(13), ProgramName = Str(14),
+            SnMedian = r.GetDouble(15), Instrument = Str(16), FiberDiameter = r.GetDouble(17) * 3600.0, ExpTime = Opt(18),
+            TMin = Opt(19), TMax = Opt(20),
+        };
+    }
+
+    internal static void Execute(SqliteConnection conn, string sql, SqliteTransaction? tx = null, params (string Name, object? Value)[] parameters)
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Transaction = tx;
+        foreach (var (n, v) in parameters) cmd.Parameters.AddWithValue(n, v ?? DBNull.Value);
+        cmd.ExecuteNonQuery();
+    }
+
+    internal static T? Scalar<T>(SqliteConnection conn, string sql, SqliteTransaction? tx = null, params (string Name, object? Value)[] parameters)
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Transaction = tx;
+        foreach (var (n, v) in parameters) cmd.Parameters.AddWithValue(n, v ?? DBNull.Value);
+        var o = cmd.ExecuteScalar();
+        return o is null or DBNull ? default : (T)Convert.ChangeType(o, typeof(T), CultureInfo.InvariantCulture);
+    }
 
     public (string Did, double Ra, double Dec)? AnyPublicSpectrum()
     {
-        using var conn = archive.OpenConnection();
+        using var conn = OpenConnection();
         using var cmd = conn.CreateCommand();
         cmd.CommandText = "SELECT obs_publisher_did, s_ra, s_dec FROM ivoa_obscore WHERE data_rights = 'public' LIMIT 1";
         using var r = cmd.ExecuteReader();
@@ -60,7 +308,7 @@ public sealed class SqliteCatalogue(SpectrumArchive archive) : ISpectrumLookup, 
 
         public DatasetStatement(SpectrumArchive archive)
         {
-            Connection = archive.OpenConnection();
+            Connection = archive.Sqlite.OpenConnection();
             Command = Connection.CreateCommand();
             Command.CommandText = DatasetSql;
             Collection = Command.Parameters.Add("$c", SqliteType.Text);
@@ -128,7 +376,7 @@ public sealed class SqliteCatalogue(SpectrumArchive archive) : ISpectrumLookup, 
         var bySpecObjId = new Dictionary<long, List<SpectrumLocation>>();
         var byFibre = new List<SpectrumLocation>[fibres.Count];
         if (specObjIds.Count == 0 && fibres.Count == 0) return (bySpecObjId, byFibre);
-        using var conn = archive.OpenConnection();
+        using var conn = OpenConnection();
         if (specObjIds.Count > 0)
         {
             var json = new StringBuilder("[");
@@ -176,7 +424,7 @@ public sealed class SqliteCatalogue(SpectrumArchive archive) : ISpectrumLookup, 
 
     public DbDataReader Search(SpectrumSearch search)
     {
-        var conn = archive.OpenConnection();
+        var conn = OpenConnection();
         try
         {
             var (sql, parameters) = SqliteSpectrumSearch.Build(search);

@@ -15,7 +15,7 @@ public sealed class SqliteJobStore : IJobStore
 
     public SqliteJobStore(string archiveDirectory)
     {
-        Catalogue.SqliteThreading.Configure();
+        SqliteThreading.Configure();
         Directory = Path.Combine(archiveDirectory, "jobs");
         System.IO.Directory.CreateDirectory(Directory);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(Directory, "jobs.sqlite"), Pooling = true }.ToString();

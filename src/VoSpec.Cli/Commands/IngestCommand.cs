@@ -43,7 +43,7 @@ internal static class IngestCommand
             PrintSummary(report);
             return report.Failed > 0 ? 1 : 0;
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException || VoSpec.Archive.Queries.CatalogueFault.Of(e) is not null)
         {
             Console.Error.WriteLine($"vospec ingest: {e.Message}");
             return 2;

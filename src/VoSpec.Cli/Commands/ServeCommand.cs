@@ -33,7 +33,7 @@ internal static class ServeCommand
                 await app.RunAsync();
                 return 0;
             }
-            catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+            catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException || VoSpec.Archive.Queries.CatalogueFault.Of(e) is not null)
             {
                 // A bad archive path, a port in use, an archive of another version: say so, no stack trace.
                 Console.Error.WriteLine($"vospec serve: {e.Message}");

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using VoSpec.Archive.Sqlite;
 using VoSpec.Archive;
 using VoSpec.Server.Access;
 using VoSpec.Server.Hosting;

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using VoSpec.Archive.Sqlite;
 using VoSpec.Archive;
 using VoSpec.Archive.Ingest;
 using VoSpec.Server.Admin;
@@ -69,7 +70,7 @@ public static class VoSpecHost
         // ObsCore's data_rights says what the configuration decides (changed collections only are rewritten).
         try
         {
-            var changed = VoSpec.Archive.Catalogue.DataRights.Apply(archive, app.Services.GetRequiredService<Access.AccessPolicy>().Proprietary);
+            var changed = archive.ApplyDataRights(app.Services.GetRequiredService<Access.AccessPolicy>().Proprietary);
             if (changed.Count > 0) app.Logger.LogInformation("data_rights updated from the configuration for {Collections}", string.Join(", ", changed));
         }
         catch (Exception e) when (CatalogueFault.Of(e) is { Kind: CatalogueFaultKind.Damaged })

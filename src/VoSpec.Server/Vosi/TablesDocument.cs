@@ -1,4 +1,5 @@
 using System.Xml;
+using VoSpec.Archive.Sqlite;
 using VoSpec.Archive.Catalogue;
 using VoSpec.Core.Schema;
 

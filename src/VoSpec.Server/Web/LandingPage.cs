@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using VoSpec.Archive.Sqlite;
 using VoSpec.Archive;
 using VoSpec.Server.Access;
 

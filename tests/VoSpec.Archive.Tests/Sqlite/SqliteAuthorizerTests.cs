@@ -111,7 +111,7 @@ public sealed class SqliteAuthorizerTests : IDisposable
         }
         finally { c.Return(_archive, clean: true); }
         // A pooled read connection of the archive is not affected by the authorizer.
-        using var plain = _archive.OpenConnection();
+        using var plain = _archive.Sqlite.OpenConnection();
         using var cmd = plain.CreateCommand();
         cmd.CommandText = "SELECT count(*) FROM archive_meta";
         Assert.True(Convert.ToInt64(cmd.ExecuteScalar()) > 0);

@@ -48,7 +48,7 @@ public sealed class ProprietaryServer : IAsyncLifetime
             DemoCollection.Create(archive, DemoCount, 11);
             // Another part of the generator's sky, so the ids differ from the demo collection's.
             new Ingester(archive).Store(new DemoGenerator(11).GenerateRange(4000, SecretCount), Secret, "A proprietary survey");
-            using var conn = archive.OpenConnection();
+            using var conn = archive.Sqlite.OpenConnection();
             using var cmd = conn.CreateCommand();
             cmd.CommandText = "SELECT o.obs_collection, s.specobjid, o.obs_publisher_did FROM ivoa_obscore o JOIN specobj s ON s.spec_id = o.spec_id ORDER BY o.spec_id";
             using var r = cmd.ExecuteReader();

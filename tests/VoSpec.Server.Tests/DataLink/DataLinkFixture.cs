@@ -13,7 +13,7 @@ internal static class Catalogue
     public static IReadOnlyList<Spectrum> Spectra(RunningServer server, int n)
     {
         using var archive = VoSpec.Archive.SpectrumArchive.Open(server.ArchiveDir);
-        using var conn = archive.OpenConnection();
+        using var conn = archive.Sqlite.OpenConnection();
         using var cmd = conn.CreateCommand();
         cmd.CommandText = $"""
             SELECT o.obs_publisher_did, o.em_min, o.em_max, o.s_ra, o.s_dec, o.t_min, o.t_max, st.npix, st.source_path

@@ -39,14 +39,14 @@ public sealed class DamagedArchiveTests : IDisposable
     {
         using var archive = SpectrumArchive.Open(Archive);
         if (archive.CountSpectra() == 0) DemoCollection.Create(archive, 20, 5);
-        using var conn = archive.OpenConnection();
+        using var conn = archive.Sqlite.OpenConnection();
         using var cmd = conn.CreateCommand();
         cmd.CommandText = "SELECT s.specobjid, o.obs_publisher_did, st.px_offset + st.px_length FROM specobj s JOIN ivoa_obscore o ON o.spec_id = s.spec_id JOIN spectrum_store st ON st.spec_id = s.spec_id ORDER BY st.px_offset";
         using var r = cmd.ExecuteReader();
         var list = new List<(long, string, long)>();
         while (r.Read()) list.Add((r.GetInt64(0), r.GetString(1), r.GetInt64(2)));
         // Everything into the catalogue file itself, so that damaging the file damages the data.
-        using (var rw = archive.OpenConnection(readOnly: false))
+        using (var rw = archive.Sqlite.OpenConnection(readOnly: false))
         using (var checkpoint = rw.CreateCommand())
         {
             checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";

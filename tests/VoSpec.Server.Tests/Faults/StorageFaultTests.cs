@@ -128,7 +128,7 @@ public sealed class StorageFaultTests : IDisposable
     private static void AssertConsistent(string archiveDir)
     {
         using var archive = SpectrumArchive.Open(archiveDir, new ArchiveOptions());
-        using var conn = archive.OpenConnection();
+        using var conn = archive.Sqlite.OpenConnection();
         string Scalar(string sql) { using var c = conn.CreateCommand(); c.CommandText = sql; return Convert.ToString(c.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture)!; }
         Assert.Equal("ok", Scalar("PRAGMA integrity_check"));
         var n = Scalar("SELECT count(*) FROM spectrum_store");
@@ -139,13 +139,13 @@ public sealed class StorageFaultTests : IDisposable
         using var cmd = conn.CreateCommand();
         cmd.CommandText = "SELECT spec_id FROM spectrum_store";
         using var r = cmd.ExecuteReader();
-        while (r.Read()) Assert.True(archive.ReadPixels(archive.Locate(r.GetInt64(0))!.Value).Flux.Length > 0);
+        while (r.Read()) Assert.True(archive.ReadPixels(archive.Sqlite.Locate(r.GetInt64(0))!.Value).Flux.Length > 0);
     }
 
     private static (long SpecObjId, string Did) OneSpectrum(string archiveDir)
     {
         using var archive = SpectrumArchive.Open(archiveDir);
-        using var conn = archive.OpenConnection();
+        using var conn = archive.Sqlite.OpenConnection();
         using var cmd = conn.CreateCommand();
         cmd.CommandText = "SELECT s.specobjid, o.obs_publisher_did FROM specobj s JOIN ivoa_obscore o ON o.spec_id = s.spec_id ORDER BY s.spec_id LIMIT 1";
         using var r = cmd.ExecuteReader();

@@ -17,7 +17,7 @@ public static class SpecClient
     public static IReadOnlyList<SpecRow> Catalogue(RunningServer server)
     {
         using var archive = SpectrumArchive.Open(server.ArchiveDir);
-        using var conn = archive.OpenConnection();
+        using var conn = archive.Sqlite.OpenConnection();
         using var cmd = conn.CreateCommand();
         cmd.CommandText = "SELECT specobjid, plate, mjd, fiberid, ra, dec, z, wavemin, wavemax FROM specobj ORDER BY spec_id";
         using var r = cmd.ExecuteReader();

@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using VoSpec.Core.Schema;
 
-namespace VoSpec.Archive.Catalogue;
+namespace VoSpec.Archive.Sqlite;
 
 /// <summary>
 /// TAP_SCHEMA's five tables, filled from schemas/ every time an archive opens: the same declarations
@@ -42,8 +42,8 @@ public static class TapSchemaTables
         var tables = SchemaCatalog.Published;
         foreach (var t in tables.Where(t => t.Schema == SchemaName))
         {
-            foreach (var sql in CatalogueDdl.TableStatements(t)) SpectrumArchive.Execute(conn, sql, tx);
-            SpectrumArchive.Execute(conn, $"DELETE FROM {CatalogueDdl.Quote(t.SqlName)}", tx);
+            foreach (var sql in CatalogueDdl.TableStatements(t)) SqliteCatalogue.Execute(conn, sql, tx);
+            SqliteCatalogue.Execute(conn, $"DELETE FROM {CatalogueDdl.Quote(t.SqlName)}", tx);
         }
         var schemas = tables.Select(t => t.Schema).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         for (int i = 0; i < schemas.Count; i++)

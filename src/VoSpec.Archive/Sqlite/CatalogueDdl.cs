@@ -1,7 +1,7 @@
 using System.Text;
 using VoSpec.Core.Schema;
 
-namespace VoSpec.Archive.Catalogue;
+namespace VoSpec.Archive.Sqlite;
 
 /// <summary>
 /// The catalogue's DDL. Published tables (ivoa.obscore, spec.specobj) are generated from schemas/;

@@ -1,6 +1,6 @@
 using SQLitePCL;
 
-namespace VoSpec.Archive.Catalogue;
+namespace VoSpec.Archive.Sqlite;
 
 /// <summary>
 /// Puts SQLite in multi-thread mode before its first connection opens: no connection here is ever used by two

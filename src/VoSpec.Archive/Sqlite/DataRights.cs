@@ -1,4 +1,4 @@
-namespace VoSpec.Archive.Catalogue;
+namespace VoSpec.Archive.Sqlite;
 
 /// <summary>
 /// ObsCore's data_rights, kept in line with which collections the server treats as proprietary (its
@@ -19,12 +19,12 @@ public static class DataRights
             .Where(c => c.Rights != c.DataRights).ToList();
         // A read-only archive keeps its stored data_rights; access itself never depends on that column.
         if (changes.Count == 0 || archive.IsReadOnly) return [];
-        using var conn = archive.OpenConnection(readOnly: false);
+        using var conn = archive.Sqlite.OpenConnection(readOnly: false);
         using var tx = conn.BeginTransaction();
         foreach (var (name, rights, _) in changes)
         {
-            SpectrumArchive.Execute(conn, "UPDATE collections SET data_rights = $r WHERE name = $n", tx, ("$r", rights), ("$n", name));
-            SpectrumArchive.Execute(conn, "UPDATE ivoa_obscore SET data_rights = $r WHERE obs_collection = $n", tx, ("$r", rights), ("$n", name));
+            SqliteCatalogue.Execute(conn, "UPDATE collections SET data_rights = $r WHERE name = $n", tx, ("$r", rights), ("$n", name));
+            SqliteCatalogue.Execute(conn, "UPDATE ivoa_obscore SET data_rights = $r WHERE obs_collection = $n", tx, ("$r", rights), ("$n", name));
         }
         tx.Commit();
         return changes.Select(c => c.Name).ToList();

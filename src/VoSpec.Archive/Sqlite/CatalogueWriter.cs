@@ -1,9 +1,10 @@
+using VoSpec.Archive.Catalogue;
 using Microsoft.Data.Sqlite;
 using VoSpec.Archive.Pixels;
 using VoSpec.Core.Schema;
 using VoSpec.Core.Spectra;
 
-namespace VoSpec.Archive.Catalogue;
+namespace VoSpec.Archive.Sqlite;
 
 /// <summary>
 /// Writes spectra into one collection, a batch at a time: pixels are appended to the collection's
@@ -24,15 +25,15 @@ internal sealed class CatalogueWriter : IDisposable
     {
         _archive = archive;
         _collection = collection;
-        _conn = archive.OpenConnection(readOnly: false);
-        SpectrumArchive.Execute(_conn, """
+        _conn = archive.Sqlite.OpenConnection(readOnly: false);
+        SqliteCatalogue.Execute(_conn, """
             INSERT OR IGNORE INTO collections(name, title, pixel_file, committed_length, created)
             VALUES ($n, $t, $f, 0, datetime('now'))
             """, null, ("$n", collection), ("$t", title), ("$f", collection + ".px"));
-        long committed = SpectrumArchive.Scalar<long>(_conn, "SELECT committed_length FROM collections WHERE name=$n", null, ("$n", collection));
+        long committed = SqliteCatalogue.Scalar<long>(_conn, "SELECT committed_length FROM collections WHERE name=$n", null, ("$n", collection));
         // Anything past the committed length is a crashed or failed batch's leftovers.
         _pixels = new PixelStoreWriter(archive.PixelFilePath(collection), committed);
-        _nextSpecId = SpectrumArchive.Scalar<long>(_conn, "SELECT coalesce(max(spec_id), 0) FROM spectrum_store") + 1;
+        _nextSpecId = SqliteCatalogue.Scalar<long>(_conn, "SELECT coalesce(max(spec_id), 0) FROM spectrum_store") + 1;
         using var cmd = _conn.CreateCommand();
         cmd.CommandText = "SELECT specobjid FROM spectrum_store WHERE collection=$c";
         cmd.Parameters.AddWithValue("$c", collection);
@@ -81,14 +82,14 @@ internal sealed class CatalogueWriter : IDisposable
                 var b = SpatialIndex.PointBox(s.Meta.Ra, s.Meta.Dec);
                 Run(insertIndex, specId, b.X0, b.X1, b.Y0, b.Y1, b.Z0, b.Z1);
             }
-            SpectrumArchive.Execute(_conn, "UPDATE collections SET committed_length=$l WHERE name=$n", tx, ("$l", _pixels.Position), ("$n", _collection));
+            SqliteCatalogue.Execute(_conn, "UPDATE collections SET committed_length=$l WHERE name=$n", tx, ("$l", _pixels.Position), ("$n", _collection));
             tx.Commit();
             tx.Dispose();
         }
         catch
         {
-            if (tx is not null) SpectrumArchive.Abandon(_conn, tx);
-            _pixels.TruncateTo(SpectrumArchive.Scalar<long>(_conn, "SELECT committed_length FROM collections WHERE name=$n", null, ("$n", _collection)));
+            if (tx is not null) SqliteCatalogue.Abandon(_conn, tx);
+            _pixels.TruncateTo(SqliteCatalogue.Scalar<long>(_conn, "SELECT committed_length FROM collections WHERE name=$n", null, ("$n", _collection)));
             throw;
         }
         _nextSpecId += placed.Count;

@@ -3,7 +3,7 @@ using SQLitePCL;
 using VoSpec.Core.Schema;
 using VoSpec.VOTable;
 
-namespace VoSpec.Archive.Catalogue;
+namespace VoSpec.Archive.Sqlite;
 
 /// <summary>
 /// A published table that keeps, in one extra BLOB column, each row's bytes as TAP's BINARY2 output of
@@ -55,23 +55,23 @@ public static class RowImages
         foreach (var t in Tables)
         {
             var table = CatalogueDdl.Quote(t.Table.SqlName);
-            bool hasColumn = SpectrumArchive.Scalar<long>(conn, "SELECT count(*) FROM pragma_table_info($t) WHERE name = $c", tx,
+            bool hasColumn = SqliteCatalogue.Scalar<long>(conn, "SELECT count(*) FROM pragma_table_info($t) WHERE name = $c", tx,
                 ("$t", t.Table.SqlName), ("$c", t.Column)) > 0;
-            if (!hasColumn) SpectrumArchive.Execute(conn, $"ALTER TABLE {table} ADD COLUMN {CatalogueDdl.Quote(t.Column)} BLOB", tx);
+            if (!hasColumn) SqliteCatalogue.Execute(conn, $"ALTER TABLE {table} ADD COLUMN {CatalogueDdl.Quote(t.Column)} BLOB", tx);
             var encode = $"{t.Function}({string.Join(", ", t.ColumnNames.Select(c => "NEW." + CatalogueDdl.Quote(c)))})";
             var set = $"UPDATE {table} SET {CatalogueDdl.Quote(t.Column)} = {encode} WHERE rowid = NEW.rowid";
             var key = t.Table.SqlName + "_binary2";
             // Recreated at every open, so they follow the public columns of this build's schemas/.
-            SpectrumArchive.Execute(conn, $"DROP TRIGGER IF EXISTS {key}_insert", tx);
-            SpectrumArchive.Execute(conn, $"DROP TRIGGER IF EXISTS {key}_update", tx);
-            SpectrumArchive.Execute(conn, $"CREATE TRIGGER {key}_insert AFTER INSERT ON {table} BEGIN {set}; END", tx);
-            SpectrumArchive.Execute(conn, $"CREATE TRIGGER {key}_update AFTER UPDATE OF {string.Join(", ", t.ColumnNames.Select(CatalogueDdl.Quote))} ON {table} BEGIN {set}; END", tx);
+            SqliteCatalogue.Execute(conn, $"DROP TRIGGER IF EXISTS {key}_insert", tx);
+            SqliteCatalogue.Execute(conn, $"DROP TRIGGER IF EXISTS {key}_update", tx);
+            SqliteCatalogue.Execute(conn, $"CREATE TRIGGER {key}_insert AFTER INSERT ON {table} BEGIN {set}; END", tx);
+            SqliteCatalogue.Execute(conn, $"CREATE TRIGGER {key}_update AFTER UPDATE OF {string.Join(", ", t.ColumnNames.Select(CatalogueDdl.Quote))} ON {table} BEGIN {set}; END", tx);
             var metaKey = "row_images:" + t.Table.QualifiedName;
-            var stored = SpectrumArchive.Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key = $k", tx, ("$k", metaKey));
+            var stored = SqliteCatalogue.Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key = $k", tx, ("$k", metaKey));
             if (stored == t.Layout) continue;
             var all = $"{t.Function}({string.Join(", ", t.ColumnNames.Select(CatalogueDdl.Quote))})";
-            SpectrumArchive.Execute(conn, $"UPDATE {table} SET {CatalogueDdl.Quote(t.Column)} = {all}", tx);
-            SpectrumArchive.Execute(conn, "INSERT OR REPLACE INTO archive_meta(key, value) VALUES ($k, $v)", tx, ("$k", metaKey), ("$v", t.Layout));
+            SqliteCatalogue.Execute(conn, $"UPDATE {table} SET {CatalogueDdl.Quote(t.Column)} = {all}", tx);
+            SqliteCatalogue.Execute(conn, "INSERT OR REPLACE INTO archive_meta(key, value) VALUES ($k, $v)", tx, ("$k", metaKey), ("$v", t.Layout));
         }
     }
 
