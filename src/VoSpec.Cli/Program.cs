@@ -1,11 +1,12 @@
 using System.CommandLine;
 using VoSpec.Cli.Commands;
 
-// vospec: serve the archive, ingest survey files, write demo files.
+// vospec: serve the archive, ingest survey files, write demo files, query the archive in ADQL.
 var root = new RootCommand("VoSpec: a Virtual Observatory server for 1-D spectra")
 {
     ServeCommand.Create(),
     IngestCommand.Create(),
     DemoCommand.Create(),
+    QueryCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
