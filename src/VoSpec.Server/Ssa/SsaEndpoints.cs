@@ -42,12 +42,10 @@ public static class SsaEndpoints
             return;
         }
         var fields = SchemaCatalog.Get("ssa.spectra").Columns.Select(c => VOTableField.FromColumn(c) with { ID = c.Name == DidFieldId ? DidFieldId : null }).ToList();
-        await using var reader = archive.Search.Search(new SpectrumSearch
+        // FORMAT=METADATA: the columns, no row. Collections the caller may not see are left out whatever else it asks.
+        await using var reader = archive.Search.Search(request.Search with
         {
-            FormatServed = request.FormatServed && !request.Metadata, Position = request.Pos, RadiusDeg = request.Size / 2,
-            Bands = request.Bands, Times = request.Times, Redshift = request.Redshift, TargetName = request.TargetName,
-            TargetClasses = request.TargetClasses, Collection = request.Collection, PubDid = request.PubDid, MinSnr = request.MinSnr,
-            Hidden = http.AccessRights().Hidden,
+            FormatServed = request.Search.FormatServed && !request.Metadata, Hidden = http.AccessRights().Hidden,
         });
         http.Response.ContentType = ContentType;
         await using var body = new BufferedResponseBody(http.Response);

@@ -16,18 +16,8 @@ public sealed record SsaRequest
     public const double DefaultSize = 0.01;
 
     public bool Metadata { get; init; }
-    public (double Ra, double Dec)? Pos { get; init; }
-    public double Size { get; init; } = DefaultSize;
-    public IReadOnlyList<(double Lo, double Hi)> Bands { get; init; } = [];
-    public IReadOnlyList<(double Lo, double Hi)> Times { get; init; } = [];
-    /// <summary>False when FORMAT asks only for formats we don't serve (an empty result, not an error).</summary>
-    public bool FormatServed { get; init; } = true;
-    public (double Lo, double Hi)? Redshift { get; init; }
-    public string? TargetName { get; init; }
-    public IReadOnlyList<string> TargetClasses { get; init; } = [];
-    public string? Collection { get; init; }
-    public string? PubDid { get; init; }
-    public double? MinSnr { get; init; }
+    /// <summary>The constraints, as the archive's search takes them (POS and SIZE as a centre and a radius).</summary>
+    public SpectrumSearch Search { get; init; } = new();
     public long MaxRec { get; init; }
 
     public static SsaRequest Parse(DaliParameters p, long defaultMaxRec, long hardMaxRec)
@@ -56,17 +46,20 @@ public sealed record SsaRequest
         }
         return new SsaRequest
         {
-            Pos = p.GetSingle("POS") is { } pos ? ParsePos(pos) : null,
-            Size = p.GetSingle("SIZE") is { } size ? ParsePositive(size, "SIZE") : DefaultSize,
-            Bands = p.GetSingle("BAND") is { } band ? ParseRanges(band, "BAND", ParseNumber) : [],
-            Times = p.GetSingle("TIME") is { } time ? ParseRanges(time, "TIME", ParseMjd) : [],
-            FormatServed = format is null || FormatMatches(format),
-            Redshift = p.GetSingle("REDSHIFT") is { } z ? ParseRanges(z, "REDSHIFT", ParseNumber)[0] : null,
-            TargetName = NullIfEmpty(p.GetSingle("TARGETNAME")),
-            TargetClasses = p.GetSingle("TARGETCLASS") is { } tc ? tc.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [],
-            Collection = NullIfEmpty(p.GetSingle("COLLECTION")),
-            PubDid = NullIfEmpty(p.GetSingle("PUBDID")),
-            MinSnr = p.GetSingle("SNR") is { } snr ? ParseNumber(snr, "SNR") : null,
+            Search = new SpectrumSearch
+            {
+                Position = p.GetSingle("POS") is { } pos ? ParsePos(pos) : null,
+                RadiusDeg = (p.GetSingle("SIZE") is { } size ? ParsePositive(size, "SIZE") : DefaultSize) / 2,
+                Bands = p.GetSingle("BAND") is { } band ? ParseRanges(band, "BAND", ParseNumber) : [],
+                Times = p.GetSingle("TIME") is { } time ? ParseRanges(time, "TIME", ParseMjd) : [],
+                FormatServed = format is null || FormatMatches(format),
+                Redshift = p.GetSingle("REDSHIFT") is { } z ? ParseRanges(z, "REDSHIFT", ParseNumber)[0] : null,
+                TargetName = NullIfEmpty(p.GetSingle("TARGETNAME")),
+                TargetClasses = p.GetSingle("TARGETCLASS") is { } tc ? tc.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [],
+                Collection = NullIfEmpty(p.GetSingle("COLLECTION")),
+                PubDid = NullIfEmpty(p.GetSingle("PUBDID")),
+                MinSnr = p.GetSingle("SNR") is { } snr ? ParseNumber(snr, "SNR") : null,
+            },
             MaxRec = Math.Min(maxRec, hardMaxRec),
         };
     }
