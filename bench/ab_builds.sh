@@ -5,8 +5,10 @@
 #
 # usage: bench/ab_builds.sh BUILD_DIR_A BUILD_DIR_B ARCHIVE_DIR [SECONDS] [SET] [CONNECTIONS]
 #   BUILD_DIR_*: `dotnet publish src/VoSpec.Cli -c Release -o DIR` of each commit; ARCHIVE_DIR: an existing archive.
-#   SET: protocols (default: {links}, preview, TAP cone, availability) or geometry (a polygon CONTAINS over every
-#   catalogue row, and the TAP cone); CONNECTIONS: wrk's -c (default 8).
+#   SET: protocols (default: {links}, preview, TAP cone, availability), geometry (a polygon CONTAINS over every
+#   catalogue row, and the TAP cone) or house (every request type the archive boundary and the output module serve:
+#   {links} of 1 and 50 IDs, a SODA cutout, SSA, a TAP cone, a wide TAP stream, the /spec query, getSpec of one id
+#   and of 50 aligned, availability); CONNECTIONS: wrk's -c (default 8).
 set -u
 A=$1; B=$2; ARCHIVE=$3; SECS=${4:-15}; SET=${5:-protocols}; CONNS=${6:-8}
 CONE_Q="SELECT%20TOP%20100%20*%20FROM%20ivoa.obscore%20WHERE%20CONTAINS(POINT('ICRS',s_ra,s_dec),CIRCLE('ICRS',150,20,1))=1"
@@ -21,7 +23,24 @@ for build in "$A" "$B" "$B" "$A"; do
     DID=$(curl -s "$BASE/tap/sync?LANG=ADQL&RESPONSEFORMAT=csv&QUERY=SELECT%20TOP%201%20obs_publisher_did%20FROM%20ivoa.obscore" | sed -n 2p | tr -d '\r')
     ID=$(python3 -c "import urllib.parse, sys; print(urllib.parse.quote(sys.argv[1], safe=''))" "$DID")
   fi
-  if [ "$SET" = geometry ]; then
+  if [ "$SET" = house ] && [ -z "${IDS50:-}" ]; then
+    IDS50=$(curl -s "$BASE/tap/sync?LANG=ADQL&RESPONSEFORMAT=csv&QUERY=SELECT%20TOP%2050%20obs_publisher_did%20FROM%20ivoa.obscore" | sed 1d | tr -d '\r' \
+      | python3 -c "import urllib.parse, sys; print('&'.join('ID=' + urllib.parse.quote(l.strip(), safe='') for l in sys.stdin if l.strip()))")
+    SPECIDS=$(curl -s "$BASE/tap/sync?LANG=ADQL&RESPONSEFORMAT=csv&QUERY=SELECT%20TOP%2050%20specobjid%20FROM%20spec.specobj" | sed 1d | tr -d '\r' | paste -sd, -)
+    RANGE=$(curl -s "$BASE/tap/sync?LANG=ADQL&RESPONSEFORMAT=csv&QUERY=SELECT%20TOP%201%20em_min,em_max,s_ra,s_dec%20FROM%20ivoa.obscore" | sed -n 2p | tr -d '\r')
+    BAND=$(python3 -c "lo, hi = map(float, '$RANGE'.split(',')[:2]); print('%r+%r' % (lo + 0.45 * (hi - lo), lo + 0.55 * (hi - lo)))")
+    POS=$(echo "$RANGE" | cut -d, -f3,4)
+  fi
+  if [ "$SET" = house ]; then
+    SID=${SPECIDS%%,*}
+    targets=("links1|$BASE/datalink/links?ID=$ID" "links50|$BASE/datalink/links?$IDS50" "soda|$BASE/soda/sync?ID=$ID&BAND=$BAND"
+             "ssa|$BASE/ssa?REQUEST=queryData&POS=$POS&SIZE=1" "cone|$BASE/tap/sync?REQUEST=doQuery&LANG=ADQL&QUERY=$CONE_Q"
+             "stream|$BASE/tap/sync?REQUEST=doQuery&LANG=ADQL&MAXREC=2000&QUERY=SELECT%20*%20FROM%20ivoa.obscore"
+             "specquery|$BASE/spec/query?fields=specobjid,ra,dec,z&cond=z%3E0.1%20LIMIT%20100"
+             "getspec1|$BASE/spec/getSpec?id_list=%5B$SID%5D&format=numpy&align=False"
+             "getspec50|$BASE/spec/getSpec?id_list=%5B$SPECIDS%5D&format=numpy&align=True"
+             "availability|$BASE/tap/availability")
+  elif [ "$SET" = geometry ]; then
     targets=("polygon|$BASE/tap/sync?REQUEST=doQuery&LANG=ADQL&QUERY=$POLY_Q" "cone|$BASE/tap/sync?REQUEST=doQuery&LANG=ADQL&QUERY=$CONE_Q")
   else
     targets=("links|$BASE/datalink/links?ID=$ID" "preview|$BASE/datalink/preview?ID=$ID"

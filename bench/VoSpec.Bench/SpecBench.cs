@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using VoSpec.Archive;
+using VoSpec.Server.Formats;
 using VoSpec.Server.SpecService;
 
 namespace VoSpec.Bench;
@@ -34,7 +35,7 @@ internal static class SpecBench
             var rows = SpectrumRows.Align(archive, locations, SpecVectors.All, null, null, null, limits.MaxAlignedLength);
             double tPlan = Lap(sw);
             var counter = new CountingStream();
-            GetSpecNpy.WriteAsync(rows, true, System.IO.Pipelines.PipeWriter.Create(counter), CancellationToken.None).GetAwaiter().GetResult();
+            SpectrumNpy.WriteAsync(rows, true, System.IO.Pipelines.PipeWriter.Create(counter), CancellationToken.None).GetAwaiter().GetResult();
             double tWrite = Lap(sw);
             double tCtx = 0, tOne = 0, tOneWrite = 0;
             const int Singles = 200;
@@ -45,7 +46,7 @@ internal static class SpecBench
                 var one = SpectrumResolver.Resolve(archive, context, [parsed[k % parsed.Count]]);
                 tOne += Lap(sw);
                 var single = SpectrumRows.Single(archive, one[0], SpecVectors.All);
-                GetSpecNpy.WriteAsync(single, false, System.IO.Pipelines.PipeWriter.Create(Stream.Null), CancellationToken.None).GetAwaiter().GetResult();
+                SpectrumNpy.WriteAsync(single, false, System.IO.Pipelines.PipeWriter.Create(Stream.Null), CancellationToken.None).GetAwaiter().GetResult();
                 tOneWrite += Lap(sw);
             }
             double tSingle = (tCtx + tOne + tOneWrite) / Singles;

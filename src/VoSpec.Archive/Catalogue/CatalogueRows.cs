@@ -51,7 +51,7 @@ public sealed class CatalogueRows(SpectrumMeta meta, WavelengthGrid grid, string
         "em_ucd" => "em.wl",
         "em_unit" => "m",
         "o_ucd" => "phot.flux.density;em.wl",
-        "o_unit" => "1e-17erg/s/cm2/Angstrom",
+        "o_unit" => VoSpec.Core.Spectra.SpectrumUnits.Flux,
         "pol_states" => null,
         "pol_xel" => 0L,
         "facility_name" => "SDSS 2.5m",

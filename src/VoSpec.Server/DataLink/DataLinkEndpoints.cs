@@ -7,9 +7,10 @@ using VoSpec.Engine;
 using VoSpec.Server.Access;
 using VoSpec.Server.Dali;
 using VoSpec.Server.Hosting;
-using VoSpec.Server.Soda;
 using VoSpec.Server.Vosi;
 using VoSpec.VOTable;
+
+using VoSpec.Server.Formats;
 
 namespace VoSpec.Server.DataLink;
 
@@ -58,12 +59,12 @@ public static class DataLinkEndpoints
             var p = await DaliParameters.ReadAsync(http.Request, cancel);
             var id = p.GetSingle("ID");
             if (string.IsNullOrEmpty(id)) throw new UserInputException("missing ID parameter");
-            format = SpectrumFormats.Parse(p.GetSingle("RESPONSEFORMAT"));
+            format = SpectrumNegotiation.Dali.Parse(p.GetSingle("RESPONSEFORMAT"));
             var found = Datasets.Find(archive, http.AccessRights(), id);
             if (found.Dataset is null) { await Fault(http, found); return; }
             dataset = found.Dataset;
         }
-        catch (UserInputException e) { await SodaEndpoints.Error(http, StatusCodes.Status400BadRequest, "UsageFault: " + e.Message); return; }
+        catch (UserInputException e) { await TextFault.WriteAsync(http, StatusCodes.Status400BadRequest, "UsageFault: " + e.Message); return; }
         var (meta, arrays) = SpectrumResponse.Load(archive, dataset);
         await SpectrumResponse.WriteAsync(http.Response, meta, new SpectrumCutout(arrays, PixelRange.All(arrays.Count)), dataset.Did, format, meta.ObsId, cancel);
     }
@@ -72,17 +73,17 @@ public static class DataLinkEndpoints
     private static async Task Progenitor(HttpContext http, SpectrumArchive archive)
     {
         var id = http.Request.Query.FirstOrDefault(kv => kv.Key.Equals("ID", StringComparison.OrdinalIgnoreCase)).Value.ToString();
-        if (string.IsNullOrEmpty(id)) { await SodaEndpoints.Error(http, StatusCodes.Status400BadRequest, "UsageFault: missing ID parameter"); return; }
+        if (string.IsNullOrEmpty(id)) { await TextFault.WriteAsync(http, StatusCodes.Status400BadRequest, "UsageFault: missing ID parameter"); return; }
         var found = Datasets.Find(archive, http.AccessRights(), id);
         if (found.Dataset is null) { await Fault(http, found); return; }
         if (found.Dataset.SourcePath is not { } path || !File.Exists(path))
         {
-            await SodaEndpoints.Error(http, StatusCodes.Status404NotFound, $"NotFoundFault: the file {id} was ingested from is no longer kept");
+            await TextFault.WriteAsync(http, StatusCodes.Status404NotFound, $"NotFoundFault: the file {id} was ingested from is no longer kept");
             return;
         }
         await Results.File(path, SpectrumLinks.ProgenitorContentType(path), Path.GetFileName(path)).ExecuteAsync(http);
     }
 
     private static Task Fault(HttpContext http, DatasetLookup found) =>
-        SodaEndpoints.Error(http, found.IsMalformed ? StatusCodes.Status400BadRequest : StatusCodes.Status404NotFound, found.Fault!);
+        TextFault.WriteAsync(http, found.IsMalformed ? StatusCodes.Status400BadRequest : StatusCodes.Status404NotFound, found.Fault!);
 }

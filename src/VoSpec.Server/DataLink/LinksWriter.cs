@@ -1,8 +1,10 @@
 using VoSpec.Archive;
 using VoSpec.Server.Access;
-using VoSpec.Server.Soda;
 using VoSpec.VOTable;
 using ServiceDescriptor = VoSpec.VOTable.ServiceDescriptor;
+
+using VoSpec.Server.Dali;
+using VoSpec.Server.Formats;
 
 namespace VoSpec.Server.DataLink;
 

@@ -8,7 +8,8 @@ using VoSpec.Engine.Plotting;
 using VoSpec.Server.Access;
 using VoSpec.Server.Dali;
 using VoSpec.Server.Hosting;
-using VoSpec.Server.Soda;
+
+using VoSpec.Server.Formats;
 
 namespace VoSpec.Server.DataLink;
 
@@ -42,11 +43,11 @@ public static class Previews
             if (sizeText is null) size = PreviewSize.Full;
             else if (!PreviewSize.TryParse(sizeText, out size)) throw new UserInputException($"SIZE must be full, thumbnail or WIDTHxHEIGHT (64 to 4000 pixels a side), not '{sizeText}'");
         }
-        catch (UserInputException e) { await SodaEndpoints.Error(http, StatusCodes.Status400BadRequest, "UsageFault: " + e.Message); return; }
+        catch (UserInputException e) { await TextFault.WriteAsync(http, StatusCodes.Status400BadRequest, "UsageFault: " + e.Message); return; }
         var found = Datasets.Find(archive, http.AccessRights(), id);
         if (found.Dataset is not { } d)
         {
-            await SodaEndpoints.Error(http, found.IsMalformed ? StatusCodes.Status400BadRequest : StatusCodes.Status404NotFound, found.Fault!);
+            await TextFault.WriteAsync(http, found.IsMalformed ? StatusCodes.Status400BadRequest : StatusCodes.Status404NotFound, found.Fault!);
             return;
         }
         await SendRendered(http, archive, cache, d.Location, size);

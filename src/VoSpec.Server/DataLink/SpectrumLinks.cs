@@ -1,4 +1,5 @@
-using VoSpec.Server.Soda;
+
+using VoSpec.Server.Formats;
 
 namespace VoSpec.Server.DataLink;
 

@@ -1,6 +1,7 @@
 using VoSpec.Core.Spectra;
 using VoSpec.Engine;
-using VoSpec.Server.DataLink;
+
+using VoSpec.Server.Formats;
 
 namespace VoSpec.Server.Soda;
 

@@ -6,8 +6,9 @@ using VoSpec.Core.Faults;
 using VoSpec.Engine;
 using VoSpec.Server.Access;
 using VoSpec.Server.Dali;
-using VoSpec.Server.DataLink;
 using VoSpec.Server.Vosi;
+
+using VoSpec.Server.Formats;
 
 namespace VoSpec.Server.Soda;
 
@@ -17,8 +18,6 @@ namespace VoSpec.Server.Soda;
 /// </summary>
 public static class SodaEndpoints
 {
-    public const string SyncPath = "soda/sync";
-
     public static RouteGroupBuilder MapSoda(this RouteGroupBuilder g)
     {
         g.MapMethods("/sync", [HttpMethods.Get, HttpMethods.Post], Sync);
@@ -58,10 +57,5 @@ public static class SodaEndpoints
         await SpectrumResponse.WriteAsync(http.Response, meta, new SpectrumCutout(arrays, range), dataset.Did, request.Format, name, cancel);
     }
 
-    public static async Task Error(HttpContext http, int status, string text)
-    {
-        http.Response.StatusCode = status;
-        http.Response.ContentType = "text/plain; charset=utf-8";
-        await http.Response.WriteAsync(text + "\n", http.RequestAborted);
-    }
+    private static Task Error(HttpContext http, int status, string text) => TextFault.WriteAsync(http, status, text);
 }

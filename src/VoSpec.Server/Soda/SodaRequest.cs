@@ -2,6 +2,8 @@ using System.Globalization;
 using VoSpec.Core.Faults;
 using VoSpec.Server.Dali;
 
+using VoSpec.Server.Formats;
+
 namespace VoSpec.Server.Soda;
 
 /// <summary>A SODA parameter given several times where this service takes one value.</summary>
@@ -54,7 +56,7 @@ public sealed record SodaRequest
             Time = Single(p, "TIME") is { } time ? ParseInterval("TIME", time, positive: false) : null,
             Regions = regions,
             Pol = pol,
-            Format = SpectrumFormats.Parse(Single(p, "RESPONSEFORMAT")),
+            Format = SpectrumNegotiation.Dali.Parse(Single(p, "RESPONSEFORMAT")),
         };
     }
 

@@ -2,9 +2,9 @@ using System.Globalization;
 using VoSpec.Core.Faults;
 using VoSpec.Core.Spectra;
 
-namespace VoSpec.Server.SpecService;
+using VoSpec.Server.Formats;
 
-public enum RetrievalFormat { Numpy, Fits, VOTable, Csv }
+namespace VoSpec.Server.SpecService;
 
 /// <summary>
 /// getSpec/listSpan parameters: id_list, values, align, cutout, w0/w1, format, context, profile.
@@ -23,7 +23,7 @@ public sealed record RetrievalRequest
     public WavelengthInterval? Cutout { get; init; }
     public double? W0 { get; init; }
     public double? W1 { get; init; }
-    public RetrievalFormat Format { get; init; }
+    public SpectrumFormat Format { get; init; }
 
     public static RetrievalRequest Parse(SpecParameters p, SpecContext context, SpecServiceLimits limits, bool idsOnly = false)
     {
@@ -46,7 +46,7 @@ public sealed record RetrievalRequest
             Cutout = cutout,
             W0 = w0,
             W1 = w1,
-            Format = ParseFormat(p.Get("format")),
+            Format = SpectrumNegotiation.SpecService.Parse(p.Get("format")),
         };
     }
 
@@ -63,19 +63,6 @@ public sealed record RetrievalRequest
         }
         return SpecVectors.All.Where(set.Contains).ToList();
     }
-
-    /// <summary>
-    /// The client's formats: numpy, and those it builds from numpy on its side (pandas, Spectrum1D,
-    /// SpectrumCollection, tables); FITS (one spectrum); VOTable and CSV for other clients.
-    /// </summary>
-    public static RetrievalFormat ParseFormat(string? text) => text?.ToLowerInvariant() switch
-    {
-        null or "numpy" or "npy" or "pandas" or "spectrum1d" or "spectrumcollection" or "tables" or "table" => RetrievalFormat.Numpy,
-        "fits" => RetrievalFormat.Fits,
-        "votable" or "vot" or "xml" => RetrievalFormat.VOTable,
-        "csv" => RetrievalFormat.Csv,
-        _ => throw new UserInputException($"format '{text}' is not served (numpy, pandas, Spectrum1D, SpectrumCollection, tables, FITS, VOTable, CSV)"),
-    };
 
     /// <summary>"start-end" in Å, start &lt; end, both positive; spaces allowed.</summary>
     public static WavelengthInterval ParseCutout(string text)

@@ -33,10 +33,10 @@ public sealed record SpecContext(string Name, string? Collection, string Catalog
         ["nspec"] = Count,
         ["wavelength_min"] = WaveMin,
         ["wavelength_max"] = WaveMax,
-        ["wavelength_unit"] = "Angstrom",
+        ["wavelength_unit"] = VoSpec.Core.Spectra.SpectrumUnits.Wavelength,
         ["z_min"] = ZMin,
         ["z_max"] = ZMax,
-        ["flux_unit"] = "1e-17 erg/s/cm^2/Angstrom",
+        ["flux_unit"] = VoSpec.Core.Spectra.SpectrumUnits.Flux,
     };
 }
 

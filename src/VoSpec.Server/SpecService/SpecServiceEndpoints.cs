@@ -4,9 +4,11 @@ using Microsoft.AspNetCore.Routing;
 using VoSpec.Adql;
 using VoSpec.Archive;
 using VoSpec.Core.Faults;
-using VoSpec.Fits.Sdss;
+using VoSpec.Engine;
 using VoSpec.Server.Access;
 using VoSpec.Server.Limits;
+
+using VoSpec.Server.Formats;
 
 namespace VoSpec.Server.SpecService;
 
@@ -176,7 +178,7 @@ public static class SpecServiceEndpoints
         var request = RetrievalRequest.Parse(p, context, limits);
         var locations = SpectrumResolver.Resolve(archive, context, request.Ids);
         var ct = http.RequestAborted;
-        if (request.Format == RetrievalFormat.Fits)
+        if (request.Format == SpectrumFormat.Fits)
         {
             await WriteFits(http, archive, request, locations);
             return;
@@ -190,40 +192,44 @@ public static class SpecServiceEndpoints
         var body = http.Response.Body;
         switch (request.Format)
         {
-            case RetrievalFormat.VOTable:
-                http.Response.ContentType = GetSpecVOTable.ContentType;
-                await GetSpecVOTable.WriteAsync(rows, body, ct);
+            case SpectrumFormat.VOTable:
+                http.Response.ContentType = SpectrumNegotiation.SpecService.ContentType(request.Format);
+                await SpectrumVOTable.WriteAsync(rows, body, ct);
                 break;
-            case RetrievalFormat.Csv:
-                http.Response.ContentType = GetSpecCsv.ContentType;
-                await GetSpecCsv.WriteAsync(rows, body, ct);
+            case SpectrumFormat.Csv:
+                http.Response.ContentType = SpectrumNegotiation.SpecService.ContentType(request.Format);
+                await SpectrumCsv.WriteAsync(rows, body, ct);
                 break;
             default:
-                http.Response.ContentType = GetSpecNpy.ContentType;
+                http.Response.ContentType = SpectrumNegotiation.SpecService.ContentType(request.Format);
                 // Several spectra, or align=True asked for: the 2-D grid; one spectrum (a cutout too): its own records.
                 bool grid = rows.Aligned && (request.AlignAsked || rows.Count > 1);
-                http.Response.ContentLength = GetSpecNpy.Length(rows, grid);
+                http.Response.ContentLength = SpectrumNpy.Length(rows, grid);
                 // Headers first: Kestrel then hands out its socket buffers directly to the record writer.
                 await http.Response.StartAsync(ct);
-                await GetSpecNpy.WriteAsync(rows, grid, http.Response.BodyWriter, ct);
+                await SpectrumNpy.WriteAsync(rows, grid, http.Response.BodyWriter, ct);
                 break;
         }
     }
 
-    /// <summary>FITS: one spectrum as an SDSS spec-lite file (its pixels inside the cutout, when one is given).</summary>
+    /// <summary>
+    /// FITS: one spectrum (its pixels inside the cutout, when one is given) in the archive's one FITS layout — the
+    /// SDSS spec-lite file SODA and DataLink serve (<see cref="SpectrumFits"/>).
+    /// </summary>
     private static async Task WriteFits(HttpContext http, SpectrumArchive archive, RetrievalRequest request, SpectrumLocation[] locations)
     {
         if (locations.Length != 1) throw new UserInputException($"format=FITS serves one spectrum per request ({locations.Length} ids given)");
         var loc = locations[0];
         var meta = archive.LoadMeta(loc.SpecId) ?? throw new NotFoundException($"spectrum {loc.SpecObjId} has no catalogue row");
         var arrays = archive.ReadPixels(loc).ToArrays();
-        if (request.Cutout is { } cut)
-            arrays = VoSpec.Engine.Cutout.Slice(arrays, cut)
-                ?? throw new UserInputException($"cutout {cut.Min:0.###}-{cut.Max:0.###} Angstrom contains no pixel of spectrum {loc.SpecObjId}");
-        using var buffer = new MemoryStream();
-        SdssSpecWriter.WriteLite(new VoSpec.Core.Spectra.Spectrum { Meta = meta, Arrays = arrays }, buffer);
-        http.Response.ContentType = "application/fits";
+        var view = new SpectrumCutout(arrays, PixelRange.All(arrays.Count));
+        if (request.Cutout is { } cut && !Cutout.TryView(arrays, cut, out view))
+            throw new UserInputException($"cutout {cut.Min:0.###}-{cut.Max:0.###} Angstrom contains no pixel of spectrum {loc.SpecObjId}");
+        http.Response.ContentType = SpectrumNegotiation.SpecService.ContentType(SpectrumFormat.Fits);
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"spec-{meta.ObsId}.fits\"";
-        await http.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), http.RequestAborted);
+        await SpectrumFits.WriteAsync(http.Response, meta, view, SpecDid(archive, loc), http.RequestAborted);
     }
+
+    private static string SpecDid(SpectrumArchive archive, SpectrumLocation loc) =>
+        VoSpec.Archive.Catalogue.Identifiers.PublisherDid(archive.Options.Authority, loc.Collection, loc.SpecObjId);
 }

@@ -2,9 +2,8 @@ using Microsoft.AspNetCore.Http;
 using VoSpec.Archive;
 using VoSpec.Core.Spectra;
 using VoSpec.Engine;
-using VoSpec.Server.DataLink;
 
-namespace VoSpec.Server.Soda;
+namespace VoSpec.Server.Formats;
 
 /// <summary>Writes pixels of an archived spectrum to a response in one of the <see cref="SpectrumFormat"/>s.</summary>
 public static class SpectrumResponse
@@ -22,20 +21,13 @@ public static class SpectrumResponse
 
     public static async Task WriteAsync(HttpResponse response, SpectrumMeta meta, SpectrumCutout view, string did, SpectrumFormat format, string? fileName, CancellationToken ct)
     {
-        response.ContentType = SpectrumFormats.ContentType(format);
+        response.ContentType = SpectrumNegotiation.Dali.ContentType(format);
         if (fileName is not null)
-            response.Headers.ContentDisposition = $"inline; filename=\"{fileName}{Extension(format)}\"";
+            response.Headers.ContentDisposition = $"inline; filename=\"{fileName}{SpectrumFormats.Extension(format)}\"";
         switch (format)
         {
             case SpectrumFormat.Fits:
-                // FitsWriter writes synchronously; a spectrum is a few hundred KB, so it is built in memory and sent async.
-                using (var buffer = new MemoryStream(checked((int)SpectrumFits.Length(view.Count, meta.Instrument))))
-                {
-                    SpectrumFits.Write(meta, view, did, buffer);
-                    response.ContentLength = buffer.Length;
-                    buffer.Position = 0;
-                    await buffer.CopyToAsync(response.Body, ct);
-                }
+                await SpectrumFits.WriteAsync(response, meta, view, did, ct);
                 break;
             case SpectrumFormat.VOTable:
                 await SpectrumVOTable.WriteAsync(meta, view, did, response.Body, ct);
@@ -49,6 +41,4 @@ public static class SpectrumResponse
                 break;
         }
     }
-
-    private static string Extension(SpectrumFormat f) => f switch { SpectrumFormat.VOTable => ".vot", SpectrumFormat.Csv => ".csv", SpectrumFormat.Npy => ".npy", _ => ".fits" };
 }

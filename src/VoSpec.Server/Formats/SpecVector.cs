@@ -1,4 +1,4 @@
-namespace VoSpec.Server.SpecService;
+namespace VoSpec.Server.Formats;
 
 /// <summary>The SDSS COADD vectors getSpec serves, in COADD column order (the order of every output).</summary>
 public enum SpecVector { Flux, Loglam, Ivar, AndMask, OrMask, WDisp, Sky, Model }

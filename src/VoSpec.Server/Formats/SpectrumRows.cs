@@ -5,7 +5,7 @@ using VoSpec.Core.Faults;
 using VoSpec.Core.Spectra;
 using VoSpec.Engine;
 
-namespace VoSpec.Server.SpecService;
+namespace VoSpec.Server.Formats;
 
 /// <summary>One row's vectors, reused from row to row (indexed by <see cref="SpecVector"/>).</summary>
 public sealed class RowBuffers

@@ -3,12 +3,13 @@
 // is the same SDSS layout (specutils still identifies it: TELESCOP, FIBERID, TTYPE3=ivar), written by
 // SdssSpecWriter straight from a cutout view of the pixel store, with the "wavelength" COADD column and cards
 // saying which pixels were cut out; this adds those options and the exact file length.
+using Microsoft.AspNetCore.Http;
 using VoSpec.Core.Spectra;
 using VoSpec.Engine;
 using VoSpec.Fits;
 using VoSpec.Fits.Sdss;
 
-namespace VoSpec.Server.Soda;
+namespace VoSpec.Server.Formats;
 
 /// <summary>A spectrum (or a cutout of it) as an SDSS spec-lite style FITS file plus a wavelength column.</summary>
 public static class SpectrumFits
@@ -36,6 +37,19 @@ public static class SpectrumFits
         using var counter = new MemoryStream();
         Write(meta, new SpectrumCutout(arrays, PixelRange.All(1)), "ivo://x/y?1", counter);
         return counter.Length - Pad(s_rowWidth);
+    }
+
+    /// <summary>
+    /// Writes the file as a response body with its Content-Length: built in memory (FitsWriter writes synchronously; a
+    /// spectrum is a few hundred KB), then sent asynchronously.
+    /// </summary>
+    public static async Task WriteAsync(HttpResponse response, SpectrumMeta meta, SpectrumCutout view, string did, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream(checked((int)Length(view.Count, meta.Instrument)));
+        Write(meta, view, did, buffer);
+        response.ContentLength = buffer.Length;
+        buffer.Position = 0;
+        await buffer.CopyToAsync(response.Body, ct);
     }
 
     /// <summary>Writes the file to <paramref name="output"/> synchronously (callers buffer it for a response body).</summary>

@@ -3,7 +3,7 @@ using VoSpec.Archive;
 using VoSpec.Archive.Catalogue;
 using VoSpec.Server.Access;
 
-namespace VoSpec.Server.DataLink;
+namespace VoSpec.Server.Dali;
 
 /// <summary>The outcome of looking up an ID: a dataset, or the fault text explaining why not.</summary>
 public readonly record struct DatasetLookup(Dataset? Dataset, string? Fault)

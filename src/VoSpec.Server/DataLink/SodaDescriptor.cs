@@ -3,7 +3,9 @@ using VoSpec.Server.DataLink;
 using VoSpec.VOTable;
 using ServiceDescriptor = VoSpec.VOTable.ServiceDescriptor;
 
-namespace VoSpec.Server.Soda;
+using VoSpec.Server.Formats;
+
+namespace VoSpec.Server.DataLink;
 
 /// <summary>
 /// The dataset-specific SODA service descriptor a {links} response carries for each spectrum: the ID fixed to
@@ -11,7 +13,10 @@ namespace VoSpec.Server.Soda;
 /// </summary>
 public static class SodaDescriptor
 {
-    public static ServiceDescriptor For(Dataset d, string xmlId, string publicUrl) => new(publicUrl + SodaEndpoints.SyncPath)
+    /// <summary>The SODA service's synchronous endpoint, relative to the public URL (mapped by the SODA endpoints under /soda).</summary>
+    public const string SyncPath = "soda/sync";
+
+    public static ServiceDescriptor For(Dataset d, string xmlId, string publicUrl) => new(publicUrl + SyncPath)
     {
         ID = xmlId,
         Name = $"SODA cutout of {d.ObsId}",
