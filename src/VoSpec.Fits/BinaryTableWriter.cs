@@ -308,33 +308,48 @@ public sealed class BinaryTableWriter : IDisposable
         if (!_completed && _column == 0 && RowsWritten == RowCount) Complete();
     }
 
-    private FitsHeader BuildHeader(long heapSize)
+    private FitsHeader BuildHeader(long heapSize) => Header(_columns, RowCount, _cards, _extName, heapSize, _maxLength);
+
+    /// <summary>
+    /// The header of a binary table of <paramref name="rowCount"/> rows (to size a file without writing it: for
+    /// fixed-width columns the data is <see cref="RowBytes"/> × rows, padded to a block).
+    /// </summary>
+    public static FitsHeader Header(IReadOnlyList<TableColumn> columns, int rowCount, FitsHeader? cards = null, string? extName = null,
+        long heapSize = 0, long[]? maxLength = null)
     {
         var h = new FitsHeader()
             .Add("XTENSION", "BINTABLE", "binary table extension")
             .Add("BITPIX", 8L, "array data type")
             .Add("NAXIS", 2L, "number of array dimensions")
-            .Add("NAXIS1", (long)RowWidth, "length of dimension 1")
-            .Add("NAXIS2", (long)RowCount, "length of dimension 2")
+            .Add("NAXIS1", (long)RowBytes(columns), "length of dimension 1")
+            .Add("NAXIS2", (long)rowCount, "length of dimension 2")
             .Add("PCOUNT", heapSize, "number of group parameters")
             .Add("GCOUNT", 1L, "number of groups")
-            .Add("TFIELDS", (long)_columns.Length, "number of table fields");
-        for (int i = 0; i < _columns.Length; i++)
+            .Add("TFIELDS", (long)columns.Count, "number of table fields");
+        for (int i = 0; i < columns.Count; i++)
         {
-            var c = _columns[i];
+            var c = columns[i];
             int n = i + 1;
             h.Add($"TTYPE{n}", c.Name);
             var f = c.Form;
-            h.Add($"TFORM{n}", f.IsVariableLength ? $"1{f.Type}{f.ArrayType}({_maxLength[i]})" : f.ToString());
+            h.Add($"TFORM{n}", f.IsVariableLength ? $"1{f.Type}{f.ArrayType}({maxLength?[i] ?? 0})" : f.ToString());
             if (c.Unit is not null) h.Add($"TUNIT{n}", c.Unit);
             if (c.Null is long nul) h.Add($"TNULL{n}", nul);
             if (c.Scale is double s) h.Add($"TSCAL{n}", s);
             if (c.Zero is double z) h.Add(ZeroCard($"TZERO{n}", z));
             if (c.Dim is not null) h.Add($"TDIM{n}", c.Dim);
         }
-        if (_extName is not null) h.Add("EXTNAME", _extName, "extension name");
-        FitsWriter.AppendUserCards(h, _cards, _extName, table: true);
+        if (extName is not null) h.Add("EXTNAME", extName, "extension name");
+        FitsWriter.AppendUserCards(h, cards, extName, table: true);
         return h;
+    }
+
+    /// <summary>Bytes per row of <paramref name="columns"/> (NAXIS1).</summary>
+    public static int RowBytes(IReadOnlyList<TableColumn> columns)
+    {
+        int width = 0;
+        foreach (var c in columns) width += c.Form.Width;
+        return width;
     }
 
     /// <summary>Integral offsets are written as exact integers (2^63 does not survive a real's text form).</summary>

@@ -43,13 +43,19 @@ public sealed partial class FitsWriter : IDisposable
     public void WritePrimaryHeader(FitsHeader? cards = null)
     {
         BeginHdu(primaryAllowed: true, mustBePrimary: true);
+        WriteHeader(PrimaryHeader(cards));
+    }
+
+    /// <summary>The header <see cref="WritePrimaryHeader"/> writes for <paramref name="cards"/> (to size a file without writing it).</summary>
+    public static FitsHeader PrimaryHeader(FitsHeader? cards = null)
+    {
         var h = new FitsHeader()
             .Add("SIMPLE", true, "conforms to FITS standard")
             .Add("BITPIX", 8L, "array data type")
             .Add("NAXIS", 0L, "number of array dimensions")
             .Add("EXTEND", true);
         AppendUserCards(h, cards, null, table: false);
-        WriteHeader(h);
+        return h;
     }
 
     /// <summary>

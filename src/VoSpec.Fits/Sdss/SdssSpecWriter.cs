@@ -120,10 +120,28 @@ public static class SdssSpecWriter
         return wavelength ? [.. standard, new("wavelength", "D") { Unit = "Angstrom" }] : standard;
     }
 
-    private static void WriteCatalogRow(FitsWriter w, SpectrumMeta m, double waveMin, double waveMax, bool boss)
+    /// <summary>
+    /// The exact size of the file <see cref="WriteLite(SpectrumMeta, SpectrumArrays, int, int, Stream, SdssLiteOptions?)"/>
+    /// writes for these arguments, computed from the headers it would write and the width of its rows, without writing it.
+    /// </summary>
+    public static long LiteLength(SpectrumMeta meta, WavelengthGrid grid, int start, int count, SdssLiteOptions? options = null)
+    {
+        options ??= SdssLiteOptions.Default;
+        bool boss = meta.Instrument.Equals("BOSS", StringComparison.OrdinalIgnoreCase);
+        var primary = PrimaryCards(meta, grid, start);
+        options.AddPrimaryCards?.Invoke(primary);
+        var coadd = CoaddColumns(meta.FluxUnit, options.WavelengthColumn);
+        var (catalog, catalogName) = CatalogColumns(meta, boss);
+        return FitsWriter.PrimaryHeader(primary).ToBytes().Length
+            + BinaryTableWriter.Header(coadd, count, extName: "COADD").ToBytes().Length + Pad((long)BinaryTableWriter.RowBytes(coadd) * count)
+            + BinaryTableWriter.Header(catalog, 1, extName: catalogName).ToBytes().Length + Pad(BinaryTableWriter.RowBytes(catalog));
+    }
+
+    private static long Pad(long n) => (n + FitsHeader.BlockSize - 1) / FitsHeader.BlockSize * FitsHeader.BlockSize;
+
+    private static (TableColumn[] Columns, string ExtName) CatalogColumns(SpectrumMeta m, bool boss)
     {
         static string A(string value, int realWidth) => $"{Math.Max(Math.Max(realWidth, value.Length), 1)}A";
-        string idText = unchecked((ulong)m.SpecObjId).ToString(CultureInfo.InvariantCulture).PadLeft(22);
         var columns = new TableColumn[]
         {
             boss ? TableColumn.UInt64("SPECOBJID") : new("SPECOBJID", "22A"),
@@ -134,7 +152,14 @@ public static class SdssSpecWriter
             new("PROGRAMNAME", A(m.ProgramName, boss ? 27 : 23)), new("RUN2D", A(m.Run2d, boss ? 7 : 3)), new("RUN1D", A(m.Run1d, boss ? 7 : 1)),
             new("SN_MEDIAN_ALL", "D"), new("WAVEMIN", "E") { Unit = "Angstrom" }, new("WAVEMAX", "E") { Unit = "Angstrom" },
         };
-        using var t = w.BeginBinaryTable(columns, 1, extName: boss ? "SPALL" : "SPECOBJ");
+        return (columns, boss ? "SPALL" : "SPECOBJ");
+    }
+
+    private static void WriteCatalogRow(FitsWriter w, SpectrumMeta m, double waveMin, double waveMax, bool boss)
+    {
+        string idText = unchecked((ulong)m.SpecObjId).ToString(CultureInfo.InvariantCulture).PadLeft(22);
+        var (columns, extName) = CatalogColumns(m, boss);
+        using var t = w.BeginBinaryTable(columns, 1, extName: extName);
         if (boss) t.WriteUInt64(unchecked((ulong)m.SpecObjId)); else t.WriteString(idText);
         t.WriteInt32(m.Plate); t.WriteInt32(m.Mjd); t.WriteInt32(m.FiberId);
         t.WriteDouble(m.Ra); t.WriteDouble(m.Dec);
