@@ -34,7 +34,7 @@ internal static class TapQueryBench
                 $"SELECT TOP 100 * FROM ivoa.obscore WHERE CONTAINS(POINT('ICRS', s_ra, s_dec), CIRCLE('ICRS', {r.GetDouble(0)}, {r.GetDouble(1)}, 1)) = 1");
         }
         Console.WriteLine("ADQL: " + adql);
-        var tap = new TapService(new TapLimits(), []);
+        var tap = new TapService(new TapLimits(), VoSpec.Adql.Feature.AdqlFeatures.All);
         var runner = new TapQueryRunner(archive, tap);
         var request = TapRequest.Parse(DaliParameters.From(new Dictionary<string, string> { ["LANG"] = "ADQL", ["QUERY"] = adql }), tap.Limits);
         for (int round = 0; round < rounds; round++)

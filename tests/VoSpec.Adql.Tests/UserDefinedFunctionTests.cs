@@ -105,12 +105,12 @@ public sealed class UserDefinedFunctionTests(ArchiveFixture db)
         Assert.Equal(["ivo_hasword", "ivo_nocasematch", "ivo_interval_overlaps", "ivo_string_agg", "ivo_healpix_index", "in_unit"],
             udfs.Select(f => f.Form[..f.Form.IndexOf('(')]).Distinct());
         // in_unit is declared for pre-2.1 client parsers only: it stays the ADQL 2.1 IN_UNIT here.
-        Assert.False(AdqlFeatures.IsUserDefined("in_unit"));
+        Assert.False(AdqlFeatures.All.IsUserDefined("in_unit"));
         Assert.All(udfs.Where(f => f.Form.StartsWith("ivo_", StringComparison.Ordinal)), f =>
         {
             Assert.Matches(@"^ivo_[a-z_]+\(([A-Za-z][A-Za-z0-9]* [A-Z]+(, [A-Za-z][A-Za-z0-9]* [A-Z]+)*)?\) -> [A-Z]+$", f.Form);
             Assert.False(string.IsNullOrWhiteSpace(f.Description));
-            Assert.True(AdqlFeatures.IsUserDefined(f.Form[..f.Form.IndexOf('(')].ToUpperInvariant()));
+            Assert.True(AdqlFeatures.All.IsUserDefined(f.Form[..f.Form.IndexOf('(')].ToUpperInvariant()));
         });
     }
 }

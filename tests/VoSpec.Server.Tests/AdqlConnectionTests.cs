@@ -40,7 +40,7 @@ public class AdqlConnectionTests
         using var dir = TestPaths.NewTempDir("vospec-kept");
         using var archive = SpectrumArchive.Open(dir.Path);
         new Ingester(archive).StoreCatalogueOnly(new DemoGenerator(5).GenerateMany(20), "demo");
-        var tap = new TapService(new TapLimits(), []);
+        var tap = new TapService(new TapLimits(), VoSpec.Adql.Feature.AdqlFeatures.All);
         var runner = new TapQueryRunner(archive, tap);
         for (int i = 0; i < 3; i++)
         {

@@ -84,7 +84,7 @@ public class TapStoredRowsTests
         {
             using var archive = SpectrumArchive.Open(Path.Combine(dir.Path, "archive"), new ArchiveOptions { PublicUrl = client.BaseAddress!.ToString() });
             var limits = new TapLimits();
-            var runner = new TapQueryRunner(archive, new TapService(limits, []));
+            var runner = new TapQueryRunner(archive, new TapService(limits, VoSpec.Adql.Feature.AdqlFeatures.All));
             var values = new Dictionary<string, string> { ["LANG"] = "ADQL", ["QUERY"] = adql };
             if (format is not null) values["RESPONSEFORMAT"] = format;
             var request = TapRequest.Parse(DaliParameters.From(values), limits);

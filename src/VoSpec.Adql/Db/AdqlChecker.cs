@@ -9,25 +9,32 @@ namespace VoSpec.Adql.Db;
 
 /// <summary>
 /// Resolves every table, column and function name of a query against the metadata, infers
-/// expression types and checks optional features against <see cref="AdqlFeatures"/>. Failures are
+/// expression types and checks optional features against the service's <see cref="LanguageFeatureSet"/>. Failures are
 /// <see cref="AdqlException"/>s naming the culprit and its position.
 /// </summary>
 public sealed class AdqlChecker
 {
     private readonly ITableMetadata _metadata;
+    private readonly LanguageFeatureSet _features;
     private readonly CheckedQuery _result;
     private readonly List<(Identifier Name, QuerySource Template, CommonTableExpression Cte)> _ctes = [];
     private int _aliases;
 
-    private AdqlChecker(ITableMetadata metadata, SelectStatement root)
+    private AdqlChecker(ITableMetadata metadata, LanguageFeatureSet features, SelectStatement root)
     {
         _metadata = metadata;
+        _features = features;
         _result = new CheckedQuery(root);
     }
 
-    public static CheckedQuery Check(SelectStatement query, ITableMetadata metadata)
+    /// <param name="features">The optional features the service offers (default: <see cref="AdqlFeatures.All"/>).</param>
+    /// <summary>Checks run on this thread so far (the pipeline's tests count them).</summary>
+    [ThreadStatic] internal static int RunsOnThisThread;
+
+    public static CheckedQuery Check(SelectStatement query, ITableMetadata metadata, LanguageFeatureSet? features = null)
     {
-        var checker = new AdqlChecker(metadata, query);
+        RunsOnThisThread++;
+        var checker = new AdqlChecker(metadata, features ?? AdqlFeatures.All, query);
         checker.Statement(query, null, top: true);
         return checker._result;
     }
@@ -51,7 +58,7 @@ public sealed class AdqlChecker
         if (s.With.Count > 0)
         {
             if (!top) throw new AdqlException("WITH is only allowed at the start of the whole query", s.With[0].Position);
-            AdqlFeatures.Require(AdqlFeatures.CommonTable, "WITH", s.With[0].Position);
+            _features.Require(AdqlFeatures.CommonTable, "WITH", s.With[0].Position);
             foreach (var cte in s.With)
             {
                 if (_ctes.Any(c => c.Name.Matches(cte.Name) || cte.Name.Matches(c.Name)))
@@ -68,7 +75,7 @@ public sealed class AdqlChecker
         }
 
         var result = Body(s.Body, outer);
-        if (s.Offset is not null) AdqlFeatures.Require(AdqlFeatures.Offset, "OFFSET", s.Position);
+        if (s.Offset is not null) _features.Require(AdqlFeatures.Offset, "OFFSET", s.Position);
 
         if (s.OrderBy.Count > 0)
         {
@@ -133,7 +140,7 @@ public sealed class AdqlChecker
                 break;
             case SetOperation op:
             {
-                AdqlFeatures.Require(AdqlFeatures.Sets, op.Operator.ToString().ToUpperInvariant(), op.Position);
+                _features.Require(AdqlFeatures.Sets, op.Operator.ToString().ToUpperInvariant(), op.Position);
                 var left = Body(op.Left, outer);
                 var right = Body(op.Right, outer);
                 if (left.Count != right.Count)
@@ -446,7 +453,7 @@ public sealed class AdqlChecker
                     throw new AdqlException("the subquery of IN must return exactly one column", i.Query.Position);
                 break;
             case Like l:
-                if (l.CaseInsensitive) AdqlFeatures.Require(AdqlFeatures.String, "ILIKE", l.Position);
+                if (l.CaseInsensitive) _features.Require(AdqlFeatures.String, "ILIKE", l.Position);
                 RequireString(Expr(l.Value, scope, clause), l.Value, "LIKE");
                 RequireString(Expr(l.Pattern, scope, clause), l.Pattern, "LIKE");
                 break;
@@ -550,7 +557,7 @@ public sealed class AdqlChecker
             }
             case CastExpression c:
             {
-                AdqlFeatures.Require(AdqlFeatures.Type, "CAST", c.Position);
+                _features.Require(AdqlFeatures.Type, "CAST", c.Position);
                 var t = Expr(c.Operand, scope, clause, inAggregate);
                 var target = CastResult(c.Type);
                 if (target.IsGeometry && !(t.IsString || t.IsNull || t == target))
@@ -607,12 +614,12 @@ public sealed class AdqlChecker
     {
         if (f.UserDefined)
         {
-            if (!AdqlFeatures.IsUserDefined(f.Name))
+            if (!_features.IsUserDefined(f.Name))
                 throw new AdqlResolutionException($"unknown function '{f.Name}'", f.Position, f.Name);
             return UserDefinedFunction(f, scope, clause, inAggregate);
         }
         if (AdqlFeatures.TypeOfFunction(f.Name) is { } feature)
-            AdqlFeatures.Require(feature, f.Name, f.Position);
+            _features.Require(feature, f.Name, f.Position);
 
         var args = f.Arguments;
         var types = args.Select(a => Expr(a, scope, clause, inAggregate)).ToList();

@@ -1,9 +1,8 @@
 namespace VoSpec.Adql.Feature;
 
 /// <summary>
-/// The optional ADQL 2.1 features this service offers. The checker refuses any optional feature
-/// not listed here, and the TAP capabilities declare exactly this list, so what we declare and
-/// what we accept cannot drift apart.
+/// The optional ADQL 2.1 features: their TAPRegExt type URIs, and the set VoSpec offers (<see cref="All"/>, one
+/// <see cref="LanguageFeatureSet"/> that the server hands both to the checker and to its TAP capabilities).
 /// </summary>
 public static class AdqlFeatures
 {
@@ -18,7 +17,7 @@ public static class AdqlFeatures
     public const string Offset = "ivo://ivoa.net/std/TAPRegExt#features-adql-offset";
     public const string UserDefined = "ivo://ivoa.net/std/TAPRegExt#features-udf";
 
-    public static IReadOnlyList<LanguageFeature> All { get; } =
+    public static LanguageFeatureSet All { get; } = new(
     [
         new(Geometry, "POINT", "POINT([sys,] lon, lat): a position in degrees"),
         new(Geometry, "CIRCLE", "CIRCLE([sys,] lon, lat, radius | point, radius), degrees"),
@@ -61,22 +60,7 @@ public static class AdqlFeatures
         // declaring its signature here too keeps their checks of queries using it quiet.
         new(UserDefined, "in_unit(value DOUBLE, unit VARCHAR) -> DOUBLE",
             "ADQL 2.1 IN_UNIT (see features-adql-unit): a column with a declared unit converted to another VOUnit of the same dimension"),
-    ];
-
-    /// <summary>Whether a user-defined function of this name (any case) is declared.</summary>
-    public static bool IsUserDefined(string name) =>
-        !name.Equals("IN_UNIT", StringComparison.OrdinalIgnoreCase) && All.Any(f => f.Type == UserDefined && f.Form.Length > name.Length && f.Form[name.Length] == '('
-            && f.Form.StartsWith(name, StringComparison.OrdinalIgnoreCase));
-
-    public static bool IsSupported(string type, string form) =>
-        All.Any(f => f.Type == type && string.Equals(f.Form, form, StringComparison.OrdinalIgnoreCase));
-
-    /// <summary>Throws <see cref="AdqlUnsupportedException"/> unless the feature is offered.</summary>
-    public static void Require(string type, string form, TextPosition at)
-    {
-        if (!IsSupported(type, form))
-            throw new AdqlUnsupportedException($"{form} is not supported by this service (optional ADQL feature {type})", at);
-    }
+    ]);
 
     /// <summary>The feature type of an optional function, or null for mandatory ones (math, trig).</summary>
     public static string? TypeOfFunction(string upperName) => upperName switch

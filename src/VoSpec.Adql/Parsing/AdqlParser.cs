@@ -36,9 +36,13 @@ public static class AdqlParser
     /// <summary>Most common table expressions one WITH clause may define.</summary>
     public const int MaxWithQueries = 100;
 
+    /// <summary>Parses run on this thread so far (the pipeline's tests count them).</summary>
+    [ThreadStatic] internal static int RunsOnThisThread;
+
     public static SelectStatement Parse(string adql)
     {
         ArgumentNullException.ThrowIfNull(adql);
+        RunsOnThisThread++;
         if (adql.Length > MaxLength) throw new AdqlException($"query too long ({adql.Length} characters; at most {MaxLength})", 0, 0);
         if (string.IsNullOrWhiteSpace(adql)) throw new AdqlException("empty query: expected SELECT or WITH", 1, 1);
 

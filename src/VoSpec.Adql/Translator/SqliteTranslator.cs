@@ -49,18 +49,19 @@ public sealed class SqliteTranslator
     public static TranslatedQuery Translate(string adql, ITableMetadata metadata, SqliteTranslatorOptions? options = null) =>
         Translate(AdqlParser.Parse(adql), metadata, options);
 
+    /// <summary>Translations run on this thread so far (the pipeline's tests count them).</summary>
+    [ThreadStatic] internal static int RunsOnThisThread;
+
     public static TranslatedQuery Translate(CheckedQuery checkedQuery, SqliteTranslatorOptions? options = null)
     {
+        RunsOnThisThread++;
         var t = new SqliteTranslator(checkedQuery, options ?? SqliteTranslatorOptions.Default);
         var sb = new StringBuilder();
         t.Statement(sb, checkedQuery.Root, topLevel: true);
-        var columns = checkedQuery.Columns.Select(o => new OutputColumn(
-            o.Name,
-            o.Schema?.Datatype ?? o.Type.Datatype,
-            o.Schema is not null ? o.Schema.Arraysize : o.Type.Arraysize,
-            o.Schema is not null ? o.Schema.Xtype : o.Type.Xtype,
-            o.Schema) { ConvertedUnit = o.Unit }).ToList();
-        return new TranslatedQuery(sb.ToString(), columns, checkedQuery.Root.Top) { Checked = checkedQuery, Parameters = t._parameters, RowImages = t._image is not null };
+        return new TranslatedQuery(sb.ToString(), OutputColumn.Of(checkedQuery), checkedQuery.Root.Top)
+        {
+            Checked = checkedQuery, Parameters = t._parameters, RowImages = t._image is not null,
+        };
     }
 
     // ------------------------------------------------------------------ statements

@@ -15,6 +15,14 @@ public sealed record OutputColumn(string Name, string Datatype, string? Arraysiz
     public string? Ucd => Source?.Ucd;
     public string? Utype => Source?.Utype;
     public string? Description => Source?.Description;
+
+    /// <summary>The result columns of a checked query, known before (and whatever) its translation.</summary>
+    public static IReadOnlyList<OutputColumn> Of(CheckedQuery q) => q.Columns.Select(o => new OutputColumn(
+        o.Name,
+        o.Schema?.Datatype ?? o.Type.Datatype,
+        o.Schema is not null ? o.Schema.Arraysize : o.Type.Arraysize,
+        o.Schema is not null ? o.Schema.Xtype : o.Type.Xtype,
+        o.Schema) { ConvertedUnit = o.Unit }).ToList();
 }
 
 /// <summary>

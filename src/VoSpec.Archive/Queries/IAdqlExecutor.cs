@@ -1,5 +1,6 @@
 using System.Data.Common;
 using VoSpec.Adql.Db;
+using VoSpec.Adql.Feature;
 using VoSpec.Adql.Query;
 using VoSpec.Adql.Translator;
 using VoSpec.VOTable;
@@ -18,6 +19,8 @@ public sealed record AdqlRequest
     public string? Text { get; init; }
     public SelectStatement? Statement { get; init; }
     public TableMetadata Metadata { get; init; } = TableMetadata.Published;
+    /// <summary>The optional ADQL features the service offers: the instance its capabilities declare.</summary>
+    public LanguageFeatureSet Features { get; init; } = AdqlFeatures.All;
     public IReadOnlyList<UploadedTable> Uploads { get; init; } = [];
     /// <summary>Collections whose rows are left out of every table that carries a collection, in the SQL itself.</summary>
     public IReadOnlyList<string> Hidden { get; init; } = [];

@@ -52,10 +52,10 @@ internal sealed class SqliteAdqlExecution : IAdqlExecution
             q._interrupt = cancel.Register(() => SQLitePCL.raw.sqlite3_interrupt(conn.Handle));
             q._uploads = SqliteUploads.Create(conn, request.Uploads);
             var metadata = q._uploads.Count == 0 ? request.Metadata : request.Metadata.WithUploads(q._uploads);
-            var options = TranslatorOptions(request.Hidden);
-            var translated = Translate(request, metadata, request.StoredRows ? options with { RowImages = StoredRowSources } : options);
-            // The stored bytes are only copied when this result's FIELDs are encoded exactly as they were.
-            if (translated.RowImages && !StoredLayoutMatches(translated.Columns)) translated = Translate(request, metadata, options);
+            // Parse, check, plan, translate: each once (AdqlPipeline). The stored bytes are only copied when this
+            // result's FIELDs are encoded exactly as they were.
+            var translated = new AdqlPipeline(request.Features).Run(request.Text, request.Statement, metadata, TranslatorOptions(request.Hidden),
+                request.StoredRows ? (StoredRowSources, StoredLayoutMatches) : null);
             // Straight over SQLite's statement API: text cells go to BINARY2 as bytes, no strings made.
             kept.Budget.Start(request.BudgetSeconds, request.BudgetOption);
             // From here to the end of the query SQLite itself refuses anything but reading the declared tables.
@@ -76,10 +76,6 @@ internal sealed class SqliteAdqlExecution : IAdqlExecution
             throw;
         }
     }
-
-    private static TranslatedQuery Translate(AdqlRequest request, ITableMetadata metadata, SqliteTranslatorOptions options) =>
-        request.Statement is { } statement ? SqliteTranslator.Translate(statement, metadata, options)
-        : SqliteTranslator.Translate(request.Text ?? throw new ArgumentException("an ADQL request needs a text or a statement"), metadata, options);
 
     /// <summary>The tables whose rows carry a collection, without the hidden ones (the columns named in schemas/).</summary>
     private static SqliteTranslatorOptions TranslatorOptions(IReadOnlyList<string> hidden) => hidden.Count == 0 ? SqliteTranslatorOptions.Default : new()

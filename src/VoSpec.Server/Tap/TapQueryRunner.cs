@@ -43,7 +43,7 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
             var uploads = await TapUploads.LoadAsync(request.Uploads, parts, tap.Limits.UploadLimitBytes, timeout.Token);
             var execution = await archive.Adql.PrepareAsync(new AdqlRequest
             {
-                Text = request.Query, Uploads = uploads, Hidden = rights.Hidden,
+                Text = request.Query, Uploads = uploads, Hidden = rights.Hidden, Features = tap.LanguageFeatures,
                 StoredRows = request.Format == TapFormat.VOTableBinary2 && tap.Limits.StoredRows,
                 BudgetSeconds = budget.Seconds, BudgetOption = budget.Option ?? "",
             }, timeout.Token);

@@ -4,10 +4,11 @@ using VoSpec.Server.Vosi;
 namespace VoSpec.Server.Tap;
 
 /// <summary>The TAP service's fixed description: its limits, result formats and language features.</summary>
-public sealed class TapService(TapLimits limits, IReadOnlyList<LanguageFeature> languageFeatures)
+public sealed class TapService(TapLimits limits, LanguageFeatureSet languageFeatures)
 {
     public TapLimits Limits { get; } = limits;
-    public IReadOnlyList<LanguageFeature> LanguageFeatures { get; } = languageFeatures;
+    /// <summary>The optional ADQL features offered: declared in the capabilities, and the very set the checker enforces.</summary>
+    public LanguageFeatureSet LanguageFeatures { get; } = languageFeatures;
     public DateTimeOffset UpSince { get; } = DateTimeOffset.UtcNow;
 
     public static readonly IReadOnlyList<OutputFormat> OutputFormats =
