@@ -740,7 +740,7 @@ public sealed class AdqlChecker
                 {
                     Arity(4, 4); Numbers();
                     for (int i = 0; i < 4; i += 2)
-                        if (Translator.SqliteTranslator.Fold(args[i]) is { } lon && Translator.SqliteTranslator.Fold(args[i + 1]) is { } lat)
+                        if (ConstantFolding.Fold(args[i]) is { } lon && ConstantFolding.Fold(args[i + 1]) is { } lat)
                         {
                             try { SkyRules.CheckPosition(lon, lat); }
                             catch (InvalidSkyGeometryException e) { throw new AdqlException($"DISTANCE: {e.Message}", args[i].Position); }
@@ -809,12 +809,12 @@ public sealed class AdqlChecker
         var numbers = new List<double>();
         foreach (var a in args)
         {
-            if (Translator.SqliteTranslator.Fold(a) is { } v) numbers.Add(v);
+            if (ConstantFolding.Fold(a) is { } v) numbers.Add(v);
             else if (a is FunctionCall { Name: "POINT" } p && ConstantPoint(p) is { } point) { numbers.Add(point.Lon); numbers.Add(point.Lat); }
             else
             {
                 // Some coordinates are not constant: a constant radius can still be checked alone.
-                if (f.Name is "CIRCLE" && Translator.SqliteTranslator.Fold(args[^1]) is { } r) Check(() => SkyRules.CheckRadius(r));
+                if (f.Name is "CIRCLE" && ConstantFolding.Fold(args[^1]) is { } r) Check(() => SkyRules.CheckRadius(r));
                 return;
             }
         }
@@ -839,7 +839,7 @@ public sealed class AdqlChecker
     private static (double Lon, double Lat)? ConstantPoint(FunctionCall p)
     {
         int s = p.Arguments.Count == 3 ? 1 : 0;
-        return p.Arguments.Count - s == 2 && Translator.SqliteTranslator.Fold(p.Arguments[s]) is { } lon && Translator.SqliteTranslator.Fold(p.Arguments[s + 1]) is { } lat
+        return p.Arguments.Count - s == 2 && ConstantFolding.Fold(p.Arguments[s]) is { } lon && ConstantFolding.Fold(p.Arguments[s + 1]) is { } lat
             ? (lon, lat) : null;
     }
 

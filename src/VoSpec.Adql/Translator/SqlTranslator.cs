@@ -1,0 +1,489 @@
+using System.Globalization;
+using System.Text;
+using VoSpec.Adql.Db;
+using VoSpec.Adql.Parsing;
+using VoSpec.Adql.Query;
+
+namespace VoSpec.Adql.Translator;
+
+/// <summary>
+/// A checked ADQL tree → SQL, the part any SQL database understands: statements, set operations, joins, conditions,
+/// expressions, access rights (hidden rows read through a filtered subquery). Every name in the SQL comes from the
+/// metadata or is generated (t1, c1, cte1); every literal is re-emitted from its parsed value; so only read-only
+/// SELECTs over declared tables and columns can come out. A dialect (<see cref="SqliteTranslator"/>; a PostgreSQL one
+/// next) overrides what its database needs: LIKE, casts, functions and geometry, set operations it lacks, join kinds
+/// by version, and the conditions and select lists that use its own indexes and stored rows — the way VOLLT's
+/// JDBCTranslator is extended by PostgreSQLTranslator and PgSphereTranslator.
+/// </summary>
+public abstract class SqlTranslator
+{
+    private readonly IReadOnlyList<HiddenRows> _hiddenRows;
+
+    protected SqlTranslator(CheckedQuery q, IReadOnlyList<HiddenRows> hiddenRows)
+    {
+        Q = q;
+        _hiddenRows = hiddenRows;
+    }
+
+    /// <summary>The checked query being translated.</summary>
+    protected CheckedQuery Q { get; }
+
+    /// <summary>Named parameters the SQL refers to ($name → value).</summary>
+    protected List<(string Name, object? Value)> Parameters { get; } = [];
+
+    /// <summary>The whole query as SQL.</summary>
+    protected string Write()
+    {
+        var sb = new StringBuilder();
+        Statement(sb, Q.Root, topLevel: true);
+        return sb.ToString();
+    }
+
+    // ------------------------------------------------------------------ statements
+
+    protected void Statement(StringBuilder sb, SelectStatement s, bool topLevel)
+    {
+        NestingGuard.Check(s.Position);
+        if (s.With.Count > 0)
+        {
+            sb.Append("WITH ");
+            for (int i = 0; i < s.With.Count; i++)
+            {
+                var cte = s.With[i];
+                if (i > 0) sb.Append(", ");
+                int n = Q.OutputsOf(cte.Query).Count;
+                sb.Append(Q.CteNames[cte]).Append('(').AppendJoin(", ", Enumerable.Range(1, n).Select(k => "c" + k)).Append(") AS (");
+                Statement(sb, cte.Query, topLevel: false);
+                sb.Append(')');
+            }
+            sb.Append(' ');
+        }
+
+        switch (s.Body)
+        {
+            case QuerySpecification spec:
+                if (topLevel && s.With.Count == 0) TopLevelSpecification(s, spec);
+                Specification(sb, spec, topLevel);
+                OrderBy(sb, s);
+                Limit(sb, spec.Top, s.Offset);
+                break;
+            case ParenthesizedQuery p when s.OrderBy.Count == 0 && s.Offset is null:
+                Statement(sb, p.Query, topLevel);
+                break;
+            default:
+                Compound(sb, s.Body, topLevel);
+                OrderBy(sb, s);
+                Limit(sb, null, s.Offset);
+                break;
+        }
+    }
+
+    private void OrderBy(StringBuilder sb, SelectStatement s)
+    {
+        if (s.OrderBy.Count == 0) return;
+        sb.Append(" ORDER BY ");
+        for (int i = 0; i < s.OrderBy.Count; i++)
+        {
+            var item = s.OrderBy[i];
+            if (i > 0) sb.Append(", ");
+            if (Q.OrderByOutputs.TryGetValue(item, out var output))
+            {
+                // A SELECT that reads stored rows has one column: sort by what the output is, not by its position.
+                if (SortsByValue(s)) OutputValue(sb, output.Output);
+                else sb.Append(output.Index + 1);
+            }
+            else Expr(sb, item.Expression);
+            if (item.Descending) sb.Append(" DESC");
+        }
+    }
+
+    private static void Limit(StringBuilder sb, long? top, long? offset)
+    {
+        if (top is null && offset is null) return;
+        sb.Append(" LIMIT ").Append(top ?? -1);
+        if (offset is { } o) sb.Append(" OFFSET ").Append(o);
+    }
+
+    /// <summary>A set operation. Compound operators are taken as all left-associative with equal precedence (as in
+    /// SQLite), so a compound right operand is nested as a subquery.</summary>
+    protected void Compound(StringBuilder sb, QueryBody body, bool topLevel)
+    {
+        NestingGuard.Check(body.Position);
+        switch (body)
+        {
+            case SetOperation op when op.All && op.Operator != SetOperator.Union:
+                BagOperation(sb, op, topLevel);
+                break;
+            case SetOperation op:
+                Compound(sb, op.Left, topLevel);
+                sb.Append(op.Operator switch { SetOperator.Union => op.All ? " UNION ALL " : " UNION ", SetOperator.Except => " EXCEPT ", _ => " INTERSECT " });
+                if (op.Right is SetOperation) { sb.Append("SELECT * FROM ("); Compound(sb, op.Right, topLevel); sb.Append(')'); }
+                else Compound(sb, op.Right, topLevel);
+                break;
+            case QuerySpecification spec when spec.Top is null:
+                Specification(sb, spec, topLevel);
+                break;
+            case QuerySpecification spec:
+                sb.Append("SELECT * FROM (");
+                Specification(sb, spec, topLevel);
+                Limit(sb, spec.Top, null);
+                sb.Append(')');
+                break;
+            case ParenthesizedQuery p:
+                sb.Append("SELECT * FROM (");
+                Statement(sb, p.Query, topLevel);
+                sb.Append(')');
+                break;
+        }
+    }
+
+    private void Specification(StringBuilder sb, QuerySpecification q, bool topLevel)
+    {
+        sb.Append("SELECT ");
+        if (q.Distinct) sb.Append("DISTINCT ");
+        var outputs = Q.OutputsOf(q);
+        if (topLevel && StoredRowsSelect(sb)) outputs = [];
+        for (int i = 0; i < outputs.Count; i++)
+        {
+            if (i > 0) sb.Append(", ");
+            var o = outputs[i];
+            // Geometries leave the database in the DALI form the output writers take.
+            if (topLevel && o.Type.Xtype is "point" or "circle" or "polygon") GeometryOutput(sb, o);
+            else OutputValue(sb, o);
+            sb.Append(" AS ").Append(topLevel ? QuoteIdentifier(o.Name) : "c" + (i + 1));
+        }
+        sb.Append(" FROM ");
+        for (int i = 0; i < q.From.Count; i++)
+        {
+            if (i > 0) sb.Append(", ");
+            From(sb, q.From[i]);
+        }
+        if (q.Where is { } where)
+        {
+            sb.Append(" WHERE ");
+            Where(sb, where);
+        }
+        if (q.GroupBy.Count > 0)
+        {
+            sb.Append(" GROUP BY ");
+            for (int i = 0; i < q.GroupBy.Count; i++)
+            {
+                if (i > 0) sb.Append(", ");
+                if (q.GroupBy[i] is ColumnReference c && Q.BindingOf(c) is OutputBinding ob)
+                {
+                    var o = ob.Output;
+                    if (o.Expression is { } e) Expr(sb, e); else Binding(sb, o.Column!);
+                }
+                else Expr(sb, q.GroupBy[i]);
+            }
+        }
+        if (q.Having is { } having) { sb.Append(" HAVING "); Cond(sb, having); }
+    }
+
+    protected void OutputValue(StringBuilder sb, SelectOutput o)
+    {
+        if (o.Expression is { } e) Expr(sb, e); else Binding(sb, o.Column!);
+    }
+
+    // ------------------------------------------------------------------ FROM
+
+    /// <summary>
+    /// A declared table, or — when some of its rows are hidden — a subquery without them. SQLite flattens the
+    /// subquery into the outer query, so the spatial index is still used for cones.
+    /// </summary>
+    private void TableName(StringBuilder sb, TableSource ts)
+    {
+        int index = -1;
+        for (int i = 0; i < _hiddenRows.Count; i++)
+            if (_hiddenRows[i].Table.Equals(ts.Table.QualifiedName, StringComparison.OrdinalIgnoreCase) && _hiddenRows[i].Values.Count > 0) { index = i; break; }
+        if (index < 0) { sb.Append(QuoteIdentifier(ts.Table.SqlName)); return; }
+        var hidden = _hiddenRows[index];
+        sb.Append("(SELECT * FROM ").Append(QuoteIdentifier(ts.Table.SqlName))
+          .Append(" WHERE lower(").Append(QuoteIdentifier(hidden.Column)).Append(") NOT IN (");
+        for (int k = 0; k < hidden.Values.Count; k++)
+        {
+            // One parameter per value and filter, shared by every reference to the table (SQLite binds a name once).
+            var name = $"$hidden_{index}_{k}";
+            if (k > 0) sb.Append(", ");
+            sb.Append(name);
+            if (!Parameters.Exists(p => p.Name == name)) Parameters.Add((name, hidden.Values[k].ToLowerInvariant()));
+        }
+        sb.Append("))");
+    }
+
+    private void From(StringBuilder sb, FromItem item)
+    {
+        NestingGuard.Check(item.Position);
+        switch (item)
+        {
+            case TableReference t:
+            {
+                var source = Q.SourceOf(t);
+                switch (source)
+                {
+                    case TableSource ts: TableName(sb, ts); break;
+                    case QuerySource qs: sb.Append(qs.CteSqlName); break;
+                }
+                sb.Append(" AS ").Append(source.SqlAlias);
+                break;
+            }
+            case DerivedTable d:
+                sb.Append('(');
+                Statement(sb, d.Query, topLevel: false);
+                sb.Append(") AS ").Append(Q.SourceOf(d).SqlAlias);
+                break;
+            case Join j:
+            {
+                var (left, keyword, right) = JoinOperator(j);
+                JoinOperand(sb, left);
+                sb.Append(keyword);
+                JoinOperand(sb, right);
+                if (j.Kind == JoinKind.Cross) break;
+                sb.Append(" ON ");
+                var merged = Q.JoinColumns[j];
+                if (j.On is { } on) Cond(sb, on);
+                else if (merged.Count == 0) sb.Append('1');
+                else
+                    for (int i = 0; i < merged.Count; i++)
+                    {
+                        if (i > 0) sb.Append(" AND ");
+                        Binding(sb, merged[i].Left);
+                        sb.Append(" = ");
+                        Binding(sb, merged[i].Right);
+                    }
+                break;
+            }
+        }
+    }
+
+    private void JoinOperand(StringBuilder sb, FromItem item)
+    {
+        if (item is Join) { sb.Append('('); From(sb, item); sb.Append(')'); }
+        else From(sb, item);
+    }
+
+    protected void Binding(StringBuilder sb, ColumnBinding b)
+    {
+        switch (b)
+        {
+            case SourceColumnBinding s when s.Column.Type.Xtype is "point" or "circle" or "polygon" && s.Source is TableSource:
+                GeometryColumn(sb, s);
+                break;
+            case SourceColumnBinding s:
+                sb.Append(s.Source.SqlAlias).Append('.').Append(QuoteIdentifier(s.Column.SqlName));
+                break;
+            case MergedColumnBinding m when m.Kind == JoinKind.Full:
+                sb.Append("COALESCE(");
+                Binding(sb, m.Left);
+                sb.Append(", ");
+                Binding(sb, m.Right);
+                sb.Append(')');
+                break;
+            case MergedColumnBinding m:
+                Binding(sb, m.Kind == JoinKind.Right ? m.Right : m.Left);
+                break;
+            case OutputBinding o:
+                if (o.Output.Expression is { } e) Expr(sb, e); else Binding(sb, o.Output.Column!);
+                break;
+        }
+    }
+
+    // ------------------------------------------------------------------ conditions
+
+    protected void Cond(StringBuilder sb, Condition c)
+    {
+        NestingGuard.Check(c.Position);
+        switch (c)
+        {
+            case AndCondition a: sb.Append('('); Cond(sb, a.Left); sb.Append(" AND "); Cond(sb, a.Right); sb.Append(')'); break;
+            case OrCondition o: sb.Append('('); Cond(sb, o.Left); sb.Append(" OR "); Cond(sb, o.Right); sb.Append(')'); break;
+            case NotCondition n: sb.Append("(NOT "); Cond(sb, n.Operand); sb.Append(')'); break;
+            case Comparison cmp:
+                sb.Append('(');
+                Expr(sb, cmp.Left);
+                sb.Append(cmp.Operator.Text());
+                Expr(sb, cmp.Right);
+                sb.Append(')');
+                break;
+            case Between b:
+                sb.Append('(');
+                Expr(sb, b.Value);
+                sb.Append(b.Negated ? " NOT BETWEEN " : " BETWEEN ");
+                Expr(sb, b.Low);
+                sb.Append(" AND ");
+                Expr(sb, b.High);
+                sb.Append(')');
+                break;
+            case InList i:
+                sb.Append('(');
+                Expr(sb, i.Value);
+                sb.Append(i.Negated ? " NOT IN (" : " IN (");
+                for (int k = 0; k < i.Values.Count; k++)
+                {
+                    if (k > 0) sb.Append(", ");
+                    Expr(sb, i.Values[k]);
+                }
+                sb.Append("))");
+                break;
+            case InSubquery i:
+                sb.Append('(');
+                Expr(sb, i.Value);
+                sb.Append(i.Negated ? " NOT IN (" : " IN (");
+                Statement(sb, i.Query, topLevel: false);
+                sb.Append("))");
+                break;
+            case Like l:
+                Like(sb, l);
+                break;
+            case IsNull n:
+                sb.Append('(');
+                Expr(sb, n.Value);
+                sb.Append(n.Negated ? " IS NOT NULL)" : " IS NULL)");
+                break;
+            case Exists e:
+                sb.Append("(EXISTS (");
+                Statement(sb, e.Query, topLevel: false);
+                sb.Append("))");
+                break;
+            default: throw new ArgumentException($"unknown condition {c.GetType().Name}");
+        }
+    }
+
+    // ------------------------------------------------------------------ expressions
+
+    protected void Expr(StringBuilder sb, Expression e)
+    {
+        NestingGuard.Check(e.Position);
+        switch (e)
+        {
+            case NumericLiteral n: sb.Append(Number(n)); break;
+            case StringLiteral s: sb.Append(QuoteString(s.Value)); break;
+            case NullLiteral: sb.Append("NULL"); break;
+            case ColumnReference c: Binding(sb, Q.BindingOf(c)); break;
+            case UnaryExpression u:
+                switch (u.Operator)
+                {
+                    case UnaryOperator.Plus: Expr(sb, u.Operand); break;
+                    case UnaryOperator.Minus: sb.Append("(- "); Expr(sb, u.Operand); sb.Append(')'); break;
+                    default: sb.Append("(~ "); Expr(sb, u.Operand); sb.Append(')'); break;
+                }
+                break;
+            case BinaryExpression b when b.Operator == BinaryOperator.BitXor:
+                BitXor(sb, b);
+                break;
+            case BinaryExpression b:
+                sb.Append('(');
+                Expr(sb, b.Left);
+                sb.Append(b.Operator switch
+                {
+                    BinaryOperator.Multiply => " * ",
+                    BinaryOperator.Divide => " / ",
+                    BinaryOperator.Add => " + ",
+                    BinaryOperator.Subtract => " - ",
+                    BinaryOperator.Concat => " || ",
+                    BinaryOperator.BitAnd => " & ",
+                    _ => " | ",
+                });
+                Expr(sb, b.Right);
+                sb.Append(')');
+                break;
+            case Aggregate a:
+                sb.Append(a.Function.ToString().ToUpperInvariant()).Append('(');
+                if (a.Argument is null) sb.Append('*');
+                else
+                {
+                    if (a.Distinct) sb.Append("DISTINCT ");
+                    Expr(sb, a.Argument);
+                }
+                sb.Append(')');
+                break;
+            case CastExpression c: Cast(sb, c); break;
+            case CaseExpression k:
+                sb.Append("(CASE");
+                if (k.Operand is { } operand) { sb.Append(' '); Expr(sb, operand); }
+                foreach (var w in k.Whens)
+                {
+                    sb.Append(" WHEN ");
+                    if (w.Condition is { } cond) Cond(sb, cond); else Expr(sb, w.Value!);
+                    sb.Append(" THEN ");
+                    Expr(sb, w.Result);
+                }
+                if (k.Else is { } otherwise) { sb.Append(" ELSE "); Expr(sb, otherwise); }
+                sb.Append(" END)");
+                break;
+            case ScalarSubquery s:
+                sb.Append('(');
+                Statement(sb, s.Query, topLevel: false);
+                sb.Append(')');
+                break;
+            case FunctionCall f: Function(sb, f); break;
+            default: throw new ArgumentException($"unknown expression {e.GetType().Name}");
+        }
+    }
+
+    private string Number(NumericLiteral n)
+    {
+        if (n.IntegerValue is { } v && n.Kind is NumericKind.Integer or NumericKind.Hexadecimal)
+            return v.ToString(CultureInfo.InvariantCulture);
+        return RealLiteral(n.Value);
+    }
+
+    /// <summary>A double as an SQL literal that reads back as the same value.</summary>
+    protected virtual string RealLiteral(double d)
+    {
+        if (double.IsNaN(d)) return "NULL";
+        var s = d.ToString("R", CultureInfo.InvariantCulture);
+        return s.Contains('.') || s.Contains('E') ? s : s + ".0";
+    }
+
+    protected static string QuoteString(string s) => "'" + s.Replace("'", "''") + "'";
+    protected static string QuoteIdentifier(string s) => "\"" + s.Replace("\"", "\"\"") + "\"";
+
+    // ------------------------------------------------------------------ what a dialect decides
+
+    /// <summary>Called for the outermost query specification (without WITH) before it is written.</summary>
+    protected virtual void TopLevelSpecification(SelectStatement statement, QuerySpecification specification) { }
+
+    /// <summary>Writes a select list of its own (stored rows) for the outermost specification; false: the outputs.</summary>
+    protected virtual bool StoredRowsSelect(StringBuilder sb) => false;
+
+    /// <summary>Whether ORDER BY of <paramref name="s"/> must name what an output is rather than its position.</summary>
+    protected virtual bool SortsByValue(SelectStatement s) => false;
+
+    /// <summary>The WHERE condition (after " WHERE "); a dialect adds what lets its indexes work.</summary>
+    protected virtual void Where(StringBuilder sb, Condition where) => Cond(sb, where);
+
+    /// <summary>EXCEPT ALL and INTERSECT ALL (UNION ALL is written with the other compound operators).</summary>
+    protected virtual void BagOperation(StringBuilder sb, SetOperation op, bool topLevel)
+    {
+        Compound(sb, op.Left, topLevel);
+        sb.Append(op.Operator == SetOperator.Except ? " EXCEPT ALL " : " INTERSECT ALL ");
+        if (op.Right is SetOperation) { sb.Append("SELECT * FROM ("); Compound(sb, op.Right, topLevel); sb.Append(')'); }
+        else Compound(sb, op.Right, topLevel);
+    }
+
+    /// <summary>A join's operands, in the order to write them, and its SQL keyword (with spaces).</summary>
+    protected virtual (FromItem Left, string Keyword, FromItem Right) JoinOperator(Join j) => (j.Left, j.Kind switch
+    {
+        JoinKind.Cross => " CROSS JOIN ", JoinKind.Inner => " JOIN ", JoinKind.Left => " LEFT JOIN ", JoinKind.Right => " RIGHT JOIN ", _ => " FULL JOIN ",
+    }, j.Right);
+
+    /// <summary>A geometry column of a table (stored in DALI form) as the dialect's geometry value.</summary>
+    protected abstract void GeometryColumn(StringBuilder sb, SourceColumnBinding column);
+
+    /// <summary>A geometry output of the outermost query, as the DALI text the output writers take.</summary>
+    protected abstract void GeometryOutput(StringBuilder sb, SelectOutput output);
+
+    /// <summary>LIKE and ILIKE, with ADQL's case rules (LIKE case-sensitive).</summary>
+    protected abstract void Like(StringBuilder sb, Like like);
+
+    /// <summary>The bitwise exclusive or, which standard SQL lacks.</summary>
+    protected abstract void BitXor(StringBuilder sb, BinaryExpression xor);
+
+    protected abstract void Cast(StringBuilder sb, CastExpression cast);
+
+    /// <summary>A function call: ADQL's functions, the geometry functions and the declared user-defined ones.</summary>
+    protected abstract void Function(StringBuilder sb, FunctionCall function);
+
+
+}
