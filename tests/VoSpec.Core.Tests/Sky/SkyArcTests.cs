@@ -16,7 +16,7 @@ public class SkyArcTests
             double d = a.AngleTo(b);
             Assert.InRange(d, 0, 180);
             Assert.Equal(d, b.AngleTo(a));
-            Assert.Equal(d, new SkyPoint(a.Lon, a.Lat).DistanceTo(new SkyPoint(b.Lon, b.Lat)), 5);
+            Assert.Equal(d, new SkyPoint(a.Lon, a.Lat).DistanceTo(new SkyPoint(b.Lon, b.Lat)), tolerance: 1e-5);
         });
 
     [Fact]
