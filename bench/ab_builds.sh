@@ -8,7 +8,8 @@
 #   SET: protocols (default: {links}, preview, TAP cone, availability), geometry (a polygon CONTAINS over every
 #   catalogue row, and the TAP cone) or house (every request type the archive boundary and the output module serve:
 #   {links} of 1 and 50 IDs, a SODA cutout, SSA, a TAP cone, a wide TAP stream, the /spec query, getSpec of one id
-#   and of 50 aligned, availability); CONNECTIONS: wrk's -c (default 8).
+#   and of 50 aligned, availability); CONNECTIONS: wrk's -c (default 8). ONLY="soda links1" (environment) keeps
+#   only the targets named.
 set -u
 A=$1; B=$2; ARCHIVE=$3; SECS=${4:-15}; SET=${5:-protocols}; CONNS=${6:-8}
 CONE_Q="SELECT%20TOP%20100%20*%20FROM%20ivoa.obscore%20WHERE%20CONTAINS(POINT('ICRS',s_ra,s_dec),CIRCLE('ICRS',150,20,1))=1"
@@ -48,6 +49,7 @@ for build in "$A" "$B" "$B" "$A"; do
   fi
   for t in "${targets[@]}"; do
     name=${t%%|*}; url=${t#*|}
+    if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $name "* ]]; then continue; fi
     curl -s -o /dev/null "$url"
     echo "$build $name $(wrk -t 2 -c "$CONNS" -d "${SECS}s" "$url" | awk '/Requests\/sec/ {print $2}')"
   done

@@ -5,32 +5,37 @@ namespace VoSpec.Adql.Query;
 
 /// <summary>
 /// Tree → ADQL text. Parentheses are added only where precedence needs them, so that parsing the
-/// printed text gives back an equal tree.
+/// printed text gives back an equal tree. Conditions and expressions go through the walk it shares with the SQL
+/// translators (<see cref="AdqlWalker"/>); statements, FROM and the ADQL spellings are its own.
 /// </summary>
-public static class AdqlPrinter
+public sealed class AdqlPrinter : AdqlWalker
 {
+    private static readonly AdqlPrinter s_printer = new();
+
+    private AdqlPrinter() { }
+
     public static string Print(SelectStatement statement)
     {
         var sb = new StringBuilder();
-        Statement(sb, statement);
+        s_printer.Statement(sb, statement);
         return sb.ToString();
     }
 
     public static string Print(Expression expression)
     {
         var sb = new StringBuilder();
-        Expr(sb, expression);
+        s_printer.Expr(sb, expression);
         return sb.ToString();
     }
 
     public static string Print(Condition condition)
     {
         var sb = new StringBuilder();
-        Cond(sb, condition, 0);
+        s_printer.Cond(sb, condition, 0);
         return sb.ToString();
     }
 
-    private static void Statement(StringBuilder sb, SelectStatement s)
+    private void Statement(StringBuilder sb, SelectStatement s)
     {
         NestingGuard.Check(s.Position);
         if (s.With.Count > 0)
@@ -62,7 +67,7 @@ public static class AdqlPrinter
         if (s.Offset is { } offset) sb.Append(" OFFSET ").Append(offset);
     }
 
-    private static void Body(StringBuilder sb, QueryBody body)
+    private void Body(StringBuilder sb, QueryBody body)
     {
         NestingGuard.Check(body.Position);
         switch (body)
@@ -79,7 +84,7 @@ public static class AdqlPrinter
         }
     }
 
-    private static void Specification(StringBuilder sb, QuerySpecification q)
+    private void Specification(StringBuilder sb, QuerySpecification q)
     {
         sb.Append("SELECT ");
         if (q.Distinct) sb.Append("DISTINCT ");
@@ -116,7 +121,7 @@ public static class AdqlPrinter
         if (q.Having is { } having) { sb.Append(" HAVING "); Cond(sb, having, 0); }
     }
 
-    private static void From(StringBuilder sb, FromItem item)
+    private void From(StringBuilder sb, FromItem item)
     {
         NestingGuard.Check(item.Position);
         switch (item)
@@ -154,163 +159,54 @@ public static class AdqlPrinter
         }
     }
 
-    // Condition precedence: OR 1, AND 2, NOT 3, predicates 4.
-    private static int Precedence(Condition c) => c switch { OrCondition => 1, AndCondition => 2, NotCondition => 3, _ => 4 };
+    protected override bool Parenthesized(Condition c, int context) => Precedence(c) < context;
+    protected override bool Parenthesized(Expression e, int context) => Precedence(e) < context;
+    protected override void Subquery(StringBuilder sb, SelectStatement query) => Statement(sb, query);
+    protected override void Column(StringBuilder sb, ColumnReference c) => sb.AppendJoin('.', c.Parts);
+    protected override void Number(StringBuilder sb, NumericLiteral n) => sb.Append(n.Text);
 
-    private static void Cond(StringBuilder sb, Condition c, int context)
+    protected override void Unary(StringBuilder sb, UnaryExpression u)
     {
-        NestingGuard.Check(c.Position);
-        bool parens = Precedence(c) < context;
-        if (parens) sb.Append('(');
-        switch (c)
-        {
-            case OrCondition o: Cond(sb, o.Left, 1); sb.Append(" OR "); Cond(sb, o.Right, 2); break;
-            case AndCondition a: Cond(sb, a.Left, 2); sb.Append(" AND "); Cond(sb, a.Right, 3); break;
-            case NotCondition n: sb.Append("NOT "); Cond(sb, n.Operand, 3); break;
-            case Comparison cmp:
-                Expr(sb, cmp.Left);
-                sb.Append(cmp.Operator.Text());
-                Expr(sb, cmp.Right);
-                break;
-            case Between b:
-                Expr(sb, b.Value);
-                sb.Append(b.Negated ? " NOT BETWEEN " : " BETWEEN ");
-                Expr(sb, b.Low);
-                sb.Append(" AND ");
-                Expr(sb, b.High);
-                break;
-            case InList i:
-                Expr(sb, i.Value);
-                sb.Append(i.Negated ? " NOT IN (" : " IN (");
-                for (int k = 0; k < i.Values.Count; k++)
-                {
-                    if (k > 0) sb.Append(", ");
-                    Expr(sb, i.Values[k]);
-                }
-                sb.Append(')');
-                break;
-            case InSubquery i:
-                Expr(sb, i.Value);
-                sb.Append(i.Negated ? " NOT IN (" : " IN (");
-                Statement(sb, i.Query);
-                sb.Append(')');
-                break;
-            case Like l:
-                Expr(sb, l.Value);
-                sb.Append(l.Negated ? " NOT" : "").Append(l.CaseInsensitive ? " ILIKE " : " LIKE ");
-                Expr(sb, l.Pattern);
-                break;
-            case IsNull n:
-                Expr(sb, n.Value);
-                sb.Append(n.Negated ? " IS NOT NULL" : " IS NULL");
-                break;
-            case Exists e:
-                sb.Append("EXISTS (");
-                Statement(sb, e.Query);
-                sb.Append(')');
-                break;
-            default: throw new ArgumentException($"unknown condition {c.GetType().Name}");
-        }
-        if (parens) sb.Append(')');
+        sb.Append(u.Operator switch { UnaryOperator.Plus => "+", UnaryOperator.Minus => "-", _ => "~" });
+        // Never print "--" (a comment): a nested sign is always parenthesised.
+        Expr(sb, u.Operand, u.Operand is UnaryExpression ? 11 : 9);
     }
 
-    // Expression precedence, loosest first: | 3, ^ 4, & 5, || 6, + - 7, * / 8, unary 9, primary 10.
-    internal static int Precedence(Expression e) => e switch
+    protected override void Function(StringBuilder sb, FunctionCall f)
     {
-        BinaryExpression b => Precedence(b.Operator),
-        UnaryExpression => 9,
-        _ => 10,
-    };
-
-    internal static int Precedence(BinaryOperator op) => op switch
-    {
-        BinaryOperator.BitOr => 3,
-        BinaryOperator.BitXor => 4,
-        BinaryOperator.BitAnd => 5,
-        BinaryOperator.Concat => 6,
-        BinaryOperator.Add or BinaryOperator.Subtract => 7,
-        _ => 8,
-    };
-
-    private static void Expr(StringBuilder sb, Expression e, int context = 0)
-    {
-        NestingGuard.Check(e.Position);
-        bool parens = Precedence(e) < context;
-        if (parens) sb.Append('(');
-        switch (e)
+        sb.Append(f.Name).Append('(');
+        for (int i = 0; i < f.Arguments.Count; i++)
         {
-            case NumericLiteral n: sb.Append(n.Text); break;
-            case StringLiteral s: sb.Append('\'').Append(s.Value.Replace("'", "''")).Append('\''); break;
-            case NullLiteral: sb.Append("NULL"); break;
-            case ColumnReference c: sb.AppendJoin('.', c.Parts); break;
-            case UnaryExpression u:
-                sb.Append(u.Operator switch { UnaryOperator.Plus => "+", UnaryOperator.Minus => "-", _ => "~" });
-                // Never print "--" (a comment): a nested sign is always parenthesised.
-                Expr(sb, u.Operand, u.Operand is UnaryExpression ? 11 : 9);
-                break;
-            case BinaryExpression b:
-            {
-                int p = Precedence(b.Operator);
-                Expr(sb, b.Left, p);
-                sb.Append(b.Operator switch
-                {
-                    BinaryOperator.Multiply => " * ",
-                    BinaryOperator.Divide => " / ",
-                    BinaryOperator.Add => " + ",
-                    BinaryOperator.Subtract => " - ",
-                    BinaryOperator.Concat => " || ",
-                    BinaryOperator.BitAnd => " & ",
-                    BinaryOperator.BitXor => " ^ ",
-                    _ => " | ",
-                });
-                Expr(sb, b.Right, p + 1);
-                break;
-            }
-            case FunctionCall f:
-                sb.Append(f.Name).Append('(');
-                for (int i = 0; i < f.Arguments.Count; i++)
-                {
-                    if (i > 0) sb.Append(", ");
-                    Expr(sb, f.Arguments[i]);
-                }
-                sb.Append(')');
-                break;
-            case Aggregate a:
-                sb.Append(a.Function.ToString().ToUpperInvariant()).Append('(');
-                if (a.Argument is null) sb.Append('*');
-                else
-                {
-                    if (a.Distinct) sb.Append("DISTINCT ");
-                    else if (a.ExplicitAll) sb.Append("ALL ");
-                    Expr(sb, a.Argument);
-                }
-                sb.Append(')');
-                break;
-            case CastExpression c:
-                sb.Append("CAST(");
-                Expr(sb, c.Operand);
-                sb.Append(" AS ").Append(c.Type).Append(')');
-                break;
-            case CaseExpression c:
-                sb.Append("CASE");
-                if (c.Operand is { } operand) { sb.Append(' '); Expr(sb, operand); }
-                foreach (var w in c.Whens)
-                {
-                    sb.Append(" WHEN ");
-                    if (w.Condition is { } cond) Cond(sb, cond, 0); else Expr(sb, w.Value!);
-                    sb.Append(" THEN ");
-                    Expr(sb, w.Result);
-                }
-                if (c.Else is { } otherwise) { sb.Append(" ELSE "); Expr(sb, otherwise); }
-                sb.Append(" END");
-                break;
-            case ScalarSubquery s:
-                sb.Append('(');
-                Statement(sb, s.Query);
-                sb.Append(')');
-                break;
-            default: throw new ArgumentException($"unknown expression {e.GetType().Name}");
+            if (i > 0) sb.Append(", ");
+            Expr(sb, f.Arguments[i]);
         }
-        if (parens) sb.Append(')');
+        sb.Append(')');
+    }
+
+    protected override void Aggregate(StringBuilder sb, Aggregate a)
+    {
+        sb.Append(a.Function.ToString().ToUpperInvariant()).Append('(');
+        if (a.Argument is null) sb.Append('*');
+        else
+        {
+            if (a.Distinct) sb.Append("DISTINCT ");
+            else if (a.ExplicitAll) sb.Append("ALL ");
+            Expr(sb, a.Argument);
+        }
+        sb.Append(')');
+    }
+
+    protected override void Cast(StringBuilder sb, CastExpression c)
+    {
+        sb.Append("CAST(");
+        Expr(sb, c.Operand);
+        sb.Append(" AS ").Append(c.Type).Append(')');
+    }
+
+    protected override void Like(StringBuilder sb, Like l)
+    {
+        Expr(sb, l.Value);
+        sb.Append(l.Negated ? " NOT" : "").Append(l.CaseInsensitive ? " ILIKE " : " LIKE ");
+        Expr(sb, l.Pattern);
     }
 }

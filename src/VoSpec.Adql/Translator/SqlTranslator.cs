@@ -15,7 +15,7 @@ namespace VoSpec.Adql.Translator;
 /// by version, and the conditions and select lists that use its own indexes and stored rows — the way VOLLT's
 /// JDBCTranslator is extended by PostgreSQLTranslator and PgSphereTranslator.
 /// </summary>
-public abstract class SqlTranslator
+public abstract class SqlTranslator : AdqlWalker
 {
     private readonly IReadOnlyList<HiddenRows> _hiddenRows;
 
@@ -290,138 +290,49 @@ public abstract class SqlTranslator
 
     // ------------------------------------------------------------------ conditions
 
-    protected void Cond(StringBuilder sb, Condition c)
-    {
-        NestingGuard.Check(c.Position);
-        switch (c)
-        {
-            case AndCondition a: sb.Append('('); Cond(sb, a.Left); sb.Append(" AND "); Cond(sb, a.Right); sb.Append(')'); break;
-            case OrCondition o: sb.Append('('); Cond(sb, o.Left); sb.Append(" OR "); Cond(sb, o.Right); sb.Append(')'); break;
-            case NotCondition n: sb.Append("(NOT "); Cond(sb, n.Operand); sb.Append(')'); break;
-            case Comparison cmp:
-                sb.Append('(');
-                Expr(sb, cmp.Left);
-                sb.Append(cmp.Operator.Text());
-                Expr(sb, cmp.Right);
-                sb.Append(')');
-                break;
-            case Between b:
-                sb.Append('(');
-                Expr(sb, b.Value);
-                sb.Append(b.Negated ? " NOT BETWEEN " : " BETWEEN ");
-                Expr(sb, b.Low);
-                sb.Append(" AND ");
-                Expr(sb, b.High);
-                sb.Append(')');
-                break;
-            case InList i:
-                sb.Append('(');
-                Expr(sb, i.Value);
-                sb.Append(i.Negated ? " NOT IN (" : " IN (");
-                for (int k = 0; k < i.Values.Count; k++)
-                {
-                    if (k > 0) sb.Append(", ");
-                    Expr(sb, i.Values[k]);
-                }
-                sb.Append("))");
-                break;
-            case InSubquery i:
-                sb.Append('(');
-                Expr(sb, i.Value);
-                sb.Append(i.Negated ? " NOT IN (" : " IN (");
-                Statement(sb, i.Query, topLevel: false);
-                sb.Append("))");
-                break;
-            case Like l:
-                Like(sb, l);
-                break;
-            case IsNull n:
-                sb.Append('(');
-                Expr(sb, n.Value);
-                sb.Append(n.Negated ? " IS NOT NULL)" : " IS NULL)");
-                break;
-            case Exists e:
-                sb.Append("(EXISTS (");
-                Statement(sb, e.Query, topLevel: false);
-                sb.Append("))");
-                break;
-            default: throw new ArgumentException($"unknown condition {c.GetType().Name}");
-        }
-    }
-
     // ------------------------------------------------------------------ expressions
 
-    protected void Expr(StringBuilder sb, Expression e)
+    protected override bool Parenthesized(Condition c, int context) => true;
+
+    // Every operation in parentheses; XOR is written by the dialect whole.
+    protected override bool Parenthesized(Expression e, int context) =>
+        e is BinaryExpression { Operator: not BinaryOperator.BitXor } or CaseExpression;
+
+    protected override void Subquery(StringBuilder sb, SelectStatement query) => Statement(sb, query, topLevel: false);
+
+    protected override void Column(StringBuilder sb, ColumnReference c) => Binding(sb, Q.BindingOf(c));
+
+    protected override void Number(StringBuilder sb, NumericLiteral n) => sb.Append(NumberText(n));
+
+    protected override void Unary(StringBuilder sb, UnaryExpression u)
     {
-        NestingGuard.Check(e.Position);
-        switch (e)
+        switch (u.Operator)
         {
-            case NumericLiteral n: sb.Append(Number(n)); break;
-            case StringLiteral s: sb.Append(QuoteString(s.Value)); break;
-            case NullLiteral: sb.Append("NULL"); break;
-            case ColumnReference c: Binding(sb, Q.BindingOf(c)); break;
-            case UnaryExpression u:
-                switch (u.Operator)
-                {
-                    case UnaryOperator.Plus: Expr(sb, u.Operand); break;
-                    case UnaryOperator.Minus: sb.Append("(- "); Expr(sb, u.Operand); sb.Append(')'); break;
-                    default: sb.Append("(~ "); Expr(sb, u.Operand); sb.Append(')'); break;
-                }
-                break;
-            case BinaryExpression b when b.Operator == BinaryOperator.BitXor:
-                BitXor(sb, b);
-                break;
-            case BinaryExpression b:
-                sb.Append('(');
-                Expr(sb, b.Left);
-                sb.Append(b.Operator switch
-                {
-                    BinaryOperator.Multiply => " * ",
-                    BinaryOperator.Divide => " / ",
-                    BinaryOperator.Add => " + ",
-                    BinaryOperator.Subtract => " - ",
-                    BinaryOperator.Concat => " || ",
-                    BinaryOperator.BitAnd => " & ",
-                    _ => " | ",
-                });
-                Expr(sb, b.Right);
-                sb.Append(')');
-                break;
-            case Aggregate a:
-                sb.Append(a.Function.ToString().ToUpperInvariant()).Append('(');
-                if (a.Argument is null) sb.Append('*');
-                else
-                {
-                    if (a.Distinct) sb.Append("DISTINCT ");
-                    Expr(sb, a.Argument);
-                }
-                sb.Append(')');
-                break;
-            case CastExpression c: Cast(sb, c); break;
-            case CaseExpression k:
-                sb.Append("(CASE");
-                if (k.Operand is { } operand) { sb.Append(' '); Expr(sb, operand); }
-                foreach (var w in k.Whens)
-                {
-                    sb.Append(" WHEN ");
-                    if (w.Condition is { } cond) Cond(sb, cond); else Expr(sb, w.Value!);
-                    sb.Append(" THEN ");
-                    Expr(sb, w.Result);
-                }
-                if (k.Else is { } otherwise) { sb.Append(" ELSE "); Expr(sb, otherwise); }
-                sb.Append(" END)");
-                break;
-            case ScalarSubquery s:
-                sb.Append('(');
-                Statement(sb, s.Query, topLevel: false);
-                sb.Append(')');
-                break;
-            case FunctionCall f: Function(sb, f); break;
-            default: throw new ArgumentException($"unknown expression {e.GetType().Name}");
+            case UnaryOperator.Plus: Expr(sb, u.Operand); break;
+            case UnaryOperator.Minus: sb.Append("(- "); Expr(sb, u.Operand); sb.Append(')'); break;
+            default: sb.Append("(~ "); Expr(sb, u.Operand); sb.Append(')'); break;
         }
     }
 
-    private string Number(NumericLiteral n)
+    protected override void Binary(StringBuilder sb, BinaryExpression b)
+    {
+        if (b.Operator == BinaryOperator.BitXor) BitXor(sb, b);
+        else base.Binary(sb, b);
+    }
+
+    protected override void Aggregate(StringBuilder sb, Aggregate a)
+    {
+        sb.Append(a.Function.ToString().ToUpperInvariant()).Append('(');
+        if (a.Argument is null) sb.Append('*');
+        else
+        {
+            if (a.Distinct) sb.Append("DISTINCT ");
+            Expr(sb, a.Argument);
+        }
+        sb.Append(')');
+    }
+
+    private string NumberText(NumericLiteral n)
     {
         if (n.IntegerValue is { } v && n.Kind is NumericKind.Integer or NumericKind.Hexadecimal)
             return v.ToString(CultureInfo.InvariantCulture);
@@ -474,16 +385,6 @@ public abstract class SqlTranslator
     /// <summary>A geometry output of the outermost query, as the DALI text the output writers take.</summary>
     protected abstract void GeometryOutput(StringBuilder sb, SelectOutput output);
 
-    /// <summary>LIKE and ILIKE, with ADQL's case rules (LIKE case-sensitive).</summary>
-    protected abstract void Like(StringBuilder sb, Like like);
-
     /// <summary>The bitwise exclusive or, which standard SQL lacks.</summary>
     protected abstract void BitXor(StringBuilder sb, BinaryExpression xor);
-
-    protected abstract void Cast(StringBuilder sb, CastExpression cast);
-
-    /// <summary>A function call: ADQL's functions, the geometry functions and the declared user-defined ones.</summary>
-    protected abstract void Function(StringBuilder sb, FunctionCall function);
-
-
 }

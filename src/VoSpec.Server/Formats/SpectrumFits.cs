@@ -52,7 +52,8 @@ public static class SpectrumFits
     /// </summary>
     public static async Task WriteAsync(HttpResponse response, SpectrumMeta meta, SpectrumCutout view, string did, CancellationToken ct)
     {
-        using var buffer = new MemoryStream(checked((int)Length(meta, view, did)));
+        // Sized from the per-instrument computation (cached): the exact one builds three headers, which a response need not.
+        using var buffer = new MemoryStream(checked((int)Length(view.Count, meta.Instrument)));
         Write(meta, view, did, buffer);
         response.ContentLength = buffer.Length;
         buffer.Position = 0;
