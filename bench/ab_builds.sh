@@ -8,8 +8,9 @@
 #   SET: protocols (default: {links}, preview, TAP cone, availability), geometry (a polygon CONTAINS over every
 #   catalogue row, and the TAP cone) or house (every request type the archive boundary and the output module serve:
 #   {links} of 1 and 50 IDs, a SODA cutout, SSA, a TAP cone, a wide TAP stream, the /spec query, getSpec of one id
-#   and of 50 aligned, availability); CONNECTIONS: wrk's -c (default 8). ONLY="soda links1" (environment) keeps
-#   only the targets named.
+#   and of 50 aligned, availability) or benchpy (the team harness ../shared/conformance/bench.py --client wrk, all its
+#   scenarios, SECONDS per mode); CONNECTIONS: wrk's -c (default 8). ONLY="soda links1" (environment) keeps only the
+#   targets named.
 set -u
 A=$1; B=$2; ARCHIVE=$3; SECS=${4:-15}; SET=${5:-protocols}; CONNS=${6:-8}
 CONE_Q="SELECT%20TOP%20100%20*%20FROM%20ivoa.obscore%20WHERE%20CONTAINS(POINT('ICRS',s_ra,s_dec),CIRCLE('ICRS',150,20,1))=1"
@@ -31,6 +32,12 @@ for build in "$A" "$B" "$B" "$A"; do
     RANGE=$(curl -s "$BASE/tap/sync?LANG=ADQL&RESPONSEFORMAT=csv&QUERY=SELECT%20TOP%201%20em_min,em_max,s_ra,s_dec%20FROM%20ivoa.obscore" | sed -n 2p | tr -d '\r')
     BAND=$(python3 -c "lo, hi = map(float, '$RANGE'.split(',')[:2]); print('%r+%r' % (lo + 0.45 * (hi - lo), lo + 0.55 * (hi - lo)))")
     POS=$(echo "$RANGE" | cut -d, -f3,4)
+  fi
+  if [ "$SET" = benchpy ]; then
+    /usr/bin/python3 "$(dirname "$0")/../../shared/conformance/bench.py" --tap "$BASE/tap" --ssa "$BASE/ssa" -n 200 -c "$CONNS" \
+      --client wrk -d "$SECS" | awk -v b="$build" 'NR > 2 && NF == 9 {print b, $1 "/" $2, $8, "median_ms=" $4, "errs=" $9}'
+    kill "$pid"; wait "$pid" 2>/dev/null
+    continue
   fi
   if [ "$SET" = house ]; then
     SID=${SPECIDS%%,*}
