@@ -40,7 +40,11 @@ public interface ISpectrumLookup
     /// <summary>Every collection's name and title, without statistics (read from a small table).</summary>
     IReadOnlyList<(string Name, string Title)> CollectionNames();
 
+    /// <summary>How many spectra the archive (or one collection) holds; constant time.</summary>
     long CountSpectra(string? collection = null);
+
+    /// <summary>Throws unless the catalogue answers a query; constant time (the probes of monitors and load balancers).</summary>
+    void Probe();
 
     /// <summary>Each collection's pixel store and its committed length in bytes.</summary>
     IReadOnlyList<(string Collection, long Bytes)> PixelStores();

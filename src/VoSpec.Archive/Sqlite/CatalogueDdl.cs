@@ -45,6 +45,43 @@ public static class CatalogueDdl
         yield return "CREATE UNIQUE INDEX IF NOT EXISTS specobj_plate_mjd_fiber ON specobj(collection, plate, mjd, fiberid)";
         // Positions as unit vectors: a cone is a 3-D box plus an exact test, with no RA wrap or pole trouble.
         yield return "CREATE VIRTUAL TABLE IF NOT EXISTS spatial_idx USING rtree(spec_id, x_min, x_max, y_min, y_max, z_min, z_max)";
+        foreach (var s in StatisticsStatements()) yield return s;
+    }
+
+    /// <summary>Marks, in archive_meta, an archive whose collection_stats hold every spectrum (filled once at open).</summary>
+    public const string StatisticsKey = "collection_stats";
+
+    /// <summary>
+    /// Each collection's count and ranges, kept by triggers in the statement that inserts (or deletes) a spectrum, so
+    /// that probes, the landing page and the /spec contexts read one row per collection instead of aggregating the
+    /// catalogue (issue 18: their cost must not grow with the archive). Every write path keeps it right.
+    /// </summary>
+    private static IEnumerable<string> StatisticsStatements()
+    {
+        yield return """
+            CREATE TABLE IF NOT EXISTS collection_stats(
+              name TEXT PRIMARY KEY, n INTEGER NOT NULL, wave_min REAL, wave_max REAL, z_min REAL, z_max REAL)
+            """;
+        // min()/max() of SQLite's scalar form are NULL when an argument is: coalesce keeps the other side.
+        yield return """
+            CREATE TRIGGER IF NOT EXISTS specobj_stats_insert AFTER INSERT ON specobj BEGIN
+              INSERT INTO collection_stats(name, n, wave_min, wave_max, z_min, z_max)
+              VALUES (NEW.collection, 1, NEW.wavemin, NEW.wavemax, NEW.z, NEW.z)
+              ON CONFLICT(name) DO UPDATE SET n = n + 1,
+                wave_min = min(coalesce(wave_min, excluded.wave_min), coalesce(excluded.wave_min, wave_min)),
+                wave_max = max(coalesce(wave_max, excluded.wave_max), coalesce(excluded.wave_max, wave_max)),
+                z_min = min(coalesce(z_min, excluded.z_min), coalesce(excluded.z_min, z_min)),
+                z_max = max(coalesce(z_max, excluded.z_max), coalesce(excluded.z_max, z_max));
+            END
+            """;
+        // Nothing deletes spectra today; if something does, that collection's ranges are recomputed (rare, per collection).
+        yield return """
+            CREATE TRIGGER IF NOT EXISTS specobj_stats_delete AFTER DELETE ON specobj BEGIN
+              DELETE FROM collection_stats WHERE name = OLD.collection;
+              INSERT INTO collection_stats(name, n, wave_min, wave_max, z_min, z_max)
+                SELECT collection, count(*), min(wavemin), max(wavemax), min(z), max(z) FROM specobj WHERE collection = OLD.collection GROUP BY collection;
+            END
+            """;
     }
 
     public static IEnumerable<string> TableStatements(TableSchema table)

@@ -93,6 +93,13 @@ public sealed class SqliteCatalogue : ISpectrumLookup, ISpectrumSearch, IAdqlExe
         try
         {
             foreach (var sql in CatalogueDdl.Statements()) Execute(conn, sql, tx);
+            // An archive from before the statistics: counted once here (with the triggers in place from now on).
+            if (Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key = $k", tx, ("$k", CatalogueDdl.StatisticsKey)) is null)
+            {
+                Execute(conn, "DELETE FROM collection_stats", tx);
+                Execute(conn, "INSERT INTO collection_stats(name, n, wave_min, wave_max, z_min, z_max) SELECT collection, count(*), min(wavemin), max(wavemax), min(z), max(z) FROM specobj GROUP BY collection", tx);
+                Execute(conn, "INSERT INTO archive_meta(key, value) VALUES ($k, '1')", tx, ("$k", CatalogueDdl.StatisticsKey));
+            }
             TapSchemaTables.Refresh(conn, tx);
             RowImages.Ensure(conn, tx);
             Execute(conn, $"INSERT OR IGNORE INTO archive_meta(key, value) VALUES ('schema_version', '{CatalogueDdl.SchemaVersion}')", tx);
@@ -156,11 +163,15 @@ public sealed class SqliteCatalogue : ISpectrumLookup, ISpectrumSearch, IAdqlExe
         tx.Commit();
     }
 
+    /// <summary>
+    /// Every collection with its statistics: one row each from collection_stats, kept by triggers at ingest, so the
+    /// cost does not grow with the archive. A read-only archive written before the statistics aggregates instead.
+    /// </summary>
     public IReadOnlyList<CollectionInfo> Collections()
     {
         using var conn = OpenConnection();
         using var cmd = conn.CreateCommand();
-        cmd.CommandText = """
+        cmd.CommandText = HasStatistics(conn) ? CollectionsSql : """
             SELECT c.name, c.title, c.data_rights, count(s.spec_id), min(s.wavemin), max(s.wavemax), min(s.z), max(s.z)
             FROM collections c LEFT JOIN specobj s ON s.collection = c.name
             GROUP BY c.name ORDER BY c.name
@@ -174,12 +185,41 @@ public sealed class SqliteCatalogue : ISpectrumLookup, ISpectrumSearch, IAdqlExe
         return list;
     }
 
+    /// <summary>How many spectra the archive (or one collection) holds, from the statistics (constant time).</summary>
     public long CountSpectra(string? collection = null)
     {
         using var conn = OpenConnection();
-        return collection is null
-            ? Scalar<long>(conn, "SELECT count(*) FROM spectrum_store")
-            : Scalar<long>(conn, "SELECT count(*) FROM spectrum_store WHERE collection=$c", null, ("$c", collection));
+        if (!HasStatistics(conn))
+            return collection is null
+                ? Scalar<long>(conn, "SELECT count(*) FROM spectrum_store")
+                : Scalar<long>(conn, "SELECT count(*) FROM spectrum_store WHERE collection=$c", null, ("$c", collection));
+        return collection is null ? Scalar<long>(conn, CountSql) : Scalar<long>(conn, CountOneSql, null, ("$c", collection));
+    }
+
+    // The statements of the constant-time answers (their plans are checked by the tests: no scan of a large table).
+    internal const string CollectionsSql = """
+        SELECT c.name, c.title, c.data_rights, coalesce(st.n, 0), st.wave_min, st.wave_max, st.z_min, st.z_max
+        FROM collections c LEFT JOIN collection_stats st ON st.name = c.name ORDER BY c.name
+        """;
+    internal const string CountSql = "SELECT coalesce(sum(n), 0) FROM collection_stats";
+    internal const string CountOneSql = "SELECT coalesce(sum(n), 0) FROM collection_stats WHERE name=$c";
+    internal const string ProbeSql = "SELECT value FROM archive_meta WHERE key='schema_version'";
+
+    /// <summary>Whether the catalogue answers at all: one primary-key read, whatever its size (VOSI availability, /spec/available).</summary>
+    public void Probe()
+    {
+        using var conn = OpenConnection();
+        _ = Scalar<string>(conn, ProbeSql)
+            ?? throw new IOException("the catalogue has no schema version");
+    }
+
+    private volatile int _statistics; // 0 unknown, 1 kept, 2 not (a read-only archive from before them)
+
+    private bool HasStatistics(SqliteConnection conn)
+    {
+        if (_statistics == 0)
+            _statistics = Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key = $k", null, ("$k", CatalogueDdl.StatisticsKey)) is null ? 2 : 1;
+        return _statistics == 1;
     }
 
     private const string LocateSql = "SELECT spec_id, collection, specobjid, px_offset, px_length, npix FROM spectrum_store ";

@@ -31,7 +31,7 @@ public static class SpecServiceEndpoints
         {
             try
             {
-                archive.CountSpectra();
+                archive.Lookup.Probe();
                 return Results.Text("True", "text/plain");
             }
             catch (Exception e) when (e is IOException || CatalogueFault.Of(e) is not null)

@@ -26,11 +26,11 @@ public static class VosiEndpoints
         return g;
     }
 
-    /// <summary>The VOSI availability document: up when the catalogue answers a query.</summary>
+    /// <summary>The VOSI availability document: up when the catalogue answers a query (a constant-time probe).</summary>
     public static IResult Availability(SpectrumArchive archive, DateTimeOffset upSince)
     {
         bool up;
-        try { archive.CountSpectra(); up = true; }
+        try { archive.Lookup.Probe(); up = true; }
         catch (Exception e) when (e is IOException || CatalogueFault.Of(e) is not null) { up = false; }
         return Xml(s => AvailabilityDocument.Write(s, up, upSince, up ? "the archive is open and answering" : "the archive's catalogue does not answer"));
     }
