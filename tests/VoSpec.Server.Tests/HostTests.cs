@@ -19,14 +19,15 @@ public class HostTests(RunningServer server) : IClassFixture<RunningServer>
     }
 
     [Fact]
-    public async Task Landing_page_names_the_archive_its_collections_and_counts()
+    public async Task Landing_page_names_the_collections_and_counts_and_no_server_path()
     {
         var response = await server.Client.GetAsync("");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains("VoSpec", html);
-        Assert.Contains(server.ArchiveDir, html);
+        Assert.DoesNotContain(server.ArchiveDir, html);
+        Assert.DoesNotContain("/tmp/", html);
         Assert.Contains("<td>demo</td><td>" + RunningServer.DemoCount + "</td>", html);
     }
 

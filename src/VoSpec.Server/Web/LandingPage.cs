@@ -10,7 +10,7 @@ using VoSpec.Server.Access;
 namespace VoSpec.Server.Web;
 
 /// <summary>
-/// GET / : a short HTML page naming the archive, its collections and how many spectra each holds — only the
+/// GET / : a short HTML page naming the archive's collections and how many spectra each holds (no server path) — only the
 /// collections the caller may see; a configured proprietary collection is marked so.
 /// </summary>
 public static class LandingPage
@@ -29,8 +29,8 @@ public static class LandingPage
         var sb = new StringBuilder();
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>VoSpec</title>")
           .Append("<style>body{font-family:sans-serif;max-width:50em;margin:2em auto}table{border-collapse:collapse}td,th{padding:.2em .8em;border-bottom:1px solid #ccc;text-align:left}</style>")
-          .Append("</head><body>\n<h1>VoSpec</h1>\n<p>A Virtual Observatory server for 1-D spectra.</p>\n")
-          .Append("<p>Archive: <code>").Append(E(archive.Directory)).Append("</code></p>\n");
+          // No server file path: a public page tells what the archive holds, not where it lies.
+          .Append("</head><body>\n<h1>VoSpec</h1>\n<p>A Virtual Observatory server for 1-D spectra.</p>\n");
         if (collections.Count == 0) sb.Append("<p>The archive holds no spectra yet: ingest some with <code>vospec ingest</code>.</p>\n");
         else
         {
