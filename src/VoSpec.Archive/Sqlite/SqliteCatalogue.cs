@@ -26,12 +26,11 @@ public sealed class SqliteCatalogue : ISpectrumLookup, ISpectrumSearch, IAdqlExe
     {
         this.archive = archive;
         Path = System.IO.Path.Combine(archive.Directory, SpectrumArchive.CatalogueFileName);
-        var CataloguePath = Path;
-        if (readOnlyMedium && !(File.Exists(CataloguePath + "-wal") && File.Exists(CataloguePath + "-shm")))
+        if (readOnlyMedium && !(File.Exists(Path + "-wal") && File.Exists(Path + "-shm")))
         {
             // On read-only media SQLite cannot create the WAL index (-shm) a WAL database needs even for reading:
             // immutable=1 reads the file as it is, without locks or WAL.
-            var uri = "file:" + Uri.EscapeDataString(CataloguePath).Replace("%2F", "/", StringComparison.Ordinal) + "?immutable=1";
+            var uri = "file:" + Uri.EscapeDataString(Path).Replace("%2F", "/", StringComparison.Ordinal) + "?immutable=1";
             _readOnlyConnectionString = new SqliteConnectionStringBuilder { DataSource = uri, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
             _readWriteConnectionString = _readOnlyConnectionString;
             return;
@@ -39,12 +38,12 @@ public sealed class SqliteCatalogue : ISpectrumLookup, ISpectrumSearch, IAdqlExe
         if (readOnlyMedium)
         {
             // A WAL not folded in yet (the last writer did not close cleanly): SQLite reads it with the existing -shm.
-            _readOnlyConnectionString = new SqliteConnectionStringBuilder { DataSource = CataloguePath, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
+            _readOnlyConnectionString = new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
             _readWriteConnectionString = _readOnlyConnectionString;
             return;
         }
-        _readWriteConnectionString = new SqliteConnectionStringBuilder { DataSource = CataloguePath, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true }.ToString();
-        _readOnlyConnectionString = new SqliteConnectionStringBuilder { DataSource = CataloguePath, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
+        _readWriteConnectionString = new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true }.ToString();
+        _readOnlyConnectionString = new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
     }
 
     /// <summary>The catalogue file (ARCHIVE/catalogue.sqlite).</summary>
@@ -135,7 +134,6 @@ public sealed class SqliteCatalogue : ISpectrumLookup, ISpectrumSearch, IAdqlExe
         return Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key='public_url'") ?? ArchiveOptions.DefaultPublicUrl;
     }
 
-
     public IReadOnlyList<(string Name, string Title)> CollectionNames()
     {
         using var conn = OpenConnection();
@@ -146,7 +144,6 @@ public sealed class SqliteCatalogue : ISpectrumLookup, ISpectrumSearch, IAdqlExe
         while (r.Read()) list.Add((r.GetString(0), r.GetString(1)));
         return list;
     }
-
 
     /// <summary>Rewrites every access_url that starts with the stored base URL to start with <paramref name="publicUrl"/>.</summary>
     internal void RewritePublicUrl(string publicUrl)
