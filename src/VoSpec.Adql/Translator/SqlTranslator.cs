@@ -11,9 +11,9 @@ namespace VoSpec.Adql.Translator;
 /// expressions, access rights (hidden rows read through a filtered subquery). Every name in the SQL comes from the
 /// metadata or is generated (t1, c1, cte1); every literal is re-emitted from its parsed value; so only read-only
 /// SELECTs over declared tables and columns can come out. A dialect (<see cref="SqliteTranslator"/>; a PostgreSQL one
-/// next) overrides what its database needs: LIKE, casts, functions and geometry, set operations it lacks, join kinds
-/// by version, and the conditions and select lists that use its own indexes and stored rows — the way VOLLT's
-/// JDBCTranslator is extended by PostgreSQLTranslator and PgSphereTranslator.
+/// next) overrides what its database needs: LIKE, casts, functions and geometry, TOP and OFFSET, set operations it
+/// lacks, join kinds by version, and the conditions and select lists that use its own indexes and stored rows — the
+/// way VOLLT's JDBCTranslator is extended by PostgreSQLTranslator and PgSphereTranslator.
 /// </summary>
 public abstract class SqlTranslator : AdqlWalker
 {
@@ -95,13 +95,6 @@ public abstract class SqlTranslator : AdqlWalker
             else Expr(sb, item.Expression);
             if (item.Descending) sb.Append(" DESC");
         }
-    }
-
-    private static void Limit(StringBuilder sb, long? top, long? offset)
-    {
-        if (top is null && offset is null) return;
-        sb.Append(" LIMIT ").Append(top ?? -1);
-        if (offset is { } o) sb.Append(" OFFSET ").Append(o);
     }
 
     /// <summary>A set operation. Compound operators are taken as all left-associative with equal precedence (as in
@@ -188,8 +181,8 @@ public abstract class SqlTranslator : AdqlWalker
     // ------------------------------------------------------------------ FROM
 
     /// <summary>
-    /// A declared table, or — when some of its rows are hidden — a subquery without them. SQLite flattens the
-    /// subquery into the outer query, so the spatial index is still used for cones.
+    /// A declared table, or — when some of its rows are hidden — a subquery without them. A database that flattens the
+    /// subquery into the outer query (SQLite does) still uses its spatial index for cones.
     /// </summary>
     private void TableName(StringBuilder sb, TableSource ts)
     {
@@ -202,7 +195,7 @@ public abstract class SqlTranslator : AdqlWalker
           .Append(" WHERE lower(").Append(QuoteIdentifier(hidden.Column)).Append(") NOT IN (");
         for (int k = 0; k < hidden.Values.Count; k++)
         {
-            // One parameter per value and filter, shared by every reference to the table (SQLite binds a name once).
+            // One parameter per value and filter, shared by every reference to the table (a name is bound once).
             var name = $"$hidden_{index}_{k}";
             if (k > 0) sb.Append(", ");
             sb.Append(name);
@@ -288,9 +281,7 @@ public abstract class SqlTranslator : AdqlWalker
         }
     }
 
-    // ------------------------------------------------------------------ conditions
-
-    // ------------------------------------------------------------------ expressions
+    // ------------------------------------------------------------------ conditions and expressions
 
     protected override bool Parenthesized(Condition c, int context) => true;
 
@@ -363,6 +354,11 @@ public abstract class SqlTranslator : AdqlWalker
 
     /// <summary>The WHERE condition (after " WHERE "); a dialect adds what lets its indexes work.</summary>
     protected virtual void Where(StringBuilder sb, Condition where) => Cond(sb, where);
+
+    /// <summary>
+    /// TOP (of a query specification) and OFFSET (of a statement), after the rest of it; nothing when both are absent.
+    /// </summary>
+    protected abstract void Limit(StringBuilder sb, long? top, long? offset);
 
     /// <summary>EXCEPT ALL and INTERSECT ALL (UNION ALL is written with the other compound operators).</summary>
     protected virtual void BagOperation(StringBuilder sb, SetOperation op, bool topLevel)

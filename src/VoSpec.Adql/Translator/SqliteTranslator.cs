@@ -23,7 +23,7 @@ public sealed record SqliteTranslatorOptions
 /// <summary>
 /// The SQLite dialect of <see cref="SqlTranslator"/>: ADQL's functions and geometry through the SQL functions VoSpec
 /// registers (<see cref="SqliteAdqlFunctions"/>, adql_*), LIKE as GLOB (SQLite's LIKE ignores case), checked casts,
-/// XOR and EXCEPT/INTERSECT ALL rewritten, RIGHT and FULL joins by SQLite version; and the choices that make the archive
+/// TOP and OFFSET as LIMIT, XOR and EXCEPT/INTERSECT ALL rewritten, RIGHT and FULL joins by SQLite version; and the choices that make the archive
 /// fast: cones on an indexed position through the R*Tree and a native distance test (<see cref="SqliteCone"/>), and
 /// whole-row selects answered from the stored BINARY2 rows.
 /// </summary>
@@ -96,6 +96,14 @@ public sealed class SqliteTranslator : SqlTranslator
                 || !sc.Column.SqlName.Equals(image.Columns[i], StringComparison.OrdinalIgnoreCase)) return null;
         }
         return (image, ts.SqlAlias);
+    }
+
+    /// <summary>TOP and OFFSET as LIMIT and OFFSET; an OFFSET without TOP needs LIMIT -1 (no limit) before it.</summary>
+    protected override void Limit(StringBuilder sb, long? top, long? offset)
+    {
+        if (top is null && offset is null) return;
+        sb.Append(" LIMIT ").Append(top ?? -1);
+        if (offset is { } o) sb.Append(" OFFSET ").Append(o);
     }
 
     /// <summary>
