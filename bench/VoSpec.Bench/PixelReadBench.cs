@@ -20,7 +20,7 @@ internal static class PixelReadBench
         var work = Path.GetFullPath(o.Str("work", Path.Combine("bench", "out", "pixels")));
         var archiveDir = Path.Combine(work, "archive");
         using var archive = SpectrumArchive.Open(archiveDir);
-        if (archive.CountSpectra("demo") != n)
+        if (archive.Lookup.CountSpectra("demo") != n)
         {
             archive.Dispose();
             Directory.Delete(archiveDir, true);

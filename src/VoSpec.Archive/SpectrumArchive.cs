@@ -112,13 +112,6 @@ public sealed class SpectrumArchive : IDisposable
     /// </summary>
     public IReadOnlyList<string> ApplyDataRights(IReadOnlyCollection<string> proprietary) => DataRights.Apply(this, proprietary);
 
-    public IReadOnlyList<CollectionInfo> Collections() => _catalogue.Collections();
-    public long CountSpectra(string? collection = null) => _catalogue.CountSpectra(collection);
-    public SpectrumLocation? Locate(string collection, long specObjId) => _catalogue.Locate(collection, specObjId);
-    /// <summary>The catalogue metadata of one spectrum (from spec.specobj).</summary>
-    public SpectrumMeta? LoadMeta(long specId) => _catalogue.LoadMeta(specId);
-    /// <summary>Each collection's pixel store and its committed length in bytes.</summary>
-    public IReadOnlyList<(string Collection, long Bytes)> PixelStores() => _catalogue.PixelStores();
 
     /// <summary>The spectrum's vectors, viewed in place in the memory-mapped pixel store.</summary>
     public PixelData ReadPixels(SpectrumLocation location) => PixelReader(location.Collection).Read(location.Offset, location.Length);
@@ -130,9 +123,9 @@ public sealed class SpectrumArchive : IDisposable
     /// <summary>Metadata and a managed copy of every vector; for callers that need a whole Spectrum.</summary>
     public Spectrum? Load(string collection, long specObjId)
     {
-        var loc = Locate(collection, specObjId);
+        var loc = _catalogue.Locate(collection, specObjId);
         if (loc is null) return null;
-        var meta = LoadMeta(loc.Value.SpecId)!;
+        var meta = _catalogue.LoadMeta(loc.Value.SpecId)!;
         return new Spectrum { Meta = meta, Arrays = ReadPixels(loc.Value).ToArrays() };
     }
 

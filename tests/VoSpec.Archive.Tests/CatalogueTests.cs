@@ -151,7 +151,7 @@ public class CatalogueTests
         // Same plate/mjd/fiber as spectrum 1 under another id: the unique index rejects the batch.
         var bad = new[] { TestSpectra.Make(2, 10, 2, 0, 0), TestSpectra.Make(3, 10, 1, 0, 0) };
         Assert.Throws<SqliteException>(() => Store(archive, "c", bad));
-        Assert.Equal(1, archive.CountSpectra());
+        Assert.Equal(1, archive.Lookup.CountSpectra());
         Assert.Equal(length, new FileInfo(archive.PixelFilePath("c")).Length);
         using var conn = archive.Sqlite.OpenConnection();
         foreach (var t in new[] { "specobj", "ivoa_obscore", "spatial_idx", "spectrum_store" })
@@ -179,7 +179,7 @@ public class CatalogueTests
         Assert.NotNull(archive.Sqlite.LocateByDid("ivo://vospec.local/c?77"));
         Assert.Null(archive.Sqlite.LocateByDid("ivo://other.authority/c?77"));
         Assert.Null(archive.Sqlite.LocateByDid("ivo://vospec.local/c?notanumber"));
-        var info = Assert.Single(archive.Collections());
+        var info = Assert.Single(archive.Lookup.Collections());
         Assert.Equal(("c", 1L), (info.Name, info.Count));
     }
 }

@@ -91,6 +91,6 @@ public class IngestTests
         var second = new Ingester(archive).Store(gen.GenerateMany(60), "bulk");
         Assert.Equal((50, 0), (first.Ingested, first.Duplicates));
         Assert.Equal((10, 50), (second.Ingested, second.Duplicates));
-        Assert.Equal(60, archive.CountSpectra("bulk"));
+        Assert.Equal(60, archive.Lookup.CountSpectra("bulk"));
     }
 }

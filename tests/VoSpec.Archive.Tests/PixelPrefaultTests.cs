@@ -24,7 +24,7 @@ public class PixelPrefaultTests
         using var dir = TestPaths.NewTempDir();
         using var archive = SpectrumArchive.Open(dir.Path);
         DemoCollection.Create(archive, 30, seed: 5);
-        long stored = archive.PixelStores().Sum(s => s.Bytes);
+        long stored = archive.Lookup.PixelStores().Sum(s => s.Bytes);
         Assert.True(stored > 1 << 20);
 
         // Chunks smaller than the store, not page multiples: every chunk boundary is crossed.
@@ -60,7 +60,7 @@ public class PixelPrefaultTests
         using var dir = TestPaths.NewTempDir();
         using var archive = SpectrumArchive.Open(dir.Path);
         DemoCollection.Create(archive, 5, seed: 5);
-        var (collection, length) = archive.PixelStores().Single();
+        var (collection, length) = archive.Lookup.PixelStores().Single();
         var reader = new PixelStoreReader(archive.PixelFilePath(collection));
         Assert.Equal(4096, reader.Prefault(4096, 4096, CancellationToken.None));
         reader.Dispose();

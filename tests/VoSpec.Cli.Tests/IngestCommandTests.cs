@@ -25,7 +25,7 @@ public class IngestCommandTests
         Assert.Contains($"ingested 0, skipped as duplicate {files}, failed 0", again.StdOut);
 
         using var archive = SpectrumArchive.Open(archiveDir);
-        Assert.Equal(files, archive.CountSpectra("sdss_dr16"));
+        Assert.Equal(files, archive.Lookup.CountSpectra("sdss_dr16"));
         // The multi-epoch quasar: 12 spectra of one object, at one position.
         int near = 0;
         using (var r = archive.Search.Search(new VoSpec.Archive.Queries.SpectrumSearch { Position = (213.35115, 53.09082), RadiusDeg = 1.0 / 3600 }))
@@ -54,7 +54,7 @@ public class IngestCommandTests
         Assert.Matches(@"failed: .*missing\.fits: no such file or directory", r.StdOut);
         Assert.DoesNotContain("   at ", r.All); // no stack traces
         using var archive = SpectrumArchive.Open(archiveDir);
-        Assert.Equal(1, archive.CountSpectra());
+        Assert.Equal(1, archive.Lookup.CountSpectra());
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public class IngestCommandTests
         long afterKill;
         using (var archive = SpectrumArchive.Open(archiveDir))
         {
-            afterKill = archive.CountSpectra();
+            afterKill = archive.Lookup.CountSpectra();
             Assert.InRange(afterKill, 1, n - 1);
             AssertConsistent(archive);
         }
@@ -100,7 +100,7 @@ public class IngestCommandTests
         Assert.True(rerun.ExitCode == 0, rerun.All);
         Assert.Contains($"ingested {n - afterKill}, skipped as duplicate {afterKill}, failed 0", rerun.StdOut);
         using var done = SpectrumArchive.Open(archiveDir);
-        Assert.Equal(n, done.CountSpectra());
+        Assert.Equal(n, done.Lookup.CountSpectra());
         AssertConsistent(done);
     }
 

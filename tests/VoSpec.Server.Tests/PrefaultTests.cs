@@ -38,7 +38,7 @@ public class PrefaultTests
             Assert.NotNull(result);
             Assert.True(result.Value.Completed);
             var archive = app.Services.GetRequiredService<VoSpec.Archive.SpectrumArchive>();
-            Assert.Equal(archive.PixelStores().Sum(s => s.Bytes), result.Value.Bytes);
+            Assert.Equal(archive.Lookup.PixelStores().Sum(s => s.Bytes), result.Value.Bytes);
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("spec/available")).StatusCode);
         }
         finally { client.Dispose(); await app.StopAsync(); await app.DisposeAsync(); }

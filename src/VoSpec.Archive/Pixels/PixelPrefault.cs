@@ -64,7 +64,7 @@ public static class PixelPrefault
     {
         var sw = Stopwatch.StartNew();
         long bytes = 0;
-        foreach (var (collection, length) in archive.PixelStores())
+        foreach (var (collection, length) in archive.Lookup.PixelStores())
         {
             if (cancel.IsCancellationRequested) break;
             bytes += archive.PixelReader(collection).Prefault(length, chunkBytes, cancel);

@@ -14,7 +14,7 @@ public static class DataRights
     /// <returns>The collections that changed.</returns>
     public static IReadOnlyList<string> Apply(SpectrumArchive archive, IReadOnlyCollection<string> proprietary)
     {
-        var changes = archive.Collections()
+        var changes = archive.Lookup.Collections()
             .Select(c => (c.Name, Rights: proprietary.Contains(c.Name, StringComparer.OrdinalIgnoreCase) ? Proprietary : Public, c.DataRights))
             .Where(c => c.Rights != c.DataRights).ToList();
         // A read-only archive keeps its stored data_rights; access itself never depends on that column.

@@ -4,7 +4,6 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using VoSpec.Archive.Sqlite;
 using VoSpec.Archive;
 using VoSpec.Server.Access;
 using VoSpec.Server.Hosting;
@@ -43,8 +42,8 @@ public static class DebugReport
             {
                 ["directory"] = archive.Directory,
                 ["public_url"] = archive.PublicUrl,
-                ["spectra"] = archive.CountSpectra(),
-                ["collections"] = new JsonArray(archive.Collections().Select(c => (JsonNode)new JsonObject
+                ["spectra"] = archive.Lookup.CountSpectra(),
+                ["collections"] = new JsonArray(archive.Lookup.Collections().Select(c => (JsonNode)new JsonObject
                 {
                     ["name"] = c.Name,
                     ["title"] = c.Title,

@@ -81,7 +81,7 @@ public static class Previews
 
     private static PreviewSource Source(SpectrumArchive archive, SpectrumLocation loc)
     {
-        string title = archive.LoadMeta(loc.SpecId) is { } meta ? PreviewInput.TitleFor(meta) : loc.SpecObjId.ToString();
+        string title = archive.Lookup.LoadMeta(loc.SpecId) is { } meta ? PreviewInput.TitleFor(meta) : loc.SpecObjId.ToString();
         return () =>
         {
             var px = archive.ReadPixels(loc);

@@ -25,7 +25,7 @@ public sealed class PixelPrefaultService(SpectrumArchive archive, ServerSettings
     {
         try
         {
-            long bytes = archive.PixelStores().Sum(s => s.Bytes);
+            long bytes = archive.Lookup.PixelStores().Sum(s => s.Bytes);
             var skip = PixelPrefault.ReasonToSkip(settings.Prefault, bytes, PixelPrefault.AvailableMemoryBytes());
             if (skip is not null)
             {

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using VoSpec.Archive.Sqlite;
 using VoSpec.Archive;
 using VoSpec.Archive.Ingest;
 using VoSpec.Server.Admin;
@@ -127,7 +126,7 @@ public static class VoSpecHost
     private static SpectrumArchive OpenArchive(ServerSettings settings, ILogger log)
     {
         var archive = SpectrumArchive.Open(settings.Archive, new ArchiveOptions { Authority = settings.Authority });
-        if (settings.Demo > 0 && archive.CountSpectra() == 0)
+        if (settings.Demo > 0 && archive.Lookup.CountSpectra() == 0)
         {
             log.LogInformation("Archive {Dir} is empty: generating {N} demo spectra", archive.Directory, settings.Demo);
             var report = DemoCollection.Create(archive, settings.Demo, settings.DemoSeed);

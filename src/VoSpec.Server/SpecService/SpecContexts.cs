@@ -51,7 +51,7 @@ public static class SpecContexts
 
     public static IReadOnlyList<SpecContext> All(SpectrumArchive archive, AccessRights rights)
     {
-        var collections = archive.Collections().Where(c => rights.CanSee(c.Name)).ToList();
+        var collections = archive.Lookup.Collections().Where(c => rights.CanSee(c.Name)).ToList();
         var list = new List<SpecContext>
         {
             new(DefaultName, null, SpecContext.AllCatalog, "Every collection of this archive",

@@ -220,7 +220,7 @@ public static class SpecServiceEndpoints
     {
         if (locations.Length != 1) throw new UserInputException($"format=FITS serves one spectrum per request ({locations.Length} ids given)");
         var loc = locations[0];
-        var meta = archive.LoadMeta(loc.SpecId) ?? throw new NotFoundException($"spectrum {loc.SpecObjId} has no catalogue row");
+        var meta = archive.Lookup.LoadMeta(loc.SpecId) ?? throw new NotFoundException($"spectrum {loc.SpecObjId} has no catalogue row");
         var arrays = archive.ReadPixels(loc).ToArrays();
         var view = new SpectrumCutout(arrays, PixelRange.All(arrays.Count));
         if (request.Cutout is { } cut && !Cutout.TryView(arrays, cut, out view))

@@ -1,6 +1,4 @@
 using System.Xml;
-using VoSpec.Archive.Sqlite;
-using VoSpec.Archive.Catalogue;
 using VoSpec.Core.Schema;
 
 namespace VoSpec.Server.Vosi;
@@ -22,7 +20,7 @@ public static class TablesDocument
         {
             w.WriteStartElement("schema");
             w.WriteElementString("name", group.Key);
-            VosiXml.Element(w, "description", TapSchemaTables.SchemaDescriptions.GetValueOrDefault(group.Key));
+            VosiXml.Element(w, "description", TapSchema.SchemaDescriptions.GetValueOrDefault(group.Key));
             foreach (var t in group) WriteTable(w, t, withColumns);
             w.WriteEndElement();
         }
@@ -78,7 +76,7 @@ public static class TablesDocument
             if (!c.NotNull) w.WriteElementString("flag", "nullable");
             w.WriteEndElement();
         }
-        foreach (var k in TapSchemaTables.Keys.Where(k => k.From == t.QualifiedName))
+        foreach (var k in TapSchema.Keys.Where(k => k.From == t.QualifiedName))
         {
             w.WriteStartElement("foreignKey");
             w.WriteElementString("targetTable", k.Target);

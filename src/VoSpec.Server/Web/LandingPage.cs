@@ -3,7 +3,6 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using VoSpec.Archive.Sqlite;
 using VoSpec.Archive;
 using VoSpec.Server.Access;
 
@@ -25,7 +24,7 @@ public static class LandingPage
     public static string Render(SpectrumArchive archive, AccessRights rights, AccessPolicy policy)
     {
         static string E(string s) => WebUtility.HtmlEncode(s);
-        var collections = archive.Collections().Where(c => rights.CanSee(c.Name)).ToList();
+        var collections = archive.Lookup.Collections().Where(c => rights.CanSee(c.Name)).ToList();
         var sb = new StringBuilder();
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>VoSpec</title>")
           .Append("<style>body{font-family:sans-serif;max-width:50em;margin:2em auto}table{border-collapse:collapse}td,th{padding:.2em .8em;border-bottom:1px solid #ccc;text-align:left}</style>")

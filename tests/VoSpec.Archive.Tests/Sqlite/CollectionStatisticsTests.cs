@@ -49,10 +49,10 @@ public class CollectionStatisticsTests
     {
         using var dir = TestPaths.NewTempDir();
         using var archive = Filled(dir.Path);
-        Assert.Equal(Aggregated(archive), archive.Collections());
-        Assert.Equal(52, archive.CountSpectra());
-        Assert.Equal(45, archive.CountSpectra("a"));
-        Assert.Equal(0, archive.CountSpectra("none"));
+        Assert.Equal(Aggregated(archive), archive.Lookup.Collections());
+        Assert.Equal(52, archive.Lookup.CountSpectra());
+        Assert.Equal(45, archive.Lookup.CountSpectra("a"));
+        Assert.Equal(0, archive.Lookup.CountSpectra("none"));
         archive.Lookup.Probe();
     }
 
@@ -70,8 +70,8 @@ public class CollectionStatisticsTests
             cmd.ExecuteNonQuery();
         }
         using var reopened = SpectrumArchive.Open(dir.Path);
-        Assert.Equal(expected, reopened.Collections());
-        Assert.Equal(52, reopened.CountSpectra());
+        Assert.Equal(expected, reopened.Lookup.Collections());
+        Assert.Equal(52, reopened.Lookup.CountSpectra());
     }
 
     [Theory]

@@ -71,7 +71,7 @@ public sealed class SqliteAuthorizerTests : IDisposable
             Assert.True(e.SqliteErrorCode == SqliteAuth || e.Message.Contains("not authorized", StringComparison.Ordinal), sql + ": " + e.Message);
         }
         finally { c.Return(_archive, clean: false); }
-        Assert.Equal(10L, _archive.CountSpectra());
+        Assert.Equal(10L, _archive.Lookup.CountSpectra());
         Assert.False(File.Exists("/tmp/vospec-attack.sqlite"));
         Assert.False(File.Exists("/tmp/vospec-copy.sqlite"));
     }

@@ -38,7 +38,7 @@ public sealed class DamagedArchiveTests : IDisposable
     private List<(long SpecObjId, string Did, long End)> Spectra()
     {
         using var archive = SpectrumArchive.Open(Archive);
-        if (archive.CountSpectra() == 0) DemoCollection.Create(archive, 20, 5);
+        if (archive.Lookup.CountSpectra() == 0) DemoCollection.Create(archive, 20, 5);
         using var conn = archive.Sqlite.OpenConnection();
         using var cmd = conn.CreateCommand();
         cmd.CommandText = "SELECT s.specobjid, o.obs_publisher_did, st.px_offset + st.px_length FROM specobj s JOIN ivoa_obscore o ON o.spec_id = s.spec_id JOIN spectrum_store st ON st.spec_id = s.spec_id ORDER BY st.px_offset";

@@ -134,7 +134,7 @@ public sealed class StorageFaultTests : IDisposable
         var n = Scalar("SELECT count(*) FROM spectrum_store");
         Assert.Equal(n, Scalar("SELECT count(*) FROM specobj"));
         Assert.Equal(n, Scalar("SELECT count(*) FROM ivoa_obscore"));
-        foreach (var (collection, bytes) in archive.PixelStores())
+        foreach (var (collection, bytes) in archive.Lookup.PixelStores())
             Assert.True(new FileInfo(archive.PixelFilePath(collection)).Length >= bytes, collection);
         using var cmd = conn.CreateCommand();
         cmd.CommandText = "SELECT spec_id FROM spectrum_store";
