@@ -95,14 +95,13 @@ public sealed class SpectrumArchive : IDisposable
     public string PublicUrl => Options.PublicUrl!;
 
     /// <summary>
-    /// access_url values hold the server's public base URL; when it changes (another port, a proxy),
-    /// every row is rewritten once here rather than on every query.
+    /// The server's public base URL (another port, a proxy). access_url is stored relative to it and answered with it in
+    /// front, so changing it rewrites no row: a start on a new address costs the same at any size.
     /// </summary>
     public void SetPublicUrl(string publicUrl)
     {
         if (!publicUrl.EndsWith('/')) publicUrl += "/";
-        // On a read-only archive access_url keeps the stored base URL: set VoSpec:PublicUrl to the one stored, or serve a writable copy.
-        if (!IsReadOnly) _catalogue.RewritePublicUrl(publicUrl);
+        if (!IsReadOnly) _catalogue.StorePublicUrl(publicUrl);
         Options = Options with { PublicUrl = publicUrl };
     }
 

@@ -79,7 +79,8 @@ public class CatalogueTests
         Assert.True(r.Read());
         Assert.Equal("spectrum", r.GetString(0));
         Assert.Equal("ivo://example.org/sdss?299492975510054912", r.GetString(1));
-        Assert.Equal("http://127.0.0.1:1234/datalink/links?ID=ivo%3A%2F%2Fexample.org%2Fsdss%3F299492975510054912", r.GetString(2));
+        // Stored relative to the public URL, which answers put in front (Changing_the_public_url_changes_answers_and_no_row).
+        Assert.Equal("datalink/links?ID=ivo%3A%2F%2Fexample.org%2Fsdss%3F299492975510054912", r.GetString(2));
         Assert.Equal("application/x-votable+xml;content=datalink", r.GetString(3));
         Assert.Equal(s.Arrays.Grid.First * 1e-10, r.GetDouble(4), 15);
         Assert.Equal(s.Arrays.Grid.Last * 1e-10, r.GetDouble(5), 15);
@@ -93,19 +94,60 @@ public class CatalogueTests
     }
 
     [Fact]
-    public void Changing_the_public_url_rewrites_every_access_url()
+    public async Task Changing_the_public_url_changes_answers_and_no_row()
     {
         using var dir = TestPaths.NewTempDir();
         using (var archive = SpectrumArchive.Open(dir.Path, new ArchiveOptions { PublicUrl = "http://127.0.0.1:1111/" }))
             Store(archive, "c", Enumerable.Range(1, 10).Select(i => TestSpectra.Make(i, 1, i, i, 0)));
+        var before = StoredRows(dir.Path);
         using var again = SpectrumArchive.Open(dir.Path, new ArchiveOptions { PublicUrl = "https://vo.example.org/vospec" });
-        using var conn = again.Sqlite.OpenConnection();
-        using var cmd = conn.CreateCommand();
-        cmd.CommandText = "SELECT access_url FROM ivoa_obscore";
-        using var r = cmd.ExecuteReader();
+        Assert.Equal(before, StoredRows(dir.Path));
+        Assert.All(before, r => Assert.StartsWith("datalink/links?ID=ivo%3A", r.Url));
+
+        var adql = await Answers(again, "SELECT access_url FROM ivoa.obscore WHERE access_url LIKE 'https://vo.example.org/vospec/datalink/links?ID=ivo%'");
+        Assert.Equal(10, adql.Count);
+        Assert.All(adql, u => Assert.StartsWith("https://vo.example.org/vospec/datalink/links?ID=ivo%3A", u));
+        using var ssa = again.Search.Search(new SpectrumSearch());
         int n = 0;
-        while (r.Read()) { Assert.StartsWith("https://vo.example.org/vospec/datalink/links?ID=ivo%3A", r.GetString(0)); n++; }
+        while (ssa.Read()) { Assert.StartsWith("https://vo.example.org/vospec/datalink/fits?ID=ivo%3A", ssa.GetString(ssa.GetOrdinal("access_url"))); n++; }
         Assert.Equal(10, n);
+    }
+
+    [Fact]
+    public async Task An_archive_with_whole_urls_is_made_relative_once_at_open()
+    {
+        using var dir = TestPaths.NewTempDir();
+        using (var archive = SpectrumArchive.Open(dir.Path, new ArchiveOptions { PublicUrl = "http://127.0.0.1:1111/" }))
+        {
+            Store(archive, "c", Enumerable.Range(1, 5).Select(i => TestSpectra.Make(i, 1, i, i, 0)));
+            // As archives were written before relative URLs: whole URLs and no mark.
+            using var conn = archive.Sqlite.OpenConnection(readOnly: false);
+            SqliteCatalogue.Execute(conn, "UPDATE ivoa_obscore SET access_url = 'http://127.0.0.1:1111/' || access_url");
+            SqliteCatalogue.Execute(conn, "DELETE FROM archive_meta WHERE key = 'relative_urls'");
+        }
+        using var again = SpectrumArchive.Open(dir.Path, new ArchiveOptions { PublicUrl = "http://127.0.0.1:2222/" });
+        Assert.All(StoredRows(dir.Path), r => Assert.StartsWith("datalink/links?ID=", r.Url));
+        Assert.All(await Answers(again, "SELECT access_url FROM ivoa.obscore"), u => Assert.StartsWith("http://127.0.0.1:2222/datalink/links?ID=", u));
+    }
+
+    private static List<(string Url, string Image)> StoredRows(string dir)
+    {
+        using var conn = new SqliteConnection($"Data Source={Path.Combine(dir, SpectrumArchive.CatalogueFileName)};Mode=ReadOnly;Pooling=False");
+        conn.Open();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = "SELECT access_url, hex(vospec_binary2) FROM ivoa_obscore ORDER BY spec_id";
+        using var r = cmd.ExecuteReader();
+        var rows = new List<(string, string)>();
+        while (r.Read()) rows.Add((r.GetString(0), r.GetString(1)));
+        return rows;
+    }
+
+    private static async Task<List<string>> Answers(SpectrumArchive archive, string adql)
+    {
+        await using var q = await archive.Adql.PrepareAsync(new AdqlRequest { Text = adql }, CancellationToken.None);
+        var list = new List<string>();
+        while (await q.Reader.ReadAsync()) list.Add(q.Reader.GetString(0));
+        return list;
     }
 
     [Theory]

@@ -36,12 +36,8 @@ public class HostTests(RunningServer server) : IClassFixture<RunningServer>
     {
         Assert.Equal("127.0.0.1", server.BaseUri.Host);
         Assert.NotEqual(0, server.BaseUri.Port);
-        using var archive = SpectrumArchive.Open(server.ArchiveDir);
-        using var conn = archive.Sqlite.OpenConnection();
-        using var cmd = conn.CreateCommand();
-        cmd.CommandText = "SELECT access_url FROM ivoa_obscore LIMIT 1";
-        var url = (string)cmd.ExecuteScalar()!;
-        await Task.CompletedTask;
+        var csv = await server.Client.GetStringAsync("tap/sync?LANG=ADQL&RESPONSEFORMAT=csv&QUERY=" + Uri.EscapeDataString("SELECT TOP 1 access_url FROM ivoa.obscore"));
+        var url = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries)[1].Trim();
         Assert.StartsWith(server.BaseUri + "datalink/links?ID=", url);
     }
 

@@ -18,12 +18,18 @@ namespace VoSpec.Adql.Translator;
 public abstract class SqlTranslator : AdqlWalker
 {
     private readonly IReadOnlyList<HiddenRows> _hiddenRows;
+    private readonly string? _publicUrl;
 
-    protected SqlTranslator(CheckedQuery q, IReadOnlyList<HiddenRows> hiddenRows)
+    /// <param name="publicUrl">Put in front of columns stored relative to the public URL; null reads them as stored.</param>
+    protected SqlTranslator(CheckedQuery q, IReadOnlyList<HiddenRows> hiddenRows, string? publicUrl = null)
     {
         Q = q;
         _hiddenRows = hiddenRows;
+        _publicUrl = publicUrl;
     }
+
+    /// <summary>The parameter that holds the public URL in front of relative columns.</summary>
+    public const string PublicUrlParameter = "$public_url";
 
     /// <summary>The checked query being translated.</summary>
     protected CheckedQuery Q { get; }
@@ -261,6 +267,11 @@ public abstract class SqlTranslator : AdqlWalker
         {
             case SourceColumnBinding s when s.Column.Type.Xtype is "point" or "circle" or "polygon" && s.Source is TableSource:
                 GeometryColumn(sb, s);
+                break;
+            case SourceColumnBinding { Source: TableSource, Column.Schema.PublicUrlRelative: true } s when _publicUrl is not null:
+                // Stored relative (datalink/links?ID=…): the URL this server answers on goes in front, as a parameter.
+                if (!Parameters.Exists(p => p.Name == PublicUrlParameter)) Parameters.Add((PublicUrlParameter, _publicUrl));
+                sb.Append('(').Append(PublicUrlParameter).Append(" || ").Append(s.Source.SqlAlias).Append('.').Append(QuoteIdentifier(s.Column.SqlName)).Append(')');
                 break;
             case SourceColumnBinding s:
                 sb.Append(s.Source.SqlAlias).Append('.').Append(QuoteIdentifier(s.Column.SqlName));

@@ -17,6 +17,11 @@ public sealed record SqliteTranslatorOptions
     public IReadOnlyList<HiddenRows> HiddenRows { get; init; } = [];
     /// <summary>Tables that keep each row's output bytes: a query that selects exactly such a row reads them instead.</summary>
     public IReadOnlyList<RowImageSource> RowImages { get; init; } = [];
+    /// <summary>
+    /// The server's public URL, put in front of columns stored relative to it (schemas/: publicUrlRelative); null
+    /// reads them as stored (an archive from before relative URLs).
+    /// </summary>
+    public string? PublicUrl { get; init; }
     public static SqliteTranslatorOptions Default { get; } = new();
 }
 
@@ -34,7 +39,7 @@ public sealed class SqliteTranslator : SqlTranslator
     private SelectStatement? _imageStatement;
     private (RowImageSource Image, string Alias)? _image;
 
-    private SqliteTranslator(CheckedQuery q, SqliteTranslatorOptions options) : base(q, options.HiddenRows) => _options = options;
+    private SqliteTranslator(CheckedQuery q, SqliteTranslatorOptions options) : base(q, options.HiddenRows, options.PublicUrl) => _options = options;
 
     public static TranslatedQuery Translate(SelectStatement query, ITableMetadata metadata, SqliteTranslatorOptions? options = null)
     {

@@ -27,7 +27,8 @@ public sealed class CatalogueRows(SpectrumMeta meta, WavelengthGrid grid, string
         "obs_creator_did" => null,
         "publisher_id" => $"ivo://{options.Authority}",
         "data_rights" => "public",
-        "access_url" => Identifiers.DataLinkUrl(options.PublicUrl ?? ArchiveOptions.DefaultPublicUrl, Did),
+        // Relative to the public URL, which answers put in front (schemas/: publicUrlRelative).
+        "access_url" => Identifiers.DataLinkUrl("", Did),
         "access_format" => DataLinkFormat,
         "access_estsize" => (estimatedBytes + 1023) / 1024,
         "target_name" => Designation(meta.Ra, meta.Dec),

@@ -162,7 +162,15 @@ internal sealed class RawSqliteReader : DbDataReader, IRawCells
     }
 
     /// <summary>Same native calls as text: for a BLOB, sqlite3_column_blob is the stored bytes.</summary>
-    public bool TryGetBytes(int ordinal, out ReadOnlySpan<byte> value) => TryGetUtf8(ordinal, out value);
+    public bool TryGetBytes(int ordinal, out ReadOnlySpan<byte> value)
+    {
+        if (!TryGetUtf8(ordinal, out value)) return false;
+        if (ordinal == 0 && ImagePrefix is { } prefix && !value.IsEmpty) value = prefix.Apply(value);
+        return true;
+    }
+
+    /// <summary>For a statement that reads stored BINARY2 rows (column 0): what goes in front of their relative URL.</summary>
+    public Binary2CellPrefix? ImagePrefix { get; set; }
 
     // A native pointer must never outlive its statement: reading a disposed reader fails as SQLitePCLRaw's would.
     private IntPtr Live => _stmt is null ? throw new ObjectDisposedException(nameof(RawSqliteReader)) : _handle;

@@ -18,6 +18,13 @@ public sealed record RowImageTable(TableSchema Table, string Column, string Func
 
     /// <summary>The table's public column names in <c>SELECT *</c> order: the cells each stored row holds.</summary>
     public IReadOnlyList<string> ColumnNames { get; } = Fields.Select(f => f.Name).ToList();
+
+    /// <summary>The cell stored relative to the public URL (schemas/: publicUrlRelative), or -1.</summary>
+    public int PublicUrlField { get; } = Table.PublicColumns.ToList().FindIndex(c => c.PublicUrlRelative);
+
+    /// <summary>What puts <paramref name="publicUrl"/> in front of that cell of a stored row; null when there is none.</summary>
+    public Binary2CellPrefix? Prefix(string? publicUrl) =>
+        publicUrl is null || PublicUrlField < 0 ? null : new Binary2CellPrefix(Fields, PublicUrlField, publicUrl);
 }
 
 /// <summary>

@@ -54,15 +54,18 @@ internal sealed class SqliteAdqlExecution : IAdqlExecution
             var metadata = q._uploads.Count == 0 ? request.Metadata : request.Metadata.WithUploads(q._uploads);
             // Parse, check, plan, translate: each once (AdqlPipeline). The stored bytes are only copied when this
             // result's FIELDs are encoded exactly as they were.
-            var translated = new AdqlPipeline(request.Features).Run(request.Text, request.Statement, metadata, TranslatorOptions(request.Hidden),
+            var translated = new AdqlPipeline(request.Features).Run(request.Text, request.Statement, metadata, TranslatorOptions(request.Hidden, archive.Sqlite.AnswerUrl),
                 request.StoredRows ? (StoredRowSources, StoredLayoutMatches) : null);
             // Straight over SQLite's statement API: text cells go to BINARY2 as bytes, no strings made.
             kept.Budget.Start(request.BudgetSeconds, request.BudgetOption);
             // From here to the end of the query SQLite itself refuses anything but reading the declared tables.
             kept.Guard(q._uploads.Select(u => u.SqlName));
-            q.Reader = RawSqliteReader.Open(conn, translated.Sql, translated.Parameters, kept.Budget);
+            var reader = RawSqliteReader.Open(conn, translated.Sql, translated.Parameters, kept.Budget);
+            q.Reader = reader;
             q.Columns = translated.Columns;
             q.RowsPreEncoded = translated.RowImages;
+            // Stored rows hold access_url relative to the public URL; the answer puts it in front.
+            if (translated.RowImages) reader.ImagePrefix = RowImages.ObsCore.Prefix(archive.Sqlite.AnswerUrl);
             return Task.FromResult<IAdqlExecution>(q);
         }
         catch
@@ -78,9 +81,10 @@ internal sealed class SqliteAdqlExecution : IAdqlExecution
     }
 
     /// <summary>The tables whose rows carry a collection, without the hidden ones (the columns named in schemas/).</summary>
-    private static SqliteTranslatorOptions TranslatorOptions(IReadOnlyList<string> hidden) => hidden.Count == 0 ? SqliteTranslatorOptions.Default : new()
+    private static SqliteTranslatorOptions TranslatorOptions(IReadOnlyList<string> hidden, string? publicUrl) => new()
     {
-        HiddenRows = [new(SchemaCatalog.ObsCore.QualifiedName, "obs_collection", hidden), new(SchemaCatalog.SpecObj.QualifiedName, "collection", hidden)],
+        HiddenRows = hidden.Count == 0 ? [] : [new(SchemaCatalog.ObsCore.QualifiedName, "obs_collection", hidden), new(SchemaCatalog.SpecObj.QualifiedName, "collection", hidden)],
+        PublicUrl = publicUrl,
     };
 
     private static bool StoredLayoutMatches(IReadOnlyList<OutputColumn> columns)

@@ -101,6 +101,7 @@ public sealed class SqliteCatalogue : ISpectrumLookup, ISpectrumSearch, IAdqlExe
             }
             TapSchemaTables.Refresh(conn, tx);
             RowImages.Ensure(conn, tx);
+            MakeUrlsRelative(conn, tx);
             Execute(conn, $"INSERT OR IGNORE INTO archive_meta(key, value) VALUES ('schema_version', '{CatalogueDdl.SchemaVersion}')", tx);
             Execute(conn, "INSERT OR IGNORE INTO archive_meta(key, value) VALUES ('public_url', $v)", tx, ("$v", archive.Options.PublicUrl ?? ArchiveOptions.DefaultPublicUrl));
             tx.Commit();
@@ -145,19 +146,49 @@ public sealed class SqliteCatalogue : ISpectrumLookup, ISpectrumSearch, IAdqlExe
         return list;
     }
 
-    /// <summary>Rewrites every access_url that starts with the stored base URL to start with <paramref name="publicUrl"/>.</summary>
-    internal void RewritePublicUrl(string publicUrl)
+    /// <summary>Remembers the public URL (the default at the next start when none is configured); no row changes with it.</summary>
+    internal void StorePublicUrl(string publicUrl)
     {
+        if (StoredPublicUrl() == publicUrl) return;
         using var conn = OpenConnection(readOnly: false);
-        using var tx = conn.BeginTransaction();
-        var old = Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key='public_url'", tx) ?? publicUrl;
-        if (old != publicUrl)
+        Execute(conn, "INSERT OR REPLACE INTO archive_meta(key, value) VALUES ('public_url', $v)", null, ("$v", publicUrl));
+    }
+
+    /// <summary>archive_meta's mark of an archive whose URLs are stored relative to the public URL.</summary>
+    internal const string RelativeUrlsKey = "relative_urls";
+
+    private volatile int _relativeUrls; // 0 unknown, 1 relative, 2 whole (a read-only archive from before)
+
+    /// <summary>
+    /// What answers put in front of columns stored relative to the public URL (schemas/: publicUrlRelative): the URL
+    /// configured now, so a start on a new address rewrites nothing. Null for a read-only archive from before, whose
+    /// rows hold whole URLs.
+    /// </summary>
+    public string? AnswerUrl
+    {
+        get
         {
-            Execute(conn, "UPDATE ivoa_obscore SET access_url = $new || substr(access_url, length($old) + 1) WHERE substr(access_url, 1, length($old)) = $old",
-                tx, ("$new", publicUrl), ("$old", old));
-            Execute(conn, "UPDATE archive_meta SET value=$v WHERE key='public_url'", tx, ("$v", publicUrl));
+            if (_relativeUrls == 0)
+            {
+                using var conn = OpenConnection();
+                _relativeUrls = Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key = $k", null, ("$k", RelativeUrlsKey)) is null ? 2 : 1;
+            }
+            return _relativeUrls == 1 ? archive.PublicUrl : null;
         }
-        tx.Commit();
+    }
+
+    /// <summary>
+    /// An archive from before relative URLs: its whole URLs lose the stored public URL, once (the triggers re-encode the
+    /// stored rows). A new archive only gets the mark.
+    /// </summary>
+    private static void MakeUrlsRelative(SqliteConnection conn, SqliteTransaction tx)
+    {
+        if (Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key = $k", tx, ("$k", RelativeUrlsKey)) is not null) return;
+        var old = Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key = 'public_url'", tx);
+        if (old is not null)
+            Execute(conn, "UPDATE ivoa_obscore SET access_url = substr(access_url, length($old) + 1) WHERE substr(access_url, 1, length($old)) = $old",
+                tx, ("$old", old));
+        Execute(conn, "INSERT INTO archive_meta(key, value) VALUES ($k, '1')", tx, ("$k", RelativeUrlsKey));
     }
 
     /// <summary>
@@ -464,7 +495,7 @@ public sealed class SqliteCatalogue : ISpectrumLookup, ISpectrumSearch, IAdqlExe
         var conn = OpenConnection();
         try
         {
-            var (sql, parameters) = SqliteSpectrumSearch.Build(search);
+            var (sql, parameters) = SqliteSpectrumSearch.Build(search, AnswerUrl ?? "");
             // Read through SQLite's statement API (as TAP does): a fraction of the per-cell cost of SqliteDataReader.
             return RawSqliteReader.Open(conn, sql, parameters, owner: conn);
         }

@@ -14,9 +14,10 @@ namespace VoSpec.Archive.Sqlite;
 /// </summary>
 internal static class SqliteSpectrumSearch
 {
-    public static (string Sql, List<(string Name, object? Value)> Parameters) Build(SpectrumSearch r)
+    /// <param name="publicUrl">In front of relative URLs ($public_url in schemas/ssa.spectra.json); "" for an archive that stores them whole.</param>
+    public static (string Sql, List<(string Name, object? Value)> Parameters) Build(SpectrumSearch r, string publicUrl)
     {
-        var parameters = new List<(string, object?)>();
+        var parameters = new List<(string, object?)> { (SqlTranslator.PublicUrlParameter, publicUrl) };
         var sql = new StringBuilder("SELECT ");
         sql.AppendJoin(", ", SchemaCatalog.Get("ssa.spectra").Columns.Select(c => $"{c.Sql} AS {CatalogueDdl.Quote(c.Name)}"));
         sql.Append(" FROM ivoa_obscore AS o JOIN specobj AS s ON s.spec_id = o.spec_id WHERE 1 = 1");

@@ -23,6 +23,12 @@ public sealed record ColumnSchema
     /// <summary>The row key in SQLite (INTEGER PRIMARY KEY); always internal.</summary>
     public bool PrimaryKey { get; init; }
 
+    /// <summary>
+    /// Stored relative to the server's public URL (e.g. <c>datalink/links?ID=…</c>) and answered with the URL configured
+    /// at the time of the answer in front: moving the archive to another address rewrites no row.
+    /// </summary>
+    public bool PublicUrlRelative { get; init; }
+
     /// <summary>For response tables computed by a query (the SSA fields): the SQL expression over the catalogue.</summary>
     public string? Sql { get; init; }
 
