@@ -13,6 +13,8 @@ public sealed class IngestReport
     public TimeSpan ParseTime { get; internal set; }
     /// <summary>Wall time spent writing pixels and catalogue rows.</summary>
     public TimeSpan WriteTime { get; internal set; }
+    /// <summary>Building the secondary indexes a bulk load deferred to its end.</summary>
+    public TimeSpan IndexTime { get; internal set; }
     public bool Cancelled { get; internal set; }
     public int Failed => Failures.Count;
     public int Total => Ingested + Duplicates + Failed;

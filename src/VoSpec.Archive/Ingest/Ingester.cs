@@ -25,7 +25,7 @@ public sealed class Ingester(SpectrumArchive archive)
         using var ingestLock = AcquireLock();
         var files = SpectrumFileReader.Expand(paths).ToList();
         progress?.Started(files.Count);
-        using var writer = new CatalogueWriter(archive, collection, title ?? collection);
+        using var writer = new CatalogueWriter(archive, collection, title ?? collection, expectedRows: files.Count);
         int batchSize = Math.Max(1, archive.Options.IngestBatchSize);
         var chunks = files.Chunk(batchSize).ToList();
         long parseTicks = 0;
@@ -41,6 +41,9 @@ public sealed class Ingester(SpectrumArchive archive)
             report.WriteTime += writeClock.Elapsed;
         }
         next?.Wait(CancellationToken.None);
+        var indexClock = Stopwatch.StartNew();
+        writer.BuildDeferredIndexes();
+        report.IndexTime = indexClock.Elapsed;
         report.ParseTime = TimeSpan.FromTicks(parseTicks * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
         report.Elapsed = clock.Elapsed;
         return report;
@@ -69,21 +72,26 @@ public sealed class Ingester(SpectrumArchive archive)
     }
 
     /// <summary>
-    /// Catalogue rows without pixel data, for scale tests of the catalogue and TAP (a million rows);
-    /// such spectra cannot be read back as pixels.
+    /// Catalogue rows without pixel data, for scale tests of the catalogue and TAP (ten million rows);
+    /// such spectra cannot be read back as pixels. <paramref name="expectedRows"/> makes a large load a bulk load.
     /// </summary>
-    public IngestReport StoreCatalogueOnly(IEnumerable<Spectrum> spectra, string collection)
+    /// <param name="batchDone">Called after each batch with the rows stored so far (progress, rate per million).</param>
+    public IngestReport StoreCatalogueOnly(IEnumerable<Spectrum> spectra, string collection, long expectedRows = 0, Action<long>? batchDone = null)
     {
         ValidateCollectionName(collection);
         var report = new IngestReport();
         var clock = Stopwatch.StartNew();
         using var ingestLock = AcquireLock();
-        using var writer = new CatalogueWriter(archive, collection, collection);
+        using var writer = new CatalogueWriter(archive, collection, collection, expectedRows);
         foreach (var chunk in spectra.Chunk(Math.Max(1, archive.Options.IngestBatchSize)))
         {
             writer.WriteBatch(chunk.Select(s => new CatalogueWriter.Item(s, null, 0, "catalogue-only") { CatalogueOnly = true }).ToList());
             report.Ingested += chunk.Length;
+            batchDone?.Invoke(report.Ingested);
         }
+        report.WriteTime = clock.Elapsed;
+        writer.BuildDeferredIndexes();
+        report.IndexTime = clock.Elapsed - report.WriteTime;
         report.Elapsed = clock.Elapsed;
         return report;
     }

@@ -99,9 +99,13 @@ public static class CatalogueDdl
         }
         sb.Append(')');
         yield return sb.ToString();
-        foreach (var c in table.Columns.Where(c => c.Indexed && !c.PrimaryKey))
-            yield return $"CREATE INDEX IF NOT EXISTS {Quote(table.SqlName + "_" + c.Name)} ON {Quote(table.SqlName)}({Quote(c.Name)})";
+        foreach (var (_, create) in SecondaryIndexes(table)) yield return create;
     }
+
+    /// <summary>The table's non-unique indexes (columns marked indexed in schemas/): name and statement.</summary>
+    public static IEnumerable<(string Name, string Create)> SecondaryIndexes(TableSchema table) =>
+        table.Columns.Where(c => c.Indexed && !c.PrimaryKey).Select(c => (table.SqlName + "_" + c.Name,
+            $"CREATE INDEX IF NOT EXISTS {Quote(table.SqlName + "_" + c.Name)} ON {Quote(table.SqlName)}({Quote(c.Name)})"));
 
     public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
 }

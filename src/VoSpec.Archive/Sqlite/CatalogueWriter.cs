@@ -2,7 +2,9 @@ using VoSpec.Archive.Catalogue;
 using Microsoft.Data.Sqlite;
 using VoSpec.Archive.Pixels;
 using VoSpec.Core.Schema;
+using VoSpec.Core.Sky;
 using VoSpec.Core.Spectra;
+using VoSpec.VOTable;
 
 namespace VoSpec.Archive.Sqlite;
 
@@ -11,9 +13,25 @@ namespace VoSpec.Archive.Sqlite;
 /// store and flushed, then every catalogue row (specobj, obscore, spatial index, store location) and
 /// the store's new committed length go in one transaction. A batch that fails leaves nothing behind.
 /// Only one writer may exist per archive (the ingest lock sees to that).
+/// <para>
+/// Built to keep its rate to ten million rows (issue 18): each batch is put in HEALPix order before its spec_ids are
+/// given, so the table, the R*Tree and the later cones read neighbours from neighbouring pages; the rows' values and
+/// stored BINARY2 bytes are made on every core before the transaction; and a large load (<see cref="BulkRows"/>) drops
+/// the secondary indexes first and builds them once at the end — maintained row by row, each commit rewrote most of
+/// every index's pages. An interrupted bulk load leaves them to the next open, which creates what is missing.
+/// </para>
 /// </summary>
 internal sealed class CatalogueWriter : IDisposable
 {
+    /// <summary>A load of at least this many rows (and at least as many as the archive holds) is a bulk load.</summary>
+    public const int BulkRows = 100_000;
+
+    /// <summary>The writer's page cache: the pages of a batch's B-trees and R*Tree stay in memory between commits.</summary>
+    private const int CacheMegabytes = 512;
+
+    // The HEALPix order of the sky order within a batch: ~0.4' pixels, finer than any fibre's neighbours.
+    private const int SkyOrder = 16;
+
     private readonly SpectrumArchive _archive;
     private readonly string _collection;
     private readonly SqliteConnection _conn;
@@ -21,11 +39,15 @@ internal sealed class CatalogueWriter : IDisposable
     private readonly HashSet<long> _known = [];
     private long _nextSpecId;
 
-    public CatalogueWriter(SpectrumArchive archive, string collection, string title)
+    private readonly List<string> _deferredIndexes = [];
+
+    /// <param name="expectedRows">How many rows the caller means to write (0: unknown); a large load is a bulk load.</param>
+    public CatalogueWriter(SpectrumArchive archive, string collection, string title, long expectedRows = 0)
     {
         _archive = archive;
         _collection = collection;
         _conn = archive.Sqlite.OpenConnection(readOnly: false);
+        SqliteCatalogue.Execute(_conn, $"PRAGMA cache_size = -{CacheMegabytes * 1024}");
         SqliteCatalogue.Execute(_conn, """
             INSERT OR IGNORE INTO collections(name, title, pixel_file, committed_length, created)
             VALUES ($n, $t, $f, 0, datetime('now'))
@@ -37,8 +59,25 @@ internal sealed class CatalogueWriter : IDisposable
         using var cmd = _conn.CreateCommand();
         cmd.CommandText = "SELECT specobjid FROM spectrum_store WHERE collection=$c";
         cmd.Parameters.AddWithValue("$c", collection);
-        using var r = cmd.ExecuteReader();
-        while (r.Read()) _known.Add(r.GetInt64(0));
+        using (var r = cmd.ExecuteReader())
+            while (r.Read()) _known.Add(r.GetInt64(0));
+        if (expectedRows >= BulkRows && expectedRows >= archive.Lookup.CountSpectra()) DeferIndexes();
+    }
+
+    /// <summary>Whether this load builds the secondary indexes at the end instead of row by row.</summary>
+    public bool Bulk => _deferredIndexes.Count > 0;
+
+    /// <summary>Drops the published tables' secondary indexes (not the unique ones, which keep duplicates out) until <see cref="Dispose"/>.</summary>
+    private void DeferIndexes()
+    {
+        using var tx = _conn.BeginTransaction();
+        foreach (var table in new[] { SchemaCatalog.SpecObj, SchemaCatalog.ObsCore })
+            foreach (var (name, create) in CatalogueDdl.SecondaryIndexes(table))
+            {
+                SqliteCatalogue.Execute(_conn, $"DROP INDEX IF EXISTS {CatalogueDdl.Quote(name)}", tx);
+                _deferredIndexes.Add(create);
+            }
+        tx.Commit();
     }
 
     public bool Contains(long specObjId) => _known.Contains(specObjId);
@@ -50,14 +89,16 @@ internal sealed class CatalogueWriter : IDisposable
         public bool CatalogueOnly { get; init; }
     }
 
-    /// <summary>Stores a batch atomically; returns false (nothing stored) for items already present.</summary>
+    /// <summary>Stores a batch atomically; items already present must have been left out by the caller.</summary>
     public void WriteBatch(IReadOnlyList<Item> items)
     {
-        var placed = new List<(Item Item, long SpecId, long Offset, long Length)>(items.Count);
+        var ordered = SkyOrdered(items);
+        var rows = Rows(ordered, _nextSpecId);
+        var placed = new List<(Item Item, long SpecId, long Offset, long Length)>(ordered.Length);
         SqliteTransaction? tx = null;
         try
         {
-            foreach (var item in items)
+            foreach (var item in ordered)
             {
                 long specId = _nextSpecId + placed.Count;
                 var (off, len) = item.CatalogueOnly ? (0L, 0L) : _pixels.Append(item.Spectrum.Arrays, specId);
@@ -69,16 +110,16 @@ internal sealed class CatalogueWriter : IDisposable
                 INSERT INTO spectrum_store(spec_id, collection, specobjid, px_offset, px_length, npix, source_path, source_bytes, source_format, ingested)
                 VALUES ($0, $1, $2, $3, $4, $5, $6, $7, $8, datetime('now'))
                 """, 9);
-            using var insertSpecObj = PrepareInsert(tx, SchemaCatalog.SpecObj);
-            using var insertObsCore = PrepareInsert(tx, SchemaCatalog.ObsCore);
+            using var insertSpecObj = PrepareInsert(tx, SchemaCatalog.SpecObj, null);
+            using var insertObsCore = PrepareInsert(tx, SchemaCatalog.ObsCore, RowImages.ObsCore);
             using var insertIndex = Prepare(tx, "INSERT INTO spatial_idx VALUES ($0, $1, $2, $3, $4, $5, $6)", 7);
-            foreach (var (item, specId, off, len) in placed)
+            for (int k = 0; k < placed.Count; k++)
             {
+                var (item, specId, off, len) = placed[k];
                 var s = item.Spectrum;
                 Run(insertStore, specId, _collection, s.Meta.SpecObjId, off, len, s.Arrays.Count, item.SourcePath, item.SourceBytes, item.SourceFormat);
-                var rows = new CatalogueRows(s.Meta, s.Arrays.Grid, _collection, specId, item.SourceBytes, _archive.Options);
-                RunRow(insertSpecObj, SchemaCatalog.SpecObj, rows.SpecObj);
-                RunRow(insertObsCore, SchemaCatalog.ObsCore, rows.ObsCore);
+                Run(insertSpecObj, rows[k].SpecObj);
+                Run(insertObsCore, rows[k].ObsCore);
                 var b = SpatialIndex.PointBox(s.Meta.Ra, s.Meta.Dec);
                 Run(insertIndex, specId, b.X0, b.X1, b.Y0, b.Y1, b.Z0, b.Z1);
             }
@@ -96,6 +137,86 @@ internal sealed class CatalogueWriter : IDisposable
         foreach (var p in placed) _known.Add(p.Item.Spectrum.Meta.SpecObjId);
     }
 
+    /// <summary>The batch in HEALPix NESTED order (stable: the input's order among neighbours).</summary>
+    private static Item[] SkyOrdered(IReadOnlyList<Item> items)
+    {
+        var ordered = items.ToArray();
+        var keys = new long[ordered.Length];
+        for (int i = 0; i < keys.Length; i++)
+        {
+            var m = ordered[i].Spectrum.Meta;
+            keys[i] = double.IsFinite(m.Ra) && double.IsFinite(m.Dec) && Math.Abs(m.Dec) <= 90 ? Healpix.NestedIndex(SkyOrder, m.Ra, m.Dec) : long.MaxValue;
+        }
+        var index = Enumerable.Range(0, ordered.Length).ToArray();
+        Array.Sort(index, (a, b) => keys[a] != keys[b] ? keys[a].CompareTo(keys[b]) : a.CompareTo(b));
+        return index.Select(i => ordered[i]).ToArray();
+    }
+
+    /// <summary>The values of each item's specobj and obscore rows, with obscore's stored BINARY2 bytes first; made on every core.</summary>
+    private (object?[] SpecObj, object?[] ObsCore)[] Rows(Item[] items, long firstSpecId)
+    {
+        var rows = new (object?[], object?[])[items.Length];
+        var image = RowImages.ObsCore;
+        var all = SchemaCatalog.ObsCore.Columns.ToList();
+        var publicColumns = image.Table.PublicColumns.Select(c => all.IndexOf(c)).ToArray();
+        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, items.Length, 1024),
+            () => new Binary2RowImages(image.Fields),
+            (range, _, encoder) =>
+            {
+                for (int k = range.Item1; k < range.Item2; k++)
+                {
+                    var item = items[k];
+                    var c = new CatalogueRows(item.Spectrum.Meta, item.Spectrum.Arrays.Grid, _collection, firstSpecId + k, item.SourceBytes, _archive.Options);
+                    var specObj = SchemaCatalog.SpecObj.Columns.Select(col => c.SpecObj(col.Name)).ToArray();
+                    var obsCore = new object?[SchemaCatalog.ObsCore.Columns.Count + 1];
+                    for (int i = 0; i < SchemaCatalog.ObsCore.Columns.Count; i++) obsCore[i + 1] = c.ObsCore(SchemaCatalog.ObsCore.Columns[i].Name);
+                    obsCore[0] = encoder.Encode(new ValueCells(obsCore, publicColumns)).ToArray();
+                    rows[k] = (specObj, obsCore);
+                }
+                return encoder;
+            },
+            _ => { });
+        return rows;
+    }
+
+    /// <summary>A row's values as cells, read as SQLite's trigger reads the stored ones (<see cref="RowImages"/>).</summary>
+    private readonly struct ValueCells(object?[] values, int[] columns) : IRawCells
+    {
+        private object? Value(int ordinal) => values[columns[ordinal] + 1];
+
+        public bool TryGetInt64(int ordinal, out long value)
+        {
+            switch (Value(ordinal))
+            {
+                case null: value = 0; return false;
+                case double d: value = (long)d; return true;
+                case float f: value = (long)f; return true;
+                case bool b: value = b ? 1 : 0; return true;
+                case var v: value = Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture); return true;
+            }
+        }
+
+        public bool TryGetDouble(int ordinal, out double value)
+        {
+            var v = Value(ordinal);
+            value = v is null ? 0 : Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture);
+            // SQLite stores a NaN as NULL.
+            return v is not null && !double.IsNaN(value);
+        }
+
+        public bool TryGetUtf8(int ordinal, out ReadOnlySpan<byte> value)
+        {
+            switch (Value(ordinal))
+            {
+                case null: value = default; return false;
+                case string s: value = System.Text.Encoding.UTF8.GetBytes(s); return true;
+                case var v: throw new InvalidOperationException($"a text cell holds {v.GetType().Name}");
+            }
+        }
+
+        public bool TryGetBytes(int ordinal, out ReadOnlySpan<byte> value) => TryGetUtf8(ordinal, out value);
+    }
+
     private SqliteCommand Prepare(SqliteTransaction tx, string sql, int parameterCount)
     {
         var cmd = _conn.CreateCommand();
@@ -106,11 +227,13 @@ internal sealed class CatalogueWriter : IDisposable
         return cmd;
     }
 
-    private SqliteCommand PrepareInsert(SqliteTransaction tx, TableSchema table)
+    /// <summary>An INSERT of every column in schema order, after the stored-rows column when <paramref name="images"/> is given.</summary>
+    private SqliteCommand PrepareInsert(SqliteTransaction tx, TableSchema table, RowImageTable? images)
     {
-        var cols = string.Join(", ", table.Columns.Select(c => CatalogueDdl.Quote(c.Name)));
-        var pars = string.Join(", ", table.Columns.Select((_, i) => "$" + i));
-        return Prepare(tx, $"INSERT INTO {CatalogueDdl.Quote(table.SqlName)}({cols}) VALUES ({pars})", table.Columns.Count);
+        var names = (images is null ? [] : new[] { images.Column }).Concat(table.Columns.Select(c => c.Name)).ToList();
+        var cols = string.Join(", ", names.Select(CatalogueDdl.Quote));
+        var pars = string.Join(", ", names.Select((_, i) => "$" + i));
+        return Prepare(tx, $"INSERT INTO {CatalogueDdl.Quote(table.SqlName)}({cols}) VALUES ({pars})", names.Count);
     }
 
     private static void Run(SqliteCommand cmd, params object?[] values)
@@ -119,15 +242,24 @@ internal sealed class CatalogueWriter : IDisposable
         cmd.ExecuteNonQuery();
     }
 
-    private static void RunRow(SqliteCommand cmd, TableSchema table, Func<string, object?> valueOf)
+    /// <summary>Builds the indexes a bulk load deferred, each in one pass over its table (sorting its keys).</summary>
+    public void BuildDeferredIndexes()
     {
-        for (int i = 0; i < table.Columns.Count; i++) cmd.Parameters[i].Value = valueOf(table.Columns[i].Name) ?? DBNull.Value;
-        cmd.ExecuteNonQuery();
+        foreach (var create in _deferredIndexes) SqliteCatalogue.Execute(_conn, create);
+        _deferredIndexes.Clear();
     }
 
+    /// <summary>Builds what a bulk load deferred, and closes the writer.</summary>
     public void Dispose()
     {
-        _pixels.Dispose();
-        _conn.Dispose();
+        try
+        {
+            BuildDeferredIndexes();
+        }
+        finally
+        {
+            _pixels.Dispose();
+            _conn.Dispose();
+        }
     }
 }

@@ -68,10 +68,12 @@ public static class RowImages
             var encode = $"{t.Function}({string.Join(", ", t.ColumnNames.Select(c => "NEW." + CatalogueDdl.Quote(c)))})";
             var set = $"UPDATE {table} SET {CatalogueDdl.Quote(t.Column)} = {encode} WHERE rowid = NEW.rowid";
             var key = t.Table.SqlName + "_binary2";
-            // Recreated at every open, so they follow the public columns of this build's schemas/.
+            // Recreated at every open, so they follow the public columns of this build's schemas/. An insert that
+            // brings the bytes (the catalogue writer encodes them with the same encoder, on every core) is not
+            // encoded twice; any other insert is.
             SqliteCatalogue.Execute(conn, $"DROP TRIGGER IF EXISTS {key}_insert", tx);
             SqliteCatalogue.Execute(conn, $"DROP TRIGGER IF EXISTS {key}_update", tx);
-            SqliteCatalogue.Execute(conn, $"CREATE TRIGGER {key}_insert AFTER INSERT ON {table} BEGIN {set}; END", tx);
+            SqliteCatalogue.Execute(conn, $"CREATE TRIGGER {key}_insert AFTER INSERT ON {table} WHEN NEW.{CatalogueDdl.Quote(t.Column)} IS NULL BEGIN {set}; END", tx);
             SqliteCatalogue.Execute(conn, $"CREATE TRIGGER {key}_update AFTER UPDATE OF {string.Join(", ", t.ColumnNames.Select(CatalogueDdl.Quote))} ON {table} BEGIN {set}; END", tx);
             var metaKey = "row_images:" + t.Table.QualifiedName;
             var stored = SqliteCatalogue.Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key = $k", tx, ("$k", metaKey));
