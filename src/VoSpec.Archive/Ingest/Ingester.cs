@@ -83,17 +83,28 @@ public sealed class Ingester(SpectrumArchive archive)
         var clock = Stopwatch.StartNew();
         using var ingestLock = AcquireLock();
         using var writer = new CatalogueWriter(archive, collection, collection, expectedRows);
+        // The next batch is prepared (sky order, values, stored bytes) while this one is written.
+        Task<CatalogueWriter.PreparedBatch>? ready = null;
         foreach (var chunk in spectra.Chunk(Math.Max(1, archive.Options.IngestBatchSize)))
         {
-            writer.WriteBatch(chunk.Select(s => new CatalogueWriter.Item(s, null, 0, "catalogue-only") { CatalogueOnly = true }).ToList());
-            report.Ingested += chunk.Length;
-            batchDone?.Invoke(report.Ingested);
+            var items = chunk.Select(s => new CatalogueWriter.Item(s, null, 0, "catalogue-only") { CatalogueOnly = true }).ToList();
+            var preparing = Task.Run(() => writer.Prepare(items));
+            if (ready is not null) Write(ready.GetAwaiter().GetResult());
+            ready = preparing;
         }
+        if (ready is not null) Write(ready.GetAwaiter().GetResult());
         report.WriteTime = clock.Elapsed;
         writer.BuildDeferredIndexes();
         report.IndexTime = clock.Elapsed - report.WriteTime;
         report.Elapsed = clock.Elapsed;
         return report;
+
+        void Write(CatalogueWriter.PreparedBatch batch)
+        {
+            writer.WriteBatch(batch);
+            report.Ingested += batch.Count;
+            batchDone?.Invoke(report.Ingested);
+        }
     }
 
     private static Parsed[] ParseChunk((string Path, string? Problem)[] chunk)

@@ -48,6 +48,8 @@ internal sealed class CatalogueWriter : IDisposable
         _collection = collection;
         _conn = archive.Sqlite.OpenConnection(readOnly: false);
         SqliteCatalogue.Execute(_conn, $"PRAGMA cache_size = -{CacheMegabytes * 1024}");
+        // CREATE INDEX sorts its keys on a helper thread too.
+        SqliteCatalogue.Execute(_conn, "PRAGMA threads = 2");
         SqliteCatalogue.Execute(_conn, """
             INSERT OR IGNORE INTO collections(name, title, pixel_file, committed_length, created)
             VALUES ($n, $t, $f, 0, datetime('now'))
@@ -89,11 +91,36 @@ internal sealed class CatalogueWriter : IDisposable
         public bool CatalogueOnly { get; init; }
     }
 
-    /// <summary>Stores a batch atomically; items already present must have been left out by the caller.</summary>
-    public void WriteBatch(IReadOnlyList<Item> items)
+    /// <summary>
+    /// A batch in sky order with its rows' values and stored bytes made; its spec_ids are given when it is written. A
+    /// loader prepares the next batch (on the other cores) while the writer stores this one.
+    /// </summary>
+    public sealed class PreparedBatch
+    {
+        internal PreparedBatch(Item[] items, (object?[] SpecObj, object?[] ObsCore)[] rows) { Items = items; Rows = rows; }
+        internal Item[] Items { get; }
+        internal (object?[] SpecObj, object?[] ObsCore)[] Rows { get; }
+        public int Count => Items.Length;
+    }
+
+    /// <summary>Puts a batch in sky order and makes its rows; safe to call while another batch is being written.</summary>
+    public PreparedBatch Prepare(IReadOnlyList<Item> items)
     {
         var ordered = SkyOrdered(items);
-        var rows = Rows(ordered, _nextSpecId);
+        return new PreparedBatch(ordered, Rows(ordered));
+    }
+
+    // Where spec_id goes in each row's values (obscore's after the stored bytes).
+    private static readonly int SpecObjIdSlot = SchemaCatalog.SpecObj.Columns.ToList().FindIndex(c => c.Name == "spec_id");
+    private static readonly int ObsCoreIdSlot = SchemaCatalog.ObsCore.Columns.ToList().FindIndex(c => c.Name == "spec_id") + 1;
+
+    /// <summary>Stores a batch atomically; items already present must have been left out by the caller.</summary>
+    public void WriteBatch(IReadOnlyList<Item> items) => WriteBatch(Prepare(items));
+
+    /// <summary>Stores a prepared batch atomically.</summary>
+    public void WriteBatch(PreparedBatch batch)
+    {
+        var (ordered, rows) = (batch.Items, batch.Rows);
         var placed = new List<(Item Item, long SpecId, long Offset, long Length)>(ordered.Length);
         SqliteTransaction? tx = null;
         try
@@ -106,22 +133,24 @@ internal sealed class CatalogueWriter : IDisposable
             }
             _pixels.Flush();
             tx = _conn.BeginTransaction();
-            using var insertStore = Prepare(tx, """
+            using var insertStore = new RawInsert(_conn, """
                 INSERT INTO spectrum_store(spec_id, collection, specobjid, px_offset, px_length, npix, source_path, source_bytes, source_format, ingested)
-                VALUES ($0, $1, $2, $3, $4, $5, $6, $7, $8, datetime('now'))
-                """, 9);
-            using var insertSpecObj = PrepareInsert(tx, SchemaCatalog.SpecObj, null);
-            using var insertObsCore = PrepareInsert(tx, SchemaCatalog.ObsCore, RowImages.ObsCore);
-            using var insertIndex = Prepare(tx, "INSERT INTO spatial_idx VALUES ($0, $1, $2, $3, $4, $5, $6)", 7);
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, datetime('now'))
+                """);
+            using var insertSpecObj = Insert(SchemaCatalog.SpecObj, null);
+            using var insertObsCore = Insert(SchemaCatalog.ObsCore, RowImages.ObsCore);
+            using var insertIndex = new RawInsert(_conn, "INSERT INTO spatial_idx VALUES (?, ?, ?, ?, ?, ?, ?)");
             for (int k = 0; k < placed.Count; k++)
             {
                 var (item, specId, off, len) = placed[k];
                 var s = item.Spectrum;
-                Run(insertStore, specId, _collection, s.Meta.SpecObjId, off, len, s.Arrays.Count, item.SourcePath, item.SourceBytes, item.SourceFormat);
-                Run(insertSpecObj, rows[k].SpecObj);
-                Run(insertObsCore, rows[k].ObsCore);
+                insertStore.Run([specId, _collection, s.Meta.SpecObjId, off, len, s.Arrays.Count, item.SourcePath, item.SourceBytes, item.SourceFormat]);
+                rows[k].SpecObj[SpecObjIdSlot] = specId;
+                rows[k].ObsCore[ObsCoreIdSlot] = specId;
+                insertSpecObj.Run(rows[k].SpecObj);
+                insertObsCore.Run(rows[k].ObsCore);
                 var b = SpatialIndex.PointBox(s.Meta.Ra, s.Meta.Dec);
-                Run(insertIndex, specId, b.X0, b.X1, b.Y0, b.Y1, b.Z0, b.Z1);
+                insertIndex.Run([specId, b.X0, b.X1, b.Y0, b.Y1, b.Z0, b.Z1]);
             }
             SqliteCatalogue.Execute(_conn, "UPDATE collections SET committed_length=$l WHERE name=$n", tx, ("$l", _pixels.Position), ("$n", _collection));
             tx.Commit();
@@ -153,12 +182,14 @@ internal sealed class CatalogueWriter : IDisposable
     }
 
     /// <summary>The values of each item's specobj and obscore rows, with obscore's stored BINARY2 bytes first; made on every core.</summary>
-    private (object?[] SpecObj, object?[] ObsCore)[] Rows(Item[] items, long firstSpecId)
+    private (object?[] SpecObj, object?[] ObsCore)[] Rows(Item[] items)
     {
         var rows = new (object?[], object?[])[items.Length];
         var image = RowImages.ObsCore;
         var all = SchemaCatalog.ObsCore.Columns.ToList();
         var publicColumns = image.Table.PublicColumns.Select(c => all.IndexOf(c)).ToArray();
+        var specObjColumns = SchemaCatalog.SpecObj.Columns.Select(c => c.Name).ToArray();
+        var obsCoreColumns = all.Select(c => c.Name).ToArray();
         Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, items.Length, 1024),
             () => new Binary2RowImages(image.Fields),
             (range, _, encoder) =>
@@ -166,10 +197,11 @@ internal sealed class CatalogueWriter : IDisposable
                 for (int k = range.Item1; k < range.Item2; k++)
                 {
                     var item = items[k];
-                    var c = new CatalogueRows(item.Spectrum.Meta, item.Spectrum.Arrays.Grid, _collection, firstSpecId + k, item.SourceBytes, _archive.Options);
-                    var specObj = SchemaCatalog.SpecObj.Columns.Select(col => c.SpecObj(col.Name)).ToArray();
-                    var obsCore = new object?[SchemaCatalog.ObsCore.Columns.Count + 1];
-                    for (int i = 0; i < SchemaCatalog.ObsCore.Columns.Count; i++) obsCore[i + 1] = c.ObsCore(SchemaCatalog.ObsCore.Columns[i].Name);
+                    var c = new CatalogueRows(item.Spectrum.Meta, item.Spectrum.Arrays.Grid, _collection, 0, item.SourceBytes, _archive.Options);
+                    var specObj = new object?[specObjColumns.Length];
+                    for (int i = 0; i < specObjColumns.Length; i++) specObj[i] = c.SpecObj(specObjColumns[i]);
+                    var obsCore = new object?[obsCoreColumns.Length + 1];
+                    for (int i = 0; i < obsCoreColumns.Length; i++) obsCore[i + 1] = c.ObsCore(obsCoreColumns[i]);
                     obsCore[0] = encoder.Encode(new ValueCells(obsCore, publicColumns)).ToArray();
                     rows[k] = (specObj, obsCore);
                 }
@@ -217,29 +249,12 @@ internal sealed class CatalogueWriter : IDisposable
         public bool TryGetBytes(int ordinal, out ReadOnlySpan<byte> value) => TryGetUtf8(ordinal, out value);
     }
 
-    private SqliteCommand Prepare(SqliteTransaction tx, string sql, int parameterCount)
-    {
-        var cmd = _conn.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = sql;
-        for (int i = 0; i < parameterCount; i++) cmd.Parameters.Add(new SqliteParameter("$" + i, null));
-        cmd.Prepare();
-        return cmd;
-    }
-
     /// <summary>An INSERT of every column in schema order, after the stored-rows column when <paramref name="images"/> is given.</summary>
-    private SqliteCommand PrepareInsert(SqliteTransaction tx, TableSchema table, RowImageTable? images)
+    private RawInsert Insert(TableSchema table, RowImageTable? images)
     {
         var names = (images is null ? [] : new[] { images.Column }).Concat(table.Columns.Select(c => c.Name)).ToList();
         var cols = string.Join(", ", names.Select(CatalogueDdl.Quote));
-        var pars = string.Join(", ", names.Select((_, i) => "$" + i));
-        return Prepare(tx, $"INSERT INTO {CatalogueDdl.Quote(table.SqlName)}({cols}) VALUES ({pars})", names.Count);
-    }
-
-    private static void Run(SqliteCommand cmd, params object?[] values)
-    {
-        for (int i = 0; i < values.Length; i++) cmd.Parameters[i].Value = values[i] ?? DBNull.Value;
-        cmd.ExecuteNonQuery();
+        return new RawInsert(_conn, $"INSERT INTO {CatalogueDdl.Quote(table.SqlName)}({cols}) VALUES ({string.Join(", ", names.Select(_ => "?"))})");
     }
 
     /// <summary>Builds the indexes a bulk load deferred, each in one pass over its table (sorting its keys).</summary>

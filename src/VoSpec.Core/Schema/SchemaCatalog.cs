@@ -19,8 +19,12 @@ public static class SchemaCatalog
 
     private static readonly Lazy<IReadOnlyList<TableSchema>> s_published = new(() => Tables.Where(t => t.Published).ToList());
 
-    public static TableSchema ObsCore => Get("ivoa.obscore");
-    public static TableSchema SpecObj => Get("spec.specobj");
+    // Looked up once: the catalogue writer asks for them for every column of every row.
+    private static readonly Lazy<TableSchema> s_obsCore = new(() => Get("ivoa.obscore"));
+    private static readonly Lazy<TableSchema> s_specObj = new(() => Get("spec.specobj"));
+
+    public static TableSchema ObsCore => s_obsCore.Value;
+    public static TableSchema SpecObj => s_specObj.Value;
 
     public static TableSchema Get(string qualifiedName) =>
         Tables.FirstOrDefault(t => string.Equals(t.QualifiedName, qualifiedName, StringComparison.OrdinalIgnoreCase))
