@@ -20,4 +20,10 @@ public sealed record ArchiveOptions
 
     /// <summary>Spectra per ingest transaction.</summary>
     public int IngestBatchSize { get; init; } = 500;
+
+    /// <summary>
+    /// A load of at least this many rows (and at least as many as the archive holds) builds the secondary indexes once
+    /// at its end instead of row by row.
+    /// </summary>
+    public int BulkLoadRows { get; init; } = 100_000;
 }

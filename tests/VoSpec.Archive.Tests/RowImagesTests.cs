@@ -26,7 +26,7 @@ public class RowImagesTests
     }
 
     /// <summary>The stored bytes of every row, in rowid order, against the writer's encoding of the plain columns.</summary>
-    private static void AssertStoredRowsAreCurrent(SpectrumArchive archive)
+    internal static void AssertStoredRowsAreCurrent(SpectrumArchive archive)
     {
         var t = RowImages.ObsCore;
         using var conn = archive.Sqlite.OpenConnection();

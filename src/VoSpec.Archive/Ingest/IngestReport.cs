@@ -15,6 +15,8 @@ public sealed class IngestReport
     public TimeSpan WriteTime { get; internal set; }
     /// <summary>Building the secondary indexes a bulk load deferred to its end.</summary>
     public TimeSpan IndexTime { get; internal set; }
+    /// <summary>The catalogue writer's time by phase (sky order, values, each table's inserts, commits, indexes).</summary>
+    public IReadOnlyList<(string Phase, TimeSpan Time)> Phases { get; internal set; } = [];
     public bool Cancelled { get; internal set; }
     public int Failed => Failures.Count;
     public int Total => Ingested + Duplicates + Failed;

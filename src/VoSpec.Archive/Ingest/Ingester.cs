@@ -97,6 +97,7 @@ public sealed class Ingester(SpectrumArchive archive)
         writer.BuildDeferredIndexes();
         report.IndexTime = clock.Elapsed - report.WriteTime;
         report.Elapsed = clock.Elapsed;
+        report.Phases = writer.Times.Select(p => (p.Phase.ToString(), p.Time)).ToList();
         return report;
 
         void Write(CatalogueWriter.PreparedBatch batch)

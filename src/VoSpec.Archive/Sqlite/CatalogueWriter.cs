@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using VoSpec.Archive.Catalogue;
 using Microsoft.Data.Sqlite;
 using VoSpec.Archive.Pixels;
@@ -16,16 +17,13 @@ namespace VoSpec.Archive.Sqlite;
 /// <para>
 /// Built to keep its rate to ten million rows (issue 18): each batch is put in HEALPix order before its spec_ids are
 /// given, so the table, the R*Tree and the later cones read neighbours from neighbouring pages; the rows' values and
-/// stored BINARY2 bytes are made on every core before the transaction; and a large load (<see cref="BulkRows"/>) drops
+/// stored BINARY2 bytes are made on every core before the transaction; and a large load (<see cref="ArchiveOptions.BulkLoadRows"/>) drops
 /// the secondary indexes first and builds them once at the end — maintained row by row, each commit rewrote most of
 /// every index's pages. An interrupted bulk load leaves them to the next open, which creates what is missing.
 /// </para>
 /// </summary>
 internal sealed class CatalogueWriter : IDisposable
 {
-    /// <summary>A load of at least this many rows (and at least as many as the archive holds) is a bulk load.</summary>
-    public const int BulkRows = 100_000;
-
     /// <summary>The writer's page cache: the pages of a batch's B-trees and R*Tree stay in memory between commits.</summary>
     private const int CacheMegabytes = 512;
 
@@ -63,7 +61,7 @@ internal sealed class CatalogueWriter : IDisposable
         cmd.Parameters.AddWithValue("$c", collection);
         using (var r = cmd.ExecuteReader())
             while (r.Read()) _known.Add(r.GetInt64(0));
-        if (expectedRows >= BulkRows && expectedRows >= archive.Lookup.CountSpectra()) DeferIndexes();
+        if (expectedRows >= archive.Options.BulkLoadRows && expectedRows >= archive.Lookup.CountSpectra()) DeferIndexes();
     }
 
     /// <summary>Whether this load builds the secondary indexes at the end instead of row by row.</summary>
@@ -106,8 +104,29 @@ internal sealed class CatalogueWriter : IDisposable
     /// <summary>Puts a batch in sky order and makes its rows; safe to call while another batch is being written.</summary>
     public PreparedBatch Prepare(IReadOnlyList<Item> items)
     {
+        long t0 = Stopwatch.GetTimestamp();
         var ordered = SkyOrdered(items);
-        return new PreparedBatch(ordered, Rows(ordered));
+        long t1 = Stopwatch.GetTimestamp();
+        var rows = Rows(ordered);
+        Interlocked.Add(ref _ticks[(int)Phase.SkyOrder], t1 - t0);
+        Interlocked.Add(ref _ticks[(int)Phase.Values], Stopwatch.GetTimestamp() - t1);
+        return new PreparedBatch(ordered, rows);
+    }
+
+    /// <summary>Where a load's time went (issue 18 asks): each phase's wall time, summed over the batches.</summary>
+    public enum Phase { SkyOrder, Values, Store, SpecObj, ObsCore, RTree, Commit, Indexes }
+
+    private readonly long[] _ticks = new long[Enum.GetValues<Phase>().Length];
+
+    /// <summary>The time spent so far in each phase; sky order and values run on other cores while the previous batch is written.</summary>
+    public IReadOnlyList<(Phase Phase, TimeSpan Time)> Times =>
+        Enum.GetValues<Phase>().Select(p => (p, Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _ticks[(int)p])))).ToList();
+
+    private long Lap(Phase phase, long since)
+    {
+        long now = Stopwatch.GetTimestamp();
+        _ticks[(int)phase] += now - since;
+        return now;
     }
 
     // Where spec_id goes in each row's values (obscore's after the stored bytes).
@@ -144,16 +163,23 @@ internal sealed class CatalogueWriter : IDisposable
             {
                 var (item, specId, off, len) = placed[k];
                 var s = item.Spectrum;
+                long t = Stopwatch.GetTimestamp();
                 insertStore.Run([specId, _collection, s.Meta.SpecObjId, off, len, s.Arrays.Count, item.SourcePath, item.SourceBytes, item.SourceFormat]);
+                t = Lap(Phase.Store, t);
                 rows[k].SpecObj[SpecObjIdSlot] = specId;
                 rows[k].ObsCore[ObsCoreIdSlot] = specId;
                 insertSpecObj.Run(rows[k].SpecObj);
+                t = Lap(Phase.SpecObj, t);
                 insertObsCore.Run(rows[k].ObsCore);
+                t = Lap(Phase.ObsCore, t);
                 var b = SpatialIndex.PointBox(s.Meta.Ra, s.Meta.Dec);
                 insertIndex.Run([specId, b.X0, b.X1, b.Y0, b.Y1, b.Z0, b.Z1]);
+                Lap(Phase.RTree, t);
             }
+            long commit = Stopwatch.GetTimestamp();
             SqliteCatalogue.Execute(_conn, "UPDATE collections SET committed_length=$l WHERE name=$n", tx, ("$l", _pixels.Position), ("$n", _collection));
             tx.Commit();
+            Lap(Phase.Commit, commit);
             tx.Dispose();
         }
         catch
@@ -260,8 +286,10 @@ internal sealed class CatalogueWriter : IDisposable
     /// <summary>Builds the indexes a bulk load deferred, each in one pass over its table (sorting its keys).</summary>
     public void BuildDeferredIndexes()
     {
+        long t = Stopwatch.GetTimestamp();
         foreach (var create in _deferredIndexes) SqliteCatalogue.Execute(_conn, create);
         _deferredIndexes.Clear();
+        Lap(Phase.Indexes, t);
     }
 
     /// <summary>Builds what a bulk load deferred, and closes the writer.</summary>
