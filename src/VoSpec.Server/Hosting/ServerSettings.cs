@@ -43,6 +43,9 @@ public sealed record ServerSettings
     /// <summary>Run TAP, DataLink and SSA a few hundred times in the background after start (<see cref="TapWarmUpService"/>).</summary>
     public bool WarmUp { get; init; } = true;
 
+    /// <summary>Metrics, health and request logs (VoSpec:Operations:Metrics and so on).</summary>
+    public Operations.OperationsSettings Operations { get; init; } = new();
+
     /// <summary>The public base URL clients see (behind a proxy); by default the first listening URL.</summary>
     public string? PublicUrl { get; init; }
 }

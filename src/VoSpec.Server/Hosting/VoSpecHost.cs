@@ -10,6 +10,8 @@ using VoSpec.Archive;
 using VoSpec.Archive.Ingest;
 using VoSpec.Server.Admin;
 using VoSpec.Server.Limits;
+using VoSpec.Server.Operations;
+using Prometheus;
 using VoSpec.Server.Ssa;
 using VoSpec.Server.SpecService;
 using VoSpec.Server.Tap;
@@ -36,7 +38,18 @@ public static class VoSpecHost
         });
         AddLayers(builder.Configuration, overrides);
         var settings = Settings(builder.Configuration);
-        builder.WebHost.UseUrls(settings.Urls);
+        var ops = settings.Operations;
+        // Metrics on their own port (off the public path): one more listening URL, on the first URL's host.
+        builder.WebHost.UseUrls(ops.Metrics && ops.MetricsPort > 0 ? settings.Urls + ";" + MetricsUrl(settings) : settings.Urls);
+        builder.Services.AddSingleton(ops);
+        var metrics = new Operations.ServerMetrics();
+        builder.Services.AddSingleton(metrics);
+        builder.Services.AddVoSpecHealth();
+        if (ops.JsonLogs)
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole(o => o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ");
+        }
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(settings.Limits);
         builder.Services.AddRequestLimits(settings.Limits);
@@ -80,11 +93,25 @@ public static class VoSpecHost
         app.Lifetime.ApplicationStarted.Register(() => PublishUrl(app, settings, archive));
         // Fonts load on the first render (~50 ms): do it before the first preview request.
         app.Lifetime.ApplicationStarted.Register(() => Task.Run(Engine.Plotting.SpectrumPlot.Warmup));
+        metrics.Watch(archive, () => app.Services.GetRequiredService<Uws.JobManager>().List());
         app.UseResponseSafety();
+        if (ops.RequestLog) app.UseRequestLog();
         app.UseConfiguredStaticFiles(settings);
-        // Routing first: the body limits and the rate limiter read the endpoint's metadata.
+        // Routing first: the body limits, the rate limiter and the metrics read the endpoint's metadata.
         app.UseRouting();
+        if (ops.Metrics)
+            app.UseHttpMetrics(o =>
+            {
+                o.SetMetricFactory(Prometheus.Metrics.WithCustomRegistry(metrics.Registry));
+                o.AddCustomLabel("protocol", http => Operations.ServerMetrics.Protocol(http.Request.Path.Value ?? ""));
+            });
         app.UseRequestLimits(settings.Limits);
+        app.MapVoSpecHealth();
+        if (ops.Metrics)
+        {
+            var endpoint = app.MapMetrics("/metrics", metrics.Registry);
+            if (ops.MetricsPort > 0) endpoint.RequireHost($"*:{ops.MetricsPort}");
+        }
         app.MapGroup("/").MapLandingPage();
         app.MapGroup("/spec").MapSpecService().MapAdmin(app.Services.GetRequiredService<Access.AccessPolicy>());
         app.MapGroup("/tap").MapTap();
@@ -92,6 +119,12 @@ public static class VoSpecHost
         DataLink.DataLinkEndpoints.MapDataLink(app.MapGroup("/datalink"));
         Soda.SodaEndpoints.MapSoda(app.MapGroup("/soda"));
         return app;
+    }
+
+    private static string MetricsUrl(ServerSettings settings)
+    {
+        var first = new Uri(settings.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0]);
+        return $"{first.Scheme}://{first.Host}:{settings.Operations.MetricsPort}";
     }
 
     /// <summary>The settings as the server would see them, without starting anything (for tests and tools).</summary>

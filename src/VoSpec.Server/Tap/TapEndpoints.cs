@@ -75,7 +75,7 @@ public static class TapEndpoints
         await using (q)
         {
             http.Response.ContentType = q.Request.ContentType;
-            await runner.WriteAsync(q, http.Response.Body);
+            http.Items[Operations.RequestLog.RowsKey] = await runner.WriteAsync(q, http.Response.Body);
         }
     }
 

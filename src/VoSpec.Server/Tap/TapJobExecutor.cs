@@ -19,7 +19,7 @@ public sealed class TapJobExecutor(TapQueryRunner runner, TapService tap, Access
             var path = Path.Combine(dir, "upload-" + Uri.EscapeDataString(part));
             return File.Exists(path) ? File.OpenRead(path) : null;
         }, job.ExecutionDuration, cancel, (budgetSeconds, nameof(Limits.LimitSettings.AsyncQuerySeconds)));
-        await runner.WriteAsync(q, result);
+        await runner.WriteAsync(q, result, mode: "async");
         return request.ContentType;
     }
 

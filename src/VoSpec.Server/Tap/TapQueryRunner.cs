@@ -13,13 +13,17 @@ namespace VoSpec.Server.Tap;
 /// from its reader straight into the requested writer. <see cref="PrepareAsync"/> does everything that can
 /// fail because of the request, before a byte is written, so a sync request can still answer 400.
 /// </summary>
-public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
+public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap, Operations.ServerMetrics? metrics = null,
+    Microsoft.Extensions.Logging.ILogger<TapQueryRunner>? log = null, Operations.OperationsSettings? operations = null)
 {
+    private readonly double _slowSeconds = operations?.SlowQuerySeconds ?? new Operations.OperationsSettings().SlowQuerySeconds;
+
     /// <summary>A query ready to stream: the archive's execution and the wall-clock limit. Dispose it.</summary>
     public sealed class PreparedQuery : IAsyncDisposable
     {
         internal IAdqlExecution Execution { get; init; } = null!;
         internal CancellationTokenSource Timeout { get; init; } = null!;
+        internal long Started { get; init; }
         public required TapRequest Request { get; init; }
         public IReadOnlyList<OutputColumn> Columns => Execution.Columns;
 
@@ -36,6 +40,7 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
     public async Task<PreparedQuery> PrepareAsync(TapRequest request, AccessRights rights, TapUploads.PartResolver parts, int timeoutSeconds, CancellationToken cancel,
         (double Seconds, string Option) budget = default)
     {
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         if (timeoutSeconds > 0) timeout.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
         try
@@ -47,7 +52,7 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
                 StoredRows = request.Format == TapFormat.VOTableBinary2 && tap.Limits.StoredRows,
                 BudgetSeconds = budget.Seconds, BudgetOption = budget.Option ?? "",
             }, timeout.Token);
-            return new PreparedQuery { Execution = execution, Timeout = timeout, Request = request };
+            return new PreparedQuery { Execution = execution, Timeout = timeout, Request = request, Started = started };
         }
         catch
         {
@@ -56,8 +61,23 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
         }
     }
 
-    /// <summary>Streams the prepared query's rows in its format; the caller has set the Content-Type.</summary>
-    public async Task WriteAsync(PreparedQuery q, Stream output)
+    /// <summary>Streams the prepared query's rows in its format; the caller has set the Content-Type. Returns the rows written.</summary>
+    /// <param name="mode">sync or async, for the metrics.</param>
+    public async Task<long> WriteAsync(PreparedQuery q, Stream output, string mode = "sync")
+    {
+        long rows = await WriteRowsAsync(q, output);
+        var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(q.Started).TotalSeconds;
+        if (metrics is not null)
+        {
+            metrics.TapRows.WithLabels(q.Request.Format.ToString()).Inc(rows);
+            metrics.TapQuerySeconds.WithLabels(mode).Observe(seconds);
+        }
+        if (seconds >= _slowSeconds && log is not null)
+            Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(log, "slow TAP query ({Mode}): {Seconds:0.000} s, {Rows} rows: {Adql}", mode, seconds, rows, q.Request.Query);
+        return rows;
+    }
+
+    private async Task<long> WriteRowsAsync(PreparedQuery q, Stream output)
     {
         var ct = q.Timeout.Token;
         var fields = Fields(q.Columns);
@@ -65,10 +85,11 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
         long maxRows = q.Request.MaxRec;
         switch (q.Request.Format)
         {
-            case TapFormat.Csv: await DelimitedTableWriter.WriteCsvAsync(output, reader, fields, maxRows, ct); return;
-            case TapFormat.Tsv: await DelimitedTableWriter.WriteTsvAsync(output, reader, fields, maxRows, ct); return;
-            case TapFormat.Fits: await FitsTableWriter.WriteAsync(output, reader, fields, maxRows, ct: ct); return;
+            case TapFormat.Csv: return (await DelimitedTableWriter.WriteCsvAsync(output, reader, fields, maxRows, ct)).RowsWritten;
+            case TapFormat.Tsv: return (await DelimitedTableWriter.WriteTsvAsync(output, reader, fields, maxRows, ct)).RowsWritten;
+            case TapFormat.Fits: return (await FitsTableWriter.WriteAsync(output, reader, fields, maxRows, ct: ct)).RowsWritten;
         }
+        long written = 0;
         await using var w = new VOTableWriter(output, leaveOpen: true);
         w.BeginDocument();
         w.BeginResource("results");
@@ -80,6 +101,7 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
         try
         {
             var result = await w.WriteTableAsync(reader, fields, serialization, maxRows, "results", ct, rowsPreEncoded: q.Execution.RowsPreEncoded);
+            written = result.RowsWritten;
             // MAXREC=0 asks for the metadata only, and is always marked as truncated.
             if (result.Overflow || maxRows == 0) w.WriteInfo("QUERY_STATUS", "OVERFLOW");
         }
@@ -93,6 +115,7 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap)
             w.WriteServiceDescriptor(VoSpec.VOTable.ServiceDescriptor.DataLink(archive.PublicUrl + "datalink/links", DidFieldId));
         w.EndDocument();
         await w.FlushAsync(ct);
+        return written;
     }
 
     public const string CooSysId = "icrs";
