@@ -32,6 +32,14 @@ public sealed class RunningServer : IAsyncLifetime
         Client.BaseAddress = BaseUri;
     }
 
+    /// <summary>Every route the server maps, with its HTTP methods (from ASP.NET's endpoint data sources).</summary>
+    public IReadOnlyList<(string Path, IReadOnlyList<string> Methods)> Endpoints() =>
+        ((Microsoft.AspNetCore.Routing.IEndpointRouteBuilder)_app!).DataSources.SelectMany(d => d.Endpoints)
+            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .Select(e => ("/" + (e.RoutePattern.RawText ?? "").TrimStart('/').TrimEnd('/'),
+                (IReadOnlyList<string>)(e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IHttpMethodMetadata>()?.HttpMethods.ToList() ?? [])))
+            .GroupBy(e => e.Item1).Select(g => (g.Key, (IReadOnlyList<string>)g.SelectMany(x => x.Item2).Distinct().ToList())).ToList();
+
     /// <summary>Positions of the first n spectra in the archive (straight from the catalogue).</summary>
     public IReadOnlyList<(double Ra, double Dec)> Positions(int n)
     {

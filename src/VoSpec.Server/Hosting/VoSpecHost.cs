@@ -45,6 +45,7 @@ public static class VoSpecHost
         var metrics = new Operations.ServerMetrics();
         builder.Services.AddSingleton(metrics);
         builder.Services.AddVoSpecHealth();
+        builder.Services.AddSpecApi();
         if (ops.JsonLogs)
         {
             builder.Logging.ClearProviders();
@@ -107,6 +108,7 @@ public static class VoSpecHost
             });
         app.UseRequestLimits(settings.Limits);
         app.MapVoSpecHealth();
+        app.MapSpecApi();
         if (ops.Metrics)
         {
             var endpoint = app.MapMetrics("/metrics", metrics.Registry);

@@ -14,7 +14,7 @@ namespace VoSpec.Server.Operations;
 /// recognised (a prefix of its SHA-256 digest, never the token). Fields are structured: the JSON console format
 /// (VoSpec:Operations:JsonLogs) writes each as its own property.
 /// </summary>
-public static class RequestLog
+public static partial class RequestLog
 {
     /// <summary>HttpContext.Items key under which an endpoint leaves the rows it streamed.</summary>
     public const string RowsKey = "vospec.rows";
@@ -45,8 +45,11 @@ public static class RequestLog
         var key = ClientKey.Of(http);
         var tokenId = key.StartsWith("token:", StringComparison.Ordinal) ? key[6..] : "-";
         var rows = http.Items.TryGetValue(RowsKey, out var r) && r is long n ? n : (long?)null;
-        log.LogInformation("{Method} {Route} {Status} {DurationMs:0.000} ms {Bytes} bytes {Rows} rows client {Client} token {TokenId}",
-            http.Request.Method, route, http.Response.StatusCode, elapsed.TotalMilliseconds, http.Response.ContentLength, rows,
+        Line(log, http.Request.Method, route, http.Response.StatusCode, Math.Round(elapsed.TotalMilliseconds, 3), http.Response.ContentLength, rows,
             ClientKey.Address(http, proxies)?.ToString() ?? "unknown", tokenId);
     }
+
+    // Generated (no boxing of the values, the template parsed once).
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "{Method} {Route} {Status} {DurationMs} ms {Bytes} bytes {Rows} rows client {Client} token {TokenId}")]
+    private static partial void Line(ILogger log, string method, string route, int status, double durationMs, long? bytes, long? rows, string client, string tokenId);
 }
