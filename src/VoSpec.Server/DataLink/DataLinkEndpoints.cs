@@ -66,6 +66,7 @@ public static class DataLinkEndpoints
         }
         catch (UserInputException e) { await TextFault.WriteAsync(http, StatusCodes.Status400BadRequest, "UsageFault: " + e.Message); return; }
         var (meta, arrays) = SpectrumResponse.Load(archive, dataset);
+        Operations.ServerMetrics.Served(http, "datalink", 1);
         await SpectrumResponse.WriteAsync(http.Response, meta, new SpectrumCutout(arrays, PixelRange.All(arrays.Count)), dataset.Did, format, meta.ObsId, cancel);
     }
 

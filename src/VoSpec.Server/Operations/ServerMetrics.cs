@@ -27,8 +27,12 @@ public sealed class ServerMetrics
         TapBytes = f.CreateCounter("vospec_tap_response_bytes_total", "Bytes of TAP query results", "format");
         TapQuerySeconds = f.CreateHistogram("vospec_tap_query_duration_seconds", "TAP queries from the statement's start to the last row (sync and async)",
             new HistogramConfiguration { LabelNames = ["mode"], Buckets = Histogram.ExponentialBuckets(0.0005, 4, 10) });
-        SpectraServed = f.CreateCounter("vospec_spectra_served_total", "Spectra whose pixels went out (SODA, DataLink #this, /spec getSpec and plots)", "service");
+        SpectraServed = f.CreateCounter("vospec_spectra_served_total", "Spectra whose pixels were read for an answer (DataLink #this, SODA, /spec getSpec)", "service");
     }
+
+    /// <summary>Counts <paramref name="count"/> spectra read for an answer of <paramref name="service"/>.</summary>
+    public static void Served(Microsoft.AspNetCore.Http.HttpContext http, string service, int count) =>
+        (http.RequestServices.GetService(typeof(ServerMetrics)) as ServerMetrics)?.SpectraServed.WithLabels(service).Inc(count);
 
     /// <summary>Gauges read at each scrape from state kept up to date anyway (constant time, whatever the archive's size).</summary>
     public void Watch(SpectrumArchive archive, Func<IEnumerable<UwsJob>> jobs)

@@ -48,6 +48,7 @@ public static class SodaEndpoints
         catch (UserInputException e) { await Error(http, StatusCodes.Status400BadRequest, "UsageError: " + e.Message); return; }
 
         var (meta, arrays) = SpectrumResponse.Load(archive, dataset);
+        Operations.ServerMetrics.Served(http, "soda", 1);
         if (SodaCutout.Select(request, dataset, arrays.Grid) is not { } range)
         {
             http.Response.StatusCode = StatusCodes.Status204NoContent;

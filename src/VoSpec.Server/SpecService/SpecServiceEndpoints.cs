@@ -178,6 +178,7 @@ public static class SpecServiceEndpoints
         var request = RetrievalRequest.Parse(p, context, limits);
         var locations = SpectrumResolver.Resolve(archive, context, request.Ids);
         var ct = http.RequestAborted;
+        Operations.ServerMetrics.Served(http, "spec", locations.Length);
         if (request.Format == SpectrumFormat.Fits)
         {
             await WriteFits(http, archive, request, locations);

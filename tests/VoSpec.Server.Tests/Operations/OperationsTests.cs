@@ -85,6 +85,9 @@ public class OperationsTests
             Assert.Equal(8, csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
             await client.GetStringAsync("tap/sync?LANG=ADQL&QUERY=" + Uri.EscapeDataString("SELECT TOP 5 * FROM ivoa.obscore"));
             await client.GetAsync("tap/sync?LANG=ADQL&QUERY=SELEC%20broken");
+            var ids = (await client.GetStringAsync("tap/sync?LANG=ADQL&RESPONSEFORMAT=csv&QUERY=" + Uri.EscapeDataString("SELECT TOP 2 obs_publisher_did FROM ivoa.obscore")))
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Trim()).ToList();
+            foreach (var id in ids) Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("soda/sync?ID=" + Uri.EscapeDataString(id))).StatusCode);
 
             var text = await client.GetStringAsync("metrics");
             var check = ExternalTool.Run("promtool", ["check", "metrics"], stdin: text);
@@ -92,10 +95,11 @@ public class OperationsTests
             // The checker does fail: a counter named against Prometheus's conventions.
             Assert.NotEqual(0, ExternalTool.Run("promtool", ["check", "metrics"], stdin: "# HELP bad A counter\n# TYPE bad counter\nbad 1\n").ExitCode);
 
-            Assert.Equal(12, Value(text, "vospec_tap_rows_total", "")); // 7 CSV + 5 VOTable rows, both labelled by format
+            Assert.Equal(14, Value(text, "vospec_tap_rows_total", "")); // 7 + 2 CSV rows, 5 VOTable rows, labelled by format
+            Assert.Equal(2, Value(text, "vospec_spectra_served_total", "service=\"soda\""));
             Assert.Equal(30, Value(text, "vospec_catalogue_spectra", "collection=\"demo\""));
             Assert.Equal(1, Value(text, "vospec_catalogue_up", ""));
-            Assert.Equal(2, Value(text, "vospec_tap_query_duration_seconds_count", "mode=\"sync\""));
+            Assert.Equal(3, Value(text, "vospec_tap_query_duration_seconds_count", "mode=\"sync\""));
             Assert.Contains("vospec_uws_jobs{phase=\"EXECUTING\"} 0", text);
             // The HTTP middleware's requests, split by protocol and route; the bad query is a 400, not a 500.
             Assert.Matches(new Regex("http_request_duration_seconds_count\\{code=\"400\"[^}]*protocol=\"tap\",endpoint=\"/tap/sync\"\\} 1"), text);
