@@ -13,7 +13,7 @@ public sealed record ArchiveOptions
     public const string DefaultPublicUrl = DefaultListenUrl + "/";
 
     /// <summary>
-    /// The server's public base URL (ending in '/'): access_url values start with it. Null keeps the
+    /// The server's public base URL (ending in '/'): answers put it in front of access_url (stored relative to it). Null keeps the
     /// URL the archive already uses (or the default, for a new archive).
     /// </summary>
     public string? PublicUrl { get; init; }

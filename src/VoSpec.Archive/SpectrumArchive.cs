@@ -91,7 +91,7 @@ public sealed class SpectrumArchive : IDisposable
         }
     }
 
-    /// <summary>The base URL every access_url starts with.</summary>
+    /// <summary>The base URL every access_url is answered with (it is stored relative to it).</summary>
     public string PublicUrl => Options.PublicUrl!;
 
     /// <summary>

@@ -171,7 +171,7 @@ public static class VoSpecHost
         return archive;
     }
 
-    /// <summary>Once Kestrel listens, access URLs in the catalogue start with the address clients use.</summary>
+    /// <summary>Once Kestrel listens, answers put the address clients use in front of every access_url.</summary>
     private static void PublishUrl(WebApplication app, ServerSettings settings, SpectrumArchive archive)
     {
         var url = settings.PublicUrl ?? BaseUrls(app).FirstOrDefault();
