@@ -42,6 +42,11 @@ public sealed class PreviewCache
     /// <summary>How many renders this instance has performed (cache misses that drew a PNG).</summary>
     public long RenderCount => Interlocked.Read(ref _renders);
 
+    private long _requests;
+
+    /// <summary>How many previews were asked for (hits are this less <see cref="RenderCount"/>).</summary>
+    public long RequestCount => Interlocked.Read(ref _requests);
+
     /// <summary>
     /// The cached file's path for <paramref name="key"/> at <paramref name="size"/>, rendering and storing it first when
     /// absent. For the server: send it as a file result (image/png). Throws <see cref="IOException"/> when the
@@ -49,6 +54,7 @@ public sealed class PreviewCache
     /// </summary>
     public string GetOrRenderFile(string key, PreviewSize size, PreviewSource source)
     {
+        Interlocked.Increment(ref _requests);
         string path = PathFor(key, size);
         ArgumentNullException.ThrowIfNull(source);
         if (File.Exists(path)) return path;
@@ -64,6 +70,7 @@ public sealed class PreviewCache
     /// </summary>
     public byte[] GetOrRenderBytes(string key, PreviewSize size, PreviewSource source)
     {
+        Interlocked.Increment(ref _requests);
         string path = PathFor(key, size);
         ArgumentNullException.ThrowIfNull(source);
         if (TryRead(path, out var bytes)) return bytes;
@@ -74,7 +81,7 @@ public sealed class PreviewCache
     public bool TryGetFile(string key, PreviewSize size, [NotNullWhen(true)] out string? path)
     {
         path = PathFor(key, size);
-        if (File.Exists(path)) return true;
+        if (File.Exists(path)) { Interlocked.Increment(ref _requests); return true; }
         path = null;
         return false;
     }

@@ -35,9 +35,11 @@ public sealed class ServerMetrics
         (http.RequestServices.GetService(typeof(ServerMetrics)) as ServerMetrics)?.SpectraServed.WithLabels(service).Inc(count);
 
     /// <summary>Gauges read at each scrape from state kept up to date anyway (constant time, whatever the archive's size).</summary>
-    public void Watch(SpectrumArchive archive, Func<IEnumerable<UwsJob>> jobs)
+    public void Watch(SpectrumArchive archive, Func<IEnumerable<UwsJob>> jobs, Engine.Plotting.PreviewCache previews)
     {
         var f = Metrics.WithCustomRegistry(Registry);
+        var asked = f.CreateCounter("vospec_preview_requests_total", "Preview PNGs asked for (DataLink #preview, /spec/preview)");
+        var drawn = f.CreateCounter("vospec_preview_renders_total", "Preview PNGs drawn because the cache had none (the rest were cache hits)");
         var spectra = f.CreateGauge("vospec_catalogue_spectra", "Spectra in each collection", "collection");
         var phases = f.CreateGauge("vospec_uws_jobs", "UWS jobs kept, by phase", "phase");
         var up = f.CreateGauge("vospec_catalogue_up", "1 when the catalogue answered the last scrape's probe");
@@ -53,6 +55,8 @@ public sealed class ServerMetrics
             {
                 up.Set(0);
             }
+            asked.IncTo(previews.RequestCount);
+            drawn.IncTo(previews.RenderCount);
             var counts = jobs().GroupBy(j => j.Phase).ToDictionary(g => g.Key, g => g.Count());
             foreach (var phase in Enum.GetValues<ExecutionPhase>()) phases.WithLabels(phase.ToString()).Set(counts.GetValueOrDefault(phase));
         });

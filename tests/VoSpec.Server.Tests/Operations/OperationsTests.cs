@@ -88,6 +88,8 @@ public class OperationsTests
             var ids = (await client.GetStringAsync("tap/sync?LANG=ADQL&RESPONSEFORMAT=csv&QUERY=" + Uri.EscapeDataString("SELECT TOP 2 obs_publisher_did FROM ivoa.obscore")))
                 .Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Trim()).ToList();
             foreach (var id in ids) Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("soda/sync?ID=" + Uri.EscapeDataString(id))).StatusCode);
+            // The same preview twice: one render, one cache hit.
+            for (int i = 0; i < 2; i++) Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("datalink/preview?ID=" + Uri.EscapeDataString(ids[0]))).StatusCode);
 
             var text = await client.GetStringAsync("metrics");
             var check = ExternalTool.Run("promtool", ["check", "metrics"], stdin: text);
@@ -99,6 +101,8 @@ public class OperationsTests
             Assert.Equal(2, Value(text, "vospec_spectra_served_total", "service=\"soda\""));
             Assert.Equal(30, Value(text, "vospec_catalogue_spectra", "collection=\"demo\""));
             Assert.Equal(1, Value(text, "vospec_catalogue_up", ""));
+            Assert.Equal(2, Value(text, "vospec_preview_requests_total", ""));
+            Assert.Equal(1, Value(text, "vospec_preview_renders_total", ""));
             Assert.Equal(3, Value(text, "vospec_tap_query_duration_seconds_count", "mode=\"sync\""));
             Assert.Contains("vospec_uws_jobs{phase=\"EXECUTING\"} 0", text);
             // The HTTP middleware's requests, split by protocol and route; the bad query is a 400, not a 500.
