@@ -18,6 +18,9 @@ public sealed record ArchiveOptions
     /// </summary>
     public string? PublicUrl { get; init; }
 
+    /// <summary>Where the archive says what it does once at an open that touches every row (an upgrade), with its progress.</summary>
+    public Action<string>? Log { get; init; }
+
     /// <summary>Spectra per ingest transaction.</summary>
     public int IngestBatchSize { get; init; } = 500;
 

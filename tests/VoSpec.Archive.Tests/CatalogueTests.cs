@@ -125,8 +125,15 @@ public class CatalogueTests
             SqliteCatalogue.Execute(conn, "UPDATE ivoa_obscore SET access_url = 'http://127.0.0.1:1111/' || access_url");
             SqliteCatalogue.Execute(conn, "DELETE FROM archive_meta WHERE key = 'relative_urls'");
         }
-        using var again = SpectrumArchive.Open(dir.Path, new ArchiveOptions { PublicUrl = "http://127.0.0.1:2222/" });
+        var said = new List<string>();
+        using var again = SpectrumArchive.Open(dir.Path, new ArchiveOptions { PublicUrl = "http://127.0.0.1:2222/", Log = said.Add });
         Assert.All(StoredRows(dir.Path), r => Assert.StartsWith("datalink/links?ID=", r.Url));
+        // Said, with its size and time, and only once.
+        Assert.Equal(2, said.Count);
+        Assert.Contains("in 5 rows", said[1]);
+        var later = new List<string>();
+        using (SpectrumArchive.Open(dir.Path, new ArchiveOptions { Log = later.Add })) { }
+        Assert.Empty(later);
         Assert.All(await Answers(again, "SELECT access_url FROM ivoa.obscore"), u => Assert.StartsWith("http://127.0.0.1:2222/datalink/links?ID=", u));
     }
 

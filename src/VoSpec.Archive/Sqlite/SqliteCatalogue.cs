@@ -101,7 +101,7 @@ public sealed class SqliteCatalogue : ISpectrumLookup, ISpectrumSearch, IAdqlExe
             }
             TapSchemaTables.Refresh(conn, tx);
             RowImages.Ensure(conn, tx);
-            MakeUrlsRelative(conn, tx);
+            MakeUrlsRelative(conn, tx, archive.Options.Log);
             Execute(conn, $"INSERT OR IGNORE INTO archive_meta(key, value) VALUES ('schema_version', '{CatalogueDdl.SchemaVersion}')", tx);
             Execute(conn, "INSERT OR IGNORE INTO archive_meta(key, value) VALUES ('public_url', $v)", tx, ("$v", archive.Options.PublicUrl ?? ArchiveOptions.DefaultPublicUrl));
             tx.Commit();
@@ -181,13 +181,19 @@ public sealed class SqliteCatalogue : ISpectrumLookup, ISpectrumSearch, IAdqlExe
     /// An archive from before relative URLs: its whole URLs lose the stored public URL, once (the triggers re-encode the
     /// stored rows). A new archive only gets the mark.
     /// </summary>
-    private static void MakeUrlsRelative(SqliteConnection conn, SqliteTransaction tx)
+    private static void MakeUrlsRelative(SqliteConnection conn, SqliteTransaction tx, Action<string>? log)
     {
         if (Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key = $k", tx, ("$k", RelativeUrlsKey)) is not null) return;
         var old = Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key = 'public_url'", tx);
-        if (old is not null)
+        long rows = old is null ? 0 : Scalar<long>(conn, "SELECT count(*) FROM spectrum_store", tx);
+        if (rows > 0)
+        {
+            log?.Invoke($"storing access_url relative to the public URL in {rows} rows (once, for an archive written before relative URLs)");
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             Execute(conn, "UPDATE ivoa_obscore SET access_url = substr(access_url, length($old) + 1) WHERE substr(access_url, 1, length($old)) = $old",
                 tx, ("$old", old));
+            log?.Invoke($"access_url stored relative in {rows} rows in {clock.Elapsed.TotalSeconds:0.0} s");
+        }
         Execute(conn, "INSERT INTO archive_meta(key, value) VALUES ($k, '1')", tx, ("$k", RelativeUrlsKey));
     }
 
