@@ -94,7 +94,8 @@ public static class VoSpecHost
         app.Lifetime.ApplicationStarted.Register(() => PublishUrl(app, settings, archive));
         // Fonts load on the first render (~50 ms): do it before the first preview request.
         app.Lifetime.ApplicationStarted.Register(() => Task.Run(Engine.Plotting.SpectrumPlot.Warmup));
-        metrics.Watch(archive, () => app.Services.GetRequiredService<Uws.JobManager>().List(), app.Services.GetRequiredService<Engine.Plotting.PreviewCache>());
+        metrics.Watch(archive, () => app.Services.GetRequiredService<Uws.JobManager>().List(), app.Services.GetRequiredService<Engine.Plotting.PreviewCache>(),
+            app.Services.GetRequiredService<Access.AccessPolicy>().IsProprietary);
         app.UseResponseSafety();
         if (ops.RequestLog) app.UseRequestLog();
         app.UseConfiguredStaticFiles(settings);

@@ -35,12 +35,14 @@ public sealed class ServerMetrics
         (http.RequestServices.GetService(typeof(ServerMetrics)) as ServerMetrics)?.SpectraServed.WithLabels(service).Inc(count);
 
     /// <summary>Gauges read at each scrape from state kept up to date anyway (constant time, whatever the archive's size).</summary>
-    public void Watch(SpectrumArchive archive, Func<IEnumerable<UwsJob>> jobs, Engine.Plotting.PreviewCache previews)
+    /// <param name="proprietary">Collections left out of the per-collection gauge: /metrics may be public, and a
+    /// proprietary collection's name and size are not.</param>
+    public void Watch(SpectrumArchive archive, Func<IEnumerable<UwsJob>> jobs, Engine.Plotting.PreviewCache previews, Func<string, bool> proprietary)
     {
         var f = Metrics.WithCustomRegistry(Registry);
         var asked = f.CreateCounter("vospec_preview_requests_total", "Preview PNGs asked for (DataLink #preview, /spec/preview)");
         var drawn = f.CreateCounter("vospec_preview_renders_total", "Preview PNGs drawn because the cache had none (the rest were cache hits)");
-        var spectra = f.CreateGauge("vospec_catalogue_spectra", "Spectra in each collection", "collection");
+        var spectra = f.CreateGauge("vospec_catalogue_spectra", "Spectra in each public collection", "collection");
         var phases = f.CreateGauge("vospec_uws_jobs", "UWS jobs kept, by phase", "phase");
         var up = f.CreateGauge("vospec_catalogue_up", "1 when the catalogue answered the last scrape's probe");
         Registry.AddBeforeCollectCallback(() =>
@@ -48,7 +50,8 @@ public sealed class ServerMetrics
             try
             {
                 archive.Lookup.Probe();
-                foreach (var c in archive.Lookup.Collections()) spectra.WithLabels(c.Name).Set(c.Count);
+                foreach (var c in archive.Lookup.Collections())
+                    if (!proprietary(c.Name)) spectra.WithLabels(c.Name).Set(c.Count);
                 up.Set(1);
             }
             catch (Exception e) when (e is not OutOfMemoryException)

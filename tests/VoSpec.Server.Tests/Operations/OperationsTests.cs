@@ -22,6 +22,7 @@ public class OperationsTests
         var settings = new Dictionary<string, string?>
         {
             ["VoSpec:Archive"] = archive, ["VoSpec:Urls"] = "http://127.0.0.1:0", ["VoSpec:WarmUp"] = "false", ["VoSpec:Demo"] = "30",
+            ["VoSpec:Access:Collections:secret_survey:Tokens:0"] = "tok-ops-secret-41c9",
         };
         foreach (var (k, v) in more ?? []) settings[k] = v;
         var app = VoSpecHost.Build(settings);
@@ -78,9 +79,12 @@ public class OperationsTests
     [Fact]
     public async Task Metrics_pass_promtool_and_count_what_was_served()
     {
-        var (app, client, _, dir) = await Start();
+        var (app, client, archive, dir) = await Start();
         try
         {
+            // A proprietary collection beside the public demo one: /metrics may be public, so it must not name it.
+            using (var a = VoSpec.Archive.SpectrumArchive.Open(archive))
+                new VoSpec.Archive.Ingest.Ingester(a).StoreCatalogueOnly(new VoSpec.Archive.Demo.DemoGenerator(9).GenerateRange(1000, 3), "secret_survey");
             var csv = await client.GetStringAsync("tap/sync?LANG=ADQL&RESPONSEFORMAT=csv&QUERY=" + Uri.EscapeDataString("SELECT TOP 7 obs_id FROM ivoa.obscore"));
             Assert.Equal(8, csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
             await client.GetStringAsync("tap/sync?LANG=ADQL&QUERY=" + Uri.EscapeDataString("SELECT TOP 5 * FROM ivoa.obscore"));
@@ -100,6 +104,7 @@ public class OperationsTests
             Assert.Equal(14, Value(text, "vospec_tap_rows_total", "")); // 7 + 2 CSV rows, 5 VOTable rows, labelled by format
             Assert.Equal(2, Value(text, "vospec_spectra_served_total", "service=\"soda\""));
             Assert.Equal(30, Value(text, "vospec_catalogue_spectra", "collection=\"demo\""));
+            Assert.DoesNotContain("secret_survey", text);
             Assert.Equal(1, Value(text, "vospec_catalogue_up", ""));
             Assert.Equal(2, Value(text, "vospec_preview_requests_total", ""));
             Assert.Equal(1, Value(text, "vospec_preview_renders_total", ""));
