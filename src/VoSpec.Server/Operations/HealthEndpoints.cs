@@ -73,7 +73,8 @@ public static class HealthEndpoints
         }
     }
 
-    private sealed class PixelStoreCheck(SpectrumArchive archive) : IHealthCheck
+    /// <summary>Names the collection whose store fails, unless it is proprietary (the endpoint may be public).</summary>
+    private sealed class PixelStoreCheck(SpectrumArchive archive, Access.AccessPolicy access) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
@@ -82,8 +83,9 @@ public static class HealthEndpoints
                 foreach (var (collection, bytes) in archive.Lookup.PixelStores())
                 {
                     var file = new FileInfo(archive.PixelFilePath(collection));
-                    if (!file.Exists) return Task.FromResult(HealthCheckResult.Unhealthy($"the pixel store of {collection} is missing"));
-                    if (file.Length < bytes) return Task.FromResult(HealthCheckResult.Unhealthy($"the pixel store of {collection} has {file.Length} of its {bytes} bytes"));
+                    var name = access.IsProprietary(collection) ? "a proprietary collection" : collection;
+                    if (!file.Exists) return Task.FromResult(HealthCheckResult.Unhealthy($"the pixel store of {name} is missing"));
+                    if (file.Length < bytes) return Task.FromResult(HealthCheckResult.Unhealthy($"the pixel store of {name} has {file.Length} of its {bytes} bytes"));
                     using var _ = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1);
                 }
                 return Task.FromResult(HealthCheckResult.Healthy("every pixel store is readable"));
