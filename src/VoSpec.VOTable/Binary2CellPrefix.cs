@@ -7,14 +7,16 @@ namespace VoSpec.VOTable;
 /// Puts bytes in front of one variable-length char cell of stored BINARY2 rows (<see cref="Binary2RowImages"/>), for a
 /// cell that is kept relative to something only the answer knows: ObsCore's access_url is stored relative to the
 /// server's public URL, so the archive can move to another address without re-encoding every row. A null cell is left
-/// as it is.
+/// as it is. Immutable and shared by every query (the layout is worked out once); each caller keeps its own buffer.
 /// </summary>
 public sealed class Binary2CellPrefix
 {
     private readonly int[] _sizes; // each cell before the prefixed one: its size in bytes, or -1 for variable-length char
     private readonly int _field, _flagBytes;
     private readonly byte[] _prefix;
-    private byte[] _row = new byte[1024];
+
+    /// <summary>The text put in front.</summary>
+    public string Prefix { get; }
 
     public Binary2CellPrefix(IReadOnlyList<VOTableField> fields, int field, string prefix)
     {
@@ -34,12 +36,13 @@ public sealed class Binary2CellPrefix
         _field = field;
         _flagBytes = (fields.Count + 7) / 8;
         _prefix = Encoding.UTF8.GetBytes(prefix);
+        Prefix = prefix;
     }
 
     private static bool IsVariableChar(FieldCodec c) => c.Kind == CellKind.Text && c.Type == VOTableDatatype.Char && c.Size.IsVariable;
 
-    /// <summary>The row with the prefix in front of the cell, valid until the next call.</summary>
-    public ReadOnlySpan<byte> Apply(ReadOnlySpan<byte> row)
+    /// <summary>The row with the prefix in front of the cell, written into <paramref name="buffer"/> (grown when short).</summary>
+    public ReadOnlySpan<byte> Apply(ReadOnlySpan<byte> row, ref byte[]? buffer)
     {
         if ((row[_field >> 3] & (0x80 >> (_field & 7))) != 0) return row;
         int at = _flagBytes;
@@ -47,8 +50,8 @@ public sealed class Binary2CellPrefix
             at += _sizes[i] >= 0 ? _sizes[i] : 4 + BinaryPrimitives.ReadInt32BigEndian(row[at..]);
         int length = BinaryPrimitives.ReadInt32BigEndian(row[at..]);
         int total = row.Length + _prefix.Length;
-        if (_row.Length < total) _row = new byte[total * 2];
-        var output = _row.AsSpan(0, total);
+        if (buffer is null || buffer.Length < total) buffer = new byte[total * 2];
+        var output = buffer.AsSpan(0, total);
         row[..at].CopyTo(output);
         BinaryPrimitives.WriteInt32BigEndian(output[at..], length + _prefix.Length);
         _prefix.CopyTo(output[(at + 4)..]);

@@ -38,6 +38,7 @@ public class Binary2CellPrefixTests
         var splice = new Binary2CellPrefix(Fields, Url, prefix);
         string? Text(int max) => rnd.Next(5) == 0 ? null : new string(Enumerable.Range(0, rnd.Next(max)).Select(_ => (char)rnd.Next(32, 127)).ToArray());
         int nulls = 0;
+        byte[]? buffer = null;
         for (int i = 0; i < 500; i++)
         {
             var values = new object?[]
@@ -49,7 +50,7 @@ public class Binary2CellPrefixTests
             var whole = (object?[])values.Clone();
             if (whole[Url] is string relative) whole[Url] = prefix + relative; else nulls++;
             var expected = encoder.Encode(new Cells(whole)).ToArray();
-            Assert.Equal(expected, splice.Apply(stored).ToArray());
+            Assert.Equal(expected, splice.Apply(stored, ref buffer).ToArray());
         }
         Assert.InRange(nulls, 50, 150);
     }

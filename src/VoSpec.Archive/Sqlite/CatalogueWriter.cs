@@ -64,9 +64,6 @@ internal sealed class CatalogueWriter : IDisposable
         if (expectedRows >= archive.Options.BulkLoadRows && expectedRows >= archive.Lookup.CountSpectra()) DeferIndexes();
     }
 
-    /// <summary>Whether this load builds the secondary indexes at the end instead of row by row.</summary>
-    public bool Bulk => _deferredIndexes.Count > 0;
-
     /// <summary>Drops the published tables' secondary indexes (not the unique ones, which keep duplicates out) until <see cref="Dispose"/>.</summary>
     private void DeferIndexes()
     {

@@ -165,9 +165,11 @@ internal sealed class RawSqliteReader : DbDataReader, IRawCells
     public bool TryGetBytes(int ordinal, out ReadOnlySpan<byte> value)
     {
         if (!TryGetUtf8(ordinal, out value)) return false;
-        if (ordinal == 0 && ImagePrefix is { } prefix && !value.IsEmpty) value = prefix.Apply(value);
+        if (ordinal == 0 && ImagePrefix is { } prefix && !value.IsEmpty) value = prefix.Apply(value, ref _prefixed);
         return true;
     }
+
+    private byte[]? _prefixed;
 
     /// <summary>For a statement that reads stored BINARY2 rows (column 0): what goes in front of their relative URL.</summary>
     public Binary2CellPrefix? ImagePrefix { get; set; }

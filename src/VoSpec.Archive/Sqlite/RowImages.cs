@@ -22,9 +22,16 @@ public sealed record RowImageTable(TableSchema Table, string Column, string Func
     /// <summary>The cell stored relative to the public URL (schemas/: publicUrlRelative), or -1.</summary>
     public int PublicUrlField { get; } = Table.PublicColumns.ToList().FindIndex(c => c.PublicUrlRelative);
 
+    private Binary2CellPrefix? _prefix; // the last one made: the public URL changes at most at a start
+
     /// <summary>What puts <paramref name="publicUrl"/> in front of that cell of a stored row; null when there is none.</summary>
-    public Binary2CellPrefix? Prefix(string? publicUrl) =>
-        publicUrl is null || PublicUrlField < 0 ? null : new Binary2CellPrefix(Fields, PublicUrlField, publicUrl);
+    public Binary2CellPrefix? Prefix(string? publicUrl)
+    {
+        if (publicUrl is null || PublicUrlField < 0) return null;
+        var last = _prefix;
+        if (last?.Prefix == publicUrl) return last;
+        return _prefix = new Binary2CellPrefix(Fields, PublicUrlField, publicUrl);
+    }
 }
 
 /// <summary>

@@ -42,7 +42,7 @@ public static class ResponseSafety
                     NotFoundException => (StatusCodes.Status404NotFound, "NotFoundFault: " + e.Message),
                     UserInputException => (StatusCodes.Status400BadRequest, "UsageError: " + e.Message),
                     _ when StorageFault.Describe(e) is { } storage => (storage.Status, storage.Message),
-                    // A pixel store shorter than the catalogue says, a damaged catalogue page (SQLITE_CORRUPT).
+                    // A pixel store shorter than the catalogue says, a damaged catalogue page.
                     _ when e is InvalidDataException || CatalogueFault.Of(e) is { Kind: CatalogueFaultKind.Damaged } =>
                         (StatusCodes.Status500InternalServerError, "internal error: the archive's stored data for this request are damaged (the details are in the server's log); other requests are not affected"),
                     _ => (StatusCodes.Status500InternalServerError, "internal error: the server could not answer this request (the details are in its log)"),

@@ -38,7 +38,7 @@ public sealed record LimitSettings
     /// <summary>Largest request body under /spec (a getSpec id_list of up to VoSpec:Spec:MaxIds ids), in bytes.</summary>
     public long SpecBodyBytes { get; init; } = 4 << 20;
 
-    /// <summary>Seconds of database time (inside SQLite) one synchronous query (TAP sync, /spec query) may use.</summary>
+    /// <summary>Seconds of database time one synchronous query (TAP sync, /spec query) may use.</summary>
     public double SyncQuerySeconds { get; init; } = 10;
     /// <summary>Seconds of database time one async TAP job's query may use.</summary>
     public double AsyncQuerySeconds { get; init; } = 600;

@@ -2,7 +2,7 @@ namespace VoSpec.Server.Limits;
 
 /// <summary>
 /// Raises the thread pool's minimum so that the expensive requests the limits let run at once cannot starve the rest.
-/// SQLite work blocks the thread that steps it: each running TAP sync query, /spec query or async job holds a pool
+/// Database work blocks the thread that steps it: each running TAP sync query, /spec query or async job holds a pool
 /// thread until it ends. With the pool's default minimum (one thread per core) a few long queries on a 2-core machine
 /// take every thread, and Kestrel cannot read the next request — a cheap one, or one the limiter would refuse at once —
 /// until the pool's starvation logic adds a thread (about two a second). The floor is one thread per core for the cheap

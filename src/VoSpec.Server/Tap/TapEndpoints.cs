@@ -65,7 +65,7 @@ public static class TapEndpoints
         catch (Exception e) when (e is UserInputException or AdqlException or OperationCanceledException || CatalogueFault.Of(e) is not null || Hosting.StorageFault.Describe(e) is not null)
         {
             // Anything wrong with the request: a DALI error document with 400, before any row is written. A full disk
-            // or a read-only archive (an UPLOAD's table, SQLite's temporary files) is ours: 507/503 with Retry-After.
+            // or a read-only archive (an UPLOAD's table, the database's temporary files) is ours: 507/503 with Retry-After.
             if (Hosting.StorageFault.Describe(e) is { } storage) Hosting.StorageFault.Answer(http.Response, storage.Status);
             else http.Response.StatusCode = StatusCodes.Status400BadRequest;
             http.Response.ContentType = VOTableWriter.ContentType;

@@ -7,7 +7,7 @@ public sealed record TapLimits
     public long DefaultMaxRec { get; init; } = 100_000;
     /// <summary>MAXREC above this is clamped to it.</summary>
     public long HardMaxRec { get; init; } = 10_000_000;
-    /// <summary>Seconds a synchronous query may run before it is cancelled in SQLite.</summary>
+    /// <summary>Seconds a synchronous query may run before it is cancelled in the database.</summary>
     public int SyncTimeoutSeconds { get; init; } = 300;
     /// <summary>Default and maximum execution duration of async jobs, in seconds.</summary>
     public int AsyncExecutionSeconds { get; init; } = 3600;

@@ -28,7 +28,7 @@ public static class CapabilitiesDocument
         w.WriteElementString("name", "ADQL");
         Version(w, "ivo://ivoa.net/std/ADQL#v2.0", "2.0");
         Version(w, "ivo://ivoa.net/std/ADQL#v2.1", "2.1");
-        w.WriteElementString("description", "ADQL 2.1, translated to SQLite; cone constraints on positions use a spatial index");
+        w.WriteElementString("description", "ADQL 2.1, translated to the catalogue database's SQL; cone constraints on positions use a spatial index");
         foreach (var group in features.GroupBy(f => f.Type))
         {
             w.WriteStartElement("languageFeatures");
