@@ -21,6 +21,10 @@ public sealed record ArchiveOptions
     /// <summary>Where the archive says what it does once at an open that touches every row (an upgrade), with its progress.</summary>
     public Action<string>? Log { get; init; }
 
+    /// <summary>The HEALPix order of each collection's sky coverage (a cell of order 10 is 3.4′ wide).</summary>
+    public int CoverageOrder { get; init; } = DefaultCoverageOrder;
+    public const int DefaultCoverageOrder = 10;
+
     /// <summary>Spectra per ingest transaction.</summary>
     public int IngestBatchSize { get; init; } = 500;
 

@@ -43,6 +43,8 @@ public sealed class SpectrumArchive : IDisposable
     public ISpectrumSearch Search => _catalogue;
     /// <summary>Checked ADQL on the catalogue (TAP, the /spec query call).</summary>
     public IAdqlExecutor Adql => _catalogue;
+    /// <summary>The registry records the server publishes (OAI-PMH), kept with their datestamps.</summary>
+    public IRegistryRecords RegistryRecords => new SqliteRegistryRecords(_catalogue);
 
     /// <summary>The store of UWS jobs kept with this archive (ARCHIVE/jobs).</summary>
     public IJobStore OpenJobStore() => new SqliteJobStore(Directory);

@@ -40,6 +40,9 @@ public interface ISpectrumLookup
     /// <summary>Every collection's name and title, without statistics (read from a small table).</summary>
     IReadOnlyList<(string Name, string Title)> CollectionNames();
 
+    /// <summary>One collection's coverage (sky, time, wavelength, last change) as kept at ingest; null for an empty or unknown one.</summary>
+    CollectionCoverage? Coverage(string collection);
+
     /// <summary>How many spectra the archive (or one collection) holds; constant time.</summary>
     long CountSpectra(string? collection = null);
 

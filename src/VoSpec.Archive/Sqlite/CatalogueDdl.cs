@@ -46,6 +46,13 @@ public static class CatalogueDdl
         // Positions as unit vectors: a cone is a 3-D box plus an exact test, with no RA wrap or pole trouble.
         yield return "CREATE VIRTUAL TABLE IF NOT EXISTS spatial_idx USING rtree(spec_id, x_min, x_max, y_min, y_max, z_min, z_max)";
         foreach (var s in StatisticsStatements()) yield return s;
+        foreach (var s in SkyCoverage.Statements()) yield return s;
+        // The registry records this archive's server publishes (OAI-PMH), with their datestamps and deletions.
+        yield return """
+            CREATE TABLE IF NOT EXISTS registry_records(
+              identifier TEXT PRIMARY KEY, set_spec TEXT NOT NULL, body TEXT NOT NULL,
+              created TEXT NOT NULL, updated TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0)
+            """;
     }
 
     /// <summary>Marks, in archive_meta, an archive whose collection_stats hold every spectrum (filled once at open).</summary>

@@ -92,9 +92,10 @@ internal sealed class CatalogueWriter : IDisposable
     /// </summary>
     public sealed class PreparedBatch
     {
-        internal PreparedBatch(Item[] items, (object?[] SpecObj, object?[] ObsCore)[] rows) { Items = items; Rows = rows; }
+        internal PreparedBatch(Item[] items, (object?[] SpecObj, object?[] ObsCore)[] rows, SkyCoverage.Part coverage) { Items = items; Rows = rows; Coverage = coverage; }
         internal Item[] Items { get; }
         internal (object?[] SpecObj, object?[] ObsCore)[] Rows { get; }
+        internal SkyCoverage.Part Coverage { get; }
         public int Count => Items.Length;
     }
 
@@ -107,7 +108,7 @@ internal sealed class CatalogueWriter : IDisposable
         var rows = Rows(ordered);
         Interlocked.Add(ref _ticks[(int)Phase.SkyOrder], t1 - t0);
         Interlocked.Add(ref _ticks[(int)Phase.Values], Stopwatch.GetTimestamp() - t1);
-        return new PreparedBatch(ordered, rows);
+        return new PreparedBatch(ordered, rows, SkyCoverage.Part.Of(rows.Select(r => r.ObsCore), _archive.Options.CoverageOrder));
     }
 
     /// <summary>Where a load's time went (issue 18 asks): each phase's wall time, summed over the batches.</summary>
@@ -174,6 +175,7 @@ internal sealed class CatalogueWriter : IDisposable
                 Lap(Phase.RTree, t);
             }
             long commit = Stopwatch.GetTimestamp();
+            SkyCoverage.Record(_conn, tx, _collection, batch.Coverage);
             SqliteCatalogue.Execute(_conn, "UPDATE collections SET committed_length=$l WHERE name=$n", tx, ("$l", _pixels.Position), ("$n", _collection));
             tx.Commit();
             Lap(Phase.Commit, commit);

@@ -99,6 +99,7 @@ public sealed class SqliteCatalogue : ISpectrumLookup, ISpectrumSearch, IAdqlExe
                 Execute(conn, "INSERT INTO collection_stats(name, n, wave_min, wave_max, z_min, z_max) SELECT collection, count(*), min(wavemin), max(wavemax), min(z), max(z) FROM specobj GROUP BY collection", tx);
                 Execute(conn, "INSERT INTO archive_meta(key, value) VALUES ($k, '1')", tx, ("$k", CatalogueDdl.StatisticsKey));
             }
+            SkyCoverage.Ensure(conn, tx, archive.Options.CoverageOrder, archive.Options.Log);
             TapSchemaTables.Refresh(conn, tx);
             RowImages.Ensure(conn, tx);
             MakeUrlsRelative(conn, tx, archive.Options.Log);
@@ -217,6 +218,12 @@ public sealed class SqliteCatalogue : ISpectrumLookup, ISpectrumSearch, IAdqlExe
                 r.IsDBNull(4) ? null : r.GetDouble(4), r.IsDBNull(5) ? null : r.GetDouble(5),
                 r.IsDBNull(6) ? null : r.GetDouble(6), r.IsDBNull(7) ? null : r.GetDouble(7)));
         return list;
+    }
+
+    public CollectionCoverage? Coverage(string collection)
+    {
+        using var conn = OpenConnection();
+        return SkyCoverage.Load(conn, collection);
     }
 
     /// <summary>How many spectra the archive (or one collection) holds, from the statistics (constant time).</summary>

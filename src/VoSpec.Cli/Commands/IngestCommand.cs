@@ -29,7 +29,12 @@ internal static class IngestCommand
         try
         {
             Ingester.ValidateCollectionName(collection);
-            using var archive = SpectrumArchive.Open(archiveDir, new ArchiveOptions { IngestBatchSize = batch });
+            // The server's settings (appsettings.json, VOSPEC_*) decide the DIDs' authority and the coverage order here too.
+            var settings = VoSpec.Server.Hosting.VoSpecHost.LoadSettings();
+            using var archive = SpectrumArchive.Open(archiveDir, new ArchiveOptions
+            {
+                IngestBatchSize = batch, Authority = settings.Authority, CoverageOrder = settings.Publishing.CoverageOrder,
+            });
             var ingester = new Ingester(archive);
             IngestReport report;
             if (!Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive)

@@ -55,6 +55,22 @@ public sealed class Moc : IEquatable<Moc>
     /// <summary>The MOC of NUNIQ values (4·4^order + cell, any order ≤ <paramref name="maxOrder"/>, any sequence, overlaps allowed).</summary>
     public static Moc FromUniq(int maxOrder, IEnumerable<long> uniq) => FromMultiOrder(maxOrder, uniq.Select(u => { var (o, c) = DecodeUniq(u); return (o, c, c); }));
 
+    /// <summary>
+    /// The same coverage at a coarser max order: each range widened to whole cells of <paramref name="order"/> (a
+    /// coverage map may only grow when made coarser). An order at or above <see cref="MaxOrder"/> changes nothing.
+    /// </summary>
+    public Moc Degrade(int order)
+    {
+        CheckOrder(order);
+        if (order >= MaxOrder) return this;
+        int shift = 2 * (Depth - order);
+        ulong mask = (1UL << shift) - 1;
+        var ranges = new List<ulong>(_ranges.Length);
+        for (int i = 0; i < _ranges.Length; i += 2)
+            Append(ranges, _ranges[i] & ~mask, (_ranges[i + 1] + mask) & ~mask);
+        return new Moc(order, [.. ranges]);
+    }
+
     /// <summary>The union; its max order is the larger of the two.</summary>
     public Moc Union(Moc other)
     {

@@ -46,6 +46,9 @@ public sealed record ServerSettings
     /// <summary>Metrics, health and request logs (VoSpec:Operations:Metrics and so on).</summary>
     public Operations.OperationsSettings Operations { get; init; } = new();
 
+    /// <summary>What the registry records say about the deployment, and the coverage orders (VoSpec:Publishing:Publisher and so on).</summary>
+    public Registry.PublishingSettings Publishing { get; init; } = new();
+
     /// <summary>The public base URL clients see (behind a proxy); by default the first listening URL.</summary>
     public string? PublicUrl { get; init; }
 }

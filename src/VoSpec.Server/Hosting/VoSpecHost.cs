@@ -16,6 +16,8 @@ using VoSpec.Server.Ssa;
 using VoSpec.Server.SpecService;
 using VoSpec.Server.Tap;
 using VoSpec.Server.Web;
+using VoSpec.Server.Registry;
+using VoSpec.Server.Coverage;
 
 namespace VoSpec.Server.Hosting;
 
@@ -62,6 +64,8 @@ public static class VoSpecHost
         builder.Services.AddSingleton<TapQueryRunner>();
         builder.Services.AddSingleton(sp => new Engine.Plotting.PreviewCache(Path.Combine(sp.GetRequiredService<SpectrumArchive>().Directory, "previews")));
         builder.Services.AddSingleton(settings.Spec);
+        builder.Services.AddSingleton(settings.Publishing);
+        builder.Services.AddSingleton<Registry.RegistryPublisher>();
         builder.Services.AddSingleton(sp =>
         {
             var archive = sp.GetRequiredService<SpectrumArchive>();
@@ -120,6 +124,8 @@ public static class VoSpecHost
         app.MapGroup("/tap").MapTap();
         app.MapGroup("/ssa").MapSsa();
         DataLink.DataLinkEndpoints.MapDataLink(app.MapGroup("/datalink"));
+        app.MapOaiPmh();
+        app.MapCoverage();
         Soda.SodaEndpoints.MapSoda(app.MapGroup("/soda"));
         return app;
     }
@@ -161,7 +167,7 @@ public static class VoSpecHost
 
     private static SpectrumArchive OpenArchive(ServerSettings settings, ILogger log)
     {
-        var archive = SpectrumArchive.Open(settings.Archive, new ArchiveOptions { Authority = settings.Authority, Log = m => log.LogInformation("{Message}", m) });
+        var archive = SpectrumArchive.Open(settings.Archive, new ArchiveOptions { Authority = settings.Authority, CoverageOrder = settings.Publishing.CoverageOrder, Log = m => log.LogInformation("{Message}", m) });
         if (settings.Demo > 0 && archive.Lookup.CountSpectra() == 0)
         {
             log.LogInformation("Archive {Dir} is empty: generating {N} demo spectra", archive.Directory, settings.Demo);

@@ -78,6 +78,8 @@ public sealed class ServerMetrics
             "datalink" => "datalink",
             "soda" => "soda",
             "spec" => "spec",
+            "oai" => "registry",
+            "coverage" => "coverage",
             "health" => "health",
             "metrics" => "metrics",
             "" => "web",

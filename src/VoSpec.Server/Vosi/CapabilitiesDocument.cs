@@ -15,7 +15,17 @@ public static class CapabilitiesDocument
         using var w = VosiXml.Create(output);
         VosiXml.StartCapabilities(w);
         w.WriteAttributeString("xmlns", "tr", null, VosiXml.TapRegExt);
+        WriteCapabilities(w, tapBaseUrl, features, formats, limits);
+        w.WriteEndElement();
+        w.WriteEndDocument();
+    }
 
+    /// <summary>
+    /// The TAP service's capability elements (TableAccess, the VOSI resources, DALI examples): in the VOSI document and in
+    /// the service's registry record alike. The caller has declared the vr, vs, tr and xsi prefixes.
+    /// </summary>
+    public static void WriteCapabilities(XmlWriter w, string tapBaseUrl, IEnumerable<LanguageFeature> features, IEnumerable<OutputFormat> formats, TapLimits limits)
+    {
         w.WriteStartElement("capability");
         w.WriteAttributeString("standardID", "ivo://ivoa.net/std/TAP");
         w.WriteAttributeString("xsi", "type", VosiXml.Xsi, "tr:TableAccess");
@@ -69,8 +79,6 @@ public static class CapabilitiesDocument
         Simple(w, "ivo://ivoa.net/std/VOSI#availability", "vs:ParamHTTP", "full", tapBaseUrl + "/availability", "1.0");
         Simple(w, "ivo://ivoa.net/std/VOSI#tables-1.1", "vs:ParamHTTP", "base", tapBaseUrl + "/tables", "1.1");
         Simple(w, "ivo://ivoa.net/std/DALI#examples", "vr:WebBrowser", "full", tapBaseUrl + "/examples", null);
-        w.WriteEndElement();
-        w.WriteEndDocument();
     }
 
     private static void Interface(XmlWriter w, string type, string use, string url, string? version, string? role = null)

@@ -19,27 +19,42 @@ public static class ServiceCapabilitiesDocument
     {
         using var w = VosiXml.Create(output);
         VosiXml.StartCapabilities(w);
-        foreach (var c in capabilities)
-        {
-            w.WriteStartElement("capability");
-            w.WriteAttributeString("standardID", c.StandardId);
-            w.WriteStartElement("interface");
-            w.WriteAttributeString("xsi", "type", VosiXml.Xsi, "vs:ParamHTTP");
-            w.WriteAttributeString("role", c.Role);
-            if (c.Version is not null) w.WriteAttributeString("version", c.Version);
-            w.WriteStartElement("accessURL");
-            w.WriteAttributeString("use", "base");
-            w.WriteString(c.Url);
-            w.WriteEndElement();
-            // GET and POST both work. No queryType or param elements: pyVO's VOSI parser warns on them.
-            w.WriteElementString("resultType", c.ResultType);
-            w.WriteEndElement();
-            w.WriteEndElement();
-        }
-        Simple(w, "ivo://ivoa.net/std/VOSI#capabilities", baseUrl + "/capabilities");
-        Simple(w, "ivo://ivoa.net/std/VOSI#availability", baseUrl + "/availability");
+        WriteCapabilities(w, baseUrl, capabilities);
         w.WriteEndElement();
         w.WriteEndDocument();
+    }
+
+    /// <summary>The service's capability elements and its VOSI ones, in the VOSI document and in registry records alike.</summary>
+    public static void WriteCapabilities(XmlWriter w, string baseUrl, IReadOnlyList<ServiceCapability> capabilities)
+    {
+        foreach (var c in capabilities) WriteCapability(w, c);
+        Simple(w, "ivo://ivoa.net/std/VOSI#capabilities", baseUrl + "/capabilities");
+        Simple(w, "ivo://ivoa.net/std/VOSI#availability", baseUrl + "/availability");
+    }
+
+    /// <summary>One capability with its ParamHTTP interface.</summary>
+    public static void WriteCapability(XmlWriter w, ServiceCapability c)
+    {
+        w.WriteStartElement("capability");
+        w.WriteAttributeString("standardID", c.StandardId);
+        WriteInterface(w, c);
+        w.WriteEndElement();
+    }
+
+    /// <summary>A capability's ParamHTTP interface (GET and POST both work).</summary>
+    public static void WriteInterface(XmlWriter w, ServiceCapability c)
+    {
+        w.WriteStartElement("interface");
+        w.WriteAttributeString("xsi", "type", VosiXml.Xsi, "vs:ParamHTTP");
+        w.WriteAttributeString("role", c.Role);
+        if (c.Version is not null) w.WriteAttributeString("version", c.Version);
+        w.WriteStartElement("accessURL");
+        w.WriteAttributeString("use", "base");
+        w.WriteString(c.Url);
+        w.WriteEndElement();
+        // No queryType or param elements: pyVO's VOSI parser warns on them.
+        w.WriteElementString("resultType", c.ResultType);
+        w.WriteEndElement();
     }
 
     private static void Simple(XmlWriter w, string standardId, string url)

@@ -16,6 +16,14 @@ public static class TablesDocument
         w.WriteStartElement("vosi", "tableset", VosiXml.Tables);
         w.WriteAttributeString("xmlns", "vs", null, VosiXml.VoDataService);
         w.WriteAttributeString("xmlns", "xsi", null, VosiXml.Xsi);
+        WriteSchemas(w, tables, withColumns);
+        w.WriteEndElement();
+        w.WriteEndDocument();
+    }
+
+    /// <summary>The tableset's schema elements: in the VOSI document and in the TAP service's registry record alike.</summary>
+    public static void WriteSchemas(XmlWriter w, IReadOnlyList<TableSchema> tables, bool withColumns)
+    {
         foreach (var group in tables.GroupBy(t => t.Schema))
         {
             w.WriteStartElement("schema");
@@ -24,8 +32,6 @@ public static class TablesDocument
             foreach (var t in group) WriteTable(w, t, withColumns);
             w.WriteEndElement();
         }
-        w.WriteEndElement();
-        w.WriteEndDocument();
     }
 
     /// <summary>One table as the root element (GET /tables/{name}).</summary>
