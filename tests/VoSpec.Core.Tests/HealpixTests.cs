@@ -72,7 +72,7 @@ public class HealpixTests
     }
 
     /// <summary>The centre of a NESTED pixel (Górski et al. 2005, pix2ang_nest): face, (x, y) in the face, ring and position.</summary>
-    private static (double Lon, double Lat) Centre(int order, long pix)
+    internal static (double Lon, double Lat) Centre(int order, long pix)
     {
         int[] jrll = [2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4];
         int[] jpll = [1, 3, 5, 7, 0, 2, 4, 6, 1, 3, 5, 7];

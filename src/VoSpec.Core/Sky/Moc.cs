@@ -164,9 +164,10 @@ public sealed class Moc : IEquatable<Moc>
         var c = SkyVector.FromLonLat(raDeg, decDeg);
         var u = (Math.Abs(c.Z) < 0.9 ? new SkyVector(0, 0, 1) : new SkyVector(1, 0, 0)).Cross(c).Normalized;
         var v = c.Cross(u);
-        int rings = radius > quarterCell ? (int)Math.Ceiling(radius / quarterCell) : 1;
-        double samples = rings * 2 * Math.PI * Math.Sin(Math.Min(radius, Math.PI / 2)) / step;
-        if (samples > 1e8) throw new InvalidSkyGeometryException($"a disc of radius {radiusDeg}° needs too many samples at HEALPix order {order}");
+        double ringCount = radius > quarterCell ? Math.Ceiling(radius / quarterCell) : 1;
+        if (ringCount * 2 * Math.PI * Math.Sin(Math.Min(radius, Math.PI / 2)) / step > 1e8)
+            throw new InvalidSkyGeometryException($"a disc of radius {radiusDeg}° needs too many samples at HEALPix order {order}");
+        int rings = (int)ringCount;
         for (int r = 1; r <= rings; r++)
         {
             double rho = radius * r / rings, ringStep = r == rings ? step : quarterCell;
@@ -270,7 +271,7 @@ public sealed class Moc : IEquatable<Moc>
                 if (p.Value.ValueKind != JsonValueKind.Array) throw Bad(json, $"order {order} is not an array");
                 foreach (var c in p.Value.EnumerateArray())
                 {
-                    long cell = c.TryGetInt64(out long n) ? CheckCell(order, n) : throw Bad(json, $"'{c}' is not a cell number");
+                    long cell = c.ValueKind == JsonValueKind.Number && c.TryGetInt64(out long n) ? CheckCell(order, n) : throw Bad(json, $"'{c}' is not a cell number");
                     cells.Add((order, cell, cell));
                 }
             }
