@@ -11,9 +11,10 @@ namespace VoSpec.Core.Tests.Sky;
 /// Moc and its NESTED indexes against STILTS 3.4.7 (cdshealpix inside), cell for cell, on ~2,000 deterministic
 /// positions: uniform on the sphere plus the poles, RA 0/360 and points on order-3 cell borders.
 /// A point on a cell border belongs to every cell meeting there, and the two libraries may pick different ones (at
-/// (0, 0) Górski's formulas give order-6 cell 18090, cdshealpix 19456); STILTS's pixfoot, given radius 0, also adds
-/// the neighbours of a point within ~1e-8° of a border. So a point whose ±1e-7° neighbourhood spans several cells
-/// may take any of them; every other point must land in the same cell.
+/// (0, 0) Górski's formulas give order-6 cell 18090, cdshealpix 19456); STILTS's pixfoot, given radius 0, gives a
+/// point within ~1e-8° of a border some of the cells meeting there (at (0, 0) three of the four, not 18090). So a
+/// point whose ±1e-7° neighbourhood spans several cells may take any of them; every other point — all 2,000 uniform
+/// ones here — must land in the same cell.
 /// </summary>
 public sealed class MocStiltsTests(ITestOutputHelper output) : IDisposable
 {
