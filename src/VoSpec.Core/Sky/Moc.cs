@@ -143,7 +143,34 @@ public sealed class Moc : IEquatable<Moc>
     public static IEnumerable<long> DiscCells(int order, double raDeg, double decDeg, double radiusDeg)
     {
         CheckOrder(order);
+        if (radiusDeg > 0 && InsideOneCell(order, raDeg, decDeg, radiusDeg) is { } cell) return [cell];
         return DiscSamples(order, raDeg, decDeg, radiusDeg).Select(p => Healpix.NestedIndex(order, p.Ra, p.Dec)).Distinct();
+    }
+
+    /// <summary>
+    /// The cell holding the whole of a small disc, or null. Most fibres lie well inside one cell (1.5″ against 3.4′ at
+    /// order 10): when the corners of a 16-gon drawn around the disc all fall in the centre's cell, so does the disc,
+    /// cells being convex at that scale. 17 lookups instead of the ~400 samples of the circle (bulk ingest pays this per row).
+    /// </summary>
+    private static long? InsideOneCell(int order, double raDeg, double decDeg, double radiusDeg)
+    {
+        double radius = radiusDeg * Math.PI / 180;
+        double quarterCell = Math.Sqrt(4 * Math.PI / (12.0 * Math.Pow(4, order))) / 4;
+        if (radius > quarterCell / 4) return null;
+        SkyRules.CheckCircle(raDeg, decDeg, radiusDeg);
+        long centre = Healpix.NestedIndex(order, raDeg, decDeg);
+        const int Corners = 16;
+        double rho = radius / Math.Cos(Math.PI / Corners) * 1.01;
+        var c = SkyVector.FromLonLat(raDeg, decDeg);
+        var u = (Math.Abs(c.Z) < 0.9 ? new SkyVector(0, 0, 1) : new SkyVector(1, 0, 0)).Cross(c).Normalized;
+        var v = c.Cross(u);
+        for (int k = 0; k < Corners; k++)
+        {
+            double t = 2 * Math.PI * k / Corners;
+            var p = Math.Cos(rho) * c + Math.Sin(rho) * (Math.Cos(t) * u + Math.Sin(t) * v);
+            if (Healpix.NestedIndex(order, p.Lon, Math.Clamp(p.Lat, -90, 90)) != centre) return null;
+        }
+        return centre;
     }
 
     /// <summary>

@@ -14,6 +14,25 @@ namespace VoSpec.Core.Tests.Sky;
 public class MocTests
 {
     [Fact]
+    public void A_small_disc_inside_one_cell_gives_what_its_samples_give()
+    {
+        // The shortcut for fibres well inside one cell never changes the answer of the sampled circle.
+        var random = new Random(5);
+        int single = 0;
+        foreach (int order in new[] { 6, 10, 12 })
+            for (int i = 0; i < 3000; i++)
+            {
+                double ra = random.NextDouble() * 360, dec = Math.Asin(random.NextDouble() * 2 - 1) * 180 / Math.PI;
+                double radius = 0.000416667 * (0.2 + random.NextDouble() * 2);
+                var sampled = Moc.DiscSamples(order, ra, dec, radius).Select(p => Healpix.NestedIndex(order, p.Ra, p.Dec)).Distinct().Order();
+                var cells = Moc.DiscCells(order, ra, dec, radius).Order().ToList();
+                Assert.Equal(sampled, cells);
+                if (cells.Count == 1) single++;
+            }
+        Assert.True(single > 8000, $"{single} of 9000 discs in one cell");
+    }
+
+    [Fact]
     public void Four_sibling_cells_become_their_parent()
     {
         var moc = Moc.FromCells(3, [4, 5, 6, 7, 9]);
