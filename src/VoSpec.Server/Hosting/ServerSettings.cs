@@ -49,6 +49,9 @@ public sealed record ServerSettings
     /// <summary>What the registry records say about the deployment, and the coverage orders (VoSpec:Publishing:Publisher and so on).</summary>
     public Registry.PublishingSettings Publishing { get; init; } = new();
 
+    /// <summary>The OData feed's page size (VoSpec:OData:PageSize).</summary>
+    public OData.ODataSettings OData { get; init; } = new();
+
     /// <summary>The public base URL clients see (behind a proxy); by default the first listening URL.</summary>
     public string? PublicUrl { get; init; }
 }

@@ -18,6 +18,7 @@ using VoSpec.Server.Tap;
 using VoSpec.Server.Web;
 using VoSpec.Server.Registry;
 using VoSpec.Server.Coverage;
+using VoSpec.Server.OData;
 
 namespace VoSpec.Server.Hosting;
 
@@ -65,6 +66,7 @@ public static class VoSpecHost
         builder.Services.AddSingleton(sp => new Engine.Plotting.PreviewCache(Path.Combine(sp.GetRequiredService<SpectrumArchive>().Directory, "previews")));
         builder.Services.AddSingleton(settings.Spec);
         builder.Services.AddSingleton(settings.Publishing);
+        builder.Services.AddSingleton(settings.OData);
         builder.Services.AddSingleton<Registry.RegistryPublisher>();
         builder.Services.AddSingleton(sp =>
         {
@@ -125,6 +127,7 @@ public static class VoSpecHost
         app.MapGroup("/ssa").MapSsa();
         DataLink.DataLinkEndpoints.MapDataLink(app.MapGroup("/datalink"));
         app.MapOaiPmh();
+        app.MapOData();
         app.MapCoverage();
         Soda.SodaEndpoints.MapSoda(app.MapGroup("/soda"));
         return app;

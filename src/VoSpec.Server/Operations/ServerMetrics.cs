@@ -79,6 +79,7 @@ public sealed class ServerMetrics
             "soda" => "soda",
             "spec" => "spec",
             "oai" => "registry",
+            "odata" => "odata",
             "coverage" => "coverage",
             "health" => "health",
             "metrics" => "metrics",
