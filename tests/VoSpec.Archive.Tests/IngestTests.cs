@@ -39,6 +39,31 @@ public class IngestTests
     }
 
     [Fact]
+    public async Task Every_chunk_is_parsed_once_however_late_its_parse_starts()
+    {
+        // Many one-file chunks while the thread pool is kept busy: each next chunk's parse starts late, after the loop has
+        // moved on. Each file must still be ingested exactly once (a parse that read the loop's index when it started
+        // took the wrong chunk: one file twice, another never, or a chunk past the end).
+        using var dir = TestPaths.NewTempDir();
+        var files = Path.Combine(dir.Path, "files");
+        DemoCollection.WriteFiles(files, 60, seed: 11);
+        using var archive = SpectrumArchive.Open(Path.Combine(dir.Path, "archive"), new ArchiveOptions { IngestBatchSize = 1 });
+        using var busy = new CancellationTokenSource();
+        var spinners = Enumerable.Range(0, Environment.ProcessorCount * 4).Select(_ => Task.Run(() => { while (!busy.IsCancellationRequested) Thread.SpinWait(1000); })).ToList();
+        try
+        {
+            var report = new Ingester(archive).Run([files], "demo");
+            Assert.Equal((60, 0, 0), (report.Ingested, report.Duplicates, report.Failed));
+        }
+        finally
+        {
+            busy.Cancel();
+            await Task.WhenAll(spinners);
+        }
+        Assert.Equal(60, archive.Lookup.CountSpectra("demo"));
+    }
+
+    [Fact]
     public void Gzipped_real_files_ingest_with_their_catalogue_values()
     {
         using var dir = TestPaths.NewTempDir();

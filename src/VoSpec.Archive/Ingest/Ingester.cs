@@ -34,7 +34,10 @@ public sealed class Ingester(SpectrumArchive archive)
         {
             var parsed = next!.GetAwaiter().GetResult();
             if (cancel.IsCancellationRequested) { report.Cancelled = true; break; }
-            next = k + 1 < chunks.Count ? Task.Run(() => ParseChunk(chunks[k + 1])) : null;
+            // The chunk is taken now: a lambda reading chunks[k + 1] would see k as it is when the task starts, which
+            // may be after the loop moved on (a chunk parsed twice, another never, or past the end).
+            var following = k + 1 < chunks.Count ? chunks[k + 1] : null;
+            next = following is not null ? Task.Run(() => ParseChunk(following)) : null;
             parseTicks += parsed.Sum(p => p.Ticks);
             var writeClock = Stopwatch.StartNew();
             WriteChunk(writer, parsed, report, progress);
