@@ -104,7 +104,7 @@ public static class ODataEndpoints
                 return;
             }
             await using var execution = await archive.Adql.PrepareAsync(Request(query.Statement, rights, limits), ct);
-            Headers(http, "application/json;odata.metadata=minimal;odata.streaming=true");
+            Headers(http, "application/json;odata.metadata=minimal;odata.streaming=true" + (ODataRows.Ieee754Compatible(http) ? ";IEEE754Compatible=true" : ""));
             await ODataRows.WriteAsync(http, Root(http), set, query, execution.Reader, count, ct);
         }
         catch (AdqlException e) when (!http.Response.HasStarted)

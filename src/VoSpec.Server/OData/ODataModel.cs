@@ -25,6 +25,9 @@ public static class ODataModel
     public const string MeasuresNamespace = "Org.OData.Measures.V1";
     public const string MeasuresUrl = "https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Measures.V1.xml";
 
+    /// <summary>The instance annotation on each ObsCore row giving its DataLink {links} URL (<c>@VoSpec.DataLink</c>).</summary>
+    public const string DataLinkTerm = "DataLink";
+
     private static readonly Lazy<(IEdmModel Model, IReadOnlyList<ODataSet> Sets)> Built = new(Build);
     public static IEdmModel Model => Built.Value.Model;
     public static IReadOnlyList<ODataSet> Sets => Built.Value.Sets;
@@ -34,6 +37,7 @@ public static class ODataModel
     {
         var model = new EdmModel();
         var unitTerm = new EdmTerm(MeasuresNamespace, "Unit", EdmPrimitiveTypeKind.String, "Property");
+        model.AddElement(new EdmTerm(Namespace, DataLinkTerm, EdmPrimitiveTypeKind.String, "EntityType"));
         var container = new EdmEntityContainer(Namespace, "Archive");
         model.AddElement(container);
         var sets = new List<ODataSet>();
@@ -43,7 +47,8 @@ public static class ODataModel
             ("specobj", "SpecObj", SchemaCatalog.SpecObj, new[] { "collection", "specobjid" }, "ra", "dec"),
         })
         {
-            var type = new EdmEntityType(Namespace, typeName);
+            // ObsCore rows are media entities: their stream is the spectrum (DataLink's #this).
+            var type = new EdmEntityType(Namespace, typeName, null, false, false, hasStream: name == "obscore");
             model.AddElement(type);
             Describe(model, type, table.Description);
             var columns = table.PublicColumns.Where(c => Primitive(c) is not null).ToList();

@@ -25,6 +25,10 @@ public static class ODataRows
         }
         var columns = query.Columns.Select(c => (Name: c, Ordinal: Ordinal(c))).ToArray();
         int ra = query.Position ? Ordinal(set.Ra) : -1, dec = query.Position ? Ordinal(set.Dec) : -1;
+        int did = set.Type.HasStream ? Ordinal("obs_publisher_did") : -1;
+        string archiveUrl = root[..^"odata/".Length];
+        // IEEE754Compatible=true (asked in Accept or $format): 64-bit integers as strings, which JavaScript reads exactly.
+        bool int64AsString = Ieee754Compatible(http);
 
         await using var w = new Utf8JsonWriter(http.Response.Body);
         w.WriteStartObject();
@@ -39,10 +43,18 @@ public static class ODataRows
         {
             if (written == query.Page) { more = true; break; }
             w.WriteStartObject();
+            if (did >= 0 && !reader.IsDBNull(did))
+            {
+                // The row's spectrum (its media stream) and its DataLink links: from a catalogue row to the data.
+                string id = Uri.EscapeDataString(reader.GetString(did));
+                w.WriteString("@odata.mediaReadLink", archiveUrl + "datalink/dataset?ID=" + id);
+                w.WriteString("@odata.mediaContentType", "application/fits");
+                w.WriteString("@" + ODataModel.Namespace + "." + ODataModel.DataLinkTerm, archiveUrl + "datalink/links?ID=" + id);
+            }
             foreach (var (name, ordinal) in columns)
             {
                 w.WritePropertyName(name);
-                Value(w, reader, ordinal);
+                Value(w, reader, ordinal, int64AsString);
             }
             if (query.Position)
             {
@@ -69,13 +81,18 @@ public static class ODataRows
         await w.FlushAsync(ct);
     }
 
-    private static void Value(Utf8JsonWriter w, DbDataReader reader, int i)
+    /// <summary>The client asked for IEEE754Compatible=true (in Accept or $format).</summary>
+    public static bool Ieee754Compatible(HttpContext http) =>
+        http.Request.Headers.Accept.Concat(http.Request.Query["$format"]).Any(a => a?.Contains("IEEE754Compatible=true", StringComparison.OrdinalIgnoreCase) == true);
+
+    private static void Value(Utf8JsonWriter w, DbDataReader reader, int i, bool int64AsString)
     {
         if (reader.IsDBNull(i)) { w.WriteNullValue(); return; }
         switch (reader.GetValue(i))
         {
             case double d when double.IsFinite(d): w.WriteNumberValue(d); break;
             case double d: w.WriteStringValue(double.IsNaN(d) ? "NaN" : d > 0 ? "INF" : "-INF"); break;
+            case long l when int64AsString: w.WriteStringValue(l.ToString(CultureInfo.InvariantCulture)); break;
             case long l: w.WriteNumberValue(l); break;
             case int n: w.WriteNumberValue(n); break;
             case string s: w.WriteStringValue(s); break;

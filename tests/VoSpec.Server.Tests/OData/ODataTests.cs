@@ -151,6 +151,39 @@ public class ODataTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_row_leads_to_its_spectrum_and_its_DataLink_links()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "odata/obscore?$top=1&$select=obs_publisher_did");
+        using var http = await _server.Client.SendAsync(request);
+        var body = new MemoryStream(await http.Content.ReadAsByteArrayAsync());
+        var set = _model.EntityContainer.FindEntitySet("obscore");
+        using var message = new ODataMessageReader((IODataResponseMessage)new Response(http, body),
+            new ODataMessageReaderSettings { EnableMessageStreamDisposal = false, ShouldIncludeAnnotation = _ => true }, _model);
+        var reader = message.CreateODataResourceSetReader(set, set.EntityType);
+        ODataResource? row = null;
+        while (reader.Read()) if (reader.State == ODataReaderState.ResourceEnd) row = (ODataResource)reader.Item;
+        var did = (string)row!.Properties.OfType<ODataProperty>().Single(p => p.Name == "obs_publisher_did").Value;
+        // The media stream is the spectrum as DataLink's #this serves it; the annotation is its {links} document.
+        Assert.Equal("application/fits", row.MediaResource.ContentType);
+        var links = (string)((ODataPrimitiveValue)row.InstanceAnnotations.Single(a => a.Name == "VoSpec.DataLink").Value).Value;
+        Assert.Equal("https://vospec.test/datalink/links?ID=" + Uri.EscapeDataString(did), links);
+        Assert.Equal("https://vospec.test/datalink/dataset?ID=" + Uri.EscapeDataString(did), row.MediaResource.ReadLink.ToString());
+        using var fits = await _server.Client.GetAsync(row.MediaResource.ReadLink.PathAndQuery.TrimStart('/'));
+        Assert.Equal(HttpStatusCode.OK, fits.StatusCode);
+        Assert.Equal("SIMPLE  =", System.Text.Encoding.ASCII.GetString((await fits.Content.ReadAsByteArrayAsync())[..9]));
+        var votable = await _server.Client.GetStringAsync(new Uri(links).PathAndQuery.TrimStart('/'));
+        Assert.Contains("#this", votable);
+
+        // IEEE754Compatible: 64-bit integers as strings, read back as Int64 by the OData reader.
+        using var exact = new HttpRequestMessage(HttpMethod.Get, "odata/specobj?$top=1&$select=specobjid");
+        exact.Headers.Accept.ParseAdd("application/json;odata.metadata=minimal;IEEE754Compatible=true");
+        using var exactHttp = await _server.Client.SendAsync(exact);
+        var text = await exactHttp.Content.ReadAsStringAsync();
+        Assert.Matches("\"specobjid\":\"[0-9]+\"", text);
+        Assert.Contains("IEEE754Compatible=true", exactHttp.Content.Headers.ContentType!.ToString());
+    }
+
+    [Fact]
     public async Task A_proprietary_collection_is_invisible_without_its_token()
     {
         Assert.Equal("2000", await _server.Client.GetStringAsync("odata/obscore/$count"));
