@@ -49,6 +49,7 @@ public static class VoSpecHost
         builder.Services.AddSingleton(metrics);
         builder.Services.AddVoSpecHealth();
         builder.Services.AddSpecApi();
+        builder.Services.AddODataApi();
         if (ops.JsonLogs)
         {
             builder.Logging.ClearProviders();

@@ -33,8 +33,9 @@ public static class ODataEndpoints
 {
     public static IEndpointRouteBuilder MapOData(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/odata", ServiceDocument);
-        app.MapGet("/odata/$metadata", Metadata);
+        // Handlers with their services as parameters (not plain RequestDelegates), so that the OpenAPI document lists them.
+        app.MapGet("/odata", (HttpContext http, SpectrumArchive archive) => ServiceDocument(http, archive));
+        app.MapGet("/odata/$metadata", (HttpContext http, SpectrumArchive archive) => Metadata(http));
         app.MapGet("/odata/{set}", (HttpContext http, string set, SpectrumArchive archive, ODataSettings settings, LimitSettings limits) =>
             Query(http, set, archive, settings, limits, countOnly: false));
         app.MapGet("/odata/{set}/$count", (HttpContext http, string set, SpectrumArchive archive, ODataSettings settings, LimitSettings limits) =>
@@ -44,12 +45,12 @@ public static class ODataEndpoints
 
     private static string Root(HttpContext http) => http.RequestServices.GetRequiredService<SpectrumArchive>().PublicUrl + "odata/";
 
-    private static async Task ServiceDocument(HttpContext http)
+    private static async Task ServiceDocument(HttpContext http, SpectrumArchive archive)
     {
         Headers(http, "application/json;odata.metadata=minimal");
         await using var w = new Utf8JsonWriter(http.Response.Body);
         w.WriteStartObject();
-        w.WriteString("@odata.context", Root(http) + "$metadata");
+        w.WriteString("@odata.context", archive.PublicUrl + "odata/$metadata");
         w.WriteStartArray("value");
         foreach (var s in ODataModel.Sets)
         {

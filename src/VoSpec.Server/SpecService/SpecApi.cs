@@ -147,8 +147,9 @@ public static class SpecApi
         app.MapOpenApi(DocumentPath);
         app.MapScalarApiReference("/docs/api", o =>
         {
-            o.WithTitle("VoSpec /spec API");
+            o.WithTitle("VoSpec REST APIs");
             o.AddDocument(DocumentName);
+            o.AddDocument(OData.ODataApi.DocumentName);
             o.WithOpenApiRoutePattern(DocumentPath);
         });
         return app;
