@@ -15,10 +15,12 @@ using VoSpec.Server.Limits;
 
 namespace VoSpec.Server.OData;
 
-/// <summary>What the OData feed serves at once (VoSpec:OData:PageSize): rows per answer before @odata.nextLink.</summary>
+/// <summary>The OData feed's settings (VoSpec:OData:PageSize: rows per answer before @odata.nextLink; VoSpec:OData:StoredRows).</summary>
 public sealed record ODataSettings
 {
     public int PageSize { get; init; } = 1000;
+    /// <summary>Whole ObsCore rows are read from the archive's stored BINARY2 rows (false: cell by cell; the same JSON).</summary>
+    public bool StoredRows { get; init; } = true;
 }
 
 /// <summary>
@@ -104,9 +106,13 @@ public static class ODataEndpoints
                 await http.Response.WriteAsync(count!.Value.ToString(CultureInfo.InvariantCulture), ct);
                 return;
             }
-            await using var execution = await archive.Adql.PrepareAsync(Request(query.Statement, rights, limits), ct);
+            // Whole ObsCore rows may come as the archive's stored BINARY2 rows (one read per row instead of forty cells).
+            await using var execution = await archive.Adql.PrepareAsync(Request(query.Statement, rights, limits) with { StoredRows = settings.StoredRows }, ct);
+            var stored = execution.RowsPreEncoded
+                ? execution.Columns.Select(c => new VoSpec.VOTable.VOTableField(c.Name, c.Datatype) { Arraysize = c.Arraysize }).ToList()
+                : null;
             Headers(http, "application/json;odata.metadata=minimal;odata.streaming=true" + (ODataRows.Ieee754Compatible(http) ? ";IEEE754Compatible=true" : ""));
-            await ODataRows.WriteAsync(http, Root(http), set, query, execution.Reader, count, ct);
+            await ODataRows.WriteAsync(http, Root(http), set, query, execution.Reader, stored, count, ct);
         }
         catch (AdqlException e) when (!http.Response.HasStarted)
         {

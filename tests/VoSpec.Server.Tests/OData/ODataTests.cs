@@ -130,6 +130,8 @@ public class ODataTests : IAsyncLifetime
 
     [Theory]
     [InlineData("geo.distance(position, geography'POINT(161.5 -1.5)') lt 1.2", "DISTANCE(POINT('ICRS', s_ra, s_dec), POINT('ICRS', 161.5, -1.5)) < 1.2")]
+    [InlineData("1.5 ge geo.distance(geography'POINT(161.5 -1.5)', position) and s_dec lt -1", "CONTAINS(POINT('ICRS', s_ra, s_dec), CIRCLE('ICRS', 161.5, -1.5, 1.5)) = 1 AND s_dec < -1")]
+    [InlineData("geo.distance(position, geography'POINT(161.5 -1.5)') gt 2 and s_dec lt 0", "DISTANCE(POINT('ICRS', s_ra, s_dec), POINT('ICRS', 161.5, -1.5)) > 2 AND s_dec < 0")]
     [InlineData("startswith(obs_id,'40') and em_max gt 9e-7", "obs_id LIKE '40%' AND em_max > 9e-7")]
     [InlineData("contains(target_name,'+0') or calib_level in (1, 3)", "target_name LIKE '%+0%' OR calib_level IN (1, 3)")]
     [InlineData("tolower(obs_collection) eq 'demo' and not (s_dec le -10) and s_ra mul 2 sub 100 gt 200", "LOWER(obs_collection) = 'demo' AND NOT (s_dec <= -10) AND s_ra * 2 - 100 > 200")]
@@ -184,6 +186,30 @@ public class ODataTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Whole_rows_from_the_stored_BINARY2_rows_are_the_same_JSON_as_cell_by_cell()
+    {
+        // A second server on the same archive that reads every cell from its column.
+        var app = VoSpec.Server.Hosting.VoSpecHost.Build(_server.Settings(new() { ["VoSpec:OData:StoredRows"] = "false" }));
+        await app.StartAsync();
+        try
+        {
+            using var cells = new HttpClient { BaseAddress = new Uri(VoSpec.Server.Hosting.VoSpecHost.BaseUrls(app)[0]) };
+            foreach (var url in new[]
+            {
+                "odata/obscore?$top=300&$filter=geo.distance(position, geography'POINT(161.5 -1.5)') lt 3",
+                "odata/obscore?$orderby=em_min desc,obs_id&$top=120&$skip=7&$count=true",
+                "odata/obscore?$top=50&$filter=t_exptime eq null or s_dec lt 0",
+            })
+            {
+                var stored = await _server.Client.GetStringAsync(url);
+                Assert.Equal(await cells.GetStringAsync(url), stored);
+                Assert.Contains("\"s_region\":\"Circle ICRS", stored);
+            }
+        }
+        finally { await app.StopAsync(); await app.DisposeAsync(); }
+    }
+
+    [Fact]
     public async Task A_proprietary_collection_is_invisible_without_its_token()
     {
         Assert.Equal("2000", await _server.Client.GetStringAsync("odata/obscore/$count"));
@@ -196,7 +222,7 @@ public class ODataTests : IAsyncLifetime
     }
 
     [Fact]
-    public void The_cone_is_answered_through_the_sky_index()
+    public async Task The_cone_is_answered_through_the_sky_index_and_from_stored_rows()
     {
         var set = ODataModel.Find("obscore")!;
         var query = ODataQuery.Parse(set, new QueryCollection(new Dictionary<string, StringValues>
@@ -214,6 +240,9 @@ public class ODataTests : IAsyncLifetime
         var plan = new List<string>();
         using (var r = cmd.ExecuteReader()) while (r.Read()) plan.Add(r.GetString(r.FieldCount - 1));
         Assert.Contains(plan, p => p.Contains("VIRTUAL TABLE INDEX"));
+        // Whole ObsCore rows: the archive answers with its stored BINARY2 rows.
+        await using var execution = await archive.Adql.PrepareAsync(new VoSpec.Archive.Queries.AdqlRequest { Statement = query.Statement, StoredRows = true }, default);
+        Assert.True(execution.RowsPreEncoded);
     }
 
     [Theory]

@@ -44,6 +44,14 @@ public sealed class PublishingServer : IAsyncDisposable
     public async Task RestartAsync(Dictionary<string, string?>? more = null)
     {
         await StopAsync();
+        _app = VoSpecHost.Build(Settings(more));
+        await _app.StartAsync();
+        Client = new HttpClient { BaseAddress = new Uri(VoSpecHost.BaseUrls(_app)[0]) };
+    }
+
+    /// <summary>The settings of this server (its archive, authority, public URL, page size, token) and <paramref name="more"/>.</summary>
+    public Dictionary<string, string?> Settings(Dictionary<string, string?>? more = null)
+    {
         var settings = new Dictionary<string, string?>
         {
             ["VoSpec:Archive"] = ArchiveDir, ["VoSpec:Urls"] = "http://127.0.0.1:0", ["VoSpec:WarmUp"] = "false",
@@ -52,9 +60,7 @@ public sealed class PublishingServer : IAsyncDisposable
             ["VoSpec:Access:Collections:secret_survey:Tokens:0"] = SecretToken,
         };
         foreach (var (k, v) in more ?? []) settings[k] = v;
-        _app = VoSpecHost.Build(settings);
-        await _app.StartAsync();
-        Client = new HttpClient { BaseAddress = new Uri(VoSpecHost.BaseUrls(_app)[0]) };
+        return settings;
     }
 
     /// <summary>GET /oai with these arguments; the answer validated against OAI-PMH.xsd and the IVOA schemas of the records in it.</summary>
