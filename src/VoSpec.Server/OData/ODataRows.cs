@@ -43,6 +43,7 @@ public static class ODataRows
         var rawReader = reader as VoSpec.VOTable.IRawCells;
         int ra = query.Position ? Ordinal(set.Ra) : -1, dec = query.Position ? Ordinal(set.Dec) : -1;
         int did = set.Type.HasStream ? Ordinal("obs_publisher_did") : -1;
+        bool accessUrl = query.Columns.Contains("access_url");
         string archiveUrl = root[..^"odata/".Length];
         byte[] datasetPrefix = System.Text.Encoding.UTF8.GetBytes(archiveUrl + "datalink/dataset?ID="), linksPrefix = System.Text.Encoding.UTF8.GetBytes(archiveUrl + "datalink/links?ID=");
         byte[] didBytes = new byte[256], url = new byte[1024];
@@ -77,7 +78,8 @@ public static class ODataRows
                 // The row's spectrum (its media stream) and its DataLink links: from a catalogue row to the data.
                 w.WriteString(MediaReadLink, Url(datasetPrefix, id, ref url));
                 w.WriteString(MediaContentType, Fits);
-                w.WriteString(DataLinkAnnotation, Url(linksPrefix, id, ref url));
+                // access_url is already the {links} URL (access_format says DataLink): the annotation stands in when it is not selected.
+                if (!accessUrl) w.WriteString(DataLinkAnnotation, Url(linksPrefix, id, ref url));
             }
             foreach (var (name, ordinal, kind) in columns)
             {
