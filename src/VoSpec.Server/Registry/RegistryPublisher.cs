@@ -17,7 +17,6 @@ public sealed class RegistryPublisher(SpectrumArchive archive, AccessPolicy poli
     private readonly Lock _lock = new();
     private string? _stamp;
     private IReadOnlyList<StoredRecord> _records = [];
-    private Dictionary<string, CollectionCoverage> _coverage = [];
 
     /// <summary>The authority part of every identifier (without ivo://).</summary>
     public string Authority => (settings.AuthorityId ?? archive.Options.Authority).Replace("ivo://", "", StringComparison.OrdinalIgnoreCase).TrimEnd('/');
@@ -35,17 +34,9 @@ public sealed class RegistryPublisher(SpectrumArchive archive, AccessPolicy poli
             var coverage = collections.Select(c => archive.Lookup.Coverage(c.Name)).OfType<CollectionCoverage>().ToList();
             var now = new ResourceRecords(settings, Authority, archive.PublicUrl, tap).Make(coverage);
             _records = Reconcile(now, DateTimeOffset.UtcNow);
-            _coverage = coverage.ToDictionary(c => c.Name);
             _stamp = stamp;
             return _records;
         }
-    }
-
-    /// <summary>The coverage of the public collections as last read for the records (for /coverage).</summary>
-    public IReadOnlyDictionary<string, CollectionCoverage> PublicCoverage()
-    {
-        Records();
-        lock (_lock) return _coverage;
     }
 
     private IReadOnlyList<StoredRecord> Reconcile(IReadOnlyList<ResourceRecord> current, DateTimeOffset now)

@@ -106,11 +106,25 @@ public sealed class DamagedArchiveTests : IDisposable
         var spectra = Spectra();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         var catalogue = Path.Combine(Archive, SpectrumArchive.CatalogueFileName);
-        // Overwrite one 4 KB page in the middle of the file (not page 1, which holds the schema) with garbage.
-        var pages = new FileInfo(catalogue).Length / 4096;
+        // Overwrite one 4 KB page of ObsCore's rows with garbage: the last leaf under the table's root (the schema's own
+        // pages, which may lie anywhere in a small file, are left intact: without them nothing can be opened at all).
+        long root;
+        using (var conn = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + catalogue + ";Mode=ReadOnly;Pooling=False"))
+        {
+            conn.Open();
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = "SELECT rootpage FROM sqlite_schema WHERE name = 'ivoa_obscore'";
+            root = (long)cmd.ExecuteScalar()!;
+        }
+        long page = root;
         using (var f = new FileStream(catalogue, FileMode.Open))
         {
-            f.Position = pages / 2 * 4096;
+            var header = new byte[12];
+            f.Position = (root - 1) * 4096;
+            f.ReadExactly(header);
+            // An interior table page (type 5) names its right-most child at bytes 8–11.
+            if (header[0] == 5) page = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(8));
+            f.Position = (page - 1) * 4096;
             var junk = new byte[4096];
             new Random(7).NextBytes(junk);
             f.Write(junk);
@@ -125,13 +139,19 @@ public sealed class DamagedArchiveTests : IDisposable
                 .. spectra.Select(s => $"datalink/dataset?ID={Uri.EscapeDataString(s.Did)}"),
                 .. spectra.Select(s => $"datalink/links?ID={Uri.EscapeDataString(s.Did)}"),
             ];
-            int ok = 0;
+            int ok = 0, damaged = 0;
             foreach (var path in paths)
             {
                 var (status, body) = await Get(http, path);
                 if (status == HttpStatusCode.OK) ok++;
-                else if ((int)status >= 500) Assert.True(body.Contains("damaged", StringComparison.Ordinal), $"{path}: {(int)status} {body}");
+                else if ((int)status >= 500)
+                {
+                    Assert.True(body.Contains("damaged", StringComparison.Ordinal), $"{path}: {(int)status} {body}");
+                    damaged++;
+                }
             }
+            // The damaged page was met (the test damages what it means to).
+            Assert.True(damaged > 0, "no answer met the damaged page");
             // Still alive and answering what does not touch the damaged page.
             Assert.Equal(HttpStatusCode.OK, (await Get(http, "tap/availability")).Status);
             Assert.True(ok > 0, "nothing answered at all");
