@@ -17,6 +17,7 @@ ap.add_argument("off")
 ap.add_argument("on")
 ap.add_argument("--rounds", type=int, default=10)
 ap.add_argument("-d", type=int, default=3)
+ap.add_argument("--only", nargs="*", help="request types to run (default: all)")
 a = ap.parse_args()
 off, on = a.off.rstrip("/"), a.on.rstrip("/")
 rows = list(csv.reader(io.StringIO(requests.get(off + "/tap/sync", params={"LANG": "ADQL", "RESPONSEFORMAT": "csv",
@@ -29,7 +30,10 @@ paths = {
     "{links} 1 ID": "/datalink/links?ID=" + q(did),
     "SODA cutout": "/soda/sync?ID=" + q(did) + "&BAND=" + q("5e-7 6e-7"),
     "SSA": "/ssa?REQUEST=queryData&POS=%r,%r&SIZE=1" % (ra, dec),
+    "{links} 50 IDs": "/datalink/links?" + "&".join("ID=" + q(r[0]) for r in rows),
+    "OData cone": "/odata/obscore?" + urllib.parse.urlencode({"$top": "100", "$filter": "geo.distance(position, geography'POINT(%r %r)') lt 1" % (ra, dec)}),
 }
+if a.only: paths = {k: v for k, v in paths.items() if k in a.only}
 for p in paths.values():
     for base in (off, on):
         requests.get(base + p, timeout=60).raise_for_status()

@@ -51,6 +51,10 @@ public static class ODataModel
             var type = new EdmEntityType(Namespace, typeName, null, false, false, hasStream: name == "obscore");
             model.AddElement(type);
             Describe(model, type, table.Description);
+            // The stream's media type, said once in the model rather than on every row.
+            if (type.HasStream)
+                model.SetVocabularyAnnotation(new EdmVocabularyAnnotation(type, CoreVocabularyModel.AcceptableMediaTypesTerm,
+                    new EdmCollectionExpression(new EdmStringConstant("application/fits"))));
             var columns = table.PublicColumns.Where(c => Primitive(c) is not null).ToList();
             foreach (var c in columns)
             {

@@ -15,8 +15,7 @@ namespace VoSpec.Server.OData;
 /// </summary>
 public static class ODataRows
 {
-    private static readonly JsonEncodedText MediaReadLink = JsonEncodedText.Encode("@odata.mediaReadLink"), MediaContentType = JsonEncodedText.Encode("@odata.mediaContentType"),
-        Fits = JsonEncodedText.Encode("application/fits"), DataLinkAnnotation = JsonEncodedText.Encode("@" + ODataModel.Namespace + "." + ODataModel.DataLinkTerm),
+    private static readonly JsonEncodedText MediaReadLink = JsonEncodedText.Encode("@odata.mediaReadLink"), DataLinkAnnotation = JsonEncodedText.Encode("@" + ODataModel.Namespace + "." + ODataModel.DataLinkTerm),
         PositionName = JsonEncodedText.Encode(ODataSet.Position), TypeName = JsonEncodedText.Encode("type"), PointValue = JsonEncodedText.Encode("Point"),
         CoordinatesName = JsonEncodedText.Encode("coordinates");
 
@@ -77,7 +76,6 @@ public static class ODataRows
             {
                 // The row's spectrum (its media stream) and its DataLink links: from a catalogue row to the data.
                 w.WriteString(MediaReadLink, Url(datasetPrefix, id, ref url));
-                w.WriteString(MediaContentType, Fits);
                 // access_url is already the {links} URL (access_format says DataLink): the annotation stands in when it is not selected.
                 if (!accessUrl) w.WriteString(DataLinkAnnotation, Url(linksPrefix, id, ref url));
             }

@@ -166,7 +166,8 @@ public class ODataTests : IAsyncLifetime
         while (reader.Read()) if (reader.State == ODataReaderState.ResourceEnd) row = (ODataResource)reader.Item;
         var did = (string)row!.Properties.OfType<ODataProperty>().Single(p => p.Name == "obs_publisher_did").Value;
         // The media stream is the spectrum as DataLink's #this serves it; the annotation is its {links} document.
-        Assert.Equal("application/fits", row.MediaResource.ContentType);
+        var mediaTypes = _model.FindVocabularyAnnotations(set.EntityType).Single(a => a.Term.FullName() == "Org.OData.Core.V1.AcceptableMediaTypes");
+        Assert.Equal(["application/fits"], ((IEdmCollectionExpression)mediaTypes.Value).Elements.Cast<IEdmStringConstantExpression>().Select(e => e.Value));
         var links = (string)((ODataPrimitiveValue)row.InstanceAnnotations.Single(a => a.Name == "VoSpec.DataLink").Value).Value;
         Assert.Equal("https://vospec.test/datalink/links?ID=" + Uri.EscapeDataString(did), links);
         Assert.Equal("https://vospec.test/datalink/dataset?ID=" + Uri.EscapeDataString(did), row.MediaResource.ReadLink.ToString());
