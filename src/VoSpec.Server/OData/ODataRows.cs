@@ -51,7 +51,10 @@ public static class ODataRows
 
         // The writer's checks are the code's own (each row is one object of known properties), and JSON served as
         // application/json needs no HTML-safe escaping: URLs keep their & and + as they are, and the writer is faster.
-        await using var w = new Utf8JsonWriter(http.Response.Body, new JsonWriterOptions
+        // A page within 256 KB goes out in one write with its Content-Length (the client is done at its last byte); a
+        // larger one streams from the moment it passes that (BufferedResponseBody), so memory stays bounded.
+        await using var body = new VoSpec.Server.Hosting.BufferedResponseBody(http.Response);
+        await using var w = new Utf8JsonWriter(body, new JsonWriterOptions
         {
             SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         });
@@ -112,6 +115,7 @@ public static class ODataRows
         if (more && (query.Top is null || query.Top > written)) w.WriteString("@odata.nextLink", NextLink(http, root, set, query, written));
         w.WriteEndObject();
         await w.FlushAsync(ct);
+        await body.CompleteAsync(ct);
     }
 
     /// <summary>The row's DID as UTF-8 (raw from the reader where it can), empty when null.</summary>
