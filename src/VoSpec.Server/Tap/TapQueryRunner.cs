@@ -65,11 +65,13 @@ public sealed class TapQueryRunner(SpectrumArchive archive, TapService tap, Oper
     /// <param name="mode">sync or async, for the metrics.</param>
     public async Task<long> WriteAsync(PreparedQuery q, Stream output, string mode = "sync")
     {
-        long rows = await WriteRowsAsync(q, output);
+        var counted = metrics is null ? null : new VoSpec.Core.IO.CountingStream(output);
+        long rows = await WriteRowsAsync(q, counted ?? output);
         var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(q.Started).TotalSeconds;
         if (metrics is not null)
         {
             metrics.TapRows.WithLabels(q.Request.Format.ToString()).Inc(rows);
+            metrics.TapBytes.WithLabels(q.Request.Format.ToString()).Inc(counted!.Bytes);
             metrics.TapQuerySeconds.WithLabels(mode).Observe(seconds);
         }
         if (seconds >= _slowSeconds && log is not null)

@@ -85,9 +85,9 @@ public class OperationsTests
             // A proprietary collection beside the public demo one: /metrics may be public, so it must not name it.
             using (var a = VoSpec.Archive.SpectrumArchive.Open(archive))
                 new VoSpec.Archive.Ingest.Ingester(a).StoreCatalogueOnly(new VoSpec.Archive.Demo.DemoGenerator(9).GenerateRange(1000, 3), "secret_survey");
-            var csv = await client.GetStringAsync("tap/sync?LANG=ADQL&RESPONSEFORMAT=csv&QUERY=" + Uri.EscapeDataString("SELECT TOP 7 obs_id FROM ivoa.obscore"));
-            Assert.Equal(8, csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
-            await client.GetStringAsync("tap/sync?LANG=ADQL&QUERY=" + Uri.EscapeDataString("SELECT TOP 5 * FROM ivoa.obscore"));
+            var csv = await client.GetByteArrayAsync("tap/sync?LANG=ADQL&RESPONSEFORMAT=csv&QUERY=" + Uri.EscapeDataString("SELECT TOP 7 obs_id FROM ivoa.obscore"));
+            Assert.Equal(8, System.Text.Encoding.UTF8.GetString(csv).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+            var votable = await client.GetByteArrayAsync("tap/sync?LANG=ADQL&QUERY=" + Uri.EscapeDataString("SELECT TOP 5 * FROM ivoa.obscore"));
             await client.GetAsync("tap/sync?LANG=ADQL&QUERY=SELEC%20broken");
             var ids = (await client.GetStringAsync("tap/sync?LANG=ADQL&RESPONSEFORMAT=csv&QUERY=" + Uri.EscapeDataString("SELECT TOP 2 obs_publisher_did FROM ivoa.obscore")))
                 .Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Trim()).ToList();
@@ -102,6 +102,9 @@ public class OperationsTests
             Assert.NotEqual(0, ExternalTool.Run("promtool", ["check", "metrics"], stdin: "# HELP bad A counter\n# TYPE bad counter\nbad 1\n").ExitCode);
 
             Assert.Equal(14, Value(text, "vospec_tap_rows_total", "")); // 7 + 2 CSV rows, 5 VOTable rows, labelled by format
+            // Bytes streamed, as the client received them (the VOTable's, and the first CSV's of the two).
+            Assert.Equal(votable.Length, Value(text, "vospec_tap_response_bytes_total", "format=\"VOTableBinary2\""));
+            Assert.True(Value(text, "vospec_tap_response_bytes_total", "format=\"Csv\"") > csv.Length);
             Assert.Equal(2, Value(text, "vospec_spectra_served_total", "service=\"soda\""));
             Assert.Equal(30, Value(text, "vospec_catalogue_spectra", "collection=\"demo\""));
             Assert.DoesNotContain("secret_survey", text);
