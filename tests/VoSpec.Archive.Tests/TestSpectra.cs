@@ -6,6 +6,13 @@ namespace VoSpec.Archive.Tests;
 /// <summary>Small hand-made spectra for archive tests that must not depend on the generator.</summary>
 internal static class TestSpectra
 {
+    /// <summary>Writes <paramref name="spectra"/> into <paramref name="collection"/> as one batch, through the catalogue writer.</summary>
+    public static void Store(SpectrumArchive archive, string collection, IEnumerable<Spectrum> spectra)
+    {
+        using var w = new VoSpec.Archive.Sqlite.CatalogueWriter(archive, collection, collection);
+        w.WriteBatch(spectra.Select(s => new VoSpec.Archive.Sqlite.CatalogueWriter.Item(s, null, 200_000, "test")).ToList());
+    }
+
     public static Spectrum Make(long specObjId, int plate, int fiber, double ra, double dec, int npix = 50, bool explicitGrid = false, bool withOptional = true)
     {
         var flux = new float[npix];

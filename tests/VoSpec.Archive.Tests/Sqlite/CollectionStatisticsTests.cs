@@ -13,12 +13,6 @@ namespace VoSpec.Archive.Tests.Sqlite;
 /// </summary>
 public class CollectionStatisticsTests
 {
-    private static void Store(SpectrumArchive archive, string collection, IEnumerable<Spectrum> spectra)
-    {
-        using var w = new CatalogueWriter(archive, collection, collection);
-        w.WriteBatch(spectra.Select(s => new CatalogueWriter.Item(s, null, 200_000, "test")).ToList());
-    }
-
     private static List<CollectionInfo> Aggregated(SpectrumArchive archive)
     {
         using var conn = archive.Sqlite.OpenConnection();
@@ -38,9 +32,9 @@ public class CollectionStatisticsTests
     private static SpectrumArchive Filled(string dir)
     {
         var archive = SpectrumArchive.Open(dir);
-        Store(archive, "a", Enumerable.Range(1, 40).Select(i => TestSpectra.Make(i, 1, i, i, 0, npix: 20 + i)));
-        Store(archive, "b", Enumerable.Range(1, 7).Select(i => TestSpectra.Make(1000 + i, 2, i, i, 1, npix: 30)));
-        Store(archive, "a", Enumerable.Range(41, 5).Select(i => TestSpectra.Make(i, 1, i, i, 0, npix: 90, withOptional: false)));
+        TestSpectra.Store(archive, "a", Enumerable.Range(1, 40).Select(i => TestSpectra.Make(i, 1, i, i, 0, npix: 20 + i)));
+        TestSpectra.Store(archive, "b", Enumerable.Range(1, 7).Select(i => TestSpectra.Make(1000 + i, 2, i, i, 1, npix: 30)));
+        TestSpectra.Store(archive, "a", Enumerable.Range(41, 5).Select(i => TestSpectra.Make(i, 1, i, i, 0, npix: 90, withOptional: false)));
         return archive;
     }
 

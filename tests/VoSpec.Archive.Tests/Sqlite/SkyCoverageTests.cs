@@ -13,12 +13,6 @@ namespace VoSpec.Archive.Tests.Sqlite;
 /// </summary>
 public class SkyCoverageTests
 {
-    private static void Store(SpectrumArchive archive, string collection, IEnumerable<Spectrum> spectra)
-    {
-        using var w = new CatalogueWriter(archive, collection, collection);
-        w.WriteBatch(spectra.Select(s => new CatalogueWriter.Item(s, null, 200_000, "test")).ToList());
-    }
-
     private static readonly Random Sky = new(17);
     private static (double Ra, double Dec) Anywhere() => (Sky.NextDouble() * 360, Math.Asin(Sky.NextDouble() * 2 - 1) * 180 / Math.PI);
 
@@ -26,8 +20,8 @@ public class SkyCoverageTests
     {
         var archive = SpectrumArchive.Open(dir, new ArchiveOptions { CoverageOrder = order });
         for (int batch = 0; batch < 3; batch++)
-            Store(archive, "a", Enumerable.Range(batch * 100 + 1, 100).Select(i => { var (ra, dec) = Anywhere(); return TestSpectra.Make(i, 1, i, ra, dec); }));
-        Store(archive, "b", Enumerable.Range(1, 9).Select(i => TestSpectra.Make(5000 + i, 2, i, 10 + i * 1e-4, 89.9999)));
+            TestSpectra.Store(archive, "a", Enumerable.Range(batch * 100 + 1, 100).Select(i => { var (ra, dec) = Anywhere(); return TestSpectra.Make(i, 1, i, ra, dec); }));
+        TestSpectra.Store(archive, "b", Enumerable.Range(1, 9).Select(i => TestSpectra.Make(5000 + i, 2, i, 10 + i * 1e-4, 89.9999)));
         return archive;
     }
 
