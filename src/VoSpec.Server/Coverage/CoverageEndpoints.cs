@@ -20,17 +20,17 @@ public static class CoverageEndpoints
 {
     public static IEndpointRouteBuilder MapCoverage(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/coverage", (HttpContext http, SpectrumArchive archive) =>
+        app.MapGet("/coverage", (HttpContext http, SpectrumArchive archive, CoverageCache cache) =>
         {
             var rights = http.AccessRights();
             var mocs = archive.Lookup.CollectionNames().Where(c => rights.CanSee(c.Name))
-                .Select(c => archive.Lookup.Coverage(c.Name)?.Sky).OfType<Moc>().ToList();
+                .Select(c => cache.Coverage(c.Name)?.Sky).OfType<Moc>().ToList();
             var union = mocs.Count == 0 ? Moc.Empty(archive.Options.CoverageOrder) : mocs.Aggregate((a, b) => a.Union(b));
             return Answer(http, union, "vospec-coverage");
         });
-        app.MapGet("/coverage/{collection}", (HttpContext http, string collection, SpectrumArchive archive) =>
+        app.MapGet("/coverage/{collection}", (HttpContext http, string collection, CoverageCache cache) =>
         {
-            var coverage = http.AccessRights().CanSee(collection) ? archive.Lookup.Coverage(collection) : null;
+            var coverage = http.AccessRights().CanSee(collection) ? cache.Coverage(collection) : null;
             return coverage is null
                 ? Fault(http, StatusCodes.Status404NotFound, $"NotFoundFault: there is no collection '{collection}' with spectra")
                 : Answer(http, coverage.Sky, collection + "-coverage");
@@ -70,4 +70,24 @@ public static class CoverageEndpoints
     }
 
     private static Task Fault(HttpContext http, int status, string text) => TextFault.WriteAsync(http, status, text);
+}
+
+/// <summary>
+/// Each collection's coverage as last read, with the count it was read at: a large collection's cells (millions at order
+/// 10) are read again only after an ingest changed its count (a constant-time read of the statistics). Only collections
+/// that hold spectra are kept, so asking for made-up names fills nothing.
+/// </summary>
+public sealed class CoverageCache(SpectrumArchive archive)
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Count, CollectionCoverage Coverage)> _kept = new(StringComparer.Ordinal);
+
+    public CollectionCoverage? Coverage(string collection)
+    {
+        long count = archive.Lookup.CountSpectra(collection);
+        if (count == 0) return null;
+        if (_kept.TryGetValue(collection, out var kept) && kept.Count == count) return kept.Coverage;
+        var coverage = archive.Lookup.Coverage(collection);
+        if (coverage is not null) _kept[collection] = (count, coverage);
+        return coverage;
+    }
 }

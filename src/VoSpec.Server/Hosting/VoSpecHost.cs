@@ -69,6 +69,7 @@ public static class VoSpecHost
         builder.Services.AddSingleton(settings.Publishing);
         builder.Services.AddSingleton(settings.OData);
         builder.Services.AddSingleton<Registry.RegistryPublisher>();
+        builder.Services.AddSingleton<Coverage.CoverageCache>();
         builder.Services.AddSingleton(sp =>
         {
             var archive = sp.GetRequiredService<SpectrumArchive>();
