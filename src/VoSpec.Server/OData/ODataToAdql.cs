@@ -10,8 +10,9 @@ namespace VoSpec.Server.OData;
 /// The OData library's semantic tree of <c>$filter</c> and <c>$orderby</c> as ADQL nodes, the same tree TAP's parser makes,
 /// so that the checker, the translator, the hidden-row rules, the query budget and the spatial index apply as to any
 /// ADQL query; nothing is evaluated in memory. What has no ADQL counterpart is refused with the name of the construct.
-/// geo.distance(position, POINT) is DISTANCE(POINT(ra, dec), POINT(...)) in degrees (the cone the index answers);
-/// geo.intersects(position, POLYGON) is CONTAINS(POINT(ra, dec), POLYGON(...)) = 1.
+/// geo.distance(position, POINT) is DISTANCE(POINT(ra, dec), POINT(...)) in degrees, and compared lt/le with a number it
+/// is the cone CONTAINS(POINT(ra, dec), CIRCLE(...)) = 1, which the spatial index answers; geo.intersects(position,
+/// POLYGON) is CONTAINS(POINT(ra, dec), POLYGON(...)) = 1.
 /// </summary>
 public sealed class ODataToAdql(ODataSet set)
 {
