@@ -52,8 +52,13 @@ public sealed class GeometryTests(ArchiveFixture db)
             Assert.Contains("spatial_idx", q.Sql);
             var plan = string.Join("\n", db.Sql("EXPLAIN QUERY PLAN " + q.Sql).Select(row => row[^1]));
             Assert.Contains("VIRTUAL TABLE INDEX", plan);
+            // Every form of the cone takes the native great-circle test, none a managed geometry call per row.
+            Assert.DoesNotContain("adql_", q.Sql.Replace("adql_capbox", ""));
             Assert.Equal(expected, IdsOf(adql));
         }
+        // DISTANCE keeps its comparison: strictly less, or at most.
+        Assert.Contains(") < radians(", db.Translate($"SELECT obs_id FROM ivoa.obscore WHERE DISTANCE(POINT(s_ra, s_dec), POINT({I(ra)}, {I(dec)})) < {I(r)}").Sql);
+        Assert.Contains(") <= radians(", db.Translate($"SELECT obs_id FROM ivoa.obscore WHERE {I(r)} >= DISTANCE(POINT(s_ra, s_dec), POINT({I(ra)}, {I(dec)}))").Sql);
         // specobj: ra/dec columns.
         var s = db.Translate($"SELECT specobjid FROM spec.specobj WHERE CONTAINS(POINT(ra, dec), CIRCLE({I(ra)}, {I(dec)}, {I(r)})) = 1");
         Assert.Contains("VIRTUAL TABLE INDEX", string.Join("\n", db.Sql("EXPLAIN QUERY PLAN " + s.Sql).Select(row => row[^1])));

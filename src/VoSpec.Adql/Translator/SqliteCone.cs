@@ -27,8 +27,9 @@ public static class SqliteCone
 
     /// <summary>
     /// The exact test: the distance from (<paramref name="ra"/>, <paramref name="dec"/>) to (<paramref name="lon"/>,
-    /// <paramref name="lat"/>) is at most <paramref name="radiusDeg"/> (all in degrees; the caller adds <see cref="ToleranceDeg"/>).
+    /// <paramref name="lat"/>) is at most <paramref name="radiusDeg"/> (all in degrees; the caller adds <see cref="ToleranceDeg"/>
+    /// for an inclusive cone), or less than it when <paramref name="strict"/> (ADQL's DISTANCE(...) &lt; r).
     /// </summary>
-    public static string DistanceCondition(string ra, string dec, string lon, string lat, string radiusDeg) =>
-        $"(2 * asin(min(1, sqrt(power(sin(radians({dec} - {lat}) / 2), 2) + cos(radians({lat})) * cos(radians({dec})) * power(sin(radians({ra} - {lon}) / 2), 2)))) <= radians({radiusDeg}))";
+    public static string DistanceCondition(string ra, string dec, string lon, string lat, string radiusDeg, bool strict = false) =>
+        $"(2 * asin(min(1, sqrt(power(sin(radians({dec} - {lat}) / 2), 2) + cos(radians({lat})) * cos(radians({dec})) * power(sin(radians({ra} - {lon}) / 2), 2)))) {(strict ? "<" : "<=")} radians({radiusDeg}))";
 }

@@ -364,17 +364,22 @@ public sealed class SqliteTranslator : SqlTranslator
     /// CONTAINS(POINT(ra, dec), CIRCLE(constant)) = 1 (or INTERSECTS) on an indexed position as a haversine test in
     /// SQLite's native math: per candidate row that is a few native calls instead of building and parsing geometry
     /// values in managed code (the cone query's main cost). Inclusive, with the geometry functions' 1e-10° tolerance.
+    /// DISTANCE(point, constant) &lt; r (&lt;=, or r &gt; DISTANCE…) takes the same test as written, strict or not and
+    /// without the tolerance (a 1° TOP 100 cone: 587 → 384 µs, as fast as CONTAINS).
     /// </summary>
     private string? NativeCone(Condition c)
     {
-        if (c is not Comparison { Operator: ComparisonOperator.Equal } cmp) return null;
+        if (c is not Comparison cmp) return null;
         var call = cmp.Left as FunctionCall ?? cmp.Right as FunctionCall;
-        if (call is null || call.Name is not ("CONTAINS" or "INTERSECTS")) return null;
+        bool contains = cmp.Operator == ComparisonOperator.Equal && call?.Name is "CONTAINS" or "INTERSECTS";
+        if (!contains && call?.Name != "DISTANCE") return null;
         if (Cone(c) is not { ExtraRadius: null } cone) return null;
         string alias = cone.Source.SqlAlias;
         string ra = $"{alias}.{QuoteIdentifier(cone.Table.RaColumn)}", dec = $"{alias}.{QuoteIdentifier(cone.Table.DecColumn)}";
         string lon = $"({Real(cone.Lon)})", lat = $"({Real(cone.Lat)})";
-        return SqliteCone.DistanceCondition(ra, dec, lon, lat, Real(cone.Radius + SqliteCone.ToleranceDeg));
+        return contains
+            ? SqliteCone.DistanceCondition(ra, dec, lon, lat, Real(cone.Radius + SqliteCone.ToleranceDeg))
+            : SqliteCone.DistanceCondition(ra, dec, lon, lat, Real(cone.Radius), strict: cmp.Operator is ComparisonOperator.Less or ComparisonOperator.Greater);
     }
 
     private static IEnumerable<Condition> Conjuncts(Condition c) =>

@@ -10,9 +10,8 @@ namespace VoSpec.Server.OData;
 /// The OData library's semantic tree of <c>$filter</c> and <c>$orderby</c> as ADQL nodes, the same tree TAP's parser makes,
 /// so that the checker, the translator, the hidden-row rules, the query budget and the spatial index apply as to any
 /// ADQL query; nothing is evaluated in memory. What has no ADQL counterpart is refused with the name of the construct.
-/// geo.distance(position, POINT) is DISTANCE(POINT(ra, dec), POINT(...)) in degrees, and compared lt/le with a number it
-/// is the cone CONTAINS(POINT(ra, dec), CIRCLE(...)) = 1, which the spatial index answers; geo.intersects(position,
-/// POLYGON) is CONTAINS(POINT(ra, dec), POLYGON(...)) = 1.
+/// geo.distance(position, POINT) is DISTANCE(POINT(ra, dec), POINT(...)) in degrees (compared lt/le with a number, the
+/// cone the spatial index answers); geo.intersects(position, POLYGON) is CONTAINS(POINT(ra, dec), POLYGON(...)) = 1.
 /// </summary>
 public sealed class ODataToAdql(ODataSet set)
 {
@@ -47,34 +46,7 @@ public sealed class ODataToAdql(ODataSet set)
         // contains(x, 'a') eq true, startswith(...) ne false
         if (Boolean(right) is { } rb && op is ComparisonOperator.Equal or ComparisonOperator.NotEqual)
             return rb == (op == ComparisonOperator.Equal) ? Condition(left) : new NotCondition(Condition(left));
-        if ((Cone(op, left, right) ?? Cone(Flip(op), right, left)) is { } cone) return cone;
         return new Comparison(op, Expression(left), Expression(right));
-    }
-
-    private static ComparisonOperator Flip(ComparisonOperator op) => op switch
-    {
-        ComparisonOperator.Less => ComparisonOperator.Greater, ComparisonOperator.Greater => ComparisonOperator.Less,
-        ComparisonOperator.LessOrEqual => ComparisonOperator.GreaterOrEqual, ComparisonOperator.GreaterOrEqual => ComparisonOperator.LessOrEqual,
-        _ => op,
-    };
-
-    /// <summary>
-    /// geo.distance(position, POINT) lt|le r, r a number: the cone as ADQL writes it, CONTAINS(POINT(ra, dec), CIRCLE(lon, lat, r)) = 1,
-    /// which the catalogue answers with the spatial index and a native great-circle test (about 1.5x faster than comparing
-    /// DISTANCE per candidate row). Inclusive, as ADQL's CONTAINS is: a row at exactly r is in for lt too.
-    /// </summary>
-    private Condition? Cone(ComparisonOperator op, SingleValueNode distance, SingleValueNode limit)
-    {
-        if (op is not (ComparisonOperator.Less or ComparisonOperator.LessOrEqual)) return null;
-        if (Unwrap(distance) is not SingleValueFunctionCallNode { Name: "geo.distance" } f) return null;
-        var args = f.Parameters.Cast<SingleValueNode>().Select(Unwrap).ToList();
-        var (position, point) = args[0] is SingleValuePropertyAccessNode { Property.Name: ODataSet.Position } ? (args[0], args[1]) : (args[1], args[0]);
-        if (position is not SingleValuePropertyAccessNode { Property.Name: ODataSet.Position }) return null;
-        if (point is not ConstantNode { Value: Microsoft.Spatial.GeographyPoint centre }) return null;
-        if (Unwrap(limit) is not ConstantNode { Value: var r } || r is not (int or long or double or float or decimal)) return null;
-        var circle = new FunctionCall("CIRCLE", NodeList.Of(new StringLiteral("ICRS"), Real(centre.Longitude), Real(centre.Latitude), Constant(r)));
-        return new Comparison(ComparisonOperator.Equal,
-            new FunctionCall("CONTAINS", NodeList.Of<Expression>(Point(Column(set.Ra), Column(set.Dec)), circle)), Integer(1));
     }
 
     private static bool IsNull(SingleValueNode n) => Unwrap(n) is ConstantNode { Value: null };
