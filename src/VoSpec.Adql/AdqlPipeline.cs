@@ -14,7 +14,8 @@ namespace VoSpec.Adql;
 /// <see cref="LanguageFeatureSet"/> — the instance its TAP capabilities declare (<see cref="AdqlChecker"/>);</item>
 /// <item>plan: from the checked output columns, whether a table's stored BINARY2 rows may answer the query (their
 /// layout must be the result's);</item>
-/// <item>translate: tree → SQLite SQL with the plan's options (<see cref="SqliteTranslator"/>).</item>
+/// <item>translate: tree → SQL of the catalogue's database with the plan's options (<see cref="SqliteTranslator"/>,
+/// <see cref="PostgresTranslator"/>).</item>
 /// </list>
 /// </summary>
 public sealed class AdqlPipeline(LanguageFeatureSet features)
@@ -27,10 +28,19 @@ public sealed class AdqlPipeline(LanguageFeatureSet features)
     public TranslatedQuery Run(string? text, SelectStatement? statement, ITableMetadata metadata, SqliteTranslatorOptions options,
         (IReadOnlyList<RowImageSource> Tables, Func<IReadOnlyList<OutputColumn>, bool> LayoutMatches)? storedRows = null)
     {
-        var tree = statement ?? AdqlParser.Parse(text ?? throw new ArgumentNullException(nameof(text), "an ADQL query needs a text or a tree"));
-        var checkedQuery = AdqlChecker.Check(tree, metadata, Features);
+        var checkedQuery = Check(text, statement, metadata);
         var plan = storedRows is { } rows && rows.Tables.Count > 0 && rows.LayoutMatches(OutputColumn.Of(checkedQuery))
             ? options with { RowImages = rows.Tables } : options;
         return SqliteTranslator.Translate(checkedQuery, plan);
+    }
+
+    /// <summary>The same steps for PostgreSQL, which keeps no stored rows (nothing to plan).</summary>
+    public TranslatedQuery Run(string? text, SelectStatement? statement, ITableMetadata metadata, PostgresTranslatorOptions options) =>
+        PostgresTranslator.Translate(Check(text, statement, metadata), options);
+
+    private CheckedQuery Check(string? text, SelectStatement? statement, ITableMetadata metadata)
+    {
+        var tree = statement ?? AdqlParser.Parse(text ?? throw new ArgumentNullException(nameof(text), "an ADQL query needs a text or a tree"));
+        return AdqlChecker.Check(tree, metadata, Features);
     }
 }

@@ -25,6 +25,12 @@ public sealed record ArchiveOptions
     public int CoverageOrder { get; init; } = DefaultCoverageOrder;
     public const int DefaultCoverageOrder = 10;
 
+    /// <summary>
+    /// An Npgsql connection string: the catalogue lives in that PostgreSQL database instead of ARCHIVE/catalogue.sqlite
+    /// (pixels, previews and job results stay in the directory). Null or empty: SQLite.
+    /// </summary>
+    public string? Database { get; init; }
+
     /// <summary>Spectra per ingest transaction.</summary>
     public int IngestBatchSize { get; init; } = 500;
 

@@ -1,17 +1,18 @@
 using System.Collections.Concurrent;
-using Microsoft.Data.Sqlite;
 using VoSpec.Archive.Catalogue;
 using VoSpec.Archive.Jobs;
 using VoSpec.Archive.Queries;
 using VoSpec.Archive.Sqlite;
+using VoSpec.Archive.Postgres;
 using VoSpec.Archive.Pixels;
 using VoSpec.Core.Spectra;
 
 namespace VoSpec.Archive;
 
 /// <summary>
-/// An archive directory: the catalogue (SQLite: catalogue.sqlite, see <see cref="SqliteCatalogue"/>) and one pixel
-/// store file per collection (pixels/NAME.px). Opening creates what is missing. The protocols ask the catalogue
+/// An archive directory: the catalogue (SQLite: catalogue.sqlite, see <see cref="SqliteCatalogue"/>; or a PostgreSQL
+/// database named by <see cref="ArchiveOptions.Database"/>, see <see cref="PostgresCatalogue"/>) and one pixel store
+/// file per collection (pixels/NAME.px). Opening creates what is missing. The protocols ask the catalogue
 /// through <see cref="Lookup"/>, <see cref="Search"/>, <see cref="Adql"/> and <see cref="OpenJobStore"/>, never in SQL.
 /// Reading is safe from many threads; writing goes through <see cref="Ingest.Ingester"/>, one process at a time.
 /// </summary>
@@ -23,7 +24,7 @@ public sealed class SpectrumArchive : IDisposable
     private readonly ConcurrentDictionary<string, PixelStoreReader> _readers = new();
     private readonly ConcurrentDictionary<Type, ConcurrentQueue<IDisposable>> _kept = new();
     private volatile bool _disposed;
-    private readonly SqliteCatalogue _catalogue;
+    private readonly ICatalogue _catalogue;
 
     static SpectrumArchive() => SqliteThreading.Configure();
 
@@ -32,7 +33,9 @@ public sealed class SpectrumArchive : IDisposable
         Directory = Path.GetFullPath(directory);
         Options = options;
         IsReadOnly = readOnlyMedium;
-        _catalogue = new SqliteCatalogue(this, readOnlyMedium);
+        _catalogue = options.Database is { Length: > 0 } database
+            ? new PostgresCatalogue(this, database)
+            : new SqliteCatalogue(this, readOnlyMedium);
     }
 
     public string Directory { get; }
@@ -44,20 +47,27 @@ public sealed class SpectrumArchive : IDisposable
     /// <summary>Checked ADQL on the catalogue (TAP, the /spec query call).</summary>
     public IAdqlExecutor Adql => _catalogue;
     /// <summary>The registry records the server publishes (OAI-PMH), kept with their datestamps.</summary>
-    public IRegistryRecords RegistryRecords => new SqliteRegistryRecords(_catalogue);
+    public IRegistryRecords RegistryRecords => _catalogue.RegistryRecords;
 
-    /// <summary>The store of UWS jobs kept with this archive (ARCHIVE/jobs).</summary>
-    public IJobStore OpenJobStore() => new SqliteJobStore(Directory);
+    /// <summary>The store of UWS jobs kept with this archive (their results in ARCHIVE/jobs).</summary>
+    public IJobStore OpenJobStore() => _catalogue.OpenJobStore();
 
     /// <summary>The SQLite catalogue itself: connections and statements for ingest, tools and tests, never for the server.</summary>
-    public SqliteCatalogue Sqlite => _catalogue;
+    public SqliteCatalogue Sqlite => _catalogue as SqliteCatalogue
+        ?? throw new InvalidOperationException($"the catalogue of {Directory} is in PostgreSQL ({_catalogue.Location}), not SQLite");
+
+    /// <summary>Which database holds the catalogue.</summary>
+    public CatalogueBackend Backend => _catalogue is SqliteCatalogue ? CatalogueBackend.Sqlite : CatalogueBackend.Postgres;
+
+    internal ICatalogueWriter OpenWriter(string collection, string title, long expectedRows) => _catalogue.OpenWriter(collection, title, expectedRows);
 
     /// <summary>
     /// The archive sits on a medium that cannot be written (a read-only mount): it is served as it is — nothing is
     /// created, upgraded or rewritten at open, and every write fails (SQLITE_READONLY).
     /// </summary>
     public bool IsReadOnly { get; }
-    public string CataloguePath => _catalogue.Path;
+    /// <summary>Where the catalogue lives (its file, or its database without the password): for logs.</summary>
+    public string CataloguePath => _catalogue.Location;
     public ArchiveOptions Options { get; private set; }
 
     public static SpectrumArchive Open(string directory, ArchiveOptions? options = null)
@@ -111,7 +121,7 @@ public sealed class SpectrumArchive : IDisposable
     /// Sets ObsCore's data_rights of every collection from the configuration: proprietary when named, public otherwise.
     /// Returns the collections that changed (none on a read-only archive, which keeps what it has).
     /// </summary>
-    public IReadOnlyList<string> ApplyDataRights(IReadOnlyCollection<string> proprietary) => DataRights.Apply(this, proprietary);
+    public IReadOnlyList<string> ApplyDataRights(IReadOnlyCollection<string> proprietary) => _catalogue.ApplyDataRights(proprietary);
 
 
     /// <summary>The spectrum's vectors, viewed in place in the memory-mapped pixel store.</summary>
@@ -159,6 +169,9 @@ public sealed class SpectrumArchive : IDisposable
         DisposeKept();
         foreach (var r in _readers.Values) r.Dispose();
         _readers.Clear();
-        SqliteConnection.ClearAllPools();
+        _catalogue.Dispose();
     }
 }
+
+/// <summary>The database that holds an archive's catalogue.</summary>
+public enum CatalogueBackend { Sqlite, Postgres }

@@ -15,7 +15,7 @@ public class CatalogueTests
     private static void Store(SpectrumArchive archive, string collection, IEnumerable<Spectrum> spectra)
     {
         using var w = new CatalogueWriter(archive, collection, collection);
-        w.WriteBatch(spectra.Select(s => new CatalogueWriter.Item(s, null, 200_000, "test")).ToList());
+        w.WriteBatch(spectra.Select(s => new VoSpec.Archive.Catalogue.CatalogueItem(s, null, 200_000, "test")).ToList());
     }
 
     [Fact]

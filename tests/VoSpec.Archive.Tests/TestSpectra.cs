@@ -9,8 +9,8 @@ internal static class TestSpectra
     /// <summary>Writes <paramref name="spectra"/> into <paramref name="collection"/> as one batch, through the catalogue writer.</summary>
     public static void Store(SpectrumArchive archive, string collection, IEnumerable<Spectrum> spectra)
     {
-        using var w = new VoSpec.Archive.Sqlite.CatalogueWriter(archive, collection, collection);
-        w.WriteBatch(spectra.Select(s => new VoSpec.Archive.Sqlite.CatalogueWriter.Item(s, null, 200_000, "test")).ToList());
+        using var w = archive.OpenWriter(collection, collection, 0);
+        w.WriteBatch(spectra.Select(s => new VoSpec.Archive.Catalogue.CatalogueItem(s, null, 200_000, "test")).ToList());
     }
 
     public static Spectrum Make(long specObjId, int plate, int fiber, double ra, double dec, int npix = 50, bool explicitGrid = false, bool withOptional = true)

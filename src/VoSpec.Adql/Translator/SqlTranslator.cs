@@ -10,8 +10,8 @@ namespace VoSpec.Adql.Translator;
 /// A checked ADQL tree → SQL, the part any SQL database understands: statements, set operations, joins, conditions,
 /// expressions, access rights (hidden rows read through a filtered subquery). Every name in the SQL comes from the
 /// metadata or is generated (t1, c1, cte1); every literal is re-emitted from its parsed value; so only read-only
-/// SELECTs over declared tables and columns can come out. A dialect (<see cref="SqliteTranslator"/>; a PostgreSQL one
-/// next) overrides what its database needs: LIKE, casts, functions and geometry, TOP and OFFSET, set operations it
+/// SELECTs over declared tables and columns can come out. A dialect (<see cref="SqliteTranslator"/>,
+/// <see cref="PostgresTranslator"/>) overrides what its database needs: LIKE, casts, functions and geometry, TOP and OFFSET, set operations it
 /// lacks, join kinds by version, and the conditions and select lists that use its own indexes and stored rows — the
 /// way VOLLT's JDBCTranslator is extended by PostgreSQLTranslator and PgSphereTranslator.
 /// </summary>
@@ -30,6 +30,15 @@ public abstract class SqlTranslator : AdqlWalker
 
     /// <summary>The parameter that holds the public URL in front of relative columns.</summary>
     public const string PublicUrlParameter = "$public_url";
+
+    /// <summary>What names a parameter in the dialect's SQL ($name in SQLite, @name in PostgreSQL).</summary>
+    protected virtual string ParameterPrefix => "$";
+
+    /// <summary>The alias a derived table in FROM gets where the dialect needs one (PostgreSQL 15 does); "" or " AS name".</summary>
+    protected virtual string DerivedAlias() => "";
+
+    /// <summary>Whether a compound left operand of a set operation is nested (a dialect whose operators differ in precedence).</summary>
+    protected virtual bool NestsLeftCompound => false;
 
     /// <summary>The checked query being translated.</summary>
     protected CheckedQuery Q { get; }
@@ -114,9 +123,10 @@ public abstract class SqlTranslator : AdqlWalker
                 BagOperation(sb, op, topLevel);
                 break;
             case SetOperation op:
-                Compound(sb, op.Left, topLevel);
+                if (NestsLeftCompound && op.Left is SetOperation) { sb.Append("SELECT * FROM ("); Compound(sb, op.Left, topLevel); sb.Append(')').Append(DerivedAlias()); }
+                else Compound(sb, op.Left, topLevel);
                 sb.Append(op.Operator switch { SetOperator.Union => op.All ? " UNION ALL " : " UNION ", SetOperator.Except => " EXCEPT ", _ => " INTERSECT " });
-                if (op.Right is SetOperation) { sb.Append("SELECT * FROM ("); Compound(sb, op.Right, topLevel); sb.Append(')'); }
+                if (op.Right is SetOperation) { sb.Append("SELECT * FROM ("); Compound(sb, op.Right, topLevel); sb.Append(')').Append(DerivedAlias()); }
                 else Compound(sb, op.Right, topLevel);
                 break;
             case QuerySpecification spec when spec.Top is null:
@@ -126,12 +136,12 @@ public abstract class SqlTranslator : AdqlWalker
                 sb.Append("SELECT * FROM (");
                 Specification(sb, spec, topLevel);
                 Limit(sb, spec.Top, null);
-                sb.Append(')');
+                sb.Append(')').Append(DerivedAlias());
                 break;
             case ParenthesizedQuery p:
                 sb.Append("SELECT * FROM (");
                 Statement(sb, p.Query, topLevel);
-                sb.Append(')');
+                sb.Append(')').Append(DerivedAlias());
                 break;
         }
     }
@@ -202,7 +212,7 @@ public abstract class SqlTranslator : AdqlWalker
         for (int k = 0; k < hidden.Values.Count; k++)
         {
             // One parameter per value and filter, shared by every reference to the table (a name is bound once).
-            var name = $"$hidden_{index}_{k}";
+            var name = $"{ParameterPrefix}hidden_{index}_{k}";
             if (k > 0) sb.Append(", ");
             sb.Append(name);
             if (!Parameters.Exists(p => p.Name == name)) Parameters.Add((name, hidden.Values[k].ToLowerInvariant()));
@@ -270,8 +280,9 @@ public abstract class SqlTranslator : AdqlWalker
                 break;
             case SourceColumnBinding { Source: TableSource, Column.Schema.PublicUrlRelative: true } s when _publicUrl is not null:
                 // Stored relative (datalink/links?ID=…): the URL this server answers on goes in front, as a parameter.
-                if (!Parameters.Exists(p => p.Name == PublicUrlParameter)) Parameters.Add((PublicUrlParameter, _publicUrl));
-                sb.Append('(').Append(PublicUrlParameter).Append(" || ").Append(s.Source.SqlAlias).Append('.').Append(QuoteIdentifier(s.Column.SqlName)).Append(')');
+                string url = ParameterPrefix + PublicUrlParameter[1..];
+                if (!Parameters.Exists(p => p.Name == url)) Parameters.Add((url, _publicUrl));
+                sb.Append('(').Append(url).Append(" || ").Append(s.Source.SqlAlias).Append('.').Append(QuoteIdentifier(s.Column.SqlName)).Append(')');
                 break;
             case SourceColumnBinding s:
                 sb.Append(s.Source.SqlAlias).Append('.').Append(QuoteIdentifier(s.Column.SqlName));
@@ -376,7 +387,7 @@ public abstract class SqlTranslator : AdqlWalker
     {
         Compound(sb, op.Left, topLevel);
         sb.Append(op.Operator == SetOperator.Except ? " EXCEPT ALL " : " INTERSECT ALL ");
-        if (op.Right is SetOperation) { sb.Append("SELECT * FROM ("); Compound(sb, op.Right, topLevel); sb.Append(')'); }
+        if (op.Right is SetOperation) { sb.Append("SELECT * FROM ("); Compound(sb, op.Right, topLevel); sb.Append(')').Append(DerivedAlias()); }
         else Compound(sb, op.Right, topLevel);
     }
 

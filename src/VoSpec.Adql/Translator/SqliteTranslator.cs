@@ -39,7 +39,13 @@ public sealed class SqliteTranslator : SqlTranslator
     private SelectStatement? _imageStatement;
     private (RowImageSource Image, string Alias)? _image;
 
-    private SqliteTranslator(CheckedQuery q, SqliteTranslatorOptions options) : base(q, options.HiddenRows, options.PublicUrl) => _options = options;
+    private readonly IndexedCones _cones;
+
+    private SqliteTranslator(CheckedQuery q, SqliteTranslatorOptions options) : base(q, options.HiddenRows, options.PublicUrl)
+    {
+        _options = options;
+        _cones = new IndexedCones(q, options.SpatialIndex);
+    }
 
     public static TranslatedQuery Translate(SelectStatement query, ITableMetadata metadata, SqliteTranslatorOptions? options = null)
     {
@@ -322,9 +328,9 @@ public sealed class SqliteTranslator : SqlTranslator
     /// </summary>
     protected override void Where(StringBuilder sb, Condition where)
     {
-        if (Conjuncts(where).Any(c => NativeCone(c) is not null))
+        if (IndexedCones.Conjuncts(where).Any(c => NativeCone(c) is not null))
         {
-            sb.AppendJoin(" AND ", Conjuncts(where).Select(c =>
+            sb.AppendJoin(" AND ", IndexedCones.Conjuncts(where).Select(c =>
             {
                 if (NativeCone(c) is { } native) return native;
                 var part = new StringBuilder("(");
@@ -342,17 +348,19 @@ public sealed class SqliteTranslator : SqlTranslator
     /// </summary>
     private IEnumerable<string> SpatialHints(Condition where)
     {
-        foreach (var c in Conjuncts(where))
-            if (Cone(c) is { } cone)
+        foreach (var c in IndexedCones.Conjuncts(where))
+            if (_cones.Cone(c) is { } cone)
             {
-                var (source, table, lon, lat, radius, extraRadius) = cone;
+                var (source, table, lon, lat, radius, onRegion) = cone;
                 string key = source.SqlAlias + "." + QuoteIdentifier(table.KeyColumn);
-                if (extraRadius is null)
+                if (!onRegion)
                 {
                     yield return SqliteCone.IndexCondition(key, SqliteCone.Bounds(lon, lat, radius).Select(Real).ToList());
                 }
                 else
                 {
+                    // The region is a circle of diameter s_fov around the position: widen the cap by the largest radius.
+                    string extraRadius = $"COALESCE((SELECT max({QuoteIdentifier(table.RegionDiameterColumn!)}) FROM {QuoteIdentifier(((TableSource)source).Table.SqlName)}), 0) / 2.0";
                     string r = $"({Real(radius)} + {extraRadius})";
                     string Bound(int k) => $"adql_capbox({Real(lon)}, {Real(lat)}, {r}, {k})";
                     yield return SqliteCone.IndexCondition(key, Enumerable.Range(0, 6).Select(Bound).ToList());
@@ -373,7 +381,7 @@ public sealed class SqliteTranslator : SqlTranslator
         var call = cmp.Left as FunctionCall ?? cmp.Right as FunctionCall;
         bool contains = cmp.Operator == ComparisonOperator.Equal && call?.Name is "CONTAINS" or "INTERSECTS";
         if (!contains && call?.Name != "DISTANCE") return null;
-        if (Cone(c) is not { ExtraRadius: null } cone) return null;
+        if (_cones.Cone(c) is not { OnRegion: false } cone) return null;
         string alias = cone.Source.SqlAlias;
         string ra = $"{alias}.{QuoteIdentifier(cone.Table.RaColumn)}", dec = $"{alias}.{QuoteIdentifier(cone.Table.DecColumn)}";
         string lon = $"({Real(cone.Lon)})", lat = $"({Real(cone.Lat)})";
@@ -382,102 +390,4 @@ public sealed class SqliteTranslator : SqlTranslator
             : SqliteCone.DistanceCondition(ra, dec, lon, lat, Real(cone.Radius), strict: cmp.Operator is ComparisonOperator.Less or ComparisonOperator.Greater);
     }
 
-    private static IEnumerable<Condition> Conjuncts(Condition c) =>
-        c is AndCondition a ? Conjuncts(a.Left).Concat(Conjuncts(a.Right)) : [c];
-
-    private (Source Source, SpatialIndexTable Table, double Lon, double Lat, double Radius, string? ExtraRadius)? Cone(Condition c)
-    {
-        if (c is not Comparison cmp) return null;
-        // CONTAINS(...) = 1, 1 = CONTAINS(...), likewise INTERSECTS.
-        if (cmp.Operator == ComparisonOperator.Equal)
-        {
-            var (call, one) = cmp.Left is FunctionCall ? (cmp.Left as FunctionCall, cmp.Right) : (cmp.Right as FunctionCall, cmp.Left);
-            if (call is null || Fold(one) != 1) return null;
-            if (call.Name == "CONTAINS" && call.Arguments.Count == 2)
-                return PointInCircle(call.Arguments[0], call.Arguments[1]);
-            if (call.Name == "INTERSECTS" && call.Arguments.Count == 2)
-                return PointInCircle(call.Arguments[0], call.Arguments[1]) ?? PointInCircle(call.Arguments[1], call.Arguments[0])
-                    ?? RegionCircle(call.Arguments[0], call.Arguments[1]) ?? RegionCircle(call.Arguments[1], call.Arguments[0]);
-            return null;
-        }
-        // DISTANCE(...) < r, <= r; r > DISTANCE(...), r >= DISTANCE(...).
-        FunctionCall? distance; Expression limit;
-        if (cmp.Operator is ComparisonOperator.Less or ComparisonOperator.LessOrEqual) (distance, limit) = (cmp.Left as FunctionCall, cmp.Right);
-        else if (cmp.Operator is ComparisonOperator.Greater or ComparisonOperator.GreaterOrEqual) (distance, limit) = (cmp.Right as FunctionCall, cmp.Left);
-        else return null;
-        if (distance?.Name != "DISTANCE" || Fold(limit) is not { } r) return null;
-        var a = distance.Arguments;
-        if (a.Count == 2)
-            return PointAndConstant(a[0], a[1], r) ?? PointAndConstant(a[1], a[0], r);
-        if (a.Count == 4)
-            return Position(a[0], a[1]) is { } p1 && Fold(a[2]) is { } lon && Fold(a[3]) is { } lat ? (p1.Source, p1.Table, lon, lat, r, null)
-                : Position(a[2], a[3]) is { } p2 && Fold(a[0]) is { } lon2 && Fold(a[1]) is { } lat2 ? (p2.Source, p2.Table, lon2, lat2, r, null)
-                : null;
-        return null;
-    }
-
-    private (Source, SpatialIndexTable, double, double, double, string?)? PointAndConstant(Expression point, Expression other, double r)
-    {
-        if (IndexedPoint(point) is not { } p) return null;
-        if (ConstantPoint(other) is not { } c) return null;
-        return (p.Source, p.Table, c.Lon, c.Lat, r, null);
-    }
-
-    private (Source, SpatialIndexTable, double, double, double, string?)? PointInCircle(Expression point, Expression circle)
-    {
-        if (IndexedPoint(point) is not { } p || ConstantCircle(circle) is not { } c) return null;
-        return (p.Source, p.Table, c.Lon, c.Lat, c.Radius, null);
-    }
-
-    private (Source, SpatialIndexTable, double, double, double, string?)? RegionCircle(Expression region, Expression circle)
-    {
-        if (region is not ColumnReference col || Q.BindingOf(col) is not SourceColumnBinding { Source: TableSource ts } b) return null;
-        var table = Indexed(ts);
-        if (table?.RegionColumn is null || table.RegionDiameterColumn is null || !string.Equals(b.Column.Name, table.RegionColumn, StringComparison.Ordinal)) return null;
-        if (ConstantCircle(circle) is not { } c) return null;
-        // The region is a circle of diameter s_fov around the position: widen the cap by the largest radius.
-        string extra = $"COALESCE((SELECT max({QuoteIdentifier(table.RegionDiameterColumn)}) FROM {QuoteIdentifier(ts.Table.SqlName)}), 0) / 2.0";
-        return (ts, table, c.Lon, c.Lat, c.Radius, extra);
-    }
-
-    private SpatialIndexTable? Indexed(TableSource ts) =>
-        _options.SpatialIndex.FirstOrDefault(t => string.Equals(t.Table, ts.Table.QualifiedName, StringComparison.OrdinalIgnoreCase));
-
-    /// <summary>POINT([sys,] ra, dec) over the position columns of one spatially indexed table.</summary>
-    private (Source Source, SpatialIndexTable Table)? IndexedPoint(Expression e)
-    {
-        if (e is not FunctionCall { Name: "POINT" } f) return null;
-        int s = AdqlChecker.CoordSys(f, f.Arguments.Select(Q.TypeOf).ToList());
-        return f.Arguments.Count - s == 2 ? Position(f.Arguments[s], f.Arguments[s + 1]) : null;
-    }
-
-    private (Source Source, SpatialIndexTable Table)? Position(Expression ra, Expression dec)
-    {
-        if (ra is not ColumnReference r || dec is not ColumnReference d) return null;
-        if (Q.BindingOf(r) is not SourceColumnBinding { Source: TableSource ts } rb || Q.BindingOf(d) is not SourceColumnBinding db) return null;
-        if (!ReferenceEquals(rb.Source, db.Source)) return null;
-        var table = Indexed(ts);
-        if (table is null || rb.Column.Name != table.RaColumn || db.Column.Name != table.DecColumn) return null;
-        return (ts, table);
-    }
-
-    private (double Lon, double Lat)? ConstantPoint(Expression e)
-    {
-        if (e is not FunctionCall { Name: "POINT" } f) return null;
-        int s = AdqlChecker.CoordSys(f, f.Arguments.Select(Q.TypeOf).ToList());
-        if (f.Arguments.Count - s != 2) return null;
-        return Fold(f.Arguments[s]) is { } lon && Fold(f.Arguments[s + 1]) is { } lat ? (lon, lat) : null;
-    }
-
-    private (double Lon, double Lat, double Radius)? ConstantCircle(Expression e)
-    {
-        if (e is not FunctionCall { Name: "CIRCLE" } f) return null;
-        var args = f.Arguments.Skip(AdqlChecker.CoordSys(f, f.Arguments.Select(Q.TypeOf).ToList())).ToList();
-        if (args.Count == 3 && Fold(args[0]) is { } lon && Fold(args[1]) is { } lat && Fold(args[2]) is { } r) return (lon, lat, r);
-        if (args.Count == 2 && ConstantPoint(args[0]) is { } p && Fold(args[1]) is { } r2) return (p.Lon, p.Lat, r2);
-        return null;
-    }
-
-    /// <summary>The value of a constant numeric expression (as the checker folds it).</summary>
-    private static double? Fold(Expression e) => ConstantFolding.Fold(e);
 }

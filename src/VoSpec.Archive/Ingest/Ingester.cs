@@ -25,7 +25,7 @@ public sealed class Ingester(SpectrumArchive archive)
         using var ingestLock = AcquireLock();
         var files = SpectrumFileReader.Expand(paths).ToList();
         progress?.Started(files.Count);
-        using var writer = new CatalogueWriter(archive, collection, title ?? collection, expectedRows: files.Count);
+        using var writer = archive.OpenWriter(collection, title ?? collection, expectedRows: files.Count);
         int batchSize = Math.Max(1, archive.Options.IngestBatchSize);
         var chunks = files.Chunk(batchSize).ToList();
         long parseTicks = 0;
@@ -62,7 +62,7 @@ public sealed class Ingester(SpectrumArchive archive)
         var report = new IngestReport();
         var clock = Stopwatch.StartNew();
         using var ingestLock = AcquireLock();
-        using var writer = new CatalogueWriter(archive, collection, title ?? collection);
+        using var writer = archive.OpenWriter(collection, title ?? collection, 0);
         foreach (var chunk in spectra.Chunk(Math.Max(1, archive.Options.IngestBatchSize)))
         {
             var parsed = chunk.Select(s => new Parsed($"{collection}:{s.Meta.SpecObjId}", null, s, "generated", estimatedBytesEach, null, 0)).ToArray();
@@ -85,12 +85,12 @@ public sealed class Ingester(SpectrumArchive archive)
         var report = new IngestReport();
         var clock = Stopwatch.StartNew();
         using var ingestLock = AcquireLock();
-        using var writer = new CatalogueWriter(archive, collection, collection, expectedRows);
+        using var writer = archive.OpenWriter(collection, collection, expectedRows);
         // The next batch is prepared (sky order, values, stored bytes) while this one is written.
-        Task<CatalogueWriter.PreparedBatch>? ready = null;
+        Task<PreparedBatch>? ready = null;
         foreach (var chunk in spectra.Chunk(Math.Max(1, archive.Options.IngestBatchSize)))
         {
-            var items = chunk.Select(s => new CatalogueWriter.Item(s, null, 0, "catalogue-only") { CatalogueOnly = true }).ToList();
+            var items = chunk.Select(s => new CatalogueItem(s, null, 0, "catalogue-only") { CatalogueOnly = true }).ToList();
             var preparing = Task.Run(() => writer.Prepare(items));
             if (ready is not null) Write(ready.GetAwaiter().GetResult());
             ready = preparing;
@@ -103,7 +103,7 @@ public sealed class Ingester(SpectrumArchive archive)
         report.Phases = writer.Times.Select(p => (p.Phase.ToString(), p.Time)).ToList();
         return report;
 
-        void Write(CatalogueWriter.PreparedBatch batch)
+        void Write(PreparedBatch batch)
         {
             writer.WriteBatch(batch);
             report.Ingested += batch.Count;
@@ -134,9 +134,9 @@ public sealed class Ingester(SpectrumArchive archive)
         return result;
     }
 
-    private static void WriteChunk(CatalogueWriter writer, Parsed[] parsed, IngestReport report, IIngestProgress? progress)
+    private static void WriteChunk(ICatalogueWriter writer, Parsed[] parsed, IngestReport report, IIngestProgress? progress)
     {
-        var batch = new List<CatalogueWriter.Item>();
+        var batch = new List<CatalogueItem>();
         var names = new List<string>();
         var inBatch = new HashSet<long>();
         var outcomes = new List<(string Name, IngestOutcome Outcome, string? Reason)>();
@@ -145,7 +145,7 @@ public sealed class Ingester(SpectrumArchive archive)
             if (p.Spectrum is null) { outcomes.Add((p.Name, IngestOutcome.Failed, p.Problem)); continue; }
             long id = p.Spectrum.Meta.SpecObjId;
             if (writer.Contains(id) || !inBatch.Add(id)) { outcomes.Add((p.Name, IngestOutcome.Duplicate, null)); continue; }
-            batch.Add(new CatalogueWriter.Item(p.Spectrum, p.SourcePath, p.Bytes, p.Format));
+            batch.Add(new CatalogueItem(p.Spectrum, p.SourcePath, p.Bytes, p.Format));
             names.Add(p.Name);
         }
         try

@@ -16,6 +16,8 @@ public enum CatalogueFaultKind
     ReadOnly,
     /// <summary>A damaged page or a file that is not a database.</summary>
     Damaged,
+    /// <summary>The database cannot be reached (a lost connection, a server restarting): try again later (503).</summary>
+    Unavailable,
 }
 
 /// <summary>
@@ -30,6 +32,7 @@ public sealed record CatalogueFault(CatalogueFaultKind Kind, string Message, str
     public static CatalogueFault? Of(Exception e) => e switch
     {
         SqliteException s => SqliteFaults.Describe(s),
+        Npgsql.NpgsqlException n => Postgres.PostgresFaults.Describe(n),
         _ => null,
     };
 }

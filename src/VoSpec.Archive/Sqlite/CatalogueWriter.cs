@@ -22,13 +22,10 @@ namespace VoSpec.Archive.Sqlite;
 /// every index's pages. An interrupted bulk load leaves them to the next open, which creates what is missing.
 /// </para>
 /// </summary>
-internal sealed class CatalogueWriter : IDisposable
+internal sealed class CatalogueWriter : ICatalogueWriter
 {
     /// <summary>The writer's page cache: the pages of a batch's B-trees and R*Tree stay in memory between commits.</summary>
     private const int CacheMegabytes = 512;
-
-    // The HEALPix order of the sky order within a batch: ~0.4' pixels, finer than any fibre's neighbours.
-    private const int SkyOrder = 16;
 
     private readonly SpectrumArchive _archive;
     private readonly string _collection;
@@ -79,48 +76,20 @@ internal sealed class CatalogueWriter : IDisposable
 
     public bool Contains(long specObjId) => _known.Contains(specObjId);
 
-    /// <summary>A spectrum ready to store, and the file it came from.</summary>
-    public sealed record Item(Spectrum Spectrum, string? SourcePath, long SourceBytes, string SourceFormat)
+    public PreparedBatch Prepare(IReadOnlyList<CatalogueItem> items)
     {
-        /// <summary>Catalogue rows only, no pixels (scale tests of the catalogue: a million rows without 100 GB of arrays).</summary>
-        public bool CatalogueOnly { get; init; }
-    }
-
-    /// <summary>
-    /// A batch in sky order with its rows' values and stored bytes made; its spec_ids are given when it is written. A
-    /// loader prepares the next batch (on the other cores) while the writer stores this one.
-    /// </summary>
-    public sealed class PreparedBatch
-    {
-        internal PreparedBatch(Item[] items, (object?[] SpecObj, object?[] ObsCore)[] rows, SkyCoverage.Part coverage) { Items = items; Rows = rows; Coverage = coverage; }
-        internal Item[] Items { get; }
-        internal (object?[] SpecObj, object?[] ObsCore)[] Rows { get; }
-        internal SkyCoverage.Part Coverage { get; }
-        public int Count => Items.Length;
-    }
-
-    /// <summary>Puts a batch in sky order and makes its rows; safe to call while another batch is being written.</summary>
-    public PreparedBatch Prepare(IReadOnlyList<Item> items)
-    {
-        long t0 = Stopwatch.GetTimestamp();
-        var ordered = SkyOrdered(items);
-        long t1 = Stopwatch.GetTimestamp();
-        var rows = Rows(ordered);
-        Interlocked.Add(ref _ticks[(int)Phase.SkyOrder], t1 - t0);
-        Interlocked.Add(ref _ticks[(int)Phase.Values], Stopwatch.GetTimestamp() - t1);
-        return new PreparedBatch(ordered, rows, SkyCoverage.Part.Of(rows.Select(r => r.ObsCore), _archive.Options.CoverageOrder));
+        var batch = BatchRows.Prepare(items, _collection, _archive.Options, RowImages.ObsCore, _ticks);
+        return batch;
     }
 
     /// <summary>Where a load's time went (issue 18 asks): each phase's wall time, summed over the batches.</summary>
-    public enum Phase { SkyOrder, Values, Store, SpecObj, ObsCore, RTree, Commit, Indexes }
-
-    private readonly long[] _ticks = new long[Enum.GetValues<Phase>().Length];
+    private readonly long[] _ticks = new long[Enum.GetValues<WritePhase>().Length];
 
     /// <summary>The time spent so far in each phase; sky order and values run on other cores while the previous batch is written.</summary>
-    public IReadOnlyList<(Phase Phase, TimeSpan Time)> Times =>
-        Enum.GetValues<Phase>().Select(p => (p, Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _ticks[(int)p])))).ToList();
+    public IReadOnlyList<(WritePhase Phase, TimeSpan Time)> Times =>
+        Enum.GetValues<WritePhase>().Select(p => (p, Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _ticks[(int)p])))).ToList();
 
-    private long Lap(Phase phase, long since)
+    private long Lap(WritePhase phase, long since)
     {
         long now = Stopwatch.GetTimestamp();
         _ticks[(int)phase] += now - since;
@@ -132,13 +101,13 @@ internal sealed class CatalogueWriter : IDisposable
     private static readonly int ObsCoreIdSlot = SchemaCatalog.ObsCore.Columns.ToList().FindIndex(c => c.Name == "spec_id") + 1;
 
     /// <summary>Stores a batch atomically; items already present must have been left out by the caller.</summary>
-    public void WriteBatch(IReadOnlyList<Item> items) => WriteBatch(Prepare(items));
+    public void WriteBatch(IReadOnlyList<CatalogueItem> items) => WriteBatch(Prepare(items));
 
     /// <summary>Stores a prepared batch atomically.</summary>
     public void WriteBatch(PreparedBatch batch)
     {
         var (ordered, rows) = (batch.Items, batch.Rows);
-        var placed = new List<(Item Item, long SpecId, long Offset, long Length)>(ordered.Length);
+        var placed = new List<(CatalogueItem Item, long SpecId, long Offset, long Length)>(ordered.Length);
         SqliteTransaction? tx = null;
         try
         {
@@ -163,22 +132,22 @@ internal sealed class CatalogueWriter : IDisposable
                 var s = item.Spectrum;
                 long t = Stopwatch.GetTimestamp();
                 insertStore.Run([specId, _collection, s.Meta.SpecObjId, off, len, s.Arrays.Count, item.SourcePath, item.SourceBytes, item.SourceFormat]);
-                t = Lap(Phase.Store, t);
+                t = Lap(WritePhase.Store, t);
                 rows[k].SpecObj[SpecObjIdSlot] = specId;
                 rows[k].ObsCore[ObsCoreIdSlot] = specId;
                 insertSpecObj.Run(rows[k].SpecObj);
-                t = Lap(Phase.SpecObj, t);
+                t = Lap(WritePhase.SpecObj, t);
                 insertObsCore.Run(rows[k].ObsCore);
-                t = Lap(Phase.ObsCore, t);
+                t = Lap(WritePhase.ObsCore, t);
                 var b = SpatialIndex.PointBox(s.Meta.Ra, s.Meta.Dec);
                 insertIndex.Run([specId, b.X0, b.X1, b.Y0, b.Y1, b.Z0, b.Z1]);
-                Lap(Phase.RTree, t);
+                Lap(WritePhase.RTree, t);
             }
             long commit = Stopwatch.GetTimestamp();
             SkyCoverage.Record(_conn, tx, _collection, batch.Coverage);
             SqliteCatalogue.Execute(_conn, "UPDATE collections SET committed_length=$l WHERE name=$n", tx, ("$l", _pixels.Position), ("$n", _collection));
             tx.Commit();
-            Lap(Phase.Commit, commit);
+            Lap(WritePhase.Commit, commit);
             tx.Dispose();
         }
         catch
@@ -189,89 +158,6 @@ internal sealed class CatalogueWriter : IDisposable
         }
         _nextSpecId += placed.Count;
         foreach (var p in placed) _known.Add(p.Item.Spectrum.Meta.SpecObjId);
-    }
-
-    /// <summary>The batch in HEALPix NESTED order (stable: the input's order among neighbours).</summary>
-    private static Item[] SkyOrdered(IReadOnlyList<Item> items)
-    {
-        var ordered = items.ToArray();
-        var keys = new long[ordered.Length];
-        for (int i = 0; i < keys.Length; i++)
-        {
-            var m = ordered[i].Spectrum.Meta;
-            keys[i] = double.IsFinite(m.Ra) && double.IsFinite(m.Dec) && Math.Abs(m.Dec) <= 90 ? Healpix.NestedIndex(SkyOrder, m.Ra, m.Dec) : long.MaxValue;
-        }
-        var index = Enumerable.Range(0, ordered.Length).ToArray();
-        Array.Sort(index, (a, b) => keys[a] != keys[b] ? keys[a].CompareTo(keys[b]) : a.CompareTo(b));
-        return index.Select(i => ordered[i]).ToArray();
-    }
-
-    /// <summary>The values of each item's specobj and obscore rows, with obscore's stored BINARY2 bytes first; made on every core.</summary>
-    private (object?[] SpecObj, object?[] ObsCore)[] Rows(Item[] items)
-    {
-        var rows = new (object?[], object?[])[items.Length];
-        var image = RowImages.ObsCore;
-        var all = SchemaCatalog.ObsCore.Columns.ToList();
-        var publicColumns = image.Table.PublicColumns.Select(c => all.IndexOf(c)).ToArray();
-        var specObjColumns = SchemaCatalog.SpecObj.Columns.Select(c => c.Name).ToArray();
-        var obsCoreColumns = all.Select(c => c.Name).ToArray();
-        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, items.Length, 1024),
-            () => new Binary2RowImages(image.Fields),
-            (range, _, encoder) =>
-            {
-                for (int k = range.Item1; k < range.Item2; k++)
-                {
-                    var item = items[k];
-                    var c = new CatalogueRows(item.Spectrum.Meta, item.Spectrum.Arrays.Grid, _collection, 0, item.SourceBytes, _archive.Options);
-                    var specObj = new object?[specObjColumns.Length];
-                    for (int i = 0; i < specObjColumns.Length; i++) specObj[i] = c.SpecObj(specObjColumns[i]);
-                    var obsCore = new object?[obsCoreColumns.Length + 1];
-                    for (int i = 0; i < obsCoreColumns.Length; i++) obsCore[i + 1] = c.ObsCore(obsCoreColumns[i]);
-                    obsCore[0] = encoder.Encode(new ValueCells(obsCore, publicColumns)).ToArray();
-                    rows[k] = (specObj, obsCore);
-                }
-                return encoder;
-            },
-            _ => { });
-        return rows;
-    }
-
-    /// <summary>A row's values as cells, read as SQLite's trigger reads the stored ones (<see cref="RowImages"/>).</summary>
-    private readonly struct ValueCells(object?[] values, int[] columns) : IRawCells
-    {
-        private object? Value(int ordinal) => values[columns[ordinal] + 1];
-
-        public bool TryGetInt64(int ordinal, out long value)
-        {
-            switch (Value(ordinal))
-            {
-                case null: value = 0; return false;
-                case double d: value = (long)d; return true;
-                case float f: value = (long)f; return true;
-                case bool b: value = b ? 1 : 0; return true;
-                case var v: value = Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture); return true;
-            }
-        }
-
-        public bool TryGetDouble(int ordinal, out double value)
-        {
-            var v = Value(ordinal);
-            value = v is null ? 0 : Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture);
-            // SQLite stores a NaN as NULL.
-            return v is not null && !double.IsNaN(value);
-        }
-
-        public bool TryGetUtf8(int ordinal, out ReadOnlySpan<byte> value)
-        {
-            switch (Value(ordinal))
-            {
-                case null: value = default; return false;
-                case string s: value = System.Text.Encoding.UTF8.GetBytes(s); return true;
-                case var v: throw new InvalidOperationException($"a text cell holds {v.GetType().Name}");
-            }
-        }
-
-        public bool TryGetBytes(int ordinal, out ReadOnlySpan<byte> value) => TryGetUtf8(ordinal, out value);
     }
 
     /// <summary>An INSERT of every column in schema order, after the stored-rows column when <paramref name="images"/> is given.</summary>
@@ -288,7 +174,7 @@ internal sealed class CatalogueWriter : IDisposable
         long t = Stopwatch.GetTimestamp();
         foreach (var create in _deferredIndexes) SqliteCatalogue.Execute(_conn, create);
         _deferredIndexes.Clear();
-        Lap(Phase.Indexes, t);
+        Lap(WritePhase.Indexes, t);
     }
 
     /// <summary>Builds what a bulk load deferred, and closes the writer.</summary>

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using VoSpec.Archive.Catalogue;
+using VoSpec.Archive.Jobs;
 using VoSpec.Archive.Queries;
 using VoSpec.Core.Spectra;
 
@@ -14,7 +15,7 @@ namespace VoSpec.Archive.Sqlite;
 /// connection and prepared statement in the archive between requests (<see cref="SpectrumArchive.Rent{T}"/>):
 /// opening a connection (two PRAGMAs) and preparing a join cost more than the lookup itself.
 /// </summary>
-public sealed class SqliteCatalogue : ISpectrumLookup, ISpectrumSearch, IAdqlExecutor
+public sealed class SqliteCatalogue : ICatalogue
 {
     private readonly SpectrumArchive archive;
     private readonly string _readOnlyConnectionString;
@@ -49,6 +50,20 @@ public sealed class SqliteCatalogue : ISpectrumLookup, ISpectrumSearch, IAdqlExe
     /// <summary>The catalogue file (ARCHIVE/catalogue.sqlite).</summary>
     public string Path { get; }
 
+    public string Location => Path;
+
+    IRegistryRecords ICatalogue.RegistryRecords => new SqliteRegistryRecords(this);
+
+    /// <summary>Jobs in ARCHIVE/jobs/jobs.sqlite, apart from the catalogue, which the server only reads.</summary>
+    IJobStore ICatalogue.OpenJobStore() => new SqliteJobStore(archive.Directory);
+
+    IReadOnlyList<string> ICatalogue.ApplyDataRights(IReadOnlyCollection<string> proprietary) => DataRights.Apply(archive, proprietary);
+
+    ICatalogueWriter ICatalogue.OpenWriter(string collection, string title, long expectedRows) => new CatalogueWriter(archive, collection, title, expectedRows);
+
+    /// <summary>Connections are pooled by Microsoft.Data.Sqlite: cleared when the archive closes.</summary>
+    public void Dispose() => SqliteConnection.ClearAllPools();
+
     /// <summary>
     /// Ends a transaction that failed. After SQLITE_FULL or an I/O error SQLite has already rolled back on its own; the
     /// ROLLBACK that Microsoft.Data.Sqlite then sends fails ("cannot rollback - no transaction is active"), hides the
@@ -62,7 +77,7 @@ public sealed class SqliteCatalogue : ISpectrumLookup, ISpectrumSearch, IAdqlExe
     }
 
     /// <summary>On a read-only archive: the catalogue must exist with this build's version, since nothing can be created.</summary>
-    internal void Check()
+    public void Check()
     {
         if (!File.Exists(Path)) throw new InvalidOperationException($"{archive.Directory} is read-only and holds no catalogue ({SpectrumArchive.CatalogueFileName})");
         using var conn = OpenConnection();
@@ -71,7 +86,7 @@ public sealed class SqliteCatalogue : ISpectrumLookup, ISpectrumSearch, IAdqlExe
             throw new InvalidOperationException($"the read-only archive in {archive.Directory} has catalogue version {version}, this VoSpec needs {CatalogueDdl.SchemaVersion}");
     }
 
-    internal void Create()
+    public void Create()
     {
         var conn = OpenConnection(readOnly: false);
         try
@@ -130,7 +145,7 @@ public sealed class SqliteCatalogue : ISpectrumLookup, ISpectrumSearch, IAdqlExe
         return conn;
     }
 
-    internal string StoredPublicUrl()
+    public string StoredPublicUrl()
     {
         using var conn = OpenConnection();
         return Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key='public_url'") ?? ArchiveOptions.DefaultPublicUrl;
@@ -148,7 +163,7 @@ public sealed class SqliteCatalogue : ISpectrumLookup, ISpectrumSearch, IAdqlExe
     }
 
     /// <summary>Remembers the public URL (the default at the next start when none is configured); no row changes with it.</summary>
-    internal void StorePublicUrl(string publicUrl)
+    public void StorePublicUrl(string publicUrl)
     {
         if (StoredPublicUrl() == publicUrl) return;
         using var conn = OpenConnection(readOnly: false);
@@ -468,7 +483,7 @@ public sealed class SqliteCatalogue : ISpectrumLookup, ISpectrumSearch, IAdqlExe
             using var r = cmd.ExecuteReader();
             while (r.Read())
             {
-                var loc = Location(r);
+                var loc = LocationOf(r);
                 if (!collections.Contains(loc.Collection)) continue;
                 if (!bySpecObjId.TryGetValue(loc.SpecObjId, out var list)) bySpecObjId[loc.SpecObjId] = list = new List<SpectrumLocation>(1);
                 list.Add(loc);
@@ -491,14 +506,14 @@ public sealed class SqliteCatalogue : ISpectrumLookup, ISpectrumSearch, IAdqlExe
                     m.Value = fibres[i].Mjd;
                     f.Value = fibres[i].FiberId;
                     using var r = cmd.ExecuteReader();
-                    while (r.Read()) matches.Add(Location(r));
+                    while (r.Read()) matches.Add(LocationOf(r));
                 }
             }
         }
         return (bySpecObjId, byFibre);
     }
 
-    private static SpectrumLocation Location(SqliteDataReader r) =>
+    private static SpectrumLocation LocationOf(SqliteDataReader r) =>
         new(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt32(5));
 
     // ------------------------------------------------------------------ SSA

@@ -24,18 +24,7 @@ internal static class SqliteUploads
     private static TableSchema Create(SqliteConnection conn, UploadedTable upload, string sqlName)
     {
         var (name, table) = (upload.Name, upload.Table);
-        var columns = new List<ColumnSchema>();
-        var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var f in table.Fields)
-        {
-            if (!used.Add(f.Name)) throw new UserInputException($"UPLOAD {name}: column '{f.Name}' appears twice");
-            columns.Add(new ColumnSchema
-            {
-                // arraysize="1" is a deprecated way of saying scalar.
-                Name = f.Name, Datatype = f.Datatype, Arraysize = f.Arraysize == "1" ? null : f.Arraysize, Xtype = f.Xtype, Unit = f.Unit, Ucd = f.Ucd,
-                Utype = f.Utype, Description = f.Description ?? "",
-            });
-        }
+        var columns = Columns(upload);
         string Quote(string s) => "\"" + s.Replace("\"", "\"\"") + "\"";
         var cols = columns.Select(c => $"{Quote(c.Name)} {StorageType(c)}");
         using (var cmd = conn.CreateCommand())
@@ -59,6 +48,24 @@ internal static class SqliteUploads
         return TableMetadata.UploadTable(name, sqlName, columns);
     }
 
+    /// <summary>The uploaded table's columns as the ADQL checker sees them (any backend).</summary>
+    internal static List<ColumnSchema> Columns(UploadedTable upload)
+    {
+        var columns = new List<ColumnSchema>();
+        var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var f in upload.Table.Fields)
+        {
+            if (!used.Add(f.Name)) throw new UserInputException($"UPLOAD {upload.Name}: column '{f.Name}' appears twice");
+            columns.Add(new ColumnSchema
+            {
+                // arraysize="1" is a deprecated way of saying scalar.
+                Name = f.Name, Datatype = f.Datatype, Arraysize = f.Arraysize == "1" ? null : f.Arraysize, Xtype = f.Xtype, Unit = f.Unit, Ucd = f.Ucd,
+                Utype = f.Utype, Description = f.Description ?? "",
+            });
+        }
+        return columns;
+    }
+
     public static void Drop(SqliteConnection conn, IEnumerable<TableSchema> uploads)
     {
         foreach (var t in uploads)
@@ -69,7 +76,7 @@ internal static class SqliteUploads
         }
     }
 
-    private static string StorageType(ColumnSchema c)
+    internal static string StorageType(ColumnSchema c)
     {
         bool array = c.Arraysize is not null && c.Datatype is not ("char" or "unicodeChar");
         if (array) return "TEXT";
@@ -82,7 +89,7 @@ internal static class SqliteUploads
     }
 
     /// <summary>Values as SQLite stores them; arrays and geometries as DALI text (space-separated numbers).</summary>
-    private static object Storage(object? v) => v switch
+    internal static object Storage(object? v) => v switch
     {
         null => DBNull.Value,
         // SQLite has no NaN; VOTable treats a NaN float as null anyway.

@@ -1,0 +1,460 @@
+using System.Globalization;
+using System.Text;
+using VoSpec.Adql.Db;
+using VoSpec.Adql.Query;
+using VoSpec.Adql.Translator.Geometry;
+
+namespace VoSpec.Adql.Translator;
+
+/// <summary>Options of the PostgreSQL dialect: which tables have pgSphere positions, hidden rows, the public URL.</summary>
+public sealed record PostgresTranslatorOptions
+{
+    public IReadOnlyList<SpatialIndexTable> SpatialIndex { get; init; } = SpatialIndexTable.Archive;
+    /// <summary>The pgSphere point column (GiST-indexed) beside each indexed table's position columns.</summary>
+    public string PositionColumn { get; init; } = "vospec_pos";
+    /// <summary>The pgSphere circle column beside each indexed table's region column.</summary>
+    public string RegionColumn { get; init; } = "vospec_region";
+    public IReadOnlyList<HiddenRows> HiddenRows { get; init; } = [];
+    public string? PublicUrl { get; init; }
+    public static PostgresTranslatorOptions Default { get; } = new();
+}
+
+/// <summary>
+/// The PostgreSQL dialect of <see cref="SqlTranslator"/>, with pgSphere for ADQL's geometry (spoint, scircle, spoly;
+/// @ for CONTAINS, &amp;&amp; for INTERSECTS, &lt;-&gt; for DISTANCE, in radians inside and degrees outside): cones on an indexed
+/// position become pgSphere's operator on the GiST-indexed point (or footprint), so PostgreSQL answers them from the
+/// index; the rest is standard SQL with PostgreSQL's spellings — LIKE without an escape character, ILIKE, # for XOR,
+/// numeric results cast back to double precision, and an alias for every derived table. Parameters are @name.
+/// Geometry leaves the database as DALI text (points and circles from their numbers, polygons from pgSphere's
+/// output in degrees, which the connection sets).
+/// </summary>
+public sealed class PostgresTranslator : SqlTranslator
+{
+    private readonly PostgresTranslatorOptions _options;
+    private readonly IndexedCones _cones;
+    private int _aliases;
+
+    private PostgresTranslator(CheckedQuery q, PostgresTranslatorOptions options) : base(q, options.HiddenRows, options.PublicUrl)
+    {
+        _options = options;
+        _cones = new IndexedCones(q, options.SpatialIndex);
+    }
+
+    public static TranslatedQuery Translate(CheckedQuery checkedQuery, PostgresTranslatorOptions? options = null)
+    {
+        var t = new PostgresTranslator(checkedQuery, options ?? PostgresTranslatorOptions.Default);
+        var sql = t.Write();
+        return new TranslatedQuery(sql, OutputColumn.Of(checkedQuery), checkedQuery.Root.Top) { Checked = checkedQuery, Parameters = t.Parameters };
+    }
+
+    public static TranslatedQuery Translate(string adql, ITableMetadata metadata, PostgresTranslatorOptions? options = null) =>
+        Translate(AdqlChecker.Check(AdqlParser.Parse(adql), metadata), options);
+
+    protected override string ParameterPrefix => "@";
+
+    protected override string DerivedAlias() => " AS q" + (++_aliases).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>PostgreSQL binds INTERSECT tighter than UNION and EXCEPT; ADQL's chains are read left to right.</summary>
+    protected override bool NestsLeftCompound => true;
+
+    protected override void Limit(StringBuilder sb, long? top, long? offset)
+    {
+        if (top is { } t) sb.Append(" LIMIT ").Append(t);
+        if (offset is { } o) sb.Append(" OFFSET ").Append(o);
+    }
+
+    protected override string RealLiteral(double d) => d switch
+    {
+        double.PositiveInfinity => "'Infinity'::float8",
+        double.NegativeInfinity => "'-Infinity'::float8",
+        double.NaN => "NULL",
+        // A bare 1.5 is numeric in PostgreSQL: results must stay double precision, as ADQL declares them.
+        _ => d.ToString("R", CultureInfo.InvariantCulture) + "::float8",
+    };
+
+    protected override void BitXor(StringBuilder sb, BinaryExpression b)
+    {
+        sb.Append('(');
+        Expr(sb, b.Left, 10);
+        sb.Append(" # ");
+        Expr(sb, b.Right, 10);
+        sb.Append(')');
+    }
+
+    protected override void Like(StringBuilder sb, Like like)
+    {
+        // ADQL has no escape character; PostgreSQL's LIKE would take a backslash as one.
+        sb.Append(like.Negated ? "(NOT (" : "((");
+        Expr(sb, like.Value);
+        sb.Append(like.CaseInsensitive ? " ILIKE " : " LIKE ");
+        Expr(sb, like.Pattern);
+        sb.Append(" ESCAPE ''))");
+    }
+
+    protected override void Aggregate(StringBuilder sb, Aggregate a)
+    {
+        // AVG of integers and SUM of bigints are numeric in PostgreSQL: back to the type the result declares.
+        var cast = a.Function.ToString().ToUpperInvariant() switch
+        {
+            "AVG" => "double precision",
+            "SUM" when a.Argument is { } arg && Q.TypeOf(arg).IsInteger => "bigint",
+            "SUM" => "double precision",
+            _ => null,
+        };
+        if (cast is null) { base.Aggregate(sb, a); return; }
+        sb.Append("CAST(");
+        base.Aggregate(sb, a);
+        sb.Append(" AS ").Append(cast).Append(')');
+    }
+
+    // ------------------------------------------------------------------ casts
+
+    protected override void Cast(StringBuilder sb, CastExpression c)
+    {
+        var operand = Q.TypeOf(c.Operand);
+        switch (c.Type.Name)
+        {
+            case "SMALLINT" or "INTEGER" or "BIGINT":
+                // Towards zero, as SQLite's integer cast does (PostgreSQL's rounds).
+                sb.Append("CAST(");
+                if (operand.IsNumeric && !operand.IsInteger) { sb.Append("trunc("); Expr(sb, c.Operand); sb.Append(')'); }
+                else Expr(sb, c.Operand);
+                sb.Append(" AS ").Append(c.Type.Name.ToLowerInvariant()).Append(')');
+                break;
+            case "REAL" or "DOUBLE PRECISION":
+                sb.Append("CAST(");
+                Expr(sb, c.Operand);
+                sb.Append(" AS double precision)");
+                break;
+            case "CHAR" or "VARCHAR":
+                if ((c.Type.Name == "CHAR" ? c.Type.Length ?? 1 : c.Type.Length) is { } n)
+                {
+                    sb.Append("substr(CAST(");
+                    Expr(sb, c.Operand);
+                    sb.Append(" AS text), 1, ").Append(n).Append(')');
+                }
+                else
+                {
+                    sb.Append("CAST(");
+                    Expr(sb, c.Operand);
+                    sb.Append(" AS text)");
+                }
+                break;
+            case "TIMESTAMP":
+                sb.Append("to_char(CAST(");
+                Expr(sb, c.Operand);
+                sb.Append(" AS timestamp), 'YYYY-MM-DD\"T\"HH24:MI:SS')");
+                break;
+            default: // POINT, CIRCLE, POLYGON from DALI strings
+                if (operand.IsGeometry) { Expr(sb, c.Operand); break; }
+                FromDali(sb, () => Expr(sb, c.Operand), c.Type.Name.ToLowerInvariant());
+                break;
+        }
+    }
+
+    // ------------------------------------------------------------------ geometry
+
+    private static string Num(double d) => d.ToString("R", CultureInfo.InvariantCulture) + "::float8";
+
+    /// <summary>A DALI text value (points, circles, polygons of uploads or CASTs) as a pgSphere value.</summary>
+    private static void FromDali(StringBuilder sb, Action value, string xtype)
+    {
+        switch (xtype)
+        {
+            case "point":
+                sb.Append("spoint(radians(split_part(btrim(");
+                value();
+                sb.Append("), ' ', 1)::float8), radians(split_part(btrim(");
+                value();
+                sb.Append("), ' ', 2)::float8))");
+                break;
+            case "circle":
+                sb.Append("scircle(spoint(radians(split_part(btrim(");
+                value();
+                sb.Append("), ' ', 1)::float8), radians(split_part(btrim(");
+                value();
+                sb.Append("), ' ', 2)::float8)), radians(split_part(btrim(");
+                value();
+                sb.Append("), ' ', 3)::float8))");
+                break;
+            default:
+                // "a b c d …" → {(ad,bd),(cd,dd),…}: pairs of numbers in degrees, pgSphere's own polygon text.
+                sb.Append("CAST('{' || rtrim(regexp_replace(btrim(");
+                value();
+                sb.Append("), '(\\S+)\\s+(\\S+)\\s*', '(\\1d,\\2d),', 'g'), ',') || '}' AS spoly)");
+                break;
+        }
+    }
+
+    protected override void GeometryColumn(StringBuilder sb, SourceColumnBinding s) =>
+        FromDali(sb, () => sb.Append(s.Source.SqlAlias).Append('.').Append(QuoteIdentifier(s.Column.SqlName)), s.Column.Type.Xtype!);
+
+    protected override void GeometryOutput(StringBuilder sb, SelectOutput o)
+    {
+        switch (o.Type.Xtype)
+        {
+            case "point":
+                sb.Append("(SELECT degrees(long(g.p))::text || ' ' || degrees(lat(g.p))::text FROM (SELECT ");
+                OutputValue(sb, o);
+                sb.Append(" AS p) AS g)");
+                break;
+            case "circle":
+                sb.Append("(SELECT degrees(long(center(g.c)))::text || ' ' || degrees(lat(center(g.c)))::text || ' ' || degrees(radius(g.c))::text FROM (SELECT ");
+                OutputValue(sb, o);
+                sb.Append(" AS c) AS g)");
+                break;
+            default:
+                // pgSphere writes polygons as {(ad , bd),…} in degrees (set per connection): the numbers are the DALI form.
+                sb.Append("btrim(regexp_replace(CAST(");
+                OutputValue(sb, o);
+                sb.Append(" AS text), '[^0-9eE.+-]+', ' ', 'g'))");
+                break;
+        }
+    }
+
+    /// <summary>A geometry argument: ObsCore's s_region is its pgSphere footprint; a constant REGION is parsed here.</summary>
+    private void Geometry(StringBuilder sb, Expression e)
+    {
+        if (e is ColumnReference c && Q.BindingOf(c) is SourceColumnBinding { Source: TableSource ts } b
+            && string.Equals(b.Column.Type.Xtype, "adql:REGION", StringComparison.OrdinalIgnoreCase))
+        {
+            var table = _options.SpatialIndex.FirstOrDefault(t => t.Table.Equals(ts.Table.QualifiedName, StringComparison.OrdinalIgnoreCase));
+            if (table?.RegionColumn != b.Column.Name)
+                throw new AdqlUnsupportedException($"{b.Column.Name} is an STC-S region; on PostgreSQL only ObsCore's s_region takes part in geometry", c.Position);
+            sb.Append(ts.SqlAlias).Append('.').Append(_options.RegionColumn);
+            return;
+        }
+        Expr(sb, e);
+    }
+
+    /// <summary>A constant shape as a pgSphere literal.</summary>
+    private static string Literal(SphereShape shape) => shape switch
+    {
+        PointShape p => $"spoint(radians({Num(p.Lon)}), radians({Num(p.Lat)}))",
+        CircleShape c => $"scircle(spoint(radians({Num(c.Lon)}), radians({Num(c.Lat)})), radians({Num(c.Radius)}))",
+        PolygonShape p => "CAST('{" + string.Join(",", p.Corners.Select(v => string.Create(CultureInfo.InvariantCulture, $"({v.Lon:R}d,{v.Lat:R}d)"))) + "}' AS spoly)",
+        _ => throw new AdqlUnsupportedException($"a {shape.Kind} region is not supported on PostgreSQL", default),
+    };
+
+    protected override void Function(StringBuilder sb, FunctionCall f)
+    {
+        var args = f.Arguments;
+        switch (f.Name)
+        {
+            case "POINT" or "CIRCLE" or "BOX" or "POLYGON":
+                ShapeConstructor(sb, f, args.Skip(AdqlChecker.CoordSys(f, args.Select(Q.TypeOf).ToList())).ToList());
+                return;
+            case "REGION":
+                if (args[0] is not StringLiteral text)
+                    throw new AdqlUnsupportedException("REGION takes a constant STC-S string on this server", f.Position);
+                sb.Append(Literal(Parse(text.Value, f)));
+                return;
+            case "CONTAINS" or "INTERSECTS":
+                sb.Append("CAST((");
+                Geometry(sb, args[0]);
+                sb.Append(f.Name == "CONTAINS" ? " @ " : " && ");
+                Geometry(sb, args[1]);
+                sb.Append(") AS integer)");
+                return;
+            case "DISTANCE" when args.Count == 4:
+                sb.Append("degrees(spoint(radians(");
+                Expr(sb, args[0]); sb.Append("), radians("); Expr(sb, args[1]);
+                sb.Append(")) <-> spoint(radians(");
+                Expr(sb, args[2]); sb.Append("), radians("); Expr(sb, args[3]);
+                sb.Append(")))");
+                return;
+            case "DISTANCE":
+                sb.Append("degrees(");
+                Geometry(sb, args[0]);
+                sb.Append(" <-> ");
+                Geometry(sb, args[1]);
+                sb.Append(')');
+                return;
+            case "AREA":
+                sb.Append("(area(");
+                Geometry(sb, args[0]);
+                sb.Append(") * 3282.806350011744)"); // (180/π)² square degrees per steradian
+                return;
+            case "CENTROID":
+                if (Q.TypeOf(args[0]).Xtype == "polygon")
+                    throw new AdqlUnsupportedException("CENTROID of a polygon is not supported on PostgreSQL (pgSphere has none)", f.Position);
+                sb.Append("center(");
+                Geometry(sb, args[0]);
+                sb.Append(')');
+                return;
+            case "COORD1" or "COORD2":
+                sb.Append(f.Name == "COORD1" ? "degrees(long(" : "degrees(lat(");
+                Geometry(sb, args[0]);
+                sb.Append("))");
+                return;
+            case "COORDSYS":
+                sb.Append("CASE WHEN ");
+                Geometry(sb, args[0]);
+                sb.Append(" IS NULL THEN NULL ELSE 'ICRS' END");
+                return;
+            case "IN_UNIT":
+                sb.Append("(CAST(");
+                Expr(sb, args[0]);
+                sb.Append(" AS double precision) * ").Append(Num(Q.UnitConversions[f].Factor)).Append(')');
+                return;
+        }
+        if (f.UserDefined)
+        {
+            UserDefined(sb, f);
+            return;
+        }
+        string name = f.Name switch
+        {
+            "LOG" => "ln", "LOG10" => "log", "RAND" => "random", "TRUNCATE" => "trunc", "CEILING" => "ceil",
+            _ => f.Name.ToLowerInvariant(),
+        };
+        switch (f.Name)
+        {
+            case "ROUND" or "TRUNCATE" when args.Count == 2:
+                // Digits after the point are a numeric function in PostgreSQL.
+                sb.Append("CAST(").Append(name).Append("(CAST(");
+                Expr(sb, args[0]);
+                sb.Append(" AS numeric), ");
+                Expr(sb, args[1]);
+                sb.Append(") AS double precision)");
+                return;
+            case "MOD":
+                sb.Append("CAST(mod(CAST(");
+                Expr(sb, args[0]);
+                sb.Append(" AS numeric), CAST(");
+                Expr(sb, args[1]);
+                sb.Append(" AS numeric)) AS double precision)");
+                return;
+            case "RAND":
+                sb.Append("random()");
+                return;
+            case "COALESCE" when args.Count == 1:
+                Expr(sb, args[0]);
+                return;
+        }
+        sb.Append(name).Append('(');
+        for (int i = 0; i < args.Count; i++)
+        {
+            if (i > 0) sb.Append(", ");
+            // Math on integers (SQRT(4), LOG(n)…) is math on doubles, as ADQL declares the result.
+            bool real = f.Name is not ("ABS" or "LOWER" or "UPPER" or "COALESCE" or "ROUND" or "TRUNCATE" or "CEILING" or "FLOOR");
+            if (real && Q.TypeOf(args[i]).IsInteger) { sb.Append("CAST("); Expr(sb, args[i]); sb.Append(" AS double precision)"); }
+            else Expr(sb, args[i]);
+        }
+        sb.Append(')');
+    }
+
+    private static SphereShape Parse(string stcs, FunctionCall f)
+    {
+        try { return SphereShape.Parse(stcs); }
+        catch (FormatException e) { throw new AdqlException(e.Message, f.Position); }
+    }
+
+    private void ShapeConstructor(StringBuilder sb, FunctionCall f, IReadOnlyList<Expression> args)
+    {
+        // A shape of constants is made here, exactly as SQLite's functions make it (BOX as its four corners).
+        var constants = args.Select(a => Q.TypeOf(a).IsNumeric ? ConstantFolding.Fold(a) : null).ToList();
+        if (constants.All(c => c is not null))
+        {
+            var v = constants.Select(c => c!.Value).ToList();
+            SphereShape shape;
+            try
+            {
+                shape = f.Name switch
+                {
+                    "POINT" => SphereShape.Point(v[0], v[1]),
+                    "CIRCLE" => SphereShape.Circle(v[0], v[1], v[2]),
+                    "BOX" => SphereShape.Box(v[0], v[1], v[2], v[3]),
+                    _ => SphereShape.Polygon(v),
+                };
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException) { throw new AdqlException(e.Message, f.Position); }
+            sb.Append(Literal(shape));
+            return;
+        }
+        switch (f.Name)
+        {
+            case "POINT" when args.Count == 2:
+                sb.Append("spoint(radians("); Expr(sb, args[0]); sb.Append("), radians("); Expr(sb, args[1]); sb.Append("))");
+                return;
+            case "CIRCLE" when args.Count == 3:
+                sb.Append("scircle(spoint(radians("); Expr(sb, args[0]); sb.Append("), radians("); Expr(sb, args[1]);
+                sb.Append(")), radians("); Expr(sb, args[2]); sb.Append("))");
+                return;
+            case "CIRCLE" when args.Count == 2:
+                sb.Append("scircle("); Expr(sb, args[0]); sb.Append(", radians("); Expr(sb, args[1]); sb.Append("))");
+                return;
+            case "POLYGON" when args.All(a => Q.TypeOf(a).IsNumeric):
+                sb.Append("CAST('{' || ");
+                for (int i = 0; i + 1 < args.Count; i += 2)
+                {
+                    if (i > 0) sb.Append(" || ',' || ");
+                    sb.Append("'(' || CAST("); Expr(sb, args[i]); sb.Append(" AS text) || 'd,' || CAST(");
+                    Expr(sb, args[i + 1]); sb.Append(" AS text) || 'd)'");
+                }
+                sb.Append(" || '}' AS spoly)");
+                return;
+            default:
+                throw new AdqlUnsupportedException($"{f.Name} with these arguments is not supported on PostgreSQL: give its corners as numbers", f.Position);
+        }
+    }
+
+    /// <summary>The ivo_* functions the capabilities declare, in PostgreSQL's own terms.</summary>
+    private void UserDefined(StringBuilder sb, FunctionCall f)
+    {
+        var args = f.Arguments;
+        switch (f.Name.ToLowerInvariant())
+        {
+            case "ivo_string_agg":
+                sb.Append("string_agg(CAST("); Expr(sb, args[0]); sb.Append(" AS text), "); Expr(sb, args[1]); sb.Append(')');
+                return;
+            case "ivo_interval_overlaps":
+                sb.Append("CAST(("); Expr(sb, args[1]); sb.Append(" >= "); Expr(sb, args[2]); sb.Append(" AND ");
+                Expr(sb, args[3]); sb.Append(" >= "); Expr(sb, args[0]); sb.Append(") AS integer)");
+                return;
+            case "ivo_nocasematch":
+                sb.Append("CAST(("); Expr(sb, args[0]); sb.Append(" ILIKE "); Expr(sb, args[1]); sb.Append(" ESCAPE '') AS integer)");
+                return;
+            case "ivo_hasword":
+                // Word boundaries around the words of the needle, case-insensitive (regular-expression characters escaped).
+                sb.Append("CAST(("); Expr(sb, args[0]);
+                sb.Append(" ~* ('\\m' || regexp_replace("); Expr(sb, args[1]);
+                sb.Append(", '([.*+?^${}()|\\[\\]\\\\])', '\\\\\\1', 'g') || '\\M')) AS integer)");
+                return;
+            case "ivo_healpix_index":
+                sb.Append("healpix_nest(CAST("); Expr(sb, args[0]); sb.Append(" AS integer), ");
+                if (args.Count == 3) { sb.Append("spoint(radians("); Expr(sb, args[1]); sb.Append("), radians("); Expr(sb, args[2]); sb.Append(")))"); }
+                else { Geometry(sb, args[1]); sb.Append(')'); }
+                return;
+            default:
+                throw new AdqlUnsupportedException($"{f.Name} is not supported on PostgreSQL", f.Position);
+        }
+    }
+
+    // ------------------------------------------------------------------ spatial index
+
+    /// <summary>
+    /// WHERE with pgSphere's index: a cone on an indexed position becomes "point @ circle" on the GiST-indexed point
+    /// column (inclusive, with the geometry functions' 1e-10° tolerance), or "footprint &amp;&amp; circle" for the region;
+    /// DISTANCE comparisons keep their strictness with the distance operator beside the index test.
+    /// </summary>
+    protected override void Where(StringBuilder sb, Condition where)
+    {
+        var conjuncts = IndexedCones.Conjuncts(where).ToList();
+        for (int i = 0; i < conjuncts.Count; i++)
+        {
+            if (i > 0) sb.Append(" AND ");
+            var c = conjuncts[i];
+            if (_cones.Cone(c) is not { } cone) { sb.Append('('); Cond(sb, c); sb.Append(')'); continue; }
+            string alias = cone.Source.SqlAlias;
+            string circle(double r) => $"scircle(spoint(radians({Num(cone.Lon)}), radians({Num(cone.Lat)})), radians({Num(r)}))";
+            if (cone.OnRegion) { sb.Append('(').Append(alias).Append('.').Append(_options.RegionColumn).Append(" && ").Append(circle(cone.Radius)).Append(')'); continue; }
+            bool strictDistance = c is Comparison { Operator: ComparisonOperator.Less or ComparisonOperator.Greater };
+            bool distance = c is Comparison cmp && (cmp.Left as FunctionCall ?? cmp.Right as FunctionCall)?.Name == "DISTANCE";
+            string pos = alias + "." + _options.PositionColumn;
+            sb.Append('(').Append(pos).Append(" @ ").Append(circle(distance ? cone.Radius : cone.Radius + SqliteCone.ToleranceDeg));
+            if (strictDistance) sb.Append(" AND ").Append(pos).Append(" <-> spoint(radians(").Append(Num(cone.Lon)).Append("), radians(").Append(Num(cone.Lat)).Append(")) < radians(").Append(Num(cone.Radius)).Append(')');
+            sb.Append(')');
+        }
+    }
+}

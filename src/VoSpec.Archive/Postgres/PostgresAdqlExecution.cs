@@ -1,0 +1,135 @@
+using System.Data.Common;
+using System.Globalization;
+using Npgsql;
+using NpgsqlTypes;
+using VoSpec.Adql;
+using VoSpec.Adql.Db;
+using VoSpec.Adql.Translator;
+using VoSpec.Archive.Queries;
+using VoSpec.Archive.Sqlite;
+using VoSpec.Core.Schema;
+
+namespace VoSpec.Archive.Postgres;
+
+/// <summary>
+/// One ADQL query on PostgreSQL, from uploads to the last row, in one transaction of its own: the uploads go into
+/// temporary tables (binary COPY) that die with it; then the transaction becomes READ ONLY and the role
+/// <see cref="PostgresDdl.QueryRole"/> (SELECT on the published tables and nothing else), with statement_timeout as
+/// the database-time budget. Whatever SQL reached the database, PostgreSQL itself refuses anything but reading. Rows
+/// stream from the data reader (one row in memory at a time); the first is read here, so the query's own errors
+/// come before anything is written. Cancelling cancels the statement in the server; disposing rolls back.
+/// </summary>
+internal sealed class PostgresAdqlExecution : IAdqlExecution
+{
+    private readonly NpgsqlConnection _conn;
+    private readonly NpgsqlTransaction _tx;
+    private NpgsqlCommand? _cmd;
+    private CancellationTokenRegistration _cancel;
+
+    private PostgresAdqlExecution(NpgsqlConnection conn, NpgsqlTransaction tx) { _conn = conn; _tx = tx; }
+
+    public DbDataReader Reader { get; private set; } = null!;
+    public IReadOnlyList<OutputColumn> Columns { get; private set; } = [];
+    public bool RowsPreEncoded => false;
+
+    public static async Task<IAdqlExecution> PrepareAsync(PostgresCatalogue catalogue, AdqlRequest request, CancellationToken cancel)
+    {
+        var conn = catalogue.Open();
+        NpgsqlTransaction? tx = null;
+        PostgresAdqlExecution? q = null;
+        try
+        {
+            tx = conn.BeginTransaction();
+            q = new PostgresAdqlExecution(conn, tx);
+            var uploads = new List<TableSchema>();
+            foreach (var upload in request.Uploads) uploads.Add(CreateUpload(conn, tx, upload, $"tap_upload_{Guid.NewGuid():N}_{uploads.Count}"));
+            var metadata = uploads.Count == 0 ? request.Metadata : request.Metadata.WithUploads(uploads);
+            var translated = new AdqlPipeline(request.Features).Run(request.Text, request.Statement, metadata, TranslatorOptions(request.Hidden, catalogue.Archive.PublicUrl));
+            // From here on the transaction can only read, as a role that can only read the published tables (and the
+            // uploads, granted above).
+            PostgresCatalogue.Execute(conn, $"SET LOCAL ROLE {PostgresDdl.QueryRole}", tx);
+            PostgresCatalogue.Execute(conn, "SET TRANSACTION READ ONLY", tx);
+            long ms = request.BudgetSeconds > 0 ? Math.Max(1, (long)(request.BudgetSeconds * 1000)) : 0;
+            PostgresCatalogue.Execute(conn, $"SET LOCAL statement_timeout = {ms.ToString(CultureInfo.InvariantCulture)}", tx);
+            var cmd = q._cmd = new NpgsqlCommand(translated.Sql, conn, tx);
+            foreach (var (name, value) in translated.Parameters) cmd.Parameters.AddWithValue(name.TrimStart('@'), value ?? DBNull.Value);
+            q._cancel = cancel.Register(() => { try { cmd.Cancel(); } catch (Exception e) when (e is NpgsqlException or InvalidOperationException) { } });
+            NpgsqlDataReader reader;
+            try
+            {
+                reader = await cmd.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, CancellationToken.None);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.QueryCanceled && !cancel.IsCancellationRequested && ms > 0)
+            {
+                throw Budget(request);
+            }
+            q.Reader = new FirstRowRead(reader, () => Budget(request), ms > 0 ? () => !cancel.IsCancellationRequested : () => false);
+            ((FirstRowRead)q.Reader).ReadFirst();
+            q.Columns = translated.Columns;
+            return q;
+        }
+        catch
+        {
+            if (q is not null) await q.DisposeAsync();
+            else { tx?.Dispose(); conn.Dispose(); }
+            throw;
+        }
+    }
+
+    private static QueryBudgetException Budget(AdqlRequest request) =>
+        new($"the query used more than its {request.BudgetSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s of database time (VoSpec:Limits:{request.BudgetOption}) and was stopped");
+
+    private static PostgresTranslatorOptions TranslatorOptions(IReadOnlyList<string> hidden, string publicUrl) => new()
+    {
+        HiddenRows = hidden.Count == 0 ? [] : [new(SchemaCatalog.ObsCore.QualifiedName, "obs_collection", hidden), new(SchemaCatalog.SpecObj.QualifiedName, "collection", hidden)],
+        PublicUrl = publicUrl,
+        PositionColumn = PostgresDdl.PositionColumn,
+        RegionColumn = PostgresDdl.RegionColumn,
+    };
+
+    /// <summary>An uploaded table as a temporary table of this transaction, filled by binary COPY, readable by the query role.</summary>
+    private static TableSchema CreateUpload(NpgsqlConnection conn, NpgsqlTransaction tx, UploadedTable upload, string sqlName)
+    {
+        var columns = SqliteUploads.Columns(upload);
+        var types = columns.Select(c => SqliteUploads.StorageType(c) switch
+        {
+            "INTEGER" => ("bigint", NpgsqlDbType.Bigint),
+            "REAL" => ("double precision", NpgsqlDbType.Double),
+            _ => ("text", NpgsqlDbType.Text),
+        }).ToArray();
+        string table = PostgresDdl.Quote(sqlName);
+        PostgresCatalogue.Execute(conn, $"CREATE TEMP TABLE {table}({string.Join(", ", columns.Select((c, i) => $"{PostgresDdl.Quote(c.Name)} {types[i].Item1}"))}) ON COMMIT DROP", tx);
+        using (var copy = conn.BeginBinaryImport($"COPY {table} FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var row in upload.Table.Rows)
+            {
+                copy.StartRow();
+                for (int i = 0; i < columns.Count; i++)
+                {
+                    var v = SqliteUploads.Storage(i < row.Length ? row[i] : null);
+                    if (v is DBNull) { copy.WriteNull(); continue; }
+                    object typed = types[i].Item2 switch
+                    {
+                        NpgsqlDbType.Bigint => Convert.ToInt64(v, CultureInfo.InvariantCulture),
+                        NpgsqlDbType.Double => Convert.ToDouble(v, CultureInfo.InvariantCulture),
+                        _ => Convert.ToString(v, CultureInfo.InvariantCulture)!,
+                    };
+                    copy.Write(typed, types[i].Item2);
+                }
+            }
+            copy.Complete();
+        }
+        PostgresCatalogue.Execute(conn, $"GRANT SELECT ON {table} TO {PostgresDdl.QueryRole}", tx);
+        return TableMetadata.UploadTable(upload.Name, sqlName, columns);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _cancel.DisposeAsync();
+        if (Reader is not null) await Reader.DisposeAsync();
+        _cmd?.Dispose();
+        try { await _tx.RollbackAsync(); } catch (Exception e) when (e is NpgsqlException or InvalidOperationException) { }
+        await _tx.DisposeAsync();
+        await _conn.DisposeAsync();
+    }
+}

@@ -1,0 +1,393 @@
+using System.Data;
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using Npgsql;
+using VoSpec.Adql.Translator;
+using VoSpec.Archive.Catalogue;
+using VoSpec.Archive.Jobs;
+using VoSpec.Archive.Queries;
+using VoSpec.Archive.Sqlite;
+using VoSpec.Core.Schema;
+using VoSpec.Core.Sky;
+using VoSpec.Core.Spectra;
+
+namespace VoSpec.Archive.Postgres;
+
+/// <summary>
+/// The catalogue's answers on PostgreSQL with pgSphere: the same questions as <see cref="SqliteCatalogue"/> answers,
+/// asked of a database that several servers can share (pixels, previews and job results stay in the archive
+/// directory). Connections come from one Npgsql data source (pooled, statements auto-prepared); pgSphere must be in
+/// the database (deploy/postgresql/install-pgsphere.sh), and every physical connection writes pgSphere values in
+/// degrees, the form the DALI geometry outputs are made from.
+/// </summary>
+internal sealed class PostgresCatalogue : ICatalogue
+{
+    private readonly SpectrumArchive _archive;
+    private readonly NpgsqlDataSource _data;
+    private readonly string _connectionString;
+
+    public PostgresCatalogue(SpectrumArchive archive, string connectionString)
+    {
+        _archive = archive;
+        var csb = new NpgsqlConnectionStringBuilder(connectionString);
+        // Every statement the server sends again and again (lookups, ADQL skeletons) is prepared once per connection.
+        if (csb.MaxAutoPrepare == 0) csb.MaxAutoPrepare = 128;
+        _connectionString = csb.ConnectionString;
+        Location = Describe(csb);
+        var builder = new NpgsqlDataSourceBuilder(_connectionString);
+        builder.UsePhysicalConnectionInitializer(
+            static c => { using var cmd = new NpgsqlCommand(SphereOutput, c); cmd.ExecuteNonQuery(); },
+            static async c => { await using var cmd = new NpgsqlCommand(SphereOutput, c); await cmd.ExecuteNonQueryAsync(); });
+        _data = builder.Build();
+    }
+
+    private const string SphereOutput = "SELECT set_sphere_output('DEG')";
+
+    public string Location { get; }
+
+    /// <summary>host:port/database as user: never the password.</summary>
+    private static string Describe(NpgsqlConnectionStringBuilder csb) =>
+        $"postgresql://{csb.Username}@{csb.Host}:{csb.Port}/{csb.Database}";
+
+    internal NpgsqlConnection Open() => _data.OpenConnection();
+
+    internal SpectrumArchive Archive => _archive;
+
+    // ------------------------------------------------------------------ set-up
+
+    /// <summary>Fails with the remedy when pgSphere is missing (checked without the data source, whose connections need it).</summary>
+    private void RequirePgSphere()
+    {
+        using var conn = new NpgsqlConnection(_connectionString);
+        conn.Open();
+        using var cmd = new NpgsqlCommand("SELECT to_regtype('spoint') IS NOT NULL", conn);
+        if (cmd.ExecuteScalar() is not true)
+            throw new InvalidOperationException($"the database {Location} has no pgSphere: install it with deploy/postgresql/install-pgsphere.sh (see docs/postgresql.md)");
+    }
+
+    public void Check()
+    {
+        RequirePgSphere();
+        using var conn = Open();
+        var version = Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key = 'schema_version'");
+        if (version != PostgresDdl.SchemaVersion)
+            throw new InvalidOperationException($"the catalogue in {Location} has version {version ?? "none"}, this VoSpec needs {PostgresDdl.SchemaVersion}");
+    }
+
+    public void Create()
+    {
+        RequirePgSphere();
+        using var conn = Open();
+        using var tx = conn.BeginTransaction();
+        // One server creates at a time (several may start together on one database).
+        Execute(conn, "SELECT pg_advisory_xact_lock(7158246)", tx);
+        Execute(conn, "CREATE TABLE IF NOT EXISTS archive_meta(key text PRIMARY KEY, value text NOT NULL)", tx);
+        var version = Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key = 'schema_version'", tx);
+        if (version is not null && version != PostgresDdl.SchemaVersion)
+            throw new InvalidOperationException($"the catalogue in {Location} has version {version}, this VoSpec needs {PostgresDdl.SchemaVersion}: ingest its files into a new database");
+        foreach (var sql in PostgresDdl.Statements()) Execute(conn, sql, tx);
+        PostgresTapSchema.Refresh(conn, tx);
+        Execute(conn, $"INSERT INTO archive_meta(key, value) VALUES ('schema_version', '{PostgresDdl.SchemaVersion}') ON CONFLICT DO NOTHING", tx);
+        Execute(conn, "INSERT INTO archive_meta(key, value) VALUES ('public_url', @v) ON CONFLICT DO NOTHING", tx, ("v", _archive.Options.PublicUrl ?? ArchiveOptions.DefaultPublicUrl));
+        Execute(conn, "INSERT INTO archive_meta(key, value) VALUES (@k, @v) ON CONFLICT (key) DO UPDATE SET value = excluded.value", tx,
+            ("k", SkyCoverage.OrderKey), ("v", _archive.Options.CoverageOrder.ToString(CultureInfo.InvariantCulture)));
+        PostgresRoles.Grant(conn, tx, _archive.Options.Log);
+        tx.Commit();
+    }
+
+    public string StoredPublicUrl()
+    {
+        using var conn = Open();
+        return Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key = 'public_url'") ?? ArchiveOptions.DefaultPublicUrl;
+    }
+
+    public void StorePublicUrl(string publicUrl)
+    {
+        if (StoredPublicUrl() == publicUrl) return;
+        using var conn = Open();
+        Execute(conn, "INSERT INTO archive_meta(key, value) VALUES ('public_url', @v) ON CONFLICT (key) DO UPDATE SET value = excluded.value", null, ("v", publicUrl));
+    }
+
+    public IRegistryRecords RegistryRecords => new PostgresRegistryRecords(this);
+
+    public IJobStore OpenJobStore() => new PostgresJobStore(this, Path.Combine(_archive.Directory, "jobs"));
+
+    public ICatalogueWriter OpenWriter(string collection, string title, long expectedRows) => new PostgresCatalogueWriter(this, collection, title, expectedRows);
+
+    public IReadOnlyList<string> ApplyDataRights(IReadOnlyCollection<string> proprietary)
+    {
+        var changes = Collections()
+            .Select(c => (c.Name, Rights: proprietary.Contains(c.Name, StringComparer.OrdinalIgnoreCase) ? DataRights.Proprietary : DataRights.Public, c.DataRights))
+            .Where(c => c.Rights != c.DataRights).ToList();
+        if (changes.Count == 0) return [];
+        using var conn = Open();
+        using var tx = conn.BeginTransaction();
+        foreach (var (name, rights, _) in changes)
+        {
+            Execute(conn, "UPDATE collections SET data_rights = @r WHERE name = @n", tx, ("r", rights), ("n", name));
+            Execute(conn, "UPDATE ivoa_obscore SET data_rights = @r WHERE obs_collection = @n", tx, ("r", rights), ("n", name));
+        }
+        tx.Commit();
+        return changes.Select(c => c.Name).ToList();
+    }
+
+    // ------------------------------------------------------------------ collections and probes (constant time)
+
+    public IReadOnlyList<(string Name, string Title)> CollectionNames()
+    {
+        using var conn = Open();
+        using var cmd = new NpgsqlCommand("SELECT name, title FROM collections ORDER BY name", conn);
+        using var r = cmd.ExecuteReader();
+        var list = new List<(string, string)>();
+        while (r.Read()) list.Add((r.GetString(0), r.GetString(1)));
+        return list;
+    }
+
+    public IReadOnlyList<CollectionInfo> Collections()
+    {
+        using var conn = Open();
+        using var cmd = new NpgsqlCommand("""
+            SELECT c.name, c.title, c.data_rights, coalesce(st.n, 0), st.wave_min, st.wave_max, st.z_min, st.z_max
+            FROM collections c LEFT JOIN collection_stats st ON st.name = c.name ORDER BY c.name
+            """, conn);
+        using var r = cmd.ExecuteReader();
+        var list = new List<CollectionInfo>();
+        while (r.Read())
+            list.Add(new CollectionInfo(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3),
+                Opt(r, 4), Opt(r, 5), Opt(r, 6), Opt(r, 7)));
+        return list;
+    }
+
+    public long CountSpectra(string? collection = null)
+    {
+        using var conn = Open();
+        return collection is null
+            ? Scalar<long>(conn, "SELECT coalesce(sum(n), 0)::bigint FROM collection_stats")
+            : Scalar<long>(conn, "SELECT coalesce(sum(n), 0)::bigint FROM collection_stats WHERE name = @c", null, ("c", collection));
+    }
+
+    public void Probe()
+    {
+        using var conn = Open();
+        _ = Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key = 'schema_version'") ?? throw new IOException("the catalogue has no schema version");
+    }
+
+    public CollectionCoverage? Coverage(string collection)
+    {
+        using var conn = Open();
+        using var cmd = new NpgsqlCommand("""
+            SELECT cv.t_min, cv.t_max, cv.updated, st.wave_min, st.wave_max, coalesce(st.n, 0), (SELECT value FROM archive_meta WHERE key = @k)
+            FROM collection_coverage cv LEFT JOIN collection_stats st ON st.name = cv.name WHERE cv.name = @n
+            """, conn);
+        cmd.Parameters.AddWithValue("n", collection);
+        cmd.Parameters.AddWithValue("k", SkyCoverage.OrderKey);
+        double? tMin, tMax, wMin, wMax; DateTimeOffset updated; long n; int order;
+        using (var r = cmd.ExecuteReader())
+        {
+            if (!r.Read()) return null;
+            (tMin, tMax) = (Opt(r, 0), Opt(r, 1));
+            updated = DateTimeOffset.Parse(r.GetString(2), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+            (wMin, wMax, n) = (Opt(r, 3), Opt(r, 4), r.GetInt64(5));
+            order = int.Parse(r.GetString(6), CultureInfo.InvariantCulture);
+        }
+        var cells = new List<long>();
+        using (var c2 = new NpgsqlCommand("SELECT cell FROM coverage_cells WHERE collection = @n", conn))
+        {
+            c2.Parameters.AddWithValue("n", collection);
+            using var r = c2.ExecuteReader();
+            while (r.Read()) cells.Add(r.GetInt64(0));
+        }
+        return new CollectionCoverage(collection, n, Moc.FromCells(order, cells), tMin, tMax, wMin, wMax, updated);
+    }
+
+    public IReadOnlyList<(string Collection, long Bytes)> PixelStores()
+    {
+        using var conn = Open();
+        using var cmd = new NpgsqlCommand("SELECT name, committed_length FROM collections ORDER BY name", conn);
+        using var r = cmd.ExecuteReader();
+        var list = new List<(string, long)>();
+        while (r.Read()) list.Add((r.GetString(0), r.GetInt64(1)));
+        return list;
+    }
+
+    public (string Did, double Ra, double Dec)? AnyPublicSpectrum()
+    {
+        using var conn = Open();
+        using var cmd = new NpgsqlCommand("SELECT obs_publisher_did, s_ra, s_dec FROM ivoa_obscore WHERE data_rights = 'public' LIMIT 1", conn);
+        using var r = cmd.ExecuteReader();
+        return r.Read() ? (r.GetString(0), r.GetDouble(1), r.GetDouble(2)) : null;
+    }
+
+    // ------------------------------------------------------------------ spectra by name
+
+    private const string LocationColumns = "st.spec_id, st.collection, st.specobjid, st.px_offset, st.px_length, st.npix";
+
+    public SpectrumLocation? Locate(string collection, long specObjId)
+    {
+        using var conn = Open();
+        using var cmd = new NpgsqlCommand($"SELECT {LocationColumns} FROM spectrum_store st WHERE st.collection = @c AND st.specobjid = @id", conn);
+        cmd.Parameters.AddWithValue("c", collection);
+        cmd.Parameters.AddWithValue("id", specObjId);
+        using var r = cmd.ExecuteReader();
+        return r.Read() ? LocationOf(r) : null;
+    }
+
+    public SpectrumMeta? LoadMeta(long specId)
+    {
+        using var conn = Open();
+        using var cmd = new NpgsqlCommand("""
+            SELECT s.specobjid, s.plate, s.mjd, s.fiberid, s.run2d, s.run1d, s.ra, s.dec, s.z, s.zerr, s.zwarning, s.class, s.subclass,
+                   s.survey, s.programname, s.sn_median, s.instrument, o.s_fov, s.exptime, o.t_min, o.t_max
+            FROM specobj s JOIN ivoa_obscore o ON o.spec_id = s.spec_id WHERE s.spec_id = @id
+            """, conn);
+        cmd.Parameters.AddWithValue("id", specId);
+        using var r = cmd.ExecuteReader();
+        if (!r.Read()) return null;
+        string Str(int i) => r.IsDBNull(i) ? "" : r.GetString(i);
+        return new SpectrumMeta
+        {
+            SpecObjId = r.GetInt64(0), Plate = r.GetInt32(1), Mjd = r.GetInt32(2), FiberId = r.GetInt32(3),
+            Run2d = Str(4), Run1d = Str(5), Ra = r.GetDouble(6), Dec = r.GetDouble(7), Z = r.GetDouble(8), ZErr = r.GetDouble(9),
+            ZWarning = r.GetInt32(10), Class = Str(11), Subclass = Str(12), Survey = Str(13), ProgramName = Str(14),
+            SnMedian = r.GetDouble(15), Instrument = Str(16), FiberDiameter = r.GetDouble(17) * 3600.0, ExpTime = Opt(r, 18),
+            TMin = Opt(r, 19), TMax = Opt(r, 20),
+        };
+    }
+
+    public IDatasetFinder OpenDatasetFinder() => new DatasetFinder(this);
+
+    /// <summary>One connection for the identifiers of a request; the statement is prepared once per physical connection.</summary>
+    private sealed class DatasetFinder(PostgresCatalogue catalogue) : IDatasetFinder
+    {
+        private NpgsqlConnection? _conn;
+        private NpgsqlCommand? _cmd;
+
+        public Dataset? Find(string did, string collection, long specObjId)
+        {
+            if (_cmd is null)
+            {
+                _conn = catalogue.Open();
+                _cmd = new NpgsqlCommand("""
+                    SELECT st.spec_id, st.collection, st.specobjid, st.px_offset, st.px_length, st.npix, st.source_path, st.source_bytes,
+                           o.obs_id, o.em_min, o.em_max, o.s_ra, o.s_dec, o.s_fov, o.t_min, o.t_max, o.instrument_name
+                    FROM spectrum_store st JOIN ivoa_obscore o ON o.spec_id = st.spec_id
+                    WHERE st.collection = @c AND st.specobjid = @id
+                    """, _conn);
+                _cmd.Parameters.Add(new NpgsqlParameter<string>("c", ""));
+                _cmd.Parameters.Add(new NpgsqlParameter<long>("id", 0L));
+            }
+            ((NpgsqlParameter<string>)_cmd.Parameters[0]).TypedValue = collection;
+            ((NpgsqlParameter<long>)_cmd.Parameters[1]).TypedValue = specObjId;
+            using var r = _cmd.ExecuteReader();
+            if (!r.Read()) return null;
+            return new Dataset(did, LocationOf(r),
+                ObsId: r.IsDBNull(8) ? "" : r.GetString(8),
+                EmMin: r.GetDouble(9), EmMax: r.GetDouble(10),
+                Ra: r.GetDouble(11), Dec: r.GetDouble(12), ApertureRadius: (r.IsDBNull(13) ? 0 : r.GetDouble(13)) / 2,
+                TMin: Opt(r, 14), TMax: Opt(r, 15),
+                SourcePath: r.IsDBNull(6) ? null : r.GetString(6),
+                SourceBytes: r.IsDBNull(7) ? null : r.GetInt64(7),
+                Instrument: r.IsDBNull(16) ? "" : r.GetString(16));
+        }
+
+        public void Dispose()
+        {
+            _cmd?.Dispose();
+            _conn?.Dispose();
+        }
+    }
+
+    public (Dictionary<long, List<SpectrumLocation>> BySpecObjId, List<SpectrumLocation>[] ByFibre) LocateSpectra(
+        IReadOnlyCollection<long> specObjIds, IReadOnlyList<FibreKey> fibres, IReadOnlyCollection<string> collections)
+    {
+        var bySpecObjId = new Dictionary<long, List<SpectrumLocation>>();
+        var byFibre = new List<SpectrumLocation>[fibres.Count];
+        if (specObjIds.Count == 0 && fibres.Count == 0) return (bySpecObjId, byFibre);
+        using var conn = Open();
+        var allowed = collections.ToArray();
+        if (specObjIds.Count > 0)
+        {
+            // Every specobjid in one statement: an array parameter, joined as a set.
+            using var cmd = new NpgsqlCommand($"""
+                SELECT {LocationColumns} FROM unnest(@ids) AS j(id) JOIN specobj s ON s.specobjid = j.id
+                JOIN spectrum_store st ON st.spec_id = s.spec_id WHERE s.collection = ANY(@cs)
+                """, conn);
+            cmd.Parameters.AddWithValue("ids", specObjIds.ToArray());
+            cmd.Parameters.AddWithValue("cs", allowed);
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                var loc = LocationOf(r);
+                if (!bySpecObjId.TryGetValue(loc.SpecObjId, out var list)) bySpecObjId[loc.SpecObjId] = list = new List<SpectrumLocation>(1);
+                list.Add(loc);
+            }
+        }
+        if (fibres.Count > 0)
+        {
+            using var cmd = new NpgsqlCommand($"""
+                SELECT {LocationColumns} FROM specobj s JOIN spectrum_store st ON st.spec_id = s.spec_id
+                WHERE s.collection = @c AND s.plate = @p AND s.mjd = @m AND s.fiberid = @f
+                """, conn);
+            var c = cmd.Parameters.Add(new NpgsqlParameter<string>("c", ""));
+            var p = cmd.Parameters.Add(new NpgsqlParameter<int>("p", (int)0));
+            var m = cmd.Parameters.Add(new NpgsqlParameter<int>("m", 0));
+            var f = cmd.Parameters.Add(new NpgsqlParameter<int>("f", 0));
+            for (int i = 0; i < fibres.Count; i++)
+            {
+                var matches = byFibre[i] = new List<SpectrumLocation>(1);
+                foreach (var collection in collections)
+                {
+                    ((NpgsqlParameter<string>)c).TypedValue = collection;
+                    ((NpgsqlParameter<int>)p).TypedValue = fibres[i].Plate;
+                    ((NpgsqlParameter<int>)m).TypedValue = fibres[i].Mjd;
+                    ((NpgsqlParameter<int>)f).TypedValue = fibres[i].FiberId;
+                    using var r = cmd.ExecuteReader();
+                    while (r.Read()) matches.Add(LocationOf(r));
+                }
+            }
+        }
+        return (bySpecObjId, byFibre);
+    }
+
+    private static SpectrumLocation LocationOf(NpgsqlDataReader r) =>
+        new(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt32(5));
+
+    // ------------------------------------------------------------------ SSA and ADQL
+
+    public DbDataReader Search(SpectrumSearch search)
+    {
+        var conn = Open();
+        try
+        {
+            var (sql, parameters) = PostgresSpectrumSearch.Build(search, _archive.PublicUrl);
+            var cmd = new NpgsqlCommand(sql, conn);
+            foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            return cmd.ExecuteReader(CommandBehavior.CloseConnection | CommandBehavior.SequentialAccess);
+        }
+        catch { conn.Dispose(); throw; }
+    }
+
+    public Task<IAdqlExecution> PrepareAsync(AdqlRequest request, CancellationToken cancel) => PostgresAdqlExecution.PrepareAsync(this, request, cancel);
+
+    // ------------------------------------------------------------------ helpers
+
+    internal static double? Opt(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetDouble(i);
+
+    internal static void Execute(NpgsqlConnection conn, string sql, NpgsqlTransaction? tx = null, params (string Name, object? Value)[] parameters)
+    {
+        using var cmd = new NpgsqlCommand(sql, conn, tx);
+        foreach (var (n, v) in parameters) cmd.Parameters.AddWithValue(n, v ?? DBNull.Value);
+        cmd.ExecuteNonQuery();
+    }
+
+    internal static T? Scalar<T>(NpgsqlConnection conn, string sql, NpgsqlTransaction? tx = null, params (string Name, object? Value)[] parameters)
+    {
+        using var cmd = new NpgsqlCommand(sql, conn, tx);
+        foreach (var (n, v) in parameters) cmd.Parameters.AddWithValue(n, v ?? DBNull.Value);
+        var o = cmd.ExecuteScalar();
+        return o is null or DBNull ? default : (T)Convert.ChangeType(o, typeof(T), CultureInfo.InvariantCulture);
+    }
+
+    public void Dispose() => _data.Dispose();
+}

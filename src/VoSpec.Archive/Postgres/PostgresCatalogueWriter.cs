@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using Npgsql;
+using NpgsqlTypes;
+using VoSpec.Archive.Catalogue;
+using VoSpec.Archive.Pixels;
+using VoSpec.Core.Schema;
+
+namespace VoSpec.Archive.Postgres;
+
+/// <summary>
+/// Writes spectra into one collection of a PostgreSQL catalogue, a batch at a time: pixels appended to the
+/// collection's store and flushed, then the batch's rows go in by binary COPY (spectrum_store, specobj, ivoa_obscore),
+/// with the collection's statistics, coverage and the store's committed length, in one transaction. pgSphere's
+/// positions are generated columns, computed by PostgreSQL from each row. A large load (<see cref="ArchiveOptions.BulkLoadRows"/>)
+/// drops the secondary and spatial indexes first and builds them once at the end, then ANALYZEs.
+/// No stored BINARY2 rows on this backend: TAP encodes every cell.
+/// </summary>
+internal sealed class PostgresCatalogueWriter : ICatalogueWriter
+{
+    private readonly PostgresCatalogue _catalogue;
+    private readonly string _collection;
+    private readonly NpgsqlConnection _conn;
+    private readonly PixelStoreWriter _pixels;
+    private readonly HashSet<long> _known = [];
+    private readonly List<string> _deferredIndexes = [];
+    private readonly long[] _ticks = new long[Enum.GetValues<WritePhase>().Length];
+    private long _nextSpecId;
+
+    private static readonly TableSchema SpecObj = SchemaCatalog.SpecObj, ObsCore = SchemaCatalog.ObsCore;
+
+    public PostgresCatalogueWriter(PostgresCatalogue catalogue, string collection, string title, long expectedRows)
+    {
+        _catalogue = catalogue;
+        _collection = collection;
+        _conn = catalogue.Open();
+        var archive = catalogue.Archive;
+        PostgresCatalogue.Execute(_conn, """
+            INSERT INTO collections(name, title, pixel_file, committed_length, created)
+            VALUES (@n, @t, @f, 0, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')) ON CONFLICT (name) DO NOTHING
+            """, null, ("n", collection), ("t", title), ("f", collection + ".px"));
+        long committed = PostgresCatalogue.Scalar<long>(_conn, "SELECT committed_length FROM collections WHERE name = @n", null, ("n", collection));
+        // Anything past the committed length is a crashed or failed batch's leftovers.
+        _pixels = new PixelStoreWriter(archive.PixelFilePath(collection), committed);
+        _nextSpecId = PostgresCatalogue.Scalar<long>(_conn, "SELECT coalesce(max(spec_id), 0) FROM spectrum_store") + 1;
+        using (var cmd = new NpgsqlCommand("SELECT specobjid FROM spectrum_store WHERE collection = @c", _conn))
+        {
+            cmd.Parameters.AddWithValue("c", collection);
+            using var r = cmd.ExecuteReader();
+            while (r.Read()) _known.Add(r.GetInt64(0));
+        }
+        if (expectedRows >= archive.Options.BulkLoadRows && expectedRows >= catalogue.CountSpectra()) DeferIndexes();
+    }
+
+    private void DeferIndexes()
+    {
+        using var tx = _conn.BeginTransaction();
+        var indexes = new[] { SpecObj, ObsCore }.SelectMany(PostgresDdl.SecondaryIndexes).Concat(PostgresDdl.SpatialIndexes());
+        foreach (var (name, create) in indexes)
+        {
+            PostgresCatalogue.Execute(_conn, $"DROP INDEX IF EXISTS {PostgresDdl.Quote(name)}", tx);
+            _deferredIndexes.Add(create);
+        }
+        tx.Commit();
+    }
+
+    public bool Contains(long specObjId) => _known.Contains(specObjId);
+
+    public PreparedBatch Prepare(IReadOnlyList<CatalogueItem> items) =>
+        BatchRows.Prepare(items, _collection, _catalogue.Archive.Options, images: null, _ticks);
+
+    public IReadOnlyList<(WritePhase Phase, TimeSpan Time)> Times =>
+        Enum.GetValues<WritePhase>().Select(p => (p, Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _ticks[(int)p])))).ToList();
+
+    private long Lap(WritePhase phase, long since)
+    {
+        long now = Stopwatch.GetTimestamp();
+        _ticks[(int)phase] += now - since;
+        return now;
+    }
+
+    public void WriteBatch(PreparedBatch batch)
+    {
+        var (ordered, rows) = (batch.Items, batch.Rows);
+        if (ordered.Length == 0) return;
+        var placed = new List<(CatalogueItem Item, long SpecId, long Offset, long Length)>(ordered.Length);
+        NpgsqlTransaction? tx = null;
+        try
+        {
+            foreach (var item in ordered)
+            {
+                long specId = _nextSpecId + placed.Count;
+                var (off, len) = item.CatalogueOnly ? (0L, 0L) : _pixels.Append(item.Spectrum.Arrays, specId);
+                placed.Add((item, specId, off, len));
+            }
+            _pixels.Flush();
+            tx = _conn.BeginTransaction();
+            long t = Stopwatch.GetTimestamp();
+            var now = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+            using (var copy = _conn.BeginBinaryImport("COPY spectrum_store(spec_id, collection, specobjid, px_offset, px_length, npix, source_path, source_bytes, source_format, ingested) FROM STDIN (FORMAT BINARY)"))
+            {
+                foreach (var (item, specId, off, len) in placed)
+                {
+                    copy.StartRow();
+                    copy.Write(specId, NpgsqlDbType.Bigint);
+                    copy.Write(_collection, NpgsqlDbType.Text);
+                    copy.Write(item.Spectrum.Meta.SpecObjId, NpgsqlDbType.Bigint);
+                    copy.Write(off, NpgsqlDbType.Bigint);
+                    copy.Write(len, NpgsqlDbType.Bigint);
+                    copy.Write(item.Spectrum.Arrays.Count, NpgsqlDbType.Integer);
+                    Nullable(copy, item.SourcePath, NpgsqlDbType.Text);
+                    copy.Write(item.SourceBytes, NpgsqlDbType.Bigint);
+                    copy.Write(item.SourceFormat, NpgsqlDbType.Text);
+                    copy.Write(now, NpgsqlDbType.Text);
+                }
+                copy.Complete();
+            }
+            t = Lap(WritePhase.Store, t);
+            for (int k = 0; k < placed.Count; k++)
+            {
+                rows[k].SpecObj[BatchRows.SpecObjIdSlot] = placed[k].SpecId;
+                rows[k].ObsCore[BatchRows.ObsCoreIdSlot] = placed[k].SpecId;
+            }
+            Copy(SpecObj, rows.Select(r => r.SpecObj), 0);
+            t = Lap(WritePhase.SpecObj, t);
+            Copy(ObsCore, rows.Select(r => r.ObsCore), 1);
+            t = Lap(WritePhase.ObsCore, t);
+            Statistics(tx);
+            Coverage(tx, batch.Coverage);
+            PostgresCatalogue.Execute(_conn, "UPDATE collections SET committed_length = @l WHERE name = @n", tx, ("l", _pixels.Position), ("n", _collection));
+            tx.Commit();
+            Lap(WritePhase.Commit, t);
+        }
+        catch
+        {
+            try { tx?.Rollback(); } catch (NpgsqlException) { } catch (InvalidOperationException) { }
+            _pixels.TruncateTo(PostgresCatalogue.Scalar<long>(_conn, "SELECT committed_length FROM collections WHERE name = @n", null, ("n", _collection)));
+            throw;
+        }
+        finally { tx?.Dispose(); }
+        _nextSpecId += placed.Count;
+        foreach (var p in placed) _known.Add(p.Item.Spectrum.Meta.SpecObjId);
+    }
+
+    private static void Nullable(NpgsqlBinaryImporter copy, object? value, NpgsqlDbType type)
+    {
+        if (value is null) copy.WriteNull(); else copy.Write(value, type);
+    }
+
+    /// <summary>A table's rows in schema order by binary COPY (<paramref name="skip"/>: leading slots that are not columns).</summary>
+    private void Copy(TableSchema table, IEnumerable<object?[]> rows, int skip)
+    {
+        var columns = table.Columns;
+        var types = columns.Select(PostgresValues.DbType).ToArray();
+        using var copy = _conn.BeginBinaryImport($"COPY {PostgresDdl.Quote(table.SqlName)}({string.Join(", ", columns.Select(c => PostgresDdl.Quote(c.Name)))}) FROM STDIN (FORMAT BINARY)");
+        foreach (var row in rows)
+        {
+            copy.StartRow();
+            for (int i = 0; i < columns.Count; i++)
+                Nullable(copy, PostgresValues.As(columns[i], row[i + skip]), types[i]);
+        }
+        copy.Complete();
+    }
+
+    /// <summary>The collection's count and ranges after this batch (what SQLite's triggers keep), from the batch just copied.</summary>
+    private void Statistics(NpgsqlTransaction tx) =>
+        PostgresCatalogue.Execute(_conn, """
+            INSERT INTO collection_stats(name, n, wave_min, wave_max, z_min, z_max)
+            SELECT collection, count(*), min(wavemin), max(wavemax), min(z), max(z) FROM specobj WHERE spec_id >= @first AND collection = @c GROUP BY collection
+            ON CONFLICT (name) DO UPDATE SET n = collection_stats.n + excluded.n,
+              wave_min = least(collection_stats.wave_min, excluded.wave_min), wave_max = greatest(collection_stats.wave_max, excluded.wave_max),
+              z_min = least(collection_stats.z_min, excluded.z_min), z_max = greatest(collection_stats.z_max, excluded.z_max)
+            """, tx, ("first", _nextSpecId), ("c", _collection));
+
+    private void Coverage(NpgsqlTransaction tx, Sqlite.SkyCoverage.Part part)
+    {
+        PostgresCatalogue.Execute(_conn, "INSERT INTO coverage_cells(collection, cell) SELECT @c, unnest(@cells) ON CONFLICT DO NOTHING", tx,
+            ("c", _collection), ("cells", part.Cells));
+        PostgresCatalogue.Execute(_conn, """
+            INSERT INTO collection_coverage(name, t_min, t_max, updated)
+            VALUES (@n, @lo, @hi, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
+            ON CONFLICT (name) DO UPDATE SET t_min = least(collection_coverage.t_min, excluded.t_min),
+              t_max = greatest(collection_coverage.t_max, excluded.t_max), updated = excluded.updated
+            """, tx, ("n", _collection), ("lo", part.TMin), ("hi", part.TMax));
+    }
+
+    public void BuildDeferredIndexes()
+    {
+        if (_deferredIndexes.Count == 0) return;
+        long t = Stopwatch.GetTimestamp();
+        foreach (var create in _deferredIndexes) PostgresCatalogue.Execute(_conn, create);
+        _deferredIndexes.Clear();
+        // The planner's statistics for the new rows: cones and joins choose their indexes from them.
+        PostgresCatalogue.Execute(_conn, "ANALYZE spectrum_store, specobj, ivoa_obscore");
+        Lap(WritePhase.Indexes, t);
+    }
+
+    public void Dispose()
+    {
+        try { BuildDeferredIndexes(); }
+        finally
+        {
+            _pixels.Dispose();
+            _conn.Dispose();
+        }
+    }
+}

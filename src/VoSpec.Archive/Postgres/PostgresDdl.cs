@@ -1,0 +1,128 @@
+using System.Text;
+using VoSpec.Archive.Sqlite;
+using VoSpec.Core.Schema;
+
+namespace VoSpec.Archive.Postgres;
+
+/// <summary>
+/// The catalogue's tables in PostgreSQL, from the same declarations as SQLite's (<see cref="CatalogueDdl"/>): the
+/// published tables (ivoa.obscore, spec.specobj, TAP_SCHEMA) generated from schemas/ under the same SQL names, so that
+/// one ADQL checker and one set of names serve both backends; the bookkeeping tables declared here. Positions are also
+/// kept as pgSphere points (<see cref="PositionColumn"/>, GiST-indexed) and ObsCore's footprint as a pgSphere circle
+/// (<see cref="RegionColumn"/>): generated columns, computed by PostgreSQL itself from the row, so no write path can
+/// leave them stale. ADQL runs as <see cref="QueryRole"/>, which may only read the published tables.
+/// </summary>
+internal static class PostgresDdl
+{
+    /// <summary>Bumped whenever these tables change; a database of another version must be rebuilt.</summary>
+    public const string SchemaVersion = "pg1";
+
+    /// <summary>The pgSphere point of each row's position (radians, as pgSphere keeps them).</summary>
+    public const string PositionColumn = "vospec_pos";
+    /// <summary>ObsCore's s_region (the fibre's circle around s_ra, s_dec; see SpatialIndexTable) as a pgSphere circle.</summary>
+    public const string RegionColumn = "vospec_region";
+
+    /// <summary>The role ADQL queries run as (SET LOCAL ROLE): SELECT on the published tables, nothing else.</summary>
+    public const string QueryRole = "vospec_adql";
+
+    public static IEnumerable<string> Statements()
+    {
+        yield return "CREATE TABLE IF NOT EXISTS archive_meta(key text PRIMARY KEY, value text NOT NULL)";
+        yield return """
+            CREATE TABLE IF NOT EXISTS collections(
+              name text PRIMARY KEY, title text NOT NULL, data_rights text NOT NULL DEFAULT 'public',
+              pixel_file text NOT NULL, committed_length bigint NOT NULL DEFAULT 0, created text NOT NULL)
+            """;
+        yield return """
+            CREATE TABLE IF NOT EXISTS spectrum_store(
+              spec_id bigint PRIMARY KEY, collection text NOT NULL, specobjid bigint NOT NULL,
+              px_offset bigint NOT NULL, px_length bigint NOT NULL, npix integer NOT NULL,
+              source_path text, source_bytes bigint, source_format text, ingested text NOT NULL,
+              UNIQUE(collection, specobjid))
+            """;
+        foreach (var table in new[] { SchemaCatalog.SpecObj, SchemaCatalog.ObsCore })
+            foreach (var s in TableStatements(table)) yield return s;
+        yield return "CREATE UNIQUE INDEX IF NOT EXISTS specobj_plate_mjd_fiber ON specobj(collection, plate, mjd, fiberid)";
+        foreach (var (_, create) in SpatialIndexes()) yield return create;
+        // Kept by the writer in each batch's transaction (SQLite's triggers do it there): one row per collection.
+        yield return """
+            CREATE TABLE IF NOT EXISTS collection_stats(
+              name text PRIMARY KEY, n bigint NOT NULL, wave_min double precision, wave_max double precision,
+              z_min double precision, z_max double precision)
+            """;
+        yield return "CREATE TABLE IF NOT EXISTS coverage_cells(collection text NOT NULL, cell bigint NOT NULL, PRIMARY KEY(collection, cell))";
+        yield return "CREATE TABLE IF NOT EXISTS collection_coverage(name text PRIMARY KEY, t_min double precision, t_max double precision, updated text NOT NULL)";
+        yield return """
+            CREATE TABLE IF NOT EXISTS registry_records(
+              identifier text PRIMARY KEY, set_spec text NOT NULL, body text NOT NULL,
+              created text NOT NULL, updated text NOT NULL, deleted integer NOT NULL DEFAULT 0)
+            """;
+        // UWS jobs live with the catalogue, so that every server on the database sees them; results stay in ARCHIVE/jobs.
+        yield return """
+            CREATE TABLE IF NOT EXISTS uws_jobs(
+              id text PRIMARY KEY, run_id text, owner_id text, phase text NOT NULL,
+              creation_time text NOT NULL, start_time text, end_time text,
+              execution_duration integer NOT NULL, destruction text NOT NULL,
+              parameters text NOT NULL, result_mime text, result_size bigint, error_message text, grants text, client text)
+            """;
+        yield return "CREATE INDEX IF NOT EXISTS uws_jobs_creation ON uws_jobs(creation_time)";
+    }
+
+    /// <summary>The PostgreSQL type of a column's declared VOTable type.</summary>
+    public static string SqlType(ColumnSchema c) => c.Datatype switch
+    {
+        "boolean" or "short" or "unsignedByte" => "smallint",
+        "int" => "integer",
+        "long" => "bigint",
+        "float" => "real",
+        "double" => "double precision",
+        "char" or "unicodeChar" => "text",
+        _ => throw new InvalidDataException($"column {c.Name}: unknown datatype '{c.Datatype}'"),
+    };
+
+    public static IEnumerable<string> TableStatements(TableSchema table)
+    {
+        var sb = new StringBuilder($"CREATE TABLE IF NOT EXISTS {Quote(table.SqlName)}(");
+        for (int i = 0; i < table.Columns.Count; i++)
+        {
+            var c = table.Columns[i];
+            if (i > 0) sb.Append(", ");
+            sb.Append(Quote(c.Name)).Append(' ').Append(SqlType(c));
+            if (c.PrimaryKey) sb.Append(" PRIMARY KEY");
+            else if (c.NotNull) sb.Append(" NOT NULL");
+        }
+        if (Positions(table) is var (ra, dec, region))
+        {
+            sb.Append($", {PositionColumn} spoint GENERATED ALWAYS AS (spoint(radians({Quote(ra)}), radians({Quote(dec)}))) STORED");
+            if (region is { } fov)
+                sb.Append($", {RegionColumn} scircle GENERATED ALWAYS AS (scircle(spoint(radians({Quote(ra)}), radians({Quote(dec)})), radians(coalesce({Quote(fov)}, 0) / 2))) STORED");
+        }
+        sb.Append(')');
+        yield return sb.ToString();
+        foreach (var (_, create) in SecondaryIndexes(table)) yield return create;
+    }
+
+    /// <summary>The position columns of a table with a spatial index, and the aperture column of its region if any.</summary>
+    public static (string Ra, string Dec, string? RegionDiameter)? Positions(TableSchema table) =>
+        VoSpec.Adql.Translator.SpatialIndexTable.Archive.FirstOrDefault(t => t.Table.Equals(table.QualifiedName, StringComparison.OrdinalIgnoreCase)) is { } s
+            ? (s.RaColumn, s.DecColumn, s.RegionDiameterColumn) : null;
+
+    /// <summary>The GiST indexes of the positions (and footprints): what cones and INTERSECTS use.</summary>
+    public static IEnumerable<(string Name, string Create)> SpatialIndexes()
+    {
+        foreach (var table in new[] { SchemaCatalog.SpecObj, SchemaCatalog.ObsCore })
+        {
+            if (Positions(table) is not var (_, _, region)) continue;
+            yield return ($"{table.SqlName}_{PositionColumn}", $"CREATE INDEX IF NOT EXISTS {Quote(table.SqlName + "_" + PositionColumn)} ON {Quote(table.SqlName)} USING gist({PositionColumn})");
+            if (region is not null)
+                yield return ($"{table.SqlName}_{RegionColumn}", $"CREATE INDEX IF NOT EXISTS {Quote(table.SqlName + "_" + RegionColumn)} ON {Quote(table.SqlName)} USING gist({RegionColumn})");
+        }
+    }
+
+    /// <summary>The table's non-unique indexes (columns marked indexed in schemas/), named as SQLite names them.</summary>
+    public static IEnumerable<(string Name, string Create)> SecondaryIndexes(TableSchema table) =>
+        table.Columns.Where(c => c.Indexed && !c.PrimaryKey).Select(c => (table.SqlName + "_" + c.Name,
+            $"CREATE INDEX IF NOT EXISTS {Quote(table.SqlName + "_" + c.Name)} ON {Quote(table.SqlName)}({Quote(c.Name)})"));
+
+    public static string Quote(string identifier) => CatalogueDdl.Quote(identifier);
+}
