@@ -11,7 +11,7 @@ namespace VoSpec.Server.Tests;
 /// "UsageError: …" text, or the /spec error text — never a 500; and the TAP capabilities declare the UDFs it runs.
 /// </summary>
 [Collection("host")]
-public sealed class AdqlCornersHttpTests(RunningServer server) : IClassFixture<RunningServer>
+public class AdqlCornersHttpTests(RunningServer server) : IClassFixture<RunningServer>
 {
     private static readonly XNamespace V = "http://www.ivoa.net/xml/VOTable/v1.3";
 

@@ -11,7 +11,7 @@ namespace VoSpec.Server.Tests;
 /// protocol's error naming the nesting limit, and the server then answers a normal query.
 /// </summary>
 [Collection("host")]
-public sealed class HostileQueryTests(RunningServer server) : IClassFixture<RunningServer>
+public class HostileQueryTests(RunningServer server) : IClassFixture<RunningServer>
 {
     private static readonly XNamespace V = "http://www.ivoa.net/xml/VOTable/v1.3";
     private static readonly XNamespace Uws = "http://www.ivoa.net/xml/UWS/v1.0";

@@ -7,9 +7,10 @@ namespace VoSpec.Server.Tests;
 
 /// <summary>
 /// The real server (Kestrel) on 127.0.0.1 with an ephemeral port, over a fresh archive holding a
-/// small demo collection. Tests talk HTTP to it with an ordinary HttpClient.
+/// small demo collection. Tests talk HTTP to it with an ordinary HttpClient. <see cref="PostgresRunningServer"/> is the
+/// same server with its catalogue in PostgreSQL.
 /// </summary>
-public sealed class RunningServer : IAsyncLifetime
+public class RunningServer : IAsyncLifetime
 {
     public const int DemoCount = 40;
     private readonly TempDir _dir = TestPaths.NewTempDir("vospec-server");
@@ -19,11 +20,15 @@ public sealed class RunningServer : IAsyncLifetime
     public Uri BaseUri { get; private set; } = null!;
     public string ArchiveDir => Path.Combine(_dir.Path, "archive");
 
+    /// <summary>The PostgreSQL database of the catalogue; null: SQLite in the archive directory.</summary>
+    public string? Database { get; protected init; }
+
     public async Task InitializeAsync()
     {
         _app = VoSpecHost.Build(new Dictionary<string, string?>
         {
             ["VoSpec:Archive"] = ArchiveDir,
+            ["VoSpec:Database"] = Database,
             ["VoSpec:Urls"] = "http://127.0.0.1:0", ["VoSpec:WarmUp"] = "false",
             ["VoSpec:Demo"] = DemoCount.ToString(),
         });
@@ -40,17 +45,18 @@ public sealed class RunningServer : IAsyncLifetime
                 (IReadOnlyList<string>)(e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IHttpMethodMetadata>()?.HttpMethods.ToList() ?? [])))
             .GroupBy(e => e.Item1).Select(g => (g.Key, (IReadOnlyList<string>)g.SelectMany(x => x.Item2).Distinct().ToList())).ToList();
 
-    /// <summary>Positions of the first n spectra in the archive (straight from the catalogue).</summary>
+    /// <summary>Positions of the first n spectra in the archive (straight from the catalogue, through its ADQL).</summary>
     public IReadOnlyList<(double Ra, double Dec)> Positions(int n)
     {
-        using var archive = VoSpec.Archive.SpectrumArchive.Open(ArchiveDir);
-        using var conn = archive.Sqlite.OpenConnection();
-        using var cmd = conn.CreateCommand();
-        cmd.CommandText = $"SELECT ra, dec FROM specobj ORDER BY spec_id LIMIT {n}";
-        using var r = cmd.ExecuteReader();
-        var list = new List<(double, double)>();
-        while (r.Read()) list.Add((r.GetDouble(0), r.GetDouble(1)));
-        return list;
+        using var archive = VoSpec.Archive.SpectrumArchive.Open(ArchiveDir, new VoSpec.Archive.ArchiveOptions { Database = Database });
+        var q = archive.Adql.PrepareAsync(new VoSpec.Archive.Queries.AdqlRequest { Text = $"SELECT TOP {n} ra, dec FROM spec.specobj ORDER BY specobjid" }, default).GetAwaiter().GetResult();
+        try
+        {
+            var list = new List<(double, double)>();
+            while (q.Reader.Read()) list.Add((q.Reader.GetDouble(0), q.Reader.GetDouble(1)));
+            return list;
+        }
+        finally { q.DisposeAsync().AsTask().GetAwaiter().GetResult(); }
     }
 
     public async Task DisposeAsync()
@@ -59,4 +65,10 @@ public sealed class RunningServer : IAsyncLifetime
         if (_app is not null) { await _app.StopAsync(); await _app.DisposeAsync(); }
         _dir.Dispose();
     }
+}
+
+/// <summary>The same server with its catalogue in a new PostgreSQL database (pgSphere) of the test run's private cluster.</summary>
+public sealed class PostgresRunningServer : RunningServer
+{
+    public PostgresRunningServer() => Database = PostgresDatabases.NewDatabase();
 }

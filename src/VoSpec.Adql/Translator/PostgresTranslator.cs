@@ -6,14 +6,10 @@ using VoSpec.Adql.Translator.Geometry;
 
 namespace VoSpec.Adql.Translator;
 
-/// <summary>Options of the PostgreSQL dialect: which tables have pgSphere positions, hidden rows, the public URL.</summary>
+/// <summary>Options of the PostgreSQL dialect: which tables have pgSphere position indexes, hidden rows, the public URL.</summary>
 public sealed record PostgresTranslatorOptions
 {
     public IReadOnlyList<SpatialIndexTable> SpatialIndex { get; init; } = SpatialIndexTable.Archive;
-    /// <summary>The pgSphere point column (GiST-indexed) beside each indexed table's position columns.</summary>
-    public string PositionColumn { get; init; } = "vospec_pos";
-    /// <summary>The pgSphere circle column beside each indexed table's region column.</summary>
-    public string RegionColumn { get; init; } = "vospec_region";
     public IReadOnlyList<HiddenRows> HiddenRows { get; init; } = [];
     public string? PublicUrl { get; init; }
     public static PostgresTranslatorOptions Default { get; } = new();
@@ -22,7 +18,7 @@ public sealed record PostgresTranslatorOptions
 /// <summary>
 /// The PostgreSQL dialect of <see cref="SqlTranslator"/>, with pgSphere for ADQL's geometry (spoint, scircle, spoly;
 /// @ for CONTAINS, &amp;&amp; for INTERSECTS, &lt;-&gt; for DISTANCE, in radians inside and degrees outside): cones on an indexed
-/// position become pgSphere's operator on the GiST-indexed point (or footprint), so PostgreSQL answers them from the
+/// position become pgSphere's operator on the point (or footprint) expression its GiST index is built on, so PostgreSQL answers them from the
 /// index; the rest is standard SQL with PostgreSQL's spellings — LIKE without an escape character, ILIKE, # for XOR,
 /// numeric results cast back to double precision, and an alias for every derived table. Parameters are @name.
 /// Geometry leaves the database as DALI text (points and circles from their numbers, polygons from pgSphere's
@@ -49,6 +45,14 @@ public sealed class PostgresTranslator : SqlTranslator
 
     public static TranslatedQuery Translate(string adql, ITableMetadata metadata, PostgresTranslatorOptions? options = null) =>
         Translate(AdqlChecker.Check(AdqlParser.Parse(adql), metadata), options);
+
+    /// <summary>The pgSphere point of a spatially indexed table's position: the expression its GiST index is built on.</summary>
+    public static string Position(string alias, SpatialIndexTable t) =>
+        $"spoint(radians({alias}.{QuoteIdentifier(t.RaColumn)}), radians({alias}.{QuoteIdentifier(t.DecColumn)}))";
+
+    /// <summary>The pgSphere circle of the table's region (its aperture around the position): the expression of its GiST index.</summary>
+    public static string Region(string alias, SpatialIndexTable t) =>
+        $"scircle({Position(alias, t)}, radians(coalesce({alias}.{QuoteIdentifier(t.RegionDiameterColumn!)}, 0) / 2))";
 
     protected override string ParameterPrefix => "@";
 
@@ -221,7 +225,7 @@ public sealed class PostgresTranslator : SqlTranslator
             var table = _options.SpatialIndex.FirstOrDefault(t => t.Table.Equals(ts.Table.QualifiedName, StringComparison.OrdinalIgnoreCase));
             if (table?.RegionColumn != b.Column.Name)
                 throw new AdqlUnsupportedException($"{b.Column.Name} is an STC-S region; on PostgreSQL only ObsCore's s_region takes part in geometry", c.Position);
-            sb.Append(ts.SqlAlias).Append('.').Append(_options.RegionColumn);
+            sb.Append(Region(ts.SqlAlias, table));
             return;
         }
         Expr(sb, e);
@@ -448,10 +452,10 @@ public sealed class PostgresTranslator : SqlTranslator
             if (_cones.Cone(c) is not { } cone) { sb.Append('('); Cond(sb, c); sb.Append(')'); continue; }
             string alias = cone.Source.SqlAlias;
             string circle(double r) => $"scircle(spoint(radians({Num(cone.Lon)}), radians({Num(cone.Lat)})), radians({Num(r)}))";
-            if (cone.OnRegion) { sb.Append('(').Append(alias).Append('.').Append(_options.RegionColumn).Append(" && ").Append(circle(cone.Radius)).Append(')'); continue; }
+            if (cone.OnRegion) { sb.Append('(').Append(Region(alias, cone.Table)).Append(" && ").Append(circle(cone.Radius)).Append(')'); continue; }
             bool strictDistance = c is Comparison { Operator: ComparisonOperator.Less or ComparisonOperator.Greater };
             bool distance = c is Comparison cmp && (cmp.Left as FunctionCall ?? cmp.Right as FunctionCall)?.Name == "DISTANCE";
-            string pos = alias + "." + _options.PositionColumn;
+            string pos = Position(alias, cone.Table);
             sb.Append('(').Append(pos).Append(" @ ").Append(circle(distance ? cone.Radius : cone.Radius + SqliteCone.ToleranceDeg));
             if (strictDistance) sb.Append(" AND ").Append(pos).Append(" <-> spoint(radians(").Append(Num(cone.Lon)).Append("), radians(").Append(Num(cone.Lat)).Append(")) < radians(").Append(Num(cone.Radius)).Append(')');
             sb.Append(')');

@@ -83,8 +83,6 @@ internal sealed class PostgresAdqlExecution : IAdqlExecution
     {
         HiddenRows = hidden.Count == 0 ? [] : [new(SchemaCatalog.ObsCore.QualifiedName, "obs_collection", hidden), new(SchemaCatalog.SpecObj.QualifiedName, "collection", hidden)],
         PublicUrl = publicUrl,
-        PositionColumn = PostgresDdl.PositionColumn,
-        RegionColumn = PostgresDdl.RegionColumn,
     };
 
     /// <summary>An uploaded table as a temporary table of this transaction, filled by binary COPY, readable by the query role.</summary>

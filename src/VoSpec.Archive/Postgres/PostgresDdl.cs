@@ -1,5 +1,6 @@
 using System.Text;
 using VoSpec.Archive.Sqlite;
+using VoSpec.Adql.Translator;
 using VoSpec.Core.Schema;
 
 namespace VoSpec.Archive.Postgres;
@@ -7,20 +8,16 @@ namespace VoSpec.Archive.Postgres;
 /// <summary>
 /// The catalogue's tables in PostgreSQL, from the same declarations as SQLite's (<see cref="CatalogueDdl"/>): the
 /// published tables (ivoa.obscore, spec.specobj, TAP_SCHEMA) generated from schemas/ under the same SQL names, so that
-/// one ADQL checker and one set of names serve both backends; the bookkeeping tables declared here. Positions are also
-/// kept as pgSphere points (<see cref="PositionColumn"/>, GiST-indexed) and ObsCore's footprint as a pgSphere circle
-/// (<see cref="RegionColumn"/>): generated columns, computed by PostgreSQL itself from the row, so no write path can
-/// leave them stale. ADQL runs as <see cref="QueryRole"/>, which may only read the published tables.
+/// one ADQL checker and one set of names serve both backends; the bookkeeping tables declared here. Positions are
+/// GiST-indexed as pgSphere points, and ObsCore's footprint as a pgSphere circle, through expression indexes over the
+/// declared columns (<see cref="PostgresTranslator.Position"/>): nothing extra is stored, so no write path can leave
+/// it stale, and binary COPY (which needs every column's binary input, which pgSphere's types lack) still works.
+/// ADQL runs as <see cref="QueryRole"/>, which may only read the published tables.
 /// </summary>
 internal static class PostgresDdl
 {
     /// <summary>Bumped whenever these tables change; a database of another version must be rebuilt.</summary>
     public const string SchemaVersion = "pg1";
-
-    /// <summary>The pgSphere point of each row's position (radians, as pgSphere keeps them).</summary>
-    public const string PositionColumn = "vospec_pos";
-    /// <summary>ObsCore's s_region (the fibre's circle around s_ra, s_dec; see SpatialIndexTable) as a pgSphere circle.</summary>
-    public const string RegionColumn = "vospec_region";
 
     /// <summary>The role ADQL queries run as (SET LOCAL ROLE): SELECT on the published tables, nothing else.</summary>
     public const string QueryRole = "vospec_adql";
@@ -91,31 +88,25 @@ internal static class PostgresDdl
             if (c.PrimaryKey) sb.Append(" PRIMARY KEY");
             else if (c.NotNull) sb.Append(" NOT NULL");
         }
-        if (Positions(table) is var (ra, dec, region))
-        {
-            sb.Append($", {PositionColumn} spoint GENERATED ALWAYS AS (spoint(radians({Quote(ra)}), radians({Quote(dec)}))) STORED");
-            if (region is { } fov)
-                sb.Append($", {RegionColumn} scircle GENERATED ALWAYS AS (scircle(spoint(radians({Quote(ra)}), radians({Quote(dec)})), radians(coalesce({Quote(fov)}, 0) / 2))) STORED");
-        }
         sb.Append(')');
         yield return sb.ToString();
         foreach (var (_, create) in SecondaryIndexes(table)) yield return create;
     }
 
-    /// <summary>The position columns of a table with a spatial index, and the aperture column of its region if any.</summary>
-    public static (string Ra, string Dec, string? RegionDiameter)? Positions(TableSchema table) =>
-        VoSpec.Adql.Translator.SpatialIndexTable.Archive.FirstOrDefault(t => t.Table.Equals(table.QualifiedName, StringComparison.OrdinalIgnoreCase)) is { } s
-            ? (s.RaColumn, s.DecColumn, s.RegionDiameterColumn) : null;
-
-    /// <summary>The GiST indexes of the positions (and footprints): what cones and INTERSECTS use.</summary>
+    /// <summary>
+    /// The GiST indexes of the positions (and footprints), on the very expressions the translator writes for cones and
+    /// INTERSECTS (<see cref="PostgresTranslator.Position"/>, <see cref="PostgresTranslator.Region"/>), so the planner matches them.
+    /// </summary>
     public static IEnumerable<(string Name, string Create)> SpatialIndexes()
     {
         foreach (var table in new[] { SchemaCatalog.SpecObj, SchemaCatalog.ObsCore })
         {
-            if (Positions(table) is not var (_, _, region)) continue;
-            yield return ($"{table.SqlName}_{PositionColumn}", $"CREATE INDEX IF NOT EXISTS {Quote(table.SqlName + "_" + PositionColumn)} ON {Quote(table.SqlName)} USING gist({PositionColumn})");
-            if (region is not null)
-                yield return ($"{table.SqlName}_{RegionColumn}", $"CREATE INDEX IF NOT EXISTS {Quote(table.SqlName + "_" + RegionColumn)} ON {Quote(table.SqlName)} USING gist({RegionColumn})");
+            var s = SpatialIndexTable.Archive.FirstOrDefault(t => t.Table.Equals(table.QualifiedName, StringComparison.OrdinalIgnoreCase));
+            if (s is null) continue;
+            string name = Quote(table.SqlName);
+            yield return ($"{table.SqlName}_pos", $"CREATE INDEX IF NOT EXISTS {Quote(table.SqlName + "_pos")} ON {name} USING gist(({PostgresTranslator.Position(name, s)}))");
+            if (s.RegionDiameterColumn is not null)
+                yield return ($"{table.SqlName}_region", $"CREATE INDEX IF NOT EXISTS {Quote(table.SqlName + "_region")} ON {name} USING gist(({PostgresTranslator.Region(name, s)}))");
         }
     }
 

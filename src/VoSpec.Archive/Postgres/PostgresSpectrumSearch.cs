@@ -13,6 +13,9 @@ namespace VoSpec.Archive.Postgres;
 /// </summary>
 internal static class PostgresSpectrumSearch
 {
+    // The expression ObsCore's GiST index is built on.
+    private static readonly string ObsCorePosition = PostgresTranslator.Position("o", SpatialIndexTable.Archive.Single(t => t.Table == "ivoa.obscore"));
+
     public static (string Sql, List<(string Name, object? Value)> Parameters) Build(SpectrumSearch r, string publicUrl)
     {
         var parameters = new List<(string, object?)> { ("public_url", publicUrl) };
@@ -27,7 +30,7 @@ internal static class PostgresSpectrumSearch
         if (r.Hidden.Count > 0)
             sql.Append(" AND lower(o.obs_collection) <> ALL(").Append(P(r.Hidden.Select(c => c.ToLowerInvariant()).ToArray())).Append(')');
         if (r.Position is var (ra, dec))
-            sql.Append($" AND o.{PostgresDdl.PositionColumn} @ scircle(spoint(radians({P(ra)}::float8), radians({P(dec)}::float8)), radians({P(r.RadiusDeg + SqliteCone.ToleranceDeg)}::float8))");
+            sql.Append($" AND {ObsCorePosition} @ scircle(spoint(radians({P(ra)}::float8), radians({P(dec)}::float8)), radians({P(r.RadiusDeg + SqliteCone.ToleranceDeg)}::float8))");
         Overlaps(r.Bands, "o.em_min", "o.em_max");
         Overlaps(r.Times, "o.t_min", "o.t_max");
         if (r.Redshift is var (zlo, zhi)) sql.Append($" AND s.z BETWEEN {P(zlo)} AND {P(zhi)}");

@@ -17,14 +17,15 @@ internal static class IngestCommand
         var collection = new Option<string>("--collection") { Description = "Collection (spec-service context) to ingest into", DefaultValueFactory = _ => "sdss" };
         var title = new Option<string?>("--title") { Description = "Human-readable title of a new collection" };
         var batch = new Option<int>("--batch") { Description = "Spectra per transaction", DefaultValueFactory = _ => 500 };
+        var database = ServeCommand.DatabaseOption();
         var paths = new Argument<string[]>("PATH") { Description = "Files or directories", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("ingest", "Ingest survey spectra (SDSS spec-*.fits lite/full, spSpec) into the archive") { archive, collection, title, batch, paths };
-        command.SetAction((parse, cancel) => Task.FromResult(Run(parse.GetValue(archive)!, parse.GetValue(collection)!, parse.GetValue(title),
+        var command = new Command("ingest", "Ingest survey spectra (SDSS spec-*.fits lite/full, spSpec) into the archive") { archive, database, collection, title, batch, paths };
+        command.SetAction((parse, cancel) => Task.FromResult(Run(parse.GetValue(archive)!, parse.GetValue(database), parse.GetValue(collection)!, parse.GetValue(title),
             parse.GetValue(batch), parse.GetValue(paths)!, cancel)));
         return command;
     }
 
-    private static int Run(string archiveDir, string collection, string? title, int batch, string[] paths, CancellationToken cancel)
+    private static int Run(string archiveDir, string? database, string collection, string? title, int batch, string[] paths, CancellationToken cancel)
     {
         try
         {
@@ -34,6 +35,7 @@ internal static class IngestCommand
             using var archive = SpectrumArchive.Open(archiveDir, new ArchiveOptions
             {
                 IngestBatchSize = batch, Authority = settings.Authority, CoverageOrder = settings.Publishing.CoverageOrder,
+                Database = database ?? settings.Database,
             });
             var ingester = new Ingester(archive);
             IngestReport report;

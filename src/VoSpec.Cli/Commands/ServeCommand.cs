@@ -16,12 +16,14 @@ internal static class ServeCommand
         var publicUrl = new Option<string?>("--public-url") { Description = "Base URL clients use, when behind a proxy" };
         var staticFiles = new Option<string?>("--static-files") { Description = "Also serve this directory's files under /static/ (off by default)" };
         var prefault = new Option<string?>("--prefault") { Description = "Warm the pixel store's memory maps in the background at start: auto (default; when it fits in half the available memory), on, off" };
-        var command = new Command("serve", "Serve the archive over HTTP (TAP, DataLink, SODA, SSA, /spec)") { archive, urls, demo, publicUrl, staticFiles, prefault };
+        var database = DatabaseOption();
+        var command = new Command("serve", "Serve the archive over HTTP (TAP, DataLink, SODA, SSA, /spec)") { archive, database, urls, demo, publicUrl, staticFiles, prefault };
         command.SetAction(async (parse, cancel) =>
         {
             var overrides = new Dictionary<string, string?>();
             void Set(string key, object? value) { if (value is not null) overrides[$"{ServerSettings.Section}:{key}"] = value.ToString(); }
             Set(nameof(ServerSettings.Archive), parse.GetValue(archive));
+            Set(nameof(ServerSettings.Database), parse.GetValue(database));
             Set(nameof(ServerSettings.Urls), parse.GetValue(urls));
             Set(nameof(ServerSettings.Demo), parse.GetValue(demo));
             Set(nameof(ServerSettings.PublicUrl), parse.GetValue(publicUrl));
@@ -42,4 +44,8 @@ internal static class ServeCommand
         });
         return command;
     }
+
+    /// <summary>--database: the catalogue in PostgreSQL (also VOSPEC_DATABASE or VoSpec:Database).</summary>
+    internal static Option<string?> DatabaseOption() =>
+        new("--database") { Description = "Npgsql connection string of a PostgreSQL database (with pgSphere) for the catalogue (default: SQLite in the archive; or VOSPEC_DATABASE)" };
 }

@@ -18,6 +18,13 @@ public sealed record ServerSettings
     public int DemoSeed { get; init; } = 20260101;
     /// <summary>The IVOA naming authority of publisher DIDs.</summary>
     public string Authority { get; init; } = VoSpec.Archive.ArchiveOptions.DefaultAuthority;
+
+    /// <summary>
+    /// An Npgsql connection string (VoSpec:Database, VOSPEC_DATABASE, --database): the catalogue, jobs and registry
+    /// records live in that PostgreSQL database with pgSphere; pixels and job results stay in <see cref="Archive"/>.
+    /// Unset: the embedded SQLite catalogue.
+    /// </summary>
+    public string? Database { get; init; }
     /// <summary>The TAP service's limits (VoSpec:Tap:SyncTimeoutSeconds and so on).</summary>
     public Tap.TapLimits Tap { get; init; } = new();
     /// <summary>Proprietary collections and their tokens (VoSpec:Access:Collections:NAME:Tokens).</summary>
