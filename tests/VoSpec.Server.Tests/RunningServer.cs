@@ -45,19 +45,32 @@ public class RunningServer : IAsyncLifetime
                 (IReadOnlyList<string>)(e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IHttpMethodMetadata>()?.HttpMethods.ToList() ?? [])))
             .GroupBy(e => e.Item1).Select(g => (g.Key, (IReadOnlyList<string>)g.SelectMany(x => x.Item2).Distinct().ToList())).ToList();
 
-    /// <summary>Positions of the first n spectra in the archive (straight from the catalogue, through its ADQL).</summary>
-    public IReadOnlyList<(double Ra, double Dec)> Positions(int n)
+    /// <summary>The server's archive opened beside it (whichever backend holds its catalogue).</summary>
+    public VoSpec.Archive.SpectrumArchive OpenArchive() =>
+        VoSpec.Archive.SpectrumArchive.Open(ArchiveDir, new VoSpec.Archive.ArchiveOptions { Database = Database });
+
+    /// <summary>The rows of an ADQL query on the catalogue, straight from the archive (no HTTP).</summary>
+    public List<object?[]> Query(string adql)
     {
-        using var archive = VoSpec.Archive.SpectrumArchive.Open(ArchiveDir, new VoSpec.Archive.ArchiveOptions { Database = Database });
-        var q = archive.Adql.PrepareAsync(new VoSpec.Archive.Queries.AdqlRequest { Text = $"SELECT TOP {n} ra, dec FROM spec.specobj ORDER BY specobjid" }, default).GetAwaiter().GetResult();
+        using var archive = OpenArchive();
+        var q = archive.Adql.PrepareAsync(new VoSpec.Archive.Queries.AdqlRequest { Text = adql }, default).GetAwaiter().GetResult();
         try
         {
-            var list = new List<(double, double)>();
-            while (q.Reader.Read()) list.Add((q.Reader.GetDouble(0), q.Reader.GetDouble(1)));
+            var list = new List<object?[]>();
+            while (q.Reader.Read())
+            {
+                var row = new object?[q.Columns.Count];
+                for (int i = 0; i < row.Length; i++) row[i] = q.Reader.IsDBNull(i) ? null : q.Reader.GetValue(i);
+                list.Add(row);
+            }
             return list;
         }
         finally { q.DisposeAsync().AsTask().GetAwaiter().GetResult(); }
     }
+
+    /// <summary>Positions of the first n spectra in the archive (by specobjid, straight from the catalogue).</summary>
+    public IReadOnlyList<(double Ra, double Dec)> Positions(int n) =>
+        Query($"SELECT TOP {n} ra, dec FROM spec.specobj ORDER BY specobjid").Select(r => (Convert.ToDouble(r[0]), Convert.ToDouble(r[1]))).ToList();
 
     public async Task DisposeAsync()
     {

@@ -125,6 +125,12 @@ public sealed class PostgresTranslator : SqlTranslator
                 else Expr(sb, c.Operand);
                 sb.Append(" AS ").Append(c.Type.Name.ToLowerInvariant()).Append(')');
                 break;
+            case "REAL" or "DOUBLE PRECISION" when operand.IsString:
+                // A string that is not a number is an error that says so (vospec_double).
+                sb.Append("vospec_double(");
+                Expr(sb, c.Operand);
+                sb.Append(')');
+                break;
             case "REAL" or "DOUBLE PRECISION":
                 sb.Append("CAST(");
                 Expr(sb, c.Operand);
@@ -231,10 +237,86 @@ public sealed class PostgresTranslator : SqlTranslator
         Expr(sb, e);
     }
 
+    /// <summary>A geometry argument of CONTAINS or INTERSECTS: a constant shape (compound ones included) or an expression.</summary>
+    private sealed record GeoOperand(SphereShape? Shape, Expression? Expr, bool IsPoint);
+
+    private GeoOperand Operand(Expression e, FunctionCall f)
+    {
+        if (e is FunctionCall { Name: "REGION" } r && r.Arguments[0] is StringLiteral text)
+            return Make(Parse(text.Value, f));
+        return new GeoOperand(null, e, Q.TypeOf(e).Xtype == "point");
+
+        static GeoOperand Make(SphereShape shape) => new(shape, null, shape is PointShape);
+    }
+
+    /// <summary>
+    /// CONTAINS (or INTERSECTS) as a condition. pgSphere has no compound regions: a Union, Intersection or Not is taken
+    /// apart into OR, AND and NOT of its parts in exactly the cases that follow from them (as the SQLite functions
+    /// decide, <see cref="SphereShape.Contains"/>), and refused with the same words otherwise.
+    /// </summary>
+    private void Predicate(StringBuilder sb, bool contains, GeoOperand a, GeoOperand b, FunctionCall f)
+    {
+        var (ca, cb) = (a.Shape as CompoundShape, b.Shape as CompoundShape);
+        if (ca is null && cb is null)
+        {
+            sb.Append('(');
+            Simple(sb, a);
+            sb.Append(contains ? " @ " : " && ");
+            Simple(sb, b);
+            sb.Append(')');
+            return;
+        }
+        GeoOperand Part(SphereShape s) => new(s, null, s is PointShape);
+        void All(string op, IEnumerable<(GeoOperand, GeoOperand)> pairs, bool c)
+        {
+            sb.Append('(');
+            bool first = true;
+            foreach (var (x, y) in pairs)
+            {
+                if (!first) sb.Append(op);
+                first = false;
+                Predicate(sb, c, x, y, f);
+            }
+            sb.Append(')');
+        }
+        void Not(GeoOperand x, GeoOperand y, bool c) { sb.Append("(NOT "); Predicate(sb, c, x, y, f); sb.Append(')'); }
+        if (contains)
+        {
+            if (a.IsPoint && cb is { Operator: "Union" }) All(" OR ", cb.Parts.Select(p => (a, Part(p))), true);
+            else if (a.IsPoint && cb is { Operator: "Not" }) Not(a, Part(cb.Parts[0]), true);
+            else if (ca is { Operator: "Union" }) All(" AND ", ca.Parts.Select(p => (Part(p), b)), true);
+            else if (cb is { Operator: "Intersection" }) All(" AND ", cb.Parts.Select(p => (a, Part(p))), true);
+            else if (cb is { Operator: "Not" }) Not(a, Part(cb.Parts[0]), false);
+            else throw Undecidable("CONTAINS", a, b, f);
+            return;
+        }
+        if (a.IsPoint) Predicate(sb, true, a, b, f);
+        else if (b.IsPoint) Predicate(sb, true, b, a, f);
+        else if (ca is { Operator: "Union" }) All(" OR ", ca.Parts.Select(p => (Part(p), b)), false);
+        else if (cb is { Operator: "Union" }) All(" OR ", cb.Parts.Select(p => (a, Part(p))), false);
+        else if (ca is { Operator: "Not" }) Not(b, Part(ca.Parts[0]), true);
+        else if (cb is { Operator: "Not" }) Not(a, Part(cb.Parts[0]), true);
+        else throw Undecidable("INTERSECTS", a, b, f);
+    }
+
+    private AdqlException Undecidable(string predicate, GeoOperand a, GeoOperand b, FunctionCall f)
+    {
+        string Kind(GeoOperand o) => o.Shape?.Kind ?? Q.TypeOf(o.Expr!).Xtype ?? "region";
+        return new AdqlException($"{predicate}({Kind(a)}, {Kind(b)}) cannot be decided exactly; with a compound region (Union, Intersection, Not) use a POINT on the other side, a Union inside or around a simple shape, or a simple shape inside an Intersection or a Not", f.Position);
+    }
+
+    private void Simple(StringBuilder sb, GeoOperand o)
+    {
+        if (o.Shape is { } shape) sb.Append(Literal(shape));
+        else Geometry(sb, o.Expr!);
+    }
+
     /// <summary>A constant shape as a pgSphere literal.</summary>
     private static string Literal(SphereShape shape) => shape switch
     {
         PointShape p => $"spoint(radians({Num(p.Lon)}), radians({Num(p.Lat)}))",
+        CircleShape { Radius: > 90 } c => throw new AdqlUnsupportedException(string.Create(CultureInfo.InvariantCulture,
+            $"a circle of radius {c.Radius}° is not supported on PostgreSQL (pgSphere's circles reach 90°): use its complement, NOT a circle around the antipode"), default),
         CircleShape c => $"scircle(spoint(radians({Num(c.Lon)}), radians({Num(c.Lat)})), radians({Num(c.Radius)}))",
         PolygonShape p => "CAST('{" + string.Join(",", p.Corners.Select(v => string.Create(CultureInfo.InvariantCulture, $"({v.Lon:R}d,{v.Lat:R}d)"))) + "}' AS spoly)",
         _ => throw new AdqlUnsupportedException($"a {shape.Kind} region is not supported on PostgreSQL", default),
@@ -255,9 +337,7 @@ public sealed class PostgresTranslator : SqlTranslator
                 return;
             case "CONTAINS" or "INTERSECTS":
                 sb.Append("CAST((");
-                Geometry(sb, args[0]);
-                sb.Append(f.Name == "CONTAINS" ? " @ " : " && ");
-                Geometry(sb, args[1]);
+                Predicate(sb, f.Name == "CONTAINS", Operand(args[0], f), Operand(args[1], f), f);
                 sb.Append(") AS integer)");
                 return;
             case "DISTANCE" when args.Count == 4:
@@ -379,7 +459,8 @@ public sealed class PostgresTranslator : SqlTranslator
         switch (f.Name)
         {
             case "POINT" when args.Count == 2:
-                sb.Append("spoint(radians("); Expr(sb, args[0]); sb.Append("), radians("); Expr(sb, args[1]); sb.Append("))");
+                // pgSphere would fold a latitude beyond the poles silently: vospec_lat refuses it, as SQLite's functions do.
+                sb.Append("spoint(radians("); Expr(sb, args[0]); sb.Append("), radians(vospec_lat("); Expr(sb, args[1]); sb.Append(")))");
                 return;
             case "CIRCLE" when args.Count == 3:
                 sb.Append("scircle(spoint(radians("); Expr(sb, args[0]); sb.Append("), radians("); Expr(sb, args[1]);
@@ -453,6 +534,15 @@ public sealed class PostgresTranslator : SqlTranslator
             string alias = cone.Source.SqlAlias;
             string circle(double r) => $"scircle(spoint(radians({Num(cone.Lon)}), radians({Num(cone.Lat)})), radians({Num(r)}))";
             if (cone.OnRegion) { sb.Append('(').Append(Region(alias, cone.Table)).Append(" && ").Append(circle(cone.Radius)).Append(')'); continue; }
+            if (cone.Radius >= 180) { sb.Append("(true)"); continue; }
+            if (cone.Radius > 90)
+            {
+                // Wider than pgSphere's circles: within r of the centre is at least 180° − r from its antipode.
+                double antiLon = cone.Lon + 180, antiLat = -cone.Lat;
+                sb.Append("((").Append(Position(alias, cone.Table)).Append(" <-> spoint(radians(").Append(Num(antiLon)).Append("), radians(").Append(Num(antiLat))
+                  .Append("))) >= radians(").Append(Num(180 - cone.Radius - SqliteCone.ToleranceDeg)).Append("))");
+                continue;
+            }
             bool strictDistance = c is Comparison { Operator: ComparisonOperator.Less or ComparisonOperator.Greater };
             bool distance = c is Comparison cmp && (cmp.Left as FunctionCall ?? cmp.Right as FunctionCall)?.Name == "DISTANCE";
             string pos = Position(alias, cone.Table);

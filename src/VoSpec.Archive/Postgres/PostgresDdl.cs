@@ -63,6 +63,22 @@ internal static class PostgresDdl
               parameters text NOT NULL, result_mime text, result_size bigint, error_message text, grants text, client text)
             """;
         yield return "CREATE INDEX IF NOT EXISTS uws_jobs_creation ON uws_jobs(creation_time)";
+        // The checks ADQL's translation calls where PostgreSQL or pgSphere would not fail on their own (IMMUTABLE: pure).
+        yield return """
+            CREATE OR REPLACE FUNCTION vospec_lat(d double precision) RETURNS double precision LANGUAGE plpgsql IMMUTABLE AS $$
+            BEGIN
+              IF d < -90 OR d > 90 THEN RAISE EXCEPTION 'latitude % is outside [-90, 90]', d; END IF;
+              RETURN d;
+            END $$
+            """;
+        yield return """
+            CREATE OR REPLACE FUNCTION vospec_double(t text) RETURNS double precision LANGUAGE plpgsql IMMUTABLE AS $$
+            BEGIN
+              RETURN t::double precision;
+            EXCEPTION WHEN invalid_text_representation THEN
+              RAISE EXCEPTION 'CAST: ''%'' is not a number', t;
+            END $$
+            """;
     }
 
     /// <summary>The PostgreSQL type of a column's declared VOTable type.</summary>

@@ -12,18 +12,18 @@ internal static class Catalogue
 
     public static IReadOnlyList<Spectrum> Spectra(RunningServer server, int n)
     {
-        using var archive = VoSpec.Archive.SpectrumArchive.Open(server.ArchiveDir);
-        using var conn = archive.Sqlite.OpenConnection();
-        using var cmd = conn.CreateCommand();
-        cmd.CommandText = $"""
-            SELECT o.obs_publisher_did, o.em_min, o.em_max, o.s_ra, o.s_dec, o.t_min, o.t_max, st.npix, st.source_path
-            FROM ivoa_obscore o JOIN spectrum_store st ON st.spec_id = o.spec_id ORDER BY o.spec_id LIMIT {n}
-            """;
-        using var r = cmd.ExecuteReader();
+        // Through the archive's own answers (ADQL, then the DataLink lookup for the store's facts), on either backend.
+        var rows = server.Query($"SELECT TOP {n} obs_publisher_did, obs_collection FROM ivoa.obscore ORDER BY obs_publisher_did");
+        using var archive = server.OpenArchive();
+        using var finder = archive.Lookup.OpenDatasetFinder();
         var list = new List<Spectrum>();
-        while (r.Read())
-            list.Add(new Spectrum(r.GetString(0), r.GetDouble(1), r.GetDouble(2), r.GetDouble(3), r.GetDouble(4), r.GetDouble(5), r.GetDouble(6),
-                r.GetInt32(7), r.IsDBNull(8) ? null : r.GetString(8)));
+        foreach (var row in rows)
+        {
+            string did = (string)row[0]!;
+            long id = long.Parse(did[(did.LastIndexOf('?') + 1)..], CultureInfo.InvariantCulture);
+            var d = finder.Find(did, (string)row[1]!, id)!;
+            list.Add(new Spectrum(did, d.EmMin, d.EmMax, d.Ra, d.Dec, d.TMin!.Value, d.TMax!.Value, d.Location.NPix, d.SourcePath));
+        }
         return list;
     }
 

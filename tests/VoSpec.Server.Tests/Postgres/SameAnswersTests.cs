@@ -77,7 +77,7 @@ public class SameAnswersTests(TwoBackends both) : IClassFixture<TwoBackends>
             "SELECT obs_id FROM ivoa.obscore WHERE obs_id NOT LIKE '%1%' ORDER BY obs_id",
             "SELECT TOP 5 CAST(s_ra AS INTEGER) AS i, CAST(z AS REAL) AS r, CAST(plate AS CHAR(3)) AS c, CAST(z AS BIGINT) AS b FROM ivoa.obscore AS o JOIN spec.specobj AS s ON s.obs_id = o.obs_id ORDER BY o.obs_id",
             "SELECT TOP 5 IN_UNIT(em_min, 'Angstrom') AS a, IN_UNIT(em_max, 'nm') AS b FROM ivoa.obscore ORDER BY obs_id",
-            "SELECT TOP 5 ABS(s_dec) a, CEILING(s_ra) b, FLOOR(s_ra) c, ROUND(s_ra, 3) d, TRUNCATE(s_ra, 2) e, SQRT(s_ra) f, LOG(s_ra) g, LOG10(s_ra) h, EXP(z) i, POWER(z, 2) j, MOD(plate, 7) k, PI() l, SIN(RADIANS(s_ra)) m, ATAN2(s_dec, s_ra) n, DEGREES(1) o FROM spec.specobj ORDER BY specobjid",
+            "SELECT TOP 5 ABS(dec) a, CEILING(ra) b, FLOOR(ra) c, ROUND(ra, 3) d, TRUNCATE(ra, 2) e, SQRT(ra) f, LOG(ra) g, LOG10(ra) h, EXP(z) i, POWER(z, 2) j, MOD(plate, 7) k, PI() l, SIN(RADIANS(ra)) m, ATAN2(dec, ra) n, DEGREES(1) o FROM spec.specobj ORDER BY specobjid",
             "SELECT TOP 5 LOWER(class) AS l, UPPER(subclass) AS u, class || '/' || subclass AS cs, COALESCE(subclass, 'none') AS c FROM spec.specobj ORDER BY specobjid",
             "SELECT TOP 5 plate & 7 AS a, plate | 8 AS b, plate ^ 5 AS c, ~plate AS d FROM spec.specobj ORDER BY specobjid",
             "SELECT TOP 5 CASE WHEN z > 1 THEN 'far' WHEN z > 0.1 THEN 'mid' ELSE 'near' END AS k, z FROM spec.specobj ORDER BY specobjid",
@@ -101,7 +101,7 @@ public class SameAnswersTests(TwoBackends both) : IClassFixture<TwoBackends>
         {
             double ra = 150 + random.NextDouble() * 12, dec = 75 + random.NextDouble() * 6, r = 0.05 + random.NextDouble() * 2, z = random.NextDouble();
             yield return [string.Create(CultureInfo.InvariantCulture,
-                $"SELECT obs_id, s_ra FROM ivoa.obscore AS o JOIN spec.specobj AS s ON s.obs_id = o.obs_id WHERE CONTAINS(POINT('ICRS', o.s_ra, o.s_dec), CIRCLE('ICRS', {ra}, {dec}, {r})) = 1 AND s.z < {z}")];
+                $"SELECT o.obs_id, o.s_ra FROM ivoa.obscore AS o JOIN spec.specobj AS s ON s.obs_id = o.obs_id WHERE CONTAINS(POINT('ICRS', o.s_ra, o.s_dec), CIRCLE('ICRS', {ra}, {dec}, {r})) = 1 AND s.z < {z}")];
         }
     }
 

@@ -16,15 +16,12 @@ public static class SpecClient
 {
     public static IReadOnlyList<SpecRow> Catalogue(RunningServer server)
     {
-        using var archive = SpectrumArchive.Open(server.ArchiveDir);
-        using var conn = archive.Sqlite.OpenConnection();
-        using var cmd = conn.CreateCommand();
-        cmd.CommandText = "SELECT specobjid, plate, mjd, fiberid, ra, dec, z, wavemin, wavemax FROM specobj ORDER BY spec_id";
-        using var r = cmd.ExecuteReader();
-        var list = new List<SpecRow>();
-        while (r.Read())
-            list.Add(new SpecRow(r.GetInt64(0), r.GetInt32(1), r.GetInt32(2), r.GetInt32(3), r.GetDouble(4), r.GetDouble(5), r.GetDouble(6), r.GetDouble(7), r.GetDouble(8)));
-        return list;
+        // Through the archive's ADQL, on either backend.
+        static double D(object? v) => Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture);
+        static int I(object? v) => Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture);
+        return server.Query("SELECT specobjid, plate, mjd, fiberid, ra, dec, z, wavemin, wavemax FROM spec.specobj ORDER BY specobjid")
+            .Select(r => new SpecRow(Convert.ToInt64(r[0], System.Globalization.CultureInfo.InvariantCulture), I(r[1]), I(r[2]), I(r[3]), D(r[4]), D(r[5]), D(r[6]), D(r[7]), D(r[8])))
+            .ToList();
     }
 
     /// <summary>POST spec/CALL with one id_list field per id and the other fields as given.</summary>
