@@ -15,7 +15,7 @@ internal sealed class PostgresCluster : IDisposable
     public const string BinDir = "/usr/lib/postgresql/15/bin";
 
     private readonly string _dir;
-    private readonly int _pid;
+    private int _pid;
 
     public string SocketDir => _dir;
     public int Port { get; }
@@ -40,10 +40,34 @@ internal sealed class PostgresCluster : IDisposable
         int port = FreePort();
         var data = Path.Combine(dir, "data");
         Check(AsOwner(root, "initdb", ["-D", data, "-A", "trust", "-U", "postgres", "--no-sync"]), "initdb");
-        Check(AsOwner(root, "pg_ctl", ["-D", data, "-o", $"-k {dir} -p {port} -c listen_addresses='' -c fsync=off", "-l", Path.Combine(dir, "log"), "-w", "start"]), "pg_ctl start");
-        int pid = int.Parse(File.ReadLines(Path.Combine(data, "postmaster.pid")).First());
-        return new PostgresCluster(dir, port, pid);
+        return new PostgresCluster(dir, port, Run(dir, port));
     }
+
+    /// <summary>Starts the server of the cluster in <paramref name="dir"/>; returns the postmaster's PID.</summary>
+    private static int Run(string dir, int port)
+    {
+        bool root = Environment.UserName == "root" && !OperatingSystem.IsWindows();
+        var data = Path.Combine(dir, "data");
+        Check(AsOwner(root, "pg_ctl", ["-D", data, "-o", $"-k {dir} -p {port} -c listen_addresses='' -c fsync=off", "-l", Path.Combine(dir, "log"), "-w", "start"]), "pg_ctl start");
+        return int.Parse(File.ReadLines(Path.Combine(data, "postmaster.pid")).First());
+    }
+
+    /// <summary>Stops the server (a fast shutdown, by its PID) and keeps the cluster, for <see cref="StartAgain"/>.</summary>
+    public void Stop()
+    {
+        try
+        {
+            using var p = Process.GetProcessById(_pid);
+            ExternalTool.Run("kill", ["-INT", _pid.ToString()]);
+            p.WaitForExit(30_000);
+        }
+        catch (ArgumentException) { } // already gone
+        // The postmaster is gone once its pid file is.
+        for (int i = 0; i < 300 && File.Exists(Path.Combine(_dir, "data", "postmaster.pid")); i++) Thread.Sleep(100);
+    }
+
+    /// <summary>Starts the stopped server again on the same socket and port.</summary>
+    public void StartAgain() => _pid = Run(_dir, Port);
 
     /// <summary>Runs SQL through psql (ON_ERROR_STOP): for set-up and for tests of the set-up scripts.</summary>
     public ExternalTool.Result Psql(string sql, string database = "postgres") =>

@@ -54,7 +54,7 @@ public static class ResponseSafety
                 http.Response.Clear();
                 http.Response.Headers.XContentTypeOptions = "nosniff";
                 http.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
-                if (status > StatusCodes.Status500InternalServerError) StorageFault.Answer(http.Response, status);
+                if (status > StatusCodes.Status500InternalServerError) StorageFault.Answer(http.Response, status, message);
                 else http.Response.StatusCode = status;
                 http.Response.ContentType = "text/plain; charset=utf-8";
                 await http.Response.WriteAsync(message + "\n");

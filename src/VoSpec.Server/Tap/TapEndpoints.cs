@@ -66,7 +66,7 @@ public static class TapEndpoints
         {
             // Anything wrong with the request: a DALI error document with 400, before any row is written. A full disk
             // or a read-only archive (an UPLOAD's table, the database's temporary files) is ours: 507/503 with Retry-After.
-            if (Hosting.StorageFault.Describe(e) is { } storage) Hosting.StorageFault.Answer(http.Response, storage.Status);
+            if (Hosting.StorageFault.Describe(e) is { } storage) Hosting.StorageFault.Answer(http.Response, storage.Status, storage.Message);
             else http.Response.StatusCode = StatusCodes.Status400BadRequest;
             http.Response.ContentType = VOTableWriter.ContentType;
             await VOTableWriter.WriteErrorAsync(http.Response.Body, TapQueryRunner.Describe(e), CancellationToken.None);
