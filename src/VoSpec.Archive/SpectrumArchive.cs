@@ -59,6 +59,9 @@ public sealed class SpectrumArchive : IDisposable
     /// <summary>Which database holds the catalogue.</summary>
     public CatalogueBackend Backend => _catalogue is SqliteCatalogue ? CatalogueBackend.Sqlite : CatalogueBackend.Postgres;
 
+    /// <summary>The backend itself (migration between backends).</summary>
+    internal ICatalogue Catalogue => _catalogue;
+
     internal ICatalogueWriter OpenWriter(string collection, string title, long expectedRows) => _catalogue.OpenWriter(collection, title, expectedRows);
 
     /// <summary>
