@@ -57,7 +57,7 @@ internal sealed class PostgresAdqlExecution : IAdqlExecution
             NpgsqlDataReader reader;
             try
             {
-                reader = await cmd.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, CancellationToken.None);
+                reader = await cmd.ExecuteReaderAsync(CancellationToken.None);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.QueryCanceled && !cancel.IsCancellationRequested && ms > 0)
             {

@@ -363,7 +363,7 @@ internal sealed class PostgresCatalogue : ICatalogue
             var (sql, parameters) = PostgresSpectrumSearch.Build(search, _archive.PublicUrl);
             var cmd = new NpgsqlCommand(sql, conn);
             foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
-            return cmd.ExecuteReader(CommandBehavior.CloseConnection | CommandBehavior.SequentialAccess);
+            return cmd.ExecuteReader(CommandBehavior.CloseConnection);
         }
         catch { conn.Dispose(); throw; }
     }

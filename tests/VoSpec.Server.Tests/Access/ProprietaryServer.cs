@@ -14,9 +14,10 @@ public enum TokenForm { None, Wrong, WrongBearer, DataLab, Bearer, Admin }
 
 /// <summary>
 /// The real server over an archive with a public "demo" collection and a proprietary "secret" one, opened by two
-/// tokens (one configured as its SHA-256, one plain); the admin token is set.
+/// tokens (one configured as its SHA-256, one plain); the admin token is set. <see cref="PostgresProprietaryServer"/>
+/// is the same with the catalogue in PostgreSQL.
 /// </summary>
-public sealed class ProprietaryServer : IAsyncLifetime
+public class ProprietaryServer : IAsyncLifetime
 {
     public const int DemoCount = 12;
     public const int SecretCount = 5;
@@ -41,24 +42,31 @@ public sealed class ProprietaryServer : IAsyncLifetime
     public (long SpecObjId, string Did) OneSecret => Of(Secret).First();
     public (long SpecObjId, string Did) OneDemo => Of(DemoCollection.Name).First();
 
+    /// <summary>The PostgreSQL database of the catalogue; null: SQLite.</summary>
+    public string? Database { get; protected init; }
+
     public async Task InitializeAsync()
     {
-        using (var archive = SpectrumArchive.Open(ArchiveDir))
+        using (var archive = SpectrumArchive.Open(ArchiveDir, new ArchiveOptions { Database = Database }))
         {
             DemoCollection.Create(archive, DemoCount, 11);
             // Another part of the generator's sky, so the ids differ from the demo collection's.
             new Ingester(archive).Store(new DemoGenerator(11).GenerateRange(4000, SecretCount), Secret, "A proprietary survey");
-            using var conn = archive.Sqlite.OpenConnection();
-            using var cmd = conn.CreateCommand();
-            cmd.CommandText = "SELECT o.obs_collection, s.specobjid, o.obs_publisher_did FROM ivoa_obscore o JOIN specobj s ON s.spec_id = o.spec_id ORDER BY o.spec_id";
-            using var r = cmd.ExecuteReader();
+            // The archive's own ADQL (no collection hidden here): the DID ends with the specobjid.
+            await using var q = await archive.Adql.PrepareAsync(new VoSpec.Archive.Queries.AdqlRequest
+                { Text = "SELECT obs_collection, obs_publisher_did FROM ivoa.obscore ORDER BY obs_publisher_did" }, default);
             var list = new List<(string, long, string)>();
-            while (r.Read()) list.Add((r.GetString(0), r.GetInt64(1), r.GetString(2)));
+            while (q.Reader.Read())
+            {
+                var did = q.Reader.GetString(1);
+                list.Add((q.Reader.GetString(0), long.Parse(did[(did.LastIndexOf('?') + 1)..], System.Globalization.CultureInfo.InvariantCulture), did));
+            }
             Spectra = list;
         }
         App = VoSpecHost.Build(new Dictionary<string, string?>
         {
             ["VoSpec:Archive"] = ArchiveDir,
+            ["VoSpec:Database"] = Database,
             ["VoSpec:Urls"] = "http://127.0.0.1:0", ["VoSpec:WarmUp"] = "false",
             // Upper case on purpose: environment variables arrive that way, and names compare case-insensitively.
             ["VoSpec:Access:Collections:SECRET:Tokens:0"] = TokenDigest.Hashed(Token),
@@ -106,4 +114,10 @@ public sealed class ProprietaryServer : IAsyncLifetime
         await App.DisposeAsync();
         _dir.Dispose();
     }
+}
+
+/// <summary>The proprietary-collection server with its catalogue in a new PostgreSQL database.</summary>
+public sealed class PostgresProprietaryServer : ProprietaryServer
+{
+    public PostgresProprietaryServer() => Database = PostgresDatabases.NewDatabase();
 }
