@@ -17,7 +17,7 @@ switch (cmd)
     case "fuzz": return FuzzBench.Run(opts);
     default:
         Console.WriteLine("usage: VoSpec.Bench ingest [--count 10000] [--work DIR] | pixels [--count 100000] [--work DIR] [--rounds 3] [--prefault]\n" +
-            "       | catalogue [--count 1000000] [--archive DIR]\n" +
+            "       | catalogue [--count 1000000] [--archive DIR] [--database NPGSQL]\n" +
             "       | tap-stream --url TAP [--pid SERVER_PID] [--rows EXPECTED] [--query ADQL]\n" +
             "       | tap-layers [--archive DIR] [--query ADQL] [--rounds 2] [--writer-only]\n" +
             "       | tap-query [--archive DIR] [--query ADQL] [--n 2000] [--rounds 3]\n" +

@@ -21,7 +21,8 @@ internal static class TapBench
         var sky = SkyOrderedPositions(n, new Random(11));
         Console.WriteLine(FormattableString.Invariant($"{n} positions drawn and put in HEALPix order in {sw.Elapsed.TotalSeconds:0.0} s"));
         sw.Restart();
-        using var archive = SpectrumArchive.Open(dir, new ArchiveOptions { IngestBatchSize = 20_000 });
+        // --database: the catalogue in that PostgreSQL database (which must be empty), the directory for the rest.
+        using var archive = SpectrumArchive.Open(dir, new ArchiveOptions { IngestBatchSize = 20_000, Database = o.Has("database") ? o.Str("database", "") : null });
         var rnd = new Random(12);
         double last = 0;
         var report = new Ingester(archive).StoreCatalogueOnly(Enumerable.Range(0, n).Select(i => Fake(i, sky[i].Ra, sky[i].Dec, rnd)), "big", n,

@@ -1,0 +1,51 @@
+#!/bin/bash
+# Issue 12's benchmarks: the PostgreSQL backend beside the SQLite one on this machine, in one run.
+#   1. bench.py --client wrk (../shared/conformance) against two servers on the same 2,000-spectrum demo: one with
+#      the SQLite catalogue, one with the catalogue in PostgreSQL; alternating, ROUNDS rounds; JSON per run in OUT.
+#   2. with LOAD=N (e.g. 1000000): a catalogue-only load of N rows into PostgreSQL (rate per million, build time).
+# A private PostgreSQL 15 cluster is made in a temporary directory (initdb as postgres, Unix socket only, fsync on,
+# shared_buffers 1 GB), pgSphere installed by deploy/postgresql/install-pgsphere.sh, and stopped at the end by the
+# PID it recorded. Servers are stopped by their PIDs.
+# usage: bench/postgres.sh [OUT_DIR] [ROUNDS]      (after dotnet build -c Release of src/VoSpec.Cli and bench/VoSpec.Bench)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=${1:-/tmp/bench/postgres}; ROUNDS=${2:-2}; LOAD=${LOAD:-0}
+mkdir -p "$OUT"
+PG=$(mktemp -d /tmp/vospec-pgbench.XXXX); chown postgres "$PG"; chmod 755 "$PG"
+PORT=55499
+BIN=/usr/lib/postgresql/15/bin
+runuser -u postgres -- $BIN/initdb -D "$PG/data" -A trust -U postgres >/dev/null
+runuser -u postgres -- $BIN/pg_ctl -D "$PG/data" -o "-k $PG -p $PORT -c listen_addresses='' -c shared_buffers=1GB -c max_wal_size=8GB -c checkpoint_timeout=30min" -l "$PG/log" -w start >/dev/null
+PGPID=$(head -1 "$PG/data/postmaster.pid")
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; kill -INT "$PGPID" 2>/dev/null || true; sleep 2; rm -rf "$PG"; }
+trap cleanup EXIT
+db() { psql -h "$PG" -p $PORT -U postgres -q -c "CREATE DATABASE $1" && sh deploy/postgresql/install-pgsphere.sh -h "$PG" -p $PORT -U postgres -d "$1" 2>/dev/null; echo "Host=$PG;Port=$PORT;Username=postgres;Database=$1"; }
+VOSPEC="dotnet src/VoSpec.Cli/bin/Release/net10.0/vospec.dll"
+[ -f src/VoSpec.Cli/bin/Release/net10.0/vospec.dll ] || VOSPEC="dotnet src/VoSpec.Cli/bin/Release/net10.0/VoSpec.Cli.dll"
+
+if [ "$LOAD" -gt 0 ]; then
+  CS=$(db load)
+  echo "== catalogue-only load of $LOAD rows into PostgreSQL"
+  /usr/bin/time -f "%e s wall, peak RSS %M KB" dotnet bench/VoSpec.Bench/bin/Release/net10.0/VoSpec.Bench.dll catalogue --count "$LOAD" --archive /tmp/bench/pgload --database "$CS" 2>&1 | tail -16
+  psql -h "$PG" -p $PORT -U postgres -d load -Atc "SELECT 'database size: ' || pg_size_pretty(pg_database_size('load')) || ', ' || pg_database_size('load') / $LOAD || ' bytes a row'"
+  rm -rf /tmp/bench/pgload
+fi
+
+CS=$(db demo)
+rm -rf /tmp/bench/pg-sqlite /tmp/bench/pg-pg
+$VOSPEC serve --archive /tmp/bench/pg-sqlite --demo 2000 --urls http://127.0.0.1:5081 >"$OUT/sqlite.log" 2>&1 & PIDS+=($!)
+$VOSPEC serve --archive /tmp/bench/pg-pg --database "$CS" --demo 2000 --urls http://127.0.0.1:5082 >"$OUT/postgres.log" 2>&1 & PIDS+=($!)
+for port in 5081 5082; do
+  for i in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 1; done
+done
+sleep 5 # warm-up requests of both servers
+for round in $(seq 1 "$ROUNDS"); do
+  for side in sqlite:5081 postgres:5082; do
+    name=${side%%:*}; port=${side##*:}
+    echo "== round $round: $name"
+    /usr/bin/python3 ../shared/conformance/bench.py --tap "http://127.0.0.1:$port/tap" --ssa "http://127.0.0.1:$port/ssa" \
+      --client wrk -d 3 -c 8 --json "$OUT/$name-$round.json" | tail -16
+  done
+done
+/usr/bin/python3 bench/postgres_ratios.py "$OUT" "$ROUNDS"
