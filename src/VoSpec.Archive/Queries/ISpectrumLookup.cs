@@ -25,6 +25,12 @@ public interface IDatasetFinder : IDisposable
     /// <summary>The spectrum <paramref name="specObjId"/> of <paramref name="collection"/>; null when there is none.</summary>
     /// <param name="did">The identifier as the caller gave it, kept in the answer.</param>
     Dataset? Find(string did, string collection, long specObjId);
+
+    /// <summary>
+    /// Says which spectra <see cref="Find"/> will be asked for next: a backend whose every statement is a network round
+    /// trip (PostgreSQL) reads them all in one; SQLite, where a lookup costs microseconds, ignores it.
+    /// </summary>
+    void Prefetch(IReadOnlyCollection<(string Collection, long SpecObjId)> keys) { }
 }
 
 /// <summary>

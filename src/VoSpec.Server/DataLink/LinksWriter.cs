@@ -31,6 +31,7 @@ public static class LinksWriter
         var descriptors = new List<ServiceDescriptor>();
         using (var finder = new Datasets.Finder(archive, rights))
         {
+            finder.Prefetch(request.Answered);
             foreach (var id in request.Answered)
             {
                 var found = finder.Find(id);
