@@ -156,7 +156,20 @@ internal sealed class PostgresCatalogueWriter : ICatalogueWriter
         {
             copy.StartRow();
             for (int i = 0; i < columns.Count; i++)
-                Nullable(copy, PostgresValues.As(columns[i], row[i + skip]), types[i]);
+            {
+                // Typed writes: the untyped Write(object) looks its converter up for every value.
+                switch (PostgresValues.As(columns[i], row[i + skip]))
+                {
+                    case null: copy.WriteNull(); break;
+                    case long v: copy.Write(v, NpgsqlDbType.Bigint); break;
+                    case int v: copy.Write(v, NpgsqlDbType.Integer); break;
+                    case short v: copy.Write(v, NpgsqlDbType.Smallint); break;
+                    case double v: copy.Write(v, NpgsqlDbType.Double); break;
+                    case float v: copy.Write(v, NpgsqlDbType.Real); break;
+                    case string v: copy.Write(v, NpgsqlDbType.Text); break;
+                    case var v: copy.Write(v, types[i]); break;
+                }
+            }
         }
         copy.Complete();
     }
@@ -187,7 +200,13 @@ internal sealed class PostgresCatalogueWriter : ICatalogueWriter
     {
         if (_deferredIndexes.Count == 0) return;
         long t = Stopwatch.GetTimestamp();
-        foreach (var create in _deferredIndexes) PostgresCatalogue.Execute(_conn, create);
+        using (var tx = _conn.BeginTransaction())
+        {
+            // Each index sorts (or buffers, for GiST) its keys in memory rather than in temporary files.
+            PostgresCatalogue.Execute(_conn, "SET LOCAL maintenance_work_mem = '1GB'", tx);
+            foreach (var create in _deferredIndexes) PostgresCatalogue.Execute(_conn, create, tx);
+            tx.Commit();
+        }
         _deferredIndexes.Clear();
         // The planner's statistics for the new rows: cones and joins choose their indexes from them.
         PostgresCatalogue.Execute(_conn, "ANALYZE spectrum_store, specobj, ivoa_obscore");
