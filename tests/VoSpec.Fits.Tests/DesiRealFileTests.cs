@@ -186,7 +186,8 @@ public class DesiRealFileTests
         Assert.Equal((5, 0, 3), (desi.FibreRows, desi.SkyFibres, desi.UnassignedFibres));
         Assert.Equal(["169-thru20210419-e85502-39633297352951412", "169-thru20210419-e85502-39633300968442591"], desi.Spectra.Select(s => s.Merged.Meta.ObsId));
         Assert.Equal([2501, 2504], desi.Spectra.Select(s => s.Merged.Meta.FiberId));
-        Assert.All(desi.Spectra, s => Assert.Equal(169, s.Merged.Meta.Plate));
+        // A single exposure's catalogue "plate" is its EXPID, so that (plate, MJD, fibre) stays unique across a night's exposures.
+        Assert.All(desi.Spectra, s => Assert.Equal(85502, s.Merged.Meta.Plate));
         // The compressed masks hold real bits, not just zeros.
         Assert.Contains(desi.Spectra.SelectMany(s => s.Arms), a => a.Mask!.Any(m => m != 0));
     }

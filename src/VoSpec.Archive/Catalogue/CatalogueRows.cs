@@ -15,6 +15,8 @@ public sealed class CatalogueRows(SpectrumMeta meta, WavelengthGrid grid, string
 
     public string Did => Identifiers.PublisherDid(options.Authority, collection, meta.SpecObjId);
 
+    private readonly SurveyFacts _survey = SurveyFacts.Of(meta.Instrument);
+
     public object? ObsCore(string column) => column switch
     {
         "dataproduct_type" => "spectrum",
@@ -47,15 +49,15 @@ public sealed class CatalogueRows(SpectrumMeta meta, WavelengthGrid grid, string
         "t_xel" => 1L,
         "em_min" => grid.First * 1e-10,
         "em_max" => grid.Last * 1e-10,
-        "em_res_power" => 2000.0,
+        "em_res_power" => _survey.ResolvingPower,
         "em_xel" => (long)grid.Count,
         "em_ucd" => "em.wl",
         "em_unit" => "m",
         "o_ucd" => "phot.flux.density;em.wl",
-        "o_unit" => VoSpec.Core.Spectra.SpectrumUnits.Flux,
+        "o_unit" => _survey.VoFluxUnit,
         "pol_states" => null,
         "pol_xel" => 0L,
-        "facility_name" => "SDSS 2.5m",
+        "facility_name" => _survey.Facility,
         "instrument_name" => meta.Instrument,
         "spec_id" => specId,
         _ => throw new InvalidOperationException($"schemas/ivoa.obscore declares '{column}', which the archive does not fill"),

@@ -79,6 +79,8 @@ internal sealed class CatalogueWriter : IDisposable
 
     public bool Contains(long specObjId) => _known.Contains(specObjId);
 
+    public string Collection => _collection;
+
     /// <summary>A spectrum ready to store, and the file it came from.</summary>
     public sealed record Item(Spectrum Spectrum, string? SourcePath, long SourceBytes, string SourceFormat)
     {

@@ -55,7 +55,7 @@ public static class DesiReader
                 : exposuresByTarget?.GetValueOrDefault(targetId) ?? [];
             var fibreArms = arms.Select(a => a.Slice(row)).ToList();
             string obsId = kind == DesiFileKind.Spectra && fibre.ExpId is long e ? $"{group.Name}-e{e}-{targetId}" : $"{group.Name}-{targetId}";
-            var merged = new Spectrum { Meta = MetaOf(fibre, exposures, group, obsId, arms[0].FluxUnit), Arrays = DesiArmMerger.Merge(fibreArms, $"{name} row {row}") };
+            var merged = new Spectrum { Meta = MetaOf(fibre, exposures, group, kind, obsId, arms[0].FluxUnit), Arrays = DesiArmMerger.Merge(fibreArms, $"{name} row {row}") };
             try { merged.Arrays.Validate(); }
             catch (InvalidDataException ex) { throw new FitsFormatException($"{name} row {row}: {ex.Message}", ex); }
             spectra.Add(new DesiSpectrum(fibre, exposures, fibreArms, merged));
@@ -175,15 +175,22 @@ public static class DesiReader
         t.HasColumn("FIBER") ? checked((int)t.GetLong(row, "FIBER")) : 0,
         t.HasColumn("EXPTIME") ? t.GetDouble(row, "EXPTIME") : 0);
 
-    private static SpectrumMeta MetaOf(DesiFibre f, IReadOnlyList<DesiExposure> exposures, DesiGroup group, string obsId, string fluxUnit)
+    /// <summary>
+    /// The SDSS-shaped fields, chosen so that (plate, MJD, fibre) stays unique as the catalogue requires: a coadd's
+    /// "plate" is its HEALPix pixel or tile, a single exposure's its EXPID (one target is seen on one fibre in
+    /// several exposures of a night).
+    /// </summary>
+    private static SpectrumMeta MetaOf(DesiFibre f, IReadOnlyList<DesiExposure> exposures, DesiGroup group, DesiFileKind kind, string obsId, string fluxUnit)
     {
+        long plate = kind == DesiFileKind.Spectra && f.ExpId is long expId ? expId
+            : group.Kind == "healpix" ? group.Healpix!.Value : group.TileId!.Value;
         double? tMin = exposures.Count == 0 ? null : exposures.Min(e => e.Mjd);
         double? tMax = exposures.Count == 0 ? null : exposures.Max(e => e.Mjd + e.ExpTime / 86400.0);
         return new SpectrumMeta
         {
             SpecObjId = DesiConventions.SpecObjId(obsId),
             SurveyObsId = obsId,
-            Plate = (int)(group.Kind == "healpix" ? group.Healpix!.Value : group.TileId!.Value),
+            Plate = plate is >= 0 and <= int.MaxValue ? (int)plate : throw new FitsFormatException($"HEALPix pixel, tile or EXPID {plate} does not fit the catalogue's plate number"),
             Mjd = exposures.Count == 0 ? 0 : (int)Math.Floor(exposures.Max(e => e.Mjd)),
             FiberId = f.Fiber ?? (exposures.Count > 0 ? exposures[0].Fiber : 0),
             Run2d = group.SpecProd,
