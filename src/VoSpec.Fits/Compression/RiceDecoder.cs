@@ -71,44 +71,68 @@ internal static class RiceDecoder
         _ => (int)v,
     };
 
-    /// <summary>MSB-first reader over a byte span; reading past the end is a format error.</summary>
+    /// <summary>
+    /// MSB-first reader over a byte span, through a 64-bit buffer refilled a byte at a time (a bit-by-bit
+    /// reader decoded a 2048² int16 image at a third of cfitsio's speed); reading past the end is a format error.
+    /// </summary>
     private ref struct BitReader(ReadOnlySpan<byte> data)
     {
         private readonly ReadOnlySpan<byte> _data = data;
-        private long _bit;
+        private int _next;
+        private ulong _buffer;   // valid bits left-aligned
+        private int _count;
+        private long _used;
 
-        public readonly int BytesUsed => (int)((_bit + 7) / 8);
+        public readonly int BytesUsed => (int)((_used + 7) / 8);
+
+        private void Refill()
+        {
+            while (_count <= 56 && _next < _data.Length)
+            {
+                _buffer |= (ulong)_data[_next++] << (56 - _count);
+                _count += 8;
+            }
+        }
 
         public uint Read(int count)
         {
             if (count == 0) return 0;
-            if (_bit + count > _data.Length * 8L) throw Ended();
-            uint value = 0;
-            for (int i = 0; i < count;)
+            if (_count < count)
             {
-                int byteIndex = (int)(_bit >> 3), offset = (int)(_bit & 7);
-                int take = Math.Min(8 - offset, count - i);
-                uint chunk = (uint)(_data[byteIndex] >> (8 - offset - take)) & ((1u << take) - 1);
-                value = (value << take) | chunk;
-                i += take;
-                _bit += take;
+                Refill();
+                if (_count < count) throw Ended();
             }
+            uint value = (uint)(_buffer >> (64 - count));
+            _buffer <<= count;
+            _count -= count;
+            _used += count;
             return value;
         }
 
         /// <summary>Skips zero bits up to and including the next one bit; returns how many zeros there were.</summary>
         public long CountZerosThenOne()
         {
-            long start = _bit;
+            long zeros = 0;
             while (true)
             {
-                if (_bit >= _data.Length * 8L) throw Ended();
-                int byteIndex = (int)(_bit >> 3), offset = (int)(_bit & 7);
-                int rest = (byte)(_data[byteIndex] << offset);
-                if (rest == 0) { _bit += 8 - offset; continue; }
-                int zeros = BitOperations.LeadingZeroCount((uint)rest) - 24;
-                _bit += zeros + 1;
-                return _bit - start - 1;
+                if (_count == 0)
+                {
+                    Refill();
+                    if (_count == 0) throw Ended();
+                }
+                int lz = BitOperations.LeadingZeroCount(_buffer);
+                if (lz < _count)
+                {
+                    // A shift by 64 would be a shift by 0 in C#.
+                    _buffer = lz == 63 ? 0 : _buffer << (lz + 1);
+                    _count -= lz + 1;
+                    _used += lz + 1;
+                    return zeros + lz;
+                }
+                zeros += _count;
+                _used += _count;
+                _buffer = 0;
+                _count = 0;
             }
         }
 
