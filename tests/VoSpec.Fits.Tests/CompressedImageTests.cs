@@ -206,6 +206,24 @@ public class CompressedImageTests
         Assert.Contains("short.fits", e.Message);
     }
 
+    [Theory]
+    [InlineData("PLIO_1")]
+    [InlineData("HCOMPRESS_1")]
+    public void An_unsupported_compression_is_a_format_error_naming_it(string type)
+    {
+        using var dir = TestPaths.NewTempDir();
+        string path = Path.Combine(dir.Path, "other.fits");
+        var r = ExternalTool.RunPython($$"""
+            import sys, numpy as np
+            from astropy.io import fits
+            fits.HDUList([fits.PrimaryHDU(), fits.CompImageHDU(np.arange(64 * 64, dtype=np.int16).reshape(64, 64) % 50, compression_type='{{type}}', name='IMG')]).writeto(sys.argv[1])
+            """, path);
+        Assert.True(r.ExitCode == 0, r.All);
+        var e = Assert.Throws<FitsFormatException>(() => FitsReader.Open(path).GetImage("IMG"));
+        Assert.Contains(type, e.Message);
+        Assert.Contains("not supported", e.Message);
+    }
+
     [Fact]
     public void Asking_for_a_table_that_is_not_a_compressed_image_as_an_image_is_a_format_error()
     {

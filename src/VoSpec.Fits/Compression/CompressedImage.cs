@@ -253,6 +253,8 @@ public static partial class CompressedImage
         h.Add("GCOUNT", 1);
         foreach (var card in table)
             if (!StructuralKeyword().IsMatch(card.Keyword)) h.Add(card);
+        // Some writers mark an integer image's undefined pixels with ZBLANK rather than BLANK.
+        if (bitpix > 0 && !h.Contains("BLANK") && table.GetLongOrNull("ZBLANK") is long blank) h.Add("BLANK", blank);
         return h;
     }
 
