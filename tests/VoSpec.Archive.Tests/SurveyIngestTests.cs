@@ -52,6 +52,17 @@ public class SurveyIngestTests
     }
 
     [Fact]
+    public void A_path_given_twice_is_reported_twice_not_a_crash()
+    {
+        using var dir = TestPaths.NewTempDir();
+        using var archive = SpectrumArchive.Open(Path.Combine(dir.Path, "archive"));
+        string missing = Path.Combine(dir.Path, "missing.fits"), desi = TestPaths.RealFile("desi/coadd-sv3-dark-26065.fits");
+        var report = new Ingester(archive).Run([missing, missing, desi, desi], "sdss");
+        Assert.Equal((2, 2, 2), (report.Ingested, report.Duplicates, report.Failed));
+        Assert.All(report.Failures, f => Assert.Equal(missing, f.Path));
+    }
+
+    [Fact]
     public void Desi_and_lamost_rows_carry_their_own_obscore_values()
     {
         using var dir = TestPaths.NewTempDir();

@@ -141,7 +141,9 @@ public sealed class Ingester(SpectrumArchive archive)
     private static void WriteChunk(WriterSet writers, Parsed[] parsed, IngestReport report, IIngestProgress? progress)
     {
         // Outcomes per spectrum, kept by the file they came from: the progress hears once per file.
-        var outcomes = parsed.ToDictionary(p => p, _ => new List<(string Name, IngestOutcome Outcome, string? Reason)>());
+        // By reference: the same missing path given twice makes two equal records.
+        var outcomes = new Dictionary<Parsed, List<(string Name, IngestOutcome Outcome, string? Reason)>>(ReferenceEqualityComparer.Instance);
+        foreach (var p in parsed) outcomes[p] = [];
         foreach (var p in parsed)
             if (p.Spectra is null) outcomes[p].Add((p.Name, IngestOutcome.Failed, p.Problem));
         foreach (var group in parsed.Where(p => p.Spectra is not null).GroupBy(p => p.Collection))
