@@ -69,7 +69,7 @@ public class SurveyIngestTests
         var (archive, _) = IngestRealData(dir);
         using var __ = archive;
         var rows = Rows(archive, """
-            SELECT obs_collection, facility_name, instrument_name, calib_level, target_class, em_min, em_max, o_unit, obs_id, s_ra, s_dec
+            SELECT obs_collection, facility_name, instrument_name, calib_level, target_class, em_min, em_max, o_unit, obs_id, s_ra, s_dec, target_name
             FROM ivoa_obscore ORDER BY obs_collection, obs_id
             """);
         var desi = rows.Where(r => (string)r[0]! == "desi").ToList();
@@ -88,6 +88,8 @@ public class SurveyIngestTests
         Assert.Equal((coadd.Fibre.Ra, coadd.Fibre.Dec), ((double)stored[9]!, (double)stored[10]!));
 
         Assert.Equal(["101001", "101013"], lamost.Select(r => (string)r[8]!));
+        // The designations LAMOST's own headers give (DESIG).
+        Assert.Equal(["LAMOST J220848.54-020324.3", "LAMOST J220917.16-020719.2"], lamost.Select(r => (string)r[11]!));
         Assert.All(lamost, r =>
         {
             Assert.Equal(("LAMOST", "LAMOST LRS", "STAR"), ((string)r[1]!, (string)r[2]!, (string)r[4]!));

@@ -33,7 +33,7 @@ public sealed class CatalogueRows(SpectrumMeta meta, WavelengthGrid grid, string
         "access_url" => Identifiers.DataLinkUrl("", Did),
         "access_format" => DataLinkFormat,
         "access_estsize" => (estimatedBytes + 1023) / 1024,
-        "target_name" => Designation(meta.Ra, meta.Dec),
+        "target_name" => Designation(meta.Ra, meta.Dec, _survey.Designation),
         "target_class" => NullIfEmpty(meta.Class),
         "s_ra" => meta.Ra,
         "s_dec" => meta.Dec,
@@ -107,13 +107,13 @@ public sealed class CatalogueRows(SpectrumMeta meta, WavelengthGrid grid, string
 
     private static string? NullIfEmpty(string s) => string.IsNullOrWhiteSpace(s) ? null : s;
 
-    /// <summary>The IAU-style SDSS designation, e.g. SDSS J094744.18-004013.4.</summary>
-    public static string Designation(double ra, double dec)
+    /// <summary>The IAU-style designation, e.g. SDSS J094744.18-004013.4 (LAMOST writes its own the same way).</summary>
+    public static string Designation(double ra, double dec, string survey = "SDSS")
     {
         double h = ra / 15.0;
         int hh = (int)h; double m = (h - hh) * 60; int mm = (int)m; double ss = Math.Floor((m - mm) * 60 * 100) / 100;
         char sign = dec < 0 ? '-' : '+';
         double ad = Math.Abs(dec); int dd = (int)ad; double dm = (ad - dd) * 60; int dmm = (int)dm; double ds = Math.Floor((dm - dmm) * 60 * 10) / 10;
-        return string.Create(CultureInfo.InvariantCulture, $"SDSS J{hh:00}{mm:00}{ss:00.00}{sign}{dd:00}{dmm:00}{ds:00.0}");
+        return string.Create(CultureInfo.InvariantCulture, $"{survey} J{hh:00}{mm:00}{ss:00.00}{sign}{dd:00}{dmm:00}{ds:00.0}");
     }
 }
