@@ -170,6 +170,13 @@ public sealed class BinaryTable : Hdu
         return cell.Slice(element * size, size);
     }
 
+    /// <summary>The raw heap bytes one P/Q cell points to, bounds-checked (compressed image tiles are read this way).</summary>
+    internal ReadOnlySpan<byte> HeapBytes(int row, BinaryTableColumn column)
+    {
+        if (!column.Form.IsVariableLength) throw new FitsFormatException($"HDU {Index} ({Name}): column {column.Name} ({column.Form}) is not a variable-length array");
+        return HeapSlice(Cell(row, column), column, out _);
+    }
+
     private ReadOnlySpan<byte> HeapSlice(ReadOnlySpan<byte> descriptor, BinaryTableColumn column, out int elementCount)
     {
         long count, offset;

@@ -1,9 +1,15 @@
+using System.Collections.Concurrent;
+using VoSpec.Fits.Compression;
+
 namespace VoSpec.Fits;
 
 /// <summary>A FITS file read into memory: its HDUs in order, each a view on one shared buffer.</summary>
 public sealed class FitsFile
 {
     internal FitsFile(string name, IReadOnlyList<Hdu> hdus) { Name = name; Hdus = hdus; }
+
+    /// <summary>Compressed images already decompressed, by HDU index: a reader asks for each mask more than once.</summary>
+    private readonly ConcurrentDictionary<int, ImageHdu> _decompressed = new();
 
     /// <summary>The path or name the file was opened as (used in error messages).</summary>
     public string Name { get; }
@@ -25,4 +31,22 @@ public sealed class FitsFile
         null => throw new FitsFormatException($"{Name}: no HDU named {extName}"),
         var other => throw new FitsFormatException($"{Name}: HDU {extName} is {other.Extension ?? "the primary array"}, not {typeof(T).Name}"),
     };
+
+    /// <summary>
+    /// The image with this EXTNAME, whether stored plainly or tile-compressed (a ZIMAGE binary table,
+    /// decompressed once and kept); throws <see cref="FitsFormatException"/> naming the file otherwise.
+    /// </summary>
+    public ImageHdu GetImage(string extName) => Find(extName) switch
+    {
+        ImageHdu image => image,
+        BinaryTable table when CompressedImage.IsCompressedImage(table) => Decompressed(table),
+        null => throw new FitsFormatException($"{Name}: no HDU named {extName}"),
+        var other => throw new FitsFormatException($"{Name}: HDU {extName} is {other.Extension ?? "the primary array"}, not an image"),
+    };
+
+    private ImageHdu Decompressed(BinaryTable table)
+    {
+        try { return _decompressed.GetOrAdd(table.Index, _ => CompressedImage.Decompress(table)); }
+        catch (FitsFormatException e) { throw new FitsFormatException($"{Name}: {e.Message}", e); }
+    }
 }

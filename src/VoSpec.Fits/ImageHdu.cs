@@ -73,6 +73,28 @@ public sealed class ImageHdu : Hdu
         return result;
     }
 
+    /// <summary>
+    /// Exact integer values of an integer image with BSCALE 1 and an integral BZERO (so uint32 bit masks,
+    /// BZERO = 2^31, come back whole); BLANK is not mapped. Other images throw <see cref="InvalidOperationException"/>.
+    /// </summary>
+    public long[] ReadInt64s()
+    {
+        if (Bitpix < 0 || BScale != 1.0 || BZero != Math.Floor(BZero) || Math.Abs(BZero) > 9.3e18)
+            throw new InvalidOperationException($"HDU {Index} (BITPIX {Bitpix}, BSCALE {BScale}, BZERO {BZero}) does not hold exact integers");
+        int n = checked((int)PixelCount);
+        var result = new long[n];
+        var src = Data.Span;
+        long zero = (long)BZero;
+        switch (Bitpix)
+        {
+            case 8: for (int i = 0; i < n; i++) result[i] = src[i] + zero; break;
+            case 16: { var t = new short[n]; BigEndian.Read(src, t.AsSpan()); for (int i = 0; i < n; i++) result[i] = t[i] + zero; break; }
+            case 32: { var t = new int[n]; BigEndian.Read(src, t.AsSpan()); for (int i = 0; i < n; i++) result[i] = t[i] + zero; break; }
+            default: BigEndian.Read(src, result.AsSpan()); for (int i = 0; i < n; i++) result[i] = unchecked(result[i] + zero); break;
+        }
+        return result;
+    }
+
     private void Scale(Span<double> values)
     {
         for (int i = 0; i < values.Length; i++) values[i] = BScale * values[i] + BZero;

@@ -15,6 +15,8 @@ public sealed class CatalogueRows(SpectrumMeta meta, WavelengthGrid grid, string
 
     public string Did => Identifiers.PublisherDid(options.Authority, collection, meta.SpecObjId);
 
+    private readonly SurveyFacts _survey = SurveyFacts.Of(meta.Instrument);
+
     public object? ObsCore(string column) => column switch
     {
         "dataproduct_type" => "spectrum",
@@ -31,7 +33,7 @@ public sealed class CatalogueRows(SpectrumMeta meta, WavelengthGrid grid, string
         "access_url" => Identifiers.DataLinkUrl("", Did),
         "access_format" => DataLinkFormat,
         "access_estsize" => (estimatedBytes + 1023) / 1024,
-        "target_name" => Designation(meta.Ra, meta.Dec),
+        "target_name" => Designation(meta.Ra, meta.Dec, _survey.Designation),
         "target_class" => NullIfEmpty(meta.Class),
         "s_ra" => meta.Ra,
         "s_dec" => meta.Dec,
@@ -47,15 +49,15 @@ public sealed class CatalogueRows(SpectrumMeta meta, WavelengthGrid grid, string
         "t_xel" => 1L,
         "em_min" => grid.First * 1e-10,
         "em_max" => grid.Last * 1e-10,
-        "em_res_power" => 2000.0,
+        "em_res_power" => _survey.ResolvingPower,
         "em_xel" => (long)grid.Count,
         "em_ucd" => "em.wl",
         "em_unit" => "m",
         "o_ucd" => "phot.flux.density;em.wl",
-        "o_unit" => VoSpec.Core.Spectra.SpectrumUnits.Flux,
+        "o_unit" => _survey.VoFluxUnit,
         "pol_states" => null,
         "pol_xel" => 0L,
-        "facility_name" => "SDSS 2.5m",
+        "facility_name" => _survey.Facility,
         "instrument_name" => meta.Instrument,
         "spec_id" => specId,
         _ => throw new InvalidOperationException($"schemas/ivoa.obscore declares '{column}', which the archive does not fill"),
@@ -105,13 +107,13 @@ public sealed class CatalogueRows(SpectrumMeta meta, WavelengthGrid grid, string
 
     private static string? NullIfEmpty(string s) => string.IsNullOrWhiteSpace(s) ? null : s;
 
-    /// <summary>The IAU-style SDSS designation, e.g. SDSS J094744.18-004013.4.</summary>
-    public static string Designation(double ra, double dec)
+    /// <summary>The IAU-style designation, e.g. SDSS J094744.18-004013.4 (LAMOST writes its own the same way).</summary>
+    public static string Designation(double ra, double dec, string survey = "SDSS")
     {
         double h = ra / 15.0;
         int hh = (int)h; double m = (h - hh) * 60; int mm = (int)m; double ss = Math.Floor((m - mm) * 60 * 100) / 100;
         char sign = dec < 0 ? '-' : '+';
         double ad = Math.Abs(dec); int dd = (int)ad; double dm = (ad - dd) * 60; int dmm = (int)dm; double ds = Math.Floor((dm - dmm) * 60 * 10) / 10;
-        return string.Create(CultureInfo.InvariantCulture, $"SDSS J{hh:00}{mm:00}{ss:00.00}{sign}{dd:00}{dmm:00}{ds:00.0}");
+        return string.Create(CultureInfo.InvariantCulture, $"{survey} J{hh:00}{mm:00}{ss:00.00}{sign}{dd:00}{dmm:00}{ds:00.0}");
     }
 }

@@ -6,6 +6,9 @@ namespace VoSpec.Archive.Catalogue;
 /// </summary>
 internal interface ICatalogueWriter : IDisposable
 {
+    /// <summary>The collection this writer writes.</summary>
+    string Collection { get; }
+
     /// <summary>Whether the collection already holds this specobjid.</summary>
     bool Contains(long specObjId);
 

@@ -6,16 +6,17 @@ using VoSpec.Core.Spectra;
 namespace VoSpec.Archive.Ingest;
 
 /// <summary>
-/// Ingests survey files into one collection: files are parsed in parallel, a batch ahead of the
-/// single writer, and each batch is committed atomically. A bad file is reported by name with its
-/// reason and skipped; a spectrum already in the collection is skipped as a duplicate.
+/// Ingests survey files: files are parsed in parallel, a batch ahead of the single writer, and each batch is
+/// committed atomically. SDSS files go to the collection the caller names, DESI and LAMOST files to their own
+/// (<see cref="SurveyFile.CollectionFor"/>). A bad file is reported by name with its reason and skipped; a
+/// spectrum already in its collection is skipped as a duplicate. Counts are of spectra (a DESI file holds several).
 /// </summary>
 public sealed class Ingester(SpectrumArchive archive)
 {
     public const string LockFileName = "ingest.lock";
 
     /// <summary>One input, parsed or not: Name is how reports call it (the file path, or the spectrum's id).</summary>
-    private sealed record Parsed(string Name, string? SourcePath, Spectrum? Spectrum, string Format, long Bytes, string? Problem, long Ticks);
+    private sealed record Parsed(string Name, string? SourcePath, IReadOnlyList<Spectrum>? Spectra, string Collection, string? Title, string Format, long Bytes, string? Problem, long Ticks);
 
     public IngestReport Run(IEnumerable<string> paths, string collection, IIngestProgress? progress = null, CancellationToken cancel = default, string? title = null)
     {
@@ -25,11 +26,11 @@ public sealed class Ingester(SpectrumArchive archive)
         using var ingestLock = AcquireLock();
         var files = SpectrumFileReader.Expand(paths).ToList();
         progress?.Started(files.Count);
-        using var writer = archive.OpenWriter(collection, title ?? collection, expectedRows: files.Count);
+        using var writer = new WriterSet(archive, collection, title ?? collection, files.Count);
         int batchSize = Math.Max(1, archive.Options.IngestBatchSize);
         var chunks = files.Chunk(batchSize).ToList();
         long parseTicks = 0;
-        Task<Parsed[]>? next = chunks.Count > 0 ? Task.Run(() => ParseChunk(chunks[0])) : null;
+        Task<Parsed[]>? next = chunks.Count > 0 ? Task.Run(() => ParseChunk(chunks[0], collection)) : null;
         for (int k = 0; k < chunks.Count; k++)
         {
             var parsed = next!.GetAwaiter().GetResult();
@@ -37,7 +38,7 @@ public sealed class Ingester(SpectrumArchive archive)
             // The chunk is taken now: a lambda reading chunks[k + 1] would see k as it is when the task starts, which
             // may be after the loop moved on (a chunk parsed twice, another never, or past the end).
             var following = k + 1 < chunks.Count ? chunks[k + 1] : null;
-            next = following is not null ? Task.Run(() => ParseChunk(following)) : null;
+            next = following is not null ? Task.Run(() => ParseChunk(following, collection)) : null;
             parseTicks += parsed.Sum(p => p.Ticks);
             var writeClock = Stopwatch.StartNew();
             WriteChunk(writer, parsed, report, progress);
@@ -45,7 +46,7 @@ public sealed class Ingester(SpectrumArchive archive)
         }
         next?.Wait(CancellationToken.None);
         var indexClock = Stopwatch.StartNew();
-        writer.BuildDeferredIndexes();
+        writer.Current.BuildDeferredIndexes();
         report.IndexTime = indexClock.Elapsed;
         report.ParseTime = TimeSpan.FromTicks(parseTicks * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
         report.Elapsed = clock.Elapsed;
@@ -62,10 +63,10 @@ public sealed class Ingester(SpectrumArchive archive)
         var report = new IngestReport();
         var clock = Stopwatch.StartNew();
         using var ingestLock = AcquireLock();
-        using var writer = archive.OpenWriter(collection, title ?? collection, 0);
+        using var writer = new WriterSet(archive, collection, title ?? collection, 0);
         foreach (var chunk in spectra.Chunk(Math.Max(1, archive.Options.IngestBatchSize)))
         {
-            var parsed = chunk.Select(s => new Parsed($"{collection}:{s.Meta.SpecObjId}", null, s, "generated", estimatedBytesEach, null, 0)).ToArray();
+            var parsed = chunk.Select(s => new Parsed($"{collection}:{s.Meta.SpecObjId}", null, [s], collection, null, "generated", estimatedBytesEach, null, 0)).ToArray();
             var writeClock = Stopwatch.StartNew();
             WriteChunk(writer, parsed, report, null);
             report.WriteTime += writeClock.Elapsed;
@@ -111,76 +112,131 @@ public sealed class Ingester(SpectrumArchive archive)
         }
     }
 
-    private static Parsed[] ParseChunk((string Path, string? Problem)[] chunk)
+    private static Parsed[] ParseChunk((string Path, string? Problem)[] chunk, string sdssCollection)
     {
         var result = new Parsed[chunk.Length];
         Parallel.For(0, chunk.Length, i =>
         {
             var (path, problem) = chunk[i];
             long t0 = Stopwatch.GetTimestamp();
-            if (problem is not null) { result[i] = new Parsed(path, null, null, "", 0, problem, 0); return; }
+            if (problem is not null) { result[i] = Failed(path, problem, 0); return; }
             try
             {
-                var (spectrum, format) = SpectrumFileReader.Read(path);
-                spectrum.Arrays.Validate();
-                result[i] = new Parsed(path, path, spectrum, format, new FileInfo(path).Length, null, Stopwatch.GetTimestamp() - t0);
+                var file = SpectrumFileReader.Read(path);
+                foreach (var s in file.Spectra) s.Arrays.Validate();
+                result[i] = new Parsed(path, path, file.Spectra, file.CollectionFor(sdssCollection), file.Title, file.Format,
+                    new FileInfo(path).Length, null, Stopwatch.GetTimestamp() - t0);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 // A bad file never stops the ingest: it is reported by name with the reason.
-                result[i] = new Parsed(path, null, null, "", 0, Describe(e), Stopwatch.GetTimestamp() - t0);
+                result[i] = Failed(path, Describe(e), Stopwatch.GetTimestamp() - t0);
             }
         });
         return result;
     }
 
-    private static void WriteChunk(ICatalogueWriter writer, Parsed[] parsed, IngestReport report, IIngestProgress? progress)
+    private static Parsed Failed(string path, string problem, long ticks) => new(path, null, null, "", null, "", 0, problem, ticks);
+
+    private static void WriteChunk(WriterSet writers, Parsed[] parsed, IngestReport report, IIngestProgress? progress)
     {
-        var batch = new List<CatalogueItem>();
-        var names = new List<string>();
-        var inBatch = new HashSet<long>();
-        var outcomes = new List<(string Name, IngestOutcome Outcome, string? Reason)>();
+        // Outcomes per spectrum, kept by the file they came from: the progress hears once per file.
+        // By reference: the same missing path given twice makes two equal records.
+        var outcomes = new Dictionary<Parsed, List<(string Name, IngestOutcome Outcome, string? Reason)>>(ReferenceEqualityComparer.Instance);
+        foreach (var p in parsed) outcomes[p] = [];
+        foreach (var p in parsed)
+            if (p.Spectra is null) outcomes[p].Add((p.Name, IngestOutcome.Failed, p.Problem));
+        foreach (var group in parsed.Where(p => p.Spectra is not null).GroupBy(p => p.Collection))
+        {
+            var writer = writers.For(group.Key, group.First().Title);
+            var batch = new List<CatalogueItem>();
+            var owners = new List<(Parsed File, string Name)>();
+            var inBatch = new HashSet<long>();
+            foreach (var p in group)
+            {
+                foreach (var spectrum in p.Spectra!)
+                {
+                    string name = p.Spectra!.Count == 1 ? p.Name : $"{p.Name} [{spectrum.Meta.ObsId}]";
+                    long id = spectrum.Meta.SpecObjId;
+                    if (writer.Contains(id) || !inBatch.Add(id)) { outcomes[p].Add((name, IngestOutcome.Duplicate, null)); continue; }
+                    batch.Add(new CatalogueItem(spectrum, p.SourcePath, p.Bytes / p.Spectra.Count, p.Format));
+                    owners.Add((p, name));
+                }
+            }
+            try
+            {
+                writer.WriteBatch(batch);
+                foreach (var (file, name) in owners) outcomes[file].Add((name, IngestOutcome.Ingested, null));
+            }
+            catch (Exception) when (batch.Count > 1)
+            {
+                // Find the culprit(s): store one by one, so only the spectra that fail are reported.
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    try { writer.WriteBatch([batch[i]]); outcomes[owners[i].File].Add((owners[i].Name, IngestOutcome.Ingested, null)); }
+                    catch (Exception e) { outcomes[owners[i].File].Add((owners[i].Name, IngestOutcome.Failed, Describe(e))); }
+                }
+            }
+            catch (Exception e)
+            {
+                foreach (var (file, name) in owners) outcomes[file].Add((name, IngestOutcome.Failed, Describe(e)));
+            }
+        }
         foreach (var p in parsed)
         {
-            if (p.Spectrum is null) { outcomes.Add((p.Name, IngestOutcome.Failed, p.Problem)); continue; }
-            long id = p.Spectrum.Meta.SpecObjId;
-            if (writer.Contains(id) || !inBatch.Add(id)) { outcomes.Add((p.Name, IngestOutcome.Duplicate, null)); continue; }
-            batch.Add(new CatalogueItem(p.Spectrum, p.SourcePath, p.Bytes, p.Format));
-            names.Add(p.Name);
-        }
-        try
-        {
-            writer.WriteBatch(batch);
-            outcomes.AddRange(names.Select(n => (n, IngestOutcome.Ingested, (string?)null)));
-        }
-        catch (Exception) when (batch.Count > 1)
-        {
-            // Find the culprit(s): store one by one, so only the files that fail are reported.
-            for (int i = 0; i < batch.Count; i++)
+            foreach (var (name, outcome, reason) in outcomes[p])
             {
-                try { writer.WriteBatch([batch[i]]); outcomes.Add((names[i], IngestOutcome.Ingested, null)); }
-                catch (Exception e) { outcomes.Add((names[i], IngestOutcome.Failed, Describe(e))); }
+                switch (outcome)
+                {
+                    case IngestOutcome.Ingested: report.Ingested++; break;
+                    case IngestOutcome.Duplicate: report.Duplicates++; break;
+                    default: report.Failures.Add((name, reason ?? "unknown error")); break;
+                }
             }
+            // A file is done as its worst spectrum: failed if any failed, else ingested if any went in. A DESI file of sky fibres only is ingested with nothing in it.
+            var list = outcomes[p];
+            var failed = list.FirstOrDefault(o => o.Outcome == IngestOutcome.Failed);
+            var fileOutcome = failed.Name is not null ? IngestOutcome.Failed
+                : list.Count == 0 || list.Any(o => o.Outcome == IngestOutcome.Ingested) ? IngestOutcome.Ingested : IngestOutcome.Duplicate;
+            progress?.FileDone(p.Name, fileOutcome, failed.Reason);
         }
-        catch (Exception e)
+    }
+
+    /// <summary>
+    /// The one catalogue writer an archive may have, for the collection being written: a batch for another
+    /// collection closes it and opens that one's (files come in path order, so surveys seldom interleave).
+    /// The caller's collection is opened at once, as a new empty collection exists after an ingest of nothing.
+    /// </summary>
+    private sealed class WriterSet : IDisposable
+    {
+        private readonly SpectrumArchive _archive;
+        private readonly string _collection, _title;
+        private readonly long _expectedRows;
+
+        public WriterSet(SpectrumArchive archive, string collection, string title, long expectedRows)
         {
-            foreach (var n in names) outcomes.Add((n, IngestOutcome.Failed, Describe(e)));
+            (_archive, _collection, _title, _expectedRows) = (archive, collection, title, expectedRows);
+            Current = archive.OpenWriter(collection, title, expectedRows);
         }
-        foreach (var (path, outcome, reason) in outcomes)
+
+        public ICatalogueWriter Current { get; private set; }
+
+        public ICatalogueWriter For(string collection, string? title)
         {
-            switch (outcome)
-            {
-                case IngestOutcome.Ingested: report.Ingested++; break;
-                case IngestOutcome.Duplicate: report.Duplicates++; break;
-                default: report.Failures.Add((path, reason ?? "unknown error")); break;
-            }
-            progress?.FileDone(path, outcome, reason);
+            if (Current.Collection == collection) return Current;
+            Current.Dispose();
+            bool main = collection == _collection;
+            Current = _archive.OpenWriter(collection, main ? _title : title ?? collection, main ? _expectedRows : 0);
+            return Current;
         }
+
+        public void Dispose() => Current.Dispose();
     }
 
     private static string Describe(Exception e) => e switch
     {
         Microsoft.Data.Sqlite.SqliteException s when s.SqliteErrorCode == 19 => "conflicts with a spectrum already in the collection (same plate, MJD and fiber): " + s.Message,
+        Npgsql.PostgresException p when p.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation => "conflicts with a spectrum already in the collection (same plate, MJD and fiber): " + p.MessageText,
         VoSpec.Fits.FitsFormatException or InvalidDataException or IOException or EndOfStreamException => e.Message,
         _ => $"{e.GetType().Name}: {e.Message}",
     };

@@ -1,12 +1,16 @@
 using System.Buffers;
-using VoSpec.Core.Spectra;
+using VoSpec.Fits;
+using VoSpec.Fits.Desi;
+using VoSpec.Fits.Lamost;
 using VoSpec.Fits.Sdss;
 
 namespace VoSpec.Archive.Ingest;
 
 /// <summary>
-/// Turns a survey file into a Spectrum. Every format takes this one path into the archive:
-/// real SDSS files and the demo generator's files alike.
+/// Turns a survey file into spectra. Every format takes this one path into the archive: real SDSS, DESI and
+/// LAMOST files and the demo generator's files alike. The survey is told by content (DESI: a FIBERMAP and arm
+/// images; LAMOST: TELESCOP and OBSID), never by file name; anything else goes to the SDSS reader, whose error
+/// says what is missing.
 /// </summary>
 public static class SpectrumFileReader
 {
@@ -17,7 +21,7 @@ public static class SpectrumFileReader
     /// would land on the large-object heap and make bulk ingest pay for page faults and gen-2 GCs.
     /// The parsed Spectrum holds copies, never views on the buffer.
     /// </summary>
-    public static (Spectrum Spectrum, string Format) Read(string path)
+    public static SurveyFile Read(string path)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
         long length = file.Length;
@@ -27,9 +31,21 @@ public static class SpectrumFileReader
         {
             int got = 0, n;
             while (got < length && (n = file.Read(buffer, got, (int)length - got)) > 0) got += n;
-            return (SdssSpectrumReader.Read(buffer.AsMemory(0, got), path), "sdss-spec");
+            return Read(FitsReader.Parse(buffer.AsMemory(0, got), path));
         }
         finally { ArrayPool<byte>.Shared.Return(buffer); }
+    }
+
+    private static SurveyFile Read(FitsFile file)
+    {
+        if (DesiReader.Recognises(file))
+        {
+            var desi = DesiReader.Read(file);
+            string format = desi.Kind == DesiFileKind.Coadd ? "desi-coadd" : "desi-spectra";
+            return new SurveyFile(Survey.Desi, format, desi.Spectra.Select(s => s.Merged).ToList(), desi.SkyFibres + desi.UnassignedFibres);
+        }
+        if (LamostReader.Recognises(file)) return new SurveyFile(Survey.Lamost, "lamost-lrs", [LamostReader.Read(file).Spectrum]);
+        return new SurveyFile(Survey.Sdss, "sdss-spec", [SdssSpectrumReader.Read(file)]);
     }
 
     /// <summary>Files under the given paths (directories are searched recursively), in a stable order.</summary>

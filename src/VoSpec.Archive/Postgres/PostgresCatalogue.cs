@@ -239,23 +239,10 @@ internal sealed class PostgresCatalogue : ICatalogue
     public SpectrumMeta? LoadMeta(long specId)
     {
         using var conn = Open();
-        using var cmd = new NpgsqlCommand("""
-            SELECT s.specobjid, s.plate, s.mjd, s.fiberid, s.run2d, s.run1d, s.ra, s.dec, s.z, s.zerr, s.zwarning, s.class, s.subclass,
-                   s.survey, s.programname, s.sn_median, s.instrument, o.s_fov, s.exptime, o.t_min, o.t_max
-            FROM specobj s JOIN ivoa_obscore o ON o.spec_id = s.spec_id WHERE s.spec_id = @id
-            """, conn);
+        using var cmd = new NpgsqlCommand(MetaRow.Sql + "@id", conn);
         cmd.Parameters.AddWithValue("id", specId);
         using var r = cmd.ExecuteReader();
-        if (!r.Read()) return null;
-        string Str(int i) => r.IsDBNull(i) ? "" : r.GetString(i);
-        return new SpectrumMeta
-        {
-            SpecObjId = r.GetInt64(0), Plate = r.GetInt32(1), Mjd = r.GetInt32(2), FiberId = r.GetInt32(3),
-            Run2d = Str(4), Run1d = Str(5), Ra = r.GetDouble(6), Dec = r.GetDouble(7), Z = r.GetDouble(8), ZErr = r.GetDouble(9),
-            ZWarning = r.GetInt32(10), Class = Str(11), Subclass = Str(12), Survey = Str(13), ProgramName = Str(14),
-            SnMedian = r.GetDouble(15), Instrument = Str(16), FiberDiameter = r.GetDouble(17) * 3600.0, ExpTime = Opt(r, 18),
-            TMin = Opt(r, 19), TMax = Opt(r, 20),
-        };
+        return r.Read() ? MetaRow.Read(r) : null;
     }
 
     public IDatasetFinder OpenDatasetFinder() => new DatasetFinder(this);

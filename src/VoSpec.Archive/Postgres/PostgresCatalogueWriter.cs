@@ -65,6 +65,8 @@ internal sealed class PostgresCatalogueWriter : ICatalogueWriter
 
     public bool Contains(long specObjId) => _known.Contains(specObjId);
 
+    public string Collection => _collection;
+
     public PreparedBatch Prepare(IReadOnlyList<CatalogueItem> items) =>
         BatchRows.Prepare(items, _collection, _catalogue.Archive.Options, images: null, _ticks);
 

@@ -76,6 +76,8 @@ internal sealed class CatalogueWriter : ICatalogueWriter
 
     public bool Contains(long specObjId) => _known.Contains(specObjId);
 
+    public string Collection => _collection;
+
     public PreparedBatch Prepare(IReadOnlyList<CatalogueItem> items)
     {
         var batch = BatchRows.Prepare(items, _collection, _archive.Options, RowImages.ObsCore, _ticks);

@@ -6,7 +6,8 @@ using VoSpec.Archive.Ingest;
 namespace VoSpec.Cli.Commands;
 
 /// <summary>
-/// vospec ingest: files and directories (recursively; .fits and .fits.gz) into one collection.
+/// vospec ingest: files and directories (recursively; .fits and .fits.gz). SDSS files go into the named collection,
+/// DESI and LAMOST files (told by content) into collections 'desi' and 'lamost'.
 /// Exit code 0 when every file went in or was already there, 1 when some failed, 2 on a fatal error.
 /// </summary>
 internal static class IngestCommand
@@ -14,12 +15,12 @@ internal static class IngestCommand
     public static Command Create()
     {
         var archive = new Option<string>("--archive") { Description = "Archive directory", DefaultValueFactory = _ => ArchiveOptions.DefaultDirectory };
-        var collection = new Option<string>("--collection") { Description = "Collection (spec-service context) to ingest into", DefaultValueFactory = _ => "sdss" };
+        var collection = new Option<string>("--collection") { Description = "Collection (spec-service context) for SDSS files; DESI and LAMOST files go to 'desi' and 'lamost'", DefaultValueFactory = _ => "sdss" };
         var title = new Option<string?>("--title") { Description = "Human-readable title of a new collection" };
         var batch = new Option<int>("--batch") { Description = "Spectra per transaction", DefaultValueFactory = _ => 500 };
         var database = ServeCommand.DatabaseOption();
         var paths = new Argument<string[]>("PATH") { Description = "Files or directories", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("ingest", "Ingest survey spectra (SDSS spec-*.fits lite/full, spSpec) into the archive") { archive, database, collection, title, batch, paths };
+        var command = new Command("ingest", "Ingest survey spectra (SDSS spec-*.fits lite/full, spSpec; DESI coadd/spectra; LAMOST LRS) into the archive") { archive, database, collection, title, batch, paths };
         command.SetAction((parse, cancel) => Task.FromResult(Run(parse.GetValue(archive)!, parse.GetValue(database), parse.GetValue(collection)!, parse.GetValue(title),
             parse.GetValue(batch), parse.GetValue(paths)!, cancel)));
         return command;
@@ -61,7 +62,7 @@ internal static class IngestCommand
     {
         double rate = r.Elapsed.TotalSeconds > 0 ? r.Total / r.Elapsed.TotalSeconds : 0;
         Console.WriteLine(FormattableString.Invariant(
-            $"ingested {r.Ingested}, skipped as duplicate {r.Duplicates}, failed {r.Failed}{(r.Cancelled ? " (cancelled)" : "")} in {r.Elapsed.TotalSeconds:0.00} s ({rate:0} files/s; parsing {r.ParseTime.TotalSeconds:0.00} s CPU, archive writes {r.WriteTime.TotalSeconds:0.00} s)"));
+            $"ingested {r.Ingested}, skipped as duplicate {r.Duplicates}, failed {r.Failed}{(r.Cancelled ? " (cancelled)" : "")} in {r.Elapsed.TotalSeconds:0.00} s ({rate:0} spectra/s; parsing {r.ParseTime.TotalSeconds:0.00} s CPU, archive writes {r.WriteTime.TotalSeconds:0.00} s)"));
         foreach (var (path, reason) in r.Failures) Console.WriteLine($"failed: {path}: {reason}");
     }
 

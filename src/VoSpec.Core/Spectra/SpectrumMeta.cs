@@ -35,6 +35,9 @@ public sealed record SpectrumMeta
     /// <summary>Flux unit as the file writes it (BUNIT).</summary>
     public string FluxUnit { get; init; } = "1E-17 erg/cm^2/s/Ang";
 
-    /// <summary>The SDSS name for a spectrum: PLATE-MJD-FIBER, zero-padded.</summary>
-    public string ObsId => $"{Plate:D4}-{Mjd:D5}-{FiberId:D4}";
+    /// <summary>A survey's own name for the spectrum when it is not SDSS's PLATE-MJD-FIBER (DESI, LAMOST); null for SDSS.</summary>
+    public string? SurveyObsId { get; init; }
+
+    /// <summary>The survey's name for a spectrum: <see cref="SurveyObsId"/> when set, else SDSS's PLATE-MJD-FIBER, zero-padded.</summary>
+    public string ObsId => SurveyObsId ?? $"{Plate:D4}-{Mjd:D5}-{FiberId:D4}";
 }

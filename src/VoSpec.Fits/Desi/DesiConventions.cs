@@ -1,0 +1,25 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace VoSpec.Fits.Desi;
+
+/// <summary>DESI facts the reader needs: instrument, fibre size, and how a spectrum gets a 64-bit id.</summary>
+public static class DesiConventions
+{
+    public const string Instrument = "DESI";
+
+    /// <summary>107 µm fibres on the Mayall's focal plane: 1.5″ on the sky.</summary>
+    public const double FiberDiameter = 1.5;
+
+    /// <summary>
+    /// A 63-bit id for a DESI spectrum. TARGETID alone is not unique (one target is coadded per HEALPix pixel,
+    /// per tile and per exposure) and already uses ~60 bits, so nothing can be packed beside it: the id is the
+    /// first 8 bytes of the SHA-256 of the spectrum's name (group-TARGETID, with -eEXPID for single exposures), kept positive.
+    /// </summary>
+    public static long SpecObjId(string obsId)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.ASCII.GetBytes(obsId), hash);
+        return (long)(System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(hash) & long.MaxValue);
+    }
+}

@@ -1,0 +1,209 @@
+using VoSpec.Core.Spectra;
+
+namespace VoSpec.Fits.Desi;
+
+/// <summary>
+/// Reads DESI coadd-*.fits and spectra-*.fits files: FIBERMAP (and a coadd's EXP_FIBERMAP) rows, and per arm
+/// X_WAVELENGTH, X_FLUX, X_IVAR, X_MASK (plain or tile-compressed) and X_RESOLUTION images with one row per
+/// fibre. Fibres with OBJTYPE 'TGT' and a positive TARGETID become spectra; sky fibres and unassigned
+/// positioners are counted and skipped. Files of another layout throw <see cref="FitsFormatException"/>.
+/// </summary>
+public static class DesiReader
+{
+    public static DesiFile Read(string path) => Read(FitsReader.Open(path));
+
+    public static DesiFile Read(ReadOnlyMemory<byte> fileBytes, string nameForErrors) => Read(FitsReader.Parse(fileBytes, nameForErrors));
+
+    /// <summary>A FITS file DESI's pipeline wrote: a FIBERMAP table and at least one arm's wavelength and flux images.</summary>
+    public static bool Recognises(FitsFile file) =>
+        file.Find("FIBERMAP") is BinaryTable && file.Hdus.Any(h => h.Name.EndsWith("_WAVELENGTH", StringComparison.OrdinalIgnoreCase))
+        && file.Hdus.Any(h => h.Name.EndsWith("_FLUX", StringComparison.OrdinalIgnoreCase));
+
+    public static DesiFile Read(FitsFile file)
+    {
+        try { return ReadChecked(file); }
+        // A column of the wrong type (TARGETID as text): the table API refuses it.
+        catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or OverflowException)
+        {
+            throw new FitsFormatException($"{file.Name}: not a readable DESI file: {e.Message}", e);
+        }
+    }
+
+    private static DesiFile ReadChecked(FitsFile file)
+    {
+        string name = file.Name;
+        if (!Recognises(file)) throw new FitsFormatException($"{name}: not a DESI spectra or coadd file: no FIBERMAP table with X_WAVELENGTH and X_FLUX images");
+        var fibermap = file.Get<BinaryTable>("FIBERMAP");
+        var expFibermap = file.Find("EXP_FIBERMAP") as BinaryTable;
+        var kind = expFibermap is not null || fibermap.HasColumn("COADD_EXPTIME") ? DesiFileKind.Coadd : DesiFileKind.Spectra;
+        var group = GroupOf(file.Primary.Header, fibermap);
+        var arms = ReadArms(file, fibermap.RowCount);
+
+        var exposuresByTarget = expFibermap is null ? null : ExposuresByTarget(expFibermap);
+        var spectra = new List<DesiSpectrum>();
+        int sky = 0, unassigned = 0;
+        for (int row = 0; row < fibermap.RowCount; row++)
+        {
+            long targetId = fibermap.GetLong(row, "TARGETID");
+            string objType = fibermap.HasColumn("OBJTYPE") ? fibermap.GetString(row, "OBJTYPE").Trim() : "TGT";
+            if (objType.Equals("SKY", StringComparison.OrdinalIgnoreCase)) { sky++; continue; }
+            if (!objType.Equals("TGT", StringComparison.OrdinalIgnoreCase) || targetId <= 0) { unassigned++; continue; }
+
+            var fibre = FibreOf(fibermap, row, targetId, objType, name);
+            var exposures = kind == DesiFileKind.Spectra
+                ? ExposureOfRow(fibermap, row, group)
+                : exposuresByTarget?.GetValueOrDefault(targetId) ?? [];
+            var fibreArms = arms.Select(a => a.Slice(row)).ToList();
+            string obsId = kind == DesiFileKind.Spectra && fibre.ExpId is long e ? $"{group.Name}-e{e}-{targetId}" : $"{group.Name}-{targetId}";
+            var merged = new Spectrum { Meta = MetaOf(fibre, exposures, group, kind, obsId, arms[0].FluxUnit), Arrays = DesiArmMerger.Merge(fibreArms, $"{name} row {row}") };
+            try { merged.Arrays.Validate(); }
+            catch (InvalidDataException ex) { throw new FitsFormatException($"{name} row {row}: {ex.Message}", ex); }
+            spectra.Add(new DesiSpectrum(fibre, exposures, fibreArms, merged));
+        }
+        return new DesiFile(kind, group, spectra, fibermap.RowCount, sky, unassigned);
+    }
+
+    private static DesiGroup GroupOf(FitsHeader h, BinaryTable fibermap)
+    {
+        string kind = h.GetStringOrNull("SPGRP")?.Trim().ToLowerInvariant() ?? (h.Contains("HPXPIXEL") ? "healpix" : "");
+        long? tile = h.GetLongOrNull("TILEID") ?? (fibermap.HasColumn("TILEID") && fibermap.RowCount > 0 ? fibermap.GetLong(0, "TILEID") : null);
+        long? healpix = h.GetLongOrNull("HPXPIXEL") ?? (kind == "healpix" ? h.GetLongOrNull("SPGRPVAL") : null);
+        if (kind == "healpix" ? healpix is null : tile is null)
+            throw new FitsFormatException("the primary header names neither a HEALPix pixel (HPXPIXEL) nor a tile (TILEID)");
+        return new DesiGroup(kind, h.GetStringOrNull("SURVEY")?.Trim() ?? "", h.GetStringOrNull("PROGRAM")?.Trim() ?? "",
+            healpix, tile, h.GetLongOrNull("NIGHT"), SpecProd(h));
+    }
+
+    /// <summary>DESI names its processing run (fuji, iron…) among the dependency cards: DEPNAMnn = 'SPECPROD', DEPVERnn = the run.</summary>
+    private static string SpecProd(FitsHeader h)
+    {
+        for (int i = 0; i < 100; i++)
+            if (h.GetStringOrNull($"DEPNAM{i:D2}")?.Trim() == "SPECPROD") return h.GetStringOrNull($"DEPVER{i:D2}")?.Trim() ?? "";
+        return "";
+    }
+
+    /// <summary>All arms' images, each read once for every fibre; arms are ordered by wavelength.</summary>
+    private static List<ArmImages> ReadArms(FitsFile file, int rows)
+    {
+        var arms = new List<ArmImages>();
+        foreach (var hdu in file.Hdus)
+        {
+            if (!hdu.Name.EndsWith("_WAVELENGTH", StringComparison.OrdinalIgnoreCase)) continue;
+            string arm = hdu.Name[..^"_WAVELENGTH".Length].ToUpperInvariant();
+            var wave = file.GetImage(hdu.Name);
+            if (wave.Axes.Count != 1 || wave.Axes[0] < 2) throw new FitsFormatException($"{file.Name}: {hdu.Name} is not a 1-D array of wavelengths");
+            int n = wave.Axes[0];
+            var flux = Image(file, arm + "_FLUX", n, rows, required: true)!;
+            var ivar = Image(file, arm + "_IVAR", n, rows, required: true)!;
+            var mask = Image(file, arm + "_MASK", n, rows, required: false);
+            var res = file.Find(arm + "_RESOLUTION") is null ? null : file.GetImage(arm + "_RESOLUTION");
+            int diagonals = 0;
+            if (res is not null)
+            {
+                if (res.Axes.Count != 3 || res.Axes[0] != n || res.Axes[2] != rows || res.Axes[1] < 1)
+                    throw new FitsFormatException($"{file.Name}: {arm}_RESOLUTION is ({string.Join(", ", res.Axes)}), not ({n}, diagonals, {rows})");
+                diagonals = res.Axes[1];
+            }
+            int[]? maskBits = null;
+            if (mask is not null)
+            {
+                // DESI masks are uint32 (BZERO 2^31); the bits go into an int unchanged.
+                var values = mask.ReadInt64s();
+                maskBits = new int[values.Length];
+                for (int i = 0; i < values.Length; i++)
+                    maskBits[i] = values[i] is >= int.MinValue and <= uint.MaxValue ? unchecked((int)(uint)values[i])
+                        : throw new FitsFormatException($"{file.Name}: {arm}_MASK value {values[i]} is not a 32-bit mask");
+            }
+            arms.Add(new ArmImages(arm, wave.ReadDoubles(), flux.ReadFloats(), ivar.ReadFloats(), maskBits, res?.ReadFloats(), diagonals,
+                flux.Header.GetStringOrNull("BUNIT")?.Trim() ?? "10**-17 erg/(s cm2 Angstrom)"));
+        }
+        if (arms.Count == 0) throw new FitsFormatException($"{file.Name}: no X_WAVELENGTH arm");
+        arms.Sort((a, b) => a.Wavelength[0].CompareTo(b.Wavelength[0]));
+        return arms;
+    }
+
+    private static ImageHdu? Image(FitsFile file, string extName, int n, int rows, bool required)
+    {
+        if (file.Find(extName) is null)
+            return required ? throw new FitsFormatException($"{file.Name}: no {extName} image") : null;
+        var image = file.GetImage(extName);
+        if (image.Axes.Count != 2 || image.Axes[0] != n || image.Axes[1] != rows)
+            throw new FitsFormatException($"{file.Name}: {extName} is ({string.Join(", ", image.Axes)}), not ({n}, {rows}) for {rows} FIBERMAP rows");
+        return image;
+    }
+
+    private sealed record ArmImages(string Name, double[] Wavelength, float[] Flux, float[] Ivar, int[]? Mask, float[]? Resolution, int Diagonals, string FluxUnit)
+    {
+        public DesiArm Slice(int row)
+        {
+            int n = Wavelength.Length;
+            return new DesiArm(Name, Wavelength, Flux.AsSpan(row * n, n).ToArray(), Ivar.AsSpan(row * n, n).ToArray(),
+                Mask?.AsSpan(row * n, n).ToArray(), Resolution?.AsSpan(row * n * Diagonals, n * Diagonals).ToArray(), Diagonals);
+        }
+    }
+
+    private static DesiFibre FibreOf(BinaryTable t, int row, long targetId, string objType, string name) => new(
+        row, targetId, objType,
+        t.HasColumn("TARGET_RA") ? t.GetDouble(row, "TARGET_RA") : throw new FitsFormatException($"{name}: FIBERMAP has no TARGET_RA"),
+        t.HasColumn("TARGET_DEC") ? t.GetDouble(row, "TARGET_DEC") : throw new FitsFormatException($"{name}: FIBERMAP has no TARGET_DEC"),
+        t.HasColumn("FIBER") ? checked((int)t.GetLong(row, "FIBER")) : null,
+        t.HasColumn("TILEID") ? t.GetLong(row, "TILEID") : null,
+        t.HasColumn("EXPID") ? t.GetLong(row, "EXPID") : null,
+        t.HasColumn("COADD_EXPTIME") ? t.GetDouble(row, "COADD_EXPTIME") : t.HasColumn("EXPTIME") ? t.GetDouble(row, "EXPTIME") : null,
+        t.HasColumn("COADD_FIBERSTATUS") ? (int)t.GetLong(row, "COADD_FIBERSTATUS") : t.HasColumn("FIBERSTATUS") ? (int)t.GetLong(row, "FIBERSTATUS") : 0);
+
+    private static Dictionary<long, List<DesiExposure>> ExposuresByTarget(BinaryTable t)
+    {
+        var result = new Dictionary<long, List<DesiExposure>>();
+        for (int row = 0; row < t.RowCount; row++)
+        {
+            long target = t.GetLong(row, "TARGETID");
+            if (!result.TryGetValue(target, out var list)) result[target] = list = [];
+            list.Add(ExposureAt(t, row, null));
+        }
+        return result;
+    }
+
+    private static IReadOnlyList<DesiExposure> ExposureOfRow(BinaryTable t, int row, DesiGroup group) =>
+        t.HasColumn("EXPID") && t.HasColumn("MJD") ? [ExposureAt(t, row, group.TileId)] : [];
+
+    private static DesiExposure ExposureAt(BinaryTable t, int row, long? tile) => new(
+        t.GetLong(row, "EXPID"),
+        t.HasColumn("NIGHT") ? t.GetLong(row, "NIGHT") : 0,
+        t.GetDouble(row, "MJD"),
+        t.HasColumn("TILEID") ? t.GetLong(row, "TILEID") : tile ?? 0,
+        t.HasColumn("FIBER") ? checked((int)t.GetLong(row, "FIBER")) : 0,
+        t.HasColumn("EXPTIME") ? t.GetDouble(row, "EXPTIME") : 0);
+
+    /// <summary>
+    /// The SDSS-shaped fields, chosen so that (plate, MJD, fibre) stays unique as the catalogue requires: a coadd's
+    /// "plate" is its HEALPix pixel or tile, a single exposure's its EXPID (one target is seen on one fibre in
+    /// several exposures of a night).
+    /// </summary>
+    private static SpectrumMeta MetaOf(DesiFibre f, IReadOnlyList<DesiExposure> exposures, DesiGroup group, DesiFileKind kind, string obsId, string fluxUnit)
+    {
+        long plate = kind == DesiFileKind.Spectra && f.ExpId is long expId ? expId
+            : group.Kind == "healpix" ? group.Healpix!.Value : group.TileId!.Value;
+        double? tMin = exposures.Count == 0 ? null : exposures.Min(e => e.Mjd);
+        double? tMax = exposures.Count == 0 ? null : exposures.Max(e => e.Mjd + e.ExpTime / 86400.0);
+        return new SpectrumMeta
+        {
+            SpecObjId = DesiConventions.SpecObjId(obsId),
+            SurveyObsId = obsId,
+            Plate = plate is >= 0 and <= int.MaxValue ? (int)plate : throw new FitsFormatException($"HEALPix pixel, tile or EXPID {plate} does not fit the catalogue's plate number"),
+            Mjd = exposures.Count == 0 ? 0 : (int)Math.Floor(exposures.Max(e => e.Mjd)),
+            FiberId = f.Fiber ?? (exposures.Count > 0 ? exposures[0].Fiber : 0),
+            Run2d = group.SpecProd,
+            Ra = f.Ra,
+            Dec = f.Dec,
+            Survey = group.Survey,
+            ProgramName = group.Program,
+            Instrument = DesiConventions.Instrument,
+            FiberDiameter = DesiConventions.FiberDiameter,
+            ExpTime = f.ExpTime,
+            TMin = tMin,
+            TMax = tMax,
+            FluxUnit = fluxUnit,
+        };
+    }
+}

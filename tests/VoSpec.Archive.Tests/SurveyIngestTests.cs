@@ -1,0 +1,122 @@
+using Xunit;
+using VoSpec.Archive.Ingest;
+using VoSpec.Fits.Desi;
+using VoSpec.Fits.Lamost;
+using VoSpec.Testing;
+
+namespace VoSpec.Archive.Tests;
+
+/// <summary>
+/// Ingest over the whole real-data folder: SDSS, DESI and LAMOST files are told apart by content and each
+/// survey lands in its own collection with its own ObsCore values; pixels come back as the readers read them.
+/// </summary>
+public class SurveyIngestTests
+{
+    private static (SpectrumArchive Archive, IngestReport Report) IngestRealData(TempDir dir)
+    {
+        var archive = SpectrumArchive.Open(Path.Combine(dir.Path, "archive"));
+        var report = new Ingester(archive).Run([TestPaths.RealData], "sdss");
+        return (archive, report);
+    }
+
+    private static List<object?[]> Rows(SpectrumArchive archive, string sql)
+    {
+        using var conn = archive.Sqlite.OpenConnection();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        using var r = cmd.ExecuteReader();
+        var rows = new List<object?[]>();
+        while (r.Read())
+        {
+            var row = new object?[r.FieldCount];
+            for (int i = 0; i < row.Length; i++) row[i] = r.IsDBNull(i) ? null : r.GetValue(i);
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    [Fact]
+    public void The_real_data_folder_ingests_every_survey_into_its_own_collection()
+    {
+        using var dir = TestPaths.NewTempDir();
+        var (archive, report) = IngestRealData(dir);
+        using var _ = archive;
+        Assert.True(report.Failed == 0, string.Join("\n", report.Failures));
+        // 19 SDSS spec files and one DR7 spSpec; DESI: 2 target fibres in each of the 4 files (sky and unassigned fibres skipped); 2 LAMOST files.
+        Assert.Equal((20, 8, 2), (archive.Lookup.CountSpectra("sdss"), archive.Lookup.CountSpectra("desi"), archive.Lookup.CountSpectra("lamost")));
+        Assert.Equal(30, report.Ingested);
+
+        // A second run finds every spectrum already there.
+        var again = new Ingester(archive).Run([TestPaths.RealData], "sdss");
+        Assert.Equal((0, 30, 0), (again.Ingested, again.Duplicates, again.Failed));
+    }
+
+    [Fact]
+    public void A_path_given_twice_is_reported_twice_not_a_crash()
+    {
+        using var dir = TestPaths.NewTempDir();
+        using var archive = SpectrumArchive.Open(Path.Combine(dir.Path, "archive"));
+        string missing = Path.Combine(dir.Path, "missing.fits"), desi = TestPaths.RealFile("desi/coadd-sv3-dark-26065.fits");
+        var report = new Ingester(archive).Run([missing, missing, desi, desi], "sdss");
+        Assert.Equal((2, 2, 2), (report.Ingested, report.Duplicates, report.Failed));
+        Assert.All(report.Failures, f => Assert.Equal(missing, f.Path));
+    }
+
+    [Fact]
+    public void Desi_and_lamost_rows_carry_their_own_obscore_values()
+    {
+        using var dir = TestPaths.NewTempDir();
+        var (archive, _) = IngestRealData(dir);
+        using var __ = archive;
+        var rows = Rows(archive, """
+            SELECT obs_collection, facility_name, instrument_name, calib_level, target_class, em_min, em_max, o_unit, obs_id, s_ra, s_dec, target_name
+            FROM ivoa_obscore ORDER BY obs_collection, obs_id
+            """);
+        var desi = rows.Where(r => (string)r[0]! == "desi").ToList();
+        var lamost = rows.Where(r => (string)r[0]! == "lamost").ToList();
+        Assert.Equal(8, desi.Count);
+        Assert.All(desi, r =>
+        {
+            Assert.Equal(("Mayall 4m", "DESI", 2L), ((string)r[1]!, (string)r[2]!, (long)r[3]!));
+            Assert.Null(r[4]);                                  // DESI's redshifts and classes are in other files
+            Assert.Equal(3600e-10, (double)r[5]!, 15);
+            Assert.Equal(9824e-10, (double)r[6]!, 12);
+            Assert.Equal(VoSpec.Core.Spectra.SpectrumUnits.Flux, r[7]);
+        });
+        var coadd = DesiReader.Read(TestPaths.RealFile("desi/coadd-sv3-dark-26065.fits")).Spectra[0];
+        var stored = desi.Single(r => (string)r[8]! == "sv3-dark-26065-39627866878511337");
+        Assert.Equal((coadd.Fibre.Ra, coadd.Fibre.Dec), ((double)stored[9]!, (double)stored[10]!));
+
+        Assert.Equal(["101001", "101013"], lamost.Select(r => (string)r[8]!));
+        // The designations LAMOST's own headers give (DESIG).
+        Assert.Equal(["LAMOST J220848.54-020324.3", "LAMOST J220917.16-020719.2"], lamost.Select(r => (string)r[11]!));
+        Assert.All(lamost, r =>
+        {
+            Assert.Equal(("LAMOST", "LAMOST LRS", "STAR"), ((string)r[1]!, (string)r[2]!, (string)r[4]!));
+            Assert.Null(r[7]);                                  // relative flux: no physical unit claimed
+        });
+    }
+
+    [Fact]
+    public void Stored_desi_and_lamost_spectra_load_back_as_the_readers_read_them()
+    {
+        using var dir = TestPaths.NewTempDir();
+        var (archive, _) = IngestRealData(dir);
+        using var __ = archive;
+
+        var lamost = LamostReader.Read(TestPaths.RealFile("lamost/spec-55859-F5902_sp01-001_dr7.fits.gz")).Spectrum;
+        var back = archive.Load("lamost", 101001)!;
+        Assert.Equal(lamost.Arrays.Flux, back.Arrays.Flux);
+        Assert.Equal(lamost.Arrays.Ivar, back.Arrays.Ivar);
+        Assert.Equal(lamost.Arrays.Grid.ToArray(), back.Arrays.Grid.ToArray());
+        Assert.Equal(("101001", "STAR", "G7", LamostConventions.FluxUnit), (back.Meta.ObsId, back.Meta.Class, back.Meta.Subclass, back.Meta.FluxUnit));
+
+        var desi = DesiReader.Read(TestPaths.RealFile("desi/spectra-5-169-thru20210419.fits")).Spectra[1].Merged;
+        var stored = archive.Load("desi", desi.Meta.SpecObjId)!;
+        Assert.Equal(desi.Meta.ObsId, stored.Meta.ObsId);
+        Assert.Equal(desi.Arrays.Flux, stored.Arrays.Flux);
+        Assert.Equal(desi.Arrays.Ivar, stored.Arrays.Ivar);
+        Assert.Equal(desi.Arrays.OrMask, stored.Arrays.OrMask);
+        Assert.Equal(desi.Arrays.Grid.ToArray(), stored.Arrays.Grid.ToArray());
+    }
+}
