@@ -11,15 +11,17 @@ namespace VoSpec.Engine.Plotting;
 /// </summary>
 public static class SkyMapPlot
 {
-    /// <summary>The deepest HEALPix order sampled: finer cells than a map pixel add nothing but time.</summary>
-    public const int SampleOrder = 8;
+    /// <summary>The deepest HEALPix order drawn: a cell stays a few pixels wide, so that a small field is still seen.</summary>
+    public const int MaxDrawOrder = 8;
 
     public static byte[] RenderPng(Moc moc, int width)
     {
         ArgumentNullException.ThrowIfNull(moc);
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 64);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(width, 2048);
-        int height = width / 2, order = Math.Min(SampleOrder, moc.MaxOrder);
+        int height = width / 2;
+        // Cells of at least ~3 pixels: 4·2^order cells span the equator's width.
+        int order = Math.Clamp((int)Math.Floor(Math.Log2(width / 12.0)), 0, Math.Min(MaxDrawOrder, moc.MaxOrder));
         var sampled = moc.MaxOrder > order ? moc.Degrade(order) : moc;
         // Mollweide's ellipse spans x in [-2√2, 2√2], y in [-√2, √2]; a margin keeps the outline inside the image.
         double margin = 4, scale = (width - 2 * margin) / (4 * Math.Sqrt(2)), cx = width / 2.0, cy = height / 2.0;
@@ -50,7 +52,7 @@ public static class SkyMapPlot
     }
 
     /// <summary>(RA, Dec) in degrees at a pixel's centre; null outside the ellipse.</summary>
-    internal static (double Ra, double Dec)? Inverse(int px, int py, double cx, double cy, double scale)
+    public static (double Ra, double Dec)? Inverse(int px, int py, double cx, double cy, double scale)
     {
         double x = (px + 0.5 - cx) / scale, y = (cy - py - 0.5) / scale;
         double s = y / Math.Sqrt(2);
@@ -66,7 +68,7 @@ public static class SkyMapPlot
     }
 
     /// <summary>Image position of (RA, Dec) in degrees (forward Mollweide, Newton's iteration for the auxiliary angle).</summary>
-    internal static (double X, double Y) Forward(double ra, double dec, double cx, double cy, double scale)
+    public static (double X, double Y) Forward(double ra, double dec, double cx, double cy, double scale)
     {
         double lon = (180 - ra) * Math.PI / 180, lat = dec * Math.PI / 180, theta = lat;
         if (Math.Abs(Math.Abs(lat) - Math.PI / 2) > 1e-9)
@@ -117,7 +119,7 @@ public static class SkyMapPlot
         }
         Cairo.Stroke(cr);
         Cairo.SelectFontFace(cr, SpectrumPlot.FontFamily, Cairo.FontSlantNormal, Cairo.FontWeightNormal);
-        Cairo.SetFontSize(cr, Math.Max(9, scale * 0.22));
+        Cairo.SetFontSize(cr, Math.Clamp(scale * 0.09, 8, 13));
         for (int ra = 60; ra < 360; ra += 60)
         {
             var (x, y) = Forward(ra, 0, cx, cy, scale);

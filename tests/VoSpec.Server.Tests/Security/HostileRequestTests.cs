@@ -110,7 +110,7 @@ public class HostileRequestTests(RunningServer server) : IClassFixture<RunningSe
     [Fact]
     public async Task Html_pages_carry_a_content_security_policy_and_every_answer_nosniff()
     {
-        foreach (var (path, policy) in new[] { ("", Web.WebPages.ContentSecurityPolicy), ("search", Web.WebPages.ContentSecurityPolicy), ("tap", ResponseSafety.ContentSecurityPolicy), ("tap/examples", ResponseSafety.ContentSecurityPolicy) })
+        foreach (var (path, policy) in new[] { ("", VoSpec.Server.Web.WebPages.ContentSecurityPolicy), ("search", VoSpec.Server.Web.WebPages.ContentSecurityPolicy), ("tap", ResponseSafety.ContentSecurityPolicy), ("tap/examples", ResponseSafety.ContentSecurityPolicy) })
         {
             using var r = await server.Client.GetAsync(path);
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
