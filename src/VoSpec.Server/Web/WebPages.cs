@@ -55,7 +55,7 @@ public static class WebPages
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
           .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
           .Append("<title>").Append(E(title)).Append("</title>")
-          .Append("<link rel=\"stylesheet\" href=\"web/site.css\">");
+          .Append("<link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"web/site.css\">");
         foreach (var m in modules)
             sb.Append(m.EndsWith(".css", StringComparison.Ordinal) ? $"<link rel=\"stylesheet\" href=\"web/{m}\">"
                 : m.StartsWith("uplot/", StringComparison.Ordinal) ? $"<script src=\"web/{m}\"></script>"

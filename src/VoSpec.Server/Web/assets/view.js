@@ -133,8 +133,9 @@ function chartData() {
     const colour = COLOURS[k % COLOURS.length];
     const x = Array.from(s.wave, toDisplay);
     const flux = boxcar(s.flux, state.smooth);
+    s.shown = flux;
     const cols = [x, Array.from(flux, (v) => (Number.isFinite(v) ? v : null))];
-    series.push({ label: s.label, stroke: colour, width: 1 });
+    series.push({ label: s.label, stroke: colour, width: 1, spanGaps: true });
     const fluxColumn = column++;
     if (state.err && s.ivar) {
       const sigma = Array.from(s.ivar, (iv) => (iv > 0 ? 1 / Math.sqrt(iv) / Math.sqrt(state.smooth) : null));
@@ -143,8 +144,8 @@ function chartData() {
       bands.push({ series: [column, column + 1], fill: colour + '33' });
       column += 2;
     }
-    if (state.model && s.model) { cols.push(Array.from(s.model)); series.push({ label: 'model', stroke: k === 0 ? '#e67e22' : colour, width: 1, dash: [4, 3] }); column++; }
-    if (state.sky && s.sky) { cols.push(Array.from(s.sky)); series.push({ label: 'sky', stroke: '#7f8c8d', width: 1 }); column++; }
+    if (state.model && s.model) { cols.push(Array.from(s.model)); series.push({ label: 'model', stroke: k === 0 ? '#e67e22' : colour, width: 1, dash: [4, 3], spanGaps: true }); column++; }
+    if (state.sky && s.sky) { cols.push(Array.from(s.sky)); series.push({ label: 'sky', stroke: '#7f8c8d', width: 1, spanGaps: true }); column++; }
     tables.push(cols);
     s.fluxColumn = fluxColumn;
   });
@@ -194,6 +195,25 @@ function drawOverlays(u) {
   ctx.restore();
 }
 
+/** The flux axis: percentiles 0.5 to 99.5 of the shown spectra's flux in the x range (plus padding), so that sky
+ *  lines and a few spikes do not flatten the spectrum; the ±1σ band may run off the frame. */
+function fluxRange(u) {
+  const { min, max } = u.scales.x;
+  const values = [];
+  for (const s of spectra) {
+    const flux = s.shown;
+    for (let i = 0; i < s.wave.length; i++) {
+      const x = toDisplay(s.wave[i]);
+      if (x >= min && x <= max && Number.isFinite(flux[i]) && s.mask[i] === 0) values.push(flux[i]);
+    }
+  }
+  if (values.length < 2) return [0, 1];
+  values.sort((a, b) => a - b);
+  const lo = values[Math.floor(values.length * 0.005)], hi = values[Math.min(values.length - 1, Math.floor(values.length * 0.995))];
+  const pad = (hi - lo || Math.abs(hi) || 1) * 0.08;
+  return [lo - pad, hi + pad];
+}
+
 function size() {
   const width = Math.max(300, $('chart').clientWidth);
   return { width, height: Math.round(Math.min(420, Math.max(240, width * 0.55))) };
@@ -207,7 +227,7 @@ function draw() {
   const opts = {
     ...size(),
     series, bands,
-    scales: { x: { time: false, min: state.lo === null ? full[0] : toDisplay(state.lo), max: state.hi === null ? full[1] : toDisplay(state.hi) } },
+    scales: { y: { range: (u) => fluxRange(u) }, x: { time: false, min: state.lo === null ? full[0] : toDisplay(state.lo), max: state.hi === null ? full[1] : toDisplay(state.hi) } },
     axes: [{ label: series[0].label }, { label: 'Flux (10⁻¹⁷ erg s⁻¹ cm⁻² Å⁻¹)', size: 60 }],
     cursor: { drag: { x: true, y: false } },
     legend: { show: false },
@@ -225,8 +245,9 @@ function onZoom(u) {
   const { min, max } = u.scales.x;
   const x = u.data[0];
   const whole = min <= x[0] && max >= x[x.length - 1];
-  state.lo = whole ? null : fromDisplay(min);
-  state.hi = whole ? null : fromDisplay(max);
+  // Kept to 0.01 Å, the precision of the permalink, so that a restored view asks SODA for the same band.
+  state.lo = whole ? null : Math.round(fromDisplay(min) * 100) / 100;
+  state.hi = whole ? null : Math.round(fromDisplay(max) * 100) / 100;
   update();
 }
 
@@ -316,7 +337,7 @@ function syncControls() {
   $('show-err').checked = state.err; $('show-model').checked = state.model; $('show-sky').checked = state.sky;
   $('show-mask').checked = state.mask; $('show-lines').checked = state.lines;
   $('smooth').value = state.smooth; $('unit').value = state.unit; $('frame').value = state.frame;
-  $('z').value = state.z; $('z-slider').value = state.z; $('soda-format').value = state.fmt;
+  $('z').value = Number(state.z.toFixed(5)); $('z-slider').value = state.z; $('soda-format').value = state.fmt;
 }
 
 const redraw = () => { if (spectra.length) draw(); };
@@ -328,7 +349,7 @@ $('frame').addEventListener('change', () => { state.frame = $('frame').value; re
 function setZ(value) {
   const z = Math.max(0, Math.min(7, Number(value)));
   if (!Number.isFinite(z)) return;
-  state.z = z; $('z').value = z; $('z-slider').value = z;
+  state.z = z; $('z').value = Number(z.toFixed(5)); $('z-slider').value = z;
   if (state.frame === 'rest') redraw(); else { plot?.redraw(); update(); }
 }
 $('z-slider').addEventListener('input', () => setZ($('z-slider').value));
