@@ -42,13 +42,14 @@ public sealed class BrowserTests(RunningServer server, BrowserTests.Fixture fixt
         Assert.True(problems.Count == 0, $"{page}: " + string.Join(" | ", problems));
     }
 
-    private void AssertFitsNarrow(int width)
+    private void AssertFitsNarrow(int width, string? screenshot = null)
     {
         B.Driver.Manage().Window.Size = new System.Drawing.Size(width, 800);
         try
         {
             B.Until(() => Convert.ToInt64(B.Js("return window.innerWidth")) <= width, "the narrow window");
             long scroll = Convert.ToInt64(B.Js("return document.documentElement.scrollWidth")), inner = Convert.ToInt64(B.Js("return document.documentElement.clientWidth"));
+            if (screenshot is not null) B.Screenshot(screenshot);
             Assert.True(scroll <= inner + 1, $"the page is {scroll} px wide in a {inner} px window");
         }
         finally { B.Driver.Manage().Window.Size = new System.Drawing.Size(1280, 1000); }
@@ -62,8 +63,7 @@ public sealed class BrowserTests(RunningServer server, BrowserTests.Fixture fixt
         Assert.Equal("demo", B.Driver.FindElement(By.CssSelector("#collections tbody a")).Text);
         B.Screenshot("landing");
         AssertClean("/");
-        AssertFitsNarrow(360);
-        B.Screenshot("landing-360");
+        AssertFitsNarrow(360, "landing-360");
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class BrowserTests(RunningServer server, BrowserTests.Fixture fixt
         Assert.Equal(zs.OrderBy(z => z), zs);
         B.Screenshot("search");
         AssertClean("/search");
-        AssertFitsNarrow(360);
+        AssertFitsNarrow(360, "search-360");
     }
 
     [Fact]
@@ -114,6 +114,38 @@ public sealed class BrowserTests(RunningServer server, BrowserTests.Fixture fixt
         }
         Assert.Equal(all.OrderBy(d => d), seen.OrderBy(d => d));
         AssertClean("/search?collection=demo");
+    }
+
+    [Fact]
+    public async Task A_selection_downloads_as_a_VOTable_of_those_rows_and_through_getSpec()
+    {
+        B.Open(Url("search?collection=demo&top=5"));
+        B.Until(() => B.Driver.FindElement(By.Id("status")).Text.Contains("found"), "the search's result");
+        var boxes = B.Driver.FindElements(By.CssSelector("#result-table tbody input[type=checkbox]"));
+        boxes[0].Click(); boxes[2].Click();
+        var chosen = B.Driver.FindElements(By.CssSelector("#result-table tbody tr")).Where((_, i) => i is 0 or 2)
+            .Select(tr => tr.FindElement(By.CssSelector("a[href^='view?ID=']")).Text).ToList();
+        // What the page posts is captured, then sent by this test: the browser would save it as a file.
+        B.Js("window.__posted = []; HTMLFormElement.prototype.submit = function () { window.__posted.push({ action: this.action, fields: Object.fromEntries(new FormData(this)) }); };");
+        B.Driver.FindElement(By.Id("votable-selected")).Click();
+        B.Driver.FindElement(By.Id("getspec-selected")).Click();
+        var posted = System.Text.Json.JsonDocument.Parse((string)B.Js("return JSON.stringify(window.__posted)")!).RootElement;
+        Assert.Equal(2, posted.GetArrayLength());
+        FormUrlEncodedContent Fields(int i) => new(posted[i].GetProperty("fields").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!));
+
+        Assert.EndsWith("/tap/sync", posted[0].GetProperty("action").GetString());
+        using var votable = await server.Client.PostAsync("tap/sync", Fields(0));
+        var xml = System.Xml.Linq.XDocument.Parse(await votable.Content.ReadAsStringAsync());
+        var ns = xml.Root!.Name.Namespace;
+        Assert.Equal(2, xml.Descendants(ns + "TR").Count());
+        foreach (var did in chosen) Assert.Contains(did, xml.ToString());
+
+        Assert.EndsWith("/spec/getSpec", posted[1].GetProperty("action").GetString());
+        using var aligned = await server.Client.PostAsync("spec/getSpec", Fields(1));
+        Assert.Equal(System.Net.HttpStatusCode.OK, aligned.StatusCode);
+        Assert.Equal("application/x-votable+xml", aligned.Content.Headers.ContentType?.MediaType); // two spectra on one grid
+        Assert.Contains("<VOTABLE", await aligned.Content.ReadAsStringAsync());
+        AssertClean("/search selection");
     }
 
     [Fact]
@@ -201,6 +233,7 @@ public sealed class BrowserTests(RunningServer server, BrowserTests.Fixture fixt
         B.Until(() => InkPixels() > 300, "the zoomed flux drawn");
         B.Screenshot("view-zoomed");
         AssertClean("/view zoomed");
+        AssertFitsNarrow(360, "view-360");
     }
 
     [Fact]

@@ -246,7 +246,7 @@ $('view-selected').addEventListener('click', () => {
 });
 $('votable-selected').addEventListener('click', () => {
   const dids = selection();
-  if (dids) postForm('tap/sync', { REQUEST: 'doQuery', LANG: 'ADQL', FORMAT: 'votable', QUERY: `SELECT * FROM ivoa.obscore WHERE obs_publisher_did IN (${dids.map(quote).join(', ')})` });
+  if (dids) postForm('tap/sync', { REQUEST: 'doQuery', LANG: 'ADQL', FORMAT: 'votable/td', QUERY: `SELECT * FROM ivoa.obscore WHERE obs_publisher_did IN (${dids.map(quote).join(', ')})` });
 });
 $('getspec-selected').addEventListener('click', () => {
   const dids = selection();
@@ -257,7 +257,9 @@ $('getspec-selected').addEventListener('click', () => {
   const ids = parsed.filter((m) => m[1] === context).map((m) => m[2]);
   if (!context) { $('status').textContent = 'These identifiers do not name a getSpec context.'; return; }
   if (ids.length < dids.length) $('status').textContent = `getSpec takes one collection at a time: sending the ${ids.length} of ${context}.`;
-  postForm('spec/getSpec', { id_list: '[' + ids.join(',') + ']', context, format: 'fits' });
+  // getSpec sends several spectra only on one wavelength grid (align=True); one spectrum comes as its FITS file.
+  postForm('spec/getSpec', ids.length === 1 ? { id_list: `[${ids[0]}]`, context, format: 'fits' }
+    : { id_list: '[' + ids.join(',') + ']', context, align: 'True', format: 'votable' });
 });
 
 // ---------------------------------------------------------------- wiring
