@@ -198,7 +198,8 @@ function drawOverlays(u) {
 /** The flux axis: percentiles 0.5 to 99.5 of the shown spectra's flux in the x range (plus padding), so that sky
  *  lines and a few spikes do not flatten the spectrum; the ±1σ band may run off the frame. */
 function fluxRange(u) {
-  const { min, max } = u.scales.x;
+  // Before the x scale is first set (uPlot ranges y during its construction), the whole spectrum counts.
+  const min = Number.isFinite(u.scales.x.min) ? u.scales.x.min : -Infinity, max = Number.isFinite(u.scales.x.max) ? u.scales.x.max : Infinity;
   const values = [];
   for (const s of spectra) {
     const flux = s.shown;
@@ -235,6 +236,7 @@ function draw() {
   };
   if (plot) plot.destroy();
   plot = new window.uPlot(opts, data, $('chart'));
+  plot.setScale('x', { min: opts.scales.x.min, max: opts.scales.x.max }); // ranges y on the data shown
   plot.over.addEventListener('wheel', onWheel, { passive: false });
   plot.over.addEventListener('dblclick', () => setRange(null, null));
   onZoom(plot);
