@@ -218,7 +218,7 @@ public sealed class BrowserTests(RunningServer server, BrowserTests.Fixture fixt
         var zoomed = SodaUrl();
         var (lo, hi) = Band(zoomed);
         // The band is the zoomed range the URL keeps (observed Å), in metres.
-        var shown = (IReadOnlyCollection<object>)B.Js("const p = new URLSearchParams(location.search); return [Number(p.get('lo')), Number(p.get('hi'))];")!;
+        var shown = (IReadOnlyCollection<object>)B.Js("const p = new URL(document.getElementById('permalink').href).searchParams; return [Number(p.get('lo')), Number(p.get('hi'))];")!;
         var ends = shown.Select(Convert.ToDouble).ToArray();
         Assert.Equal(ends[0] * 1e-10, lo, 2e-12); // the URL keeps 0.01 Å
         Assert.Equal(ends[1] * 1e-10, hi, 2e-12);

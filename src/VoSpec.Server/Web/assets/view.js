@@ -303,9 +303,13 @@ function update() {
     if (state[name] !== fallback) query.set(name, state[name] ? '1' : '0');
   if (state.lo !== null) { query.set('lo', state.lo.toFixed(2)); query.set('hi', state.hi.toFixed(2)); }
   if (state.fmt !== 'application/fits') query.set('fmt', state.fmt);
-  history.replaceState(null, '', 'view?' + query.toString());
-  $('permalink').href = location.href;
+  const permalink = new URL('view?' + query.toString(), location.href).href;
+  $('permalink').href = permalink;
   renderSoda();
+  // The address bar follows at most every 200 ms: browsers throttle (and complain about) rapid history changes,
+  // which a spinning mouse wheel would cause.
+  clearTimeout(update.timer);
+  update.timer = setTimeout(() => history.replaceState(null, '', permalink), 200);
 }
 
 function renderSoda() {
