@@ -237,6 +237,31 @@ public sealed class BrowserTests(RunningServer server, BrowserTests.Fixture fixt
     }
 
     [Fact]
+    public async Task The_mouse_zooms_by_dragging_and_the_wheel_and_double_click_resets()
+    {
+        var did = (await Dids(1))[0];
+        B.Open(Url("view?ID=" + Uri.EscapeDataString(did)));
+        WaitDrawn();
+        var over = B.Driver.FindElement(By.CssSelector("#chart .u-over"));
+        int width = over.Size.Width;
+        // Drag across the middle fifth of the plot: the band becomes that fifth.
+        new OpenQA.Selenium.Interactions.Actions(B.Driver).MoveToElement(over, -width / 10, 0).ClickAndHold()
+            .MoveByOffset(width / 5, 0).Release().Perform();
+        B.Until(() => SodaUrl().Contains("BAND="), "the zoom by dragging");
+        var (lo, hi) = Band(SodaUrl());
+        // The wheel towards the user zooms out about the pointer.
+        var wheel = new OpenQA.Selenium.Interactions.WheelInputDevice.ScrollOrigin { Element = over };
+        new OpenQA.Selenium.Interactions.Actions(B.Driver).ScrollFromOrigin(wheel, 0, 120).Perform();
+        B.Until(() => Band(SodaUrl()) is var b && b.Hi - b.Lo > (hi - lo) * 1.1, "the zoom out by the wheel");
+        new OpenQA.Selenium.Interactions.Actions(B.Driver).ScrollFromOrigin(wheel, 0, -120).Perform();
+        new OpenQA.Selenium.Interactions.Actions(B.Driver).ScrollFromOrigin(wheel, 0, -120).Perform();
+        B.Until(() => Band(SodaUrl()) is var b && b.Hi - b.Lo < (hi - lo) * 0.95, "the zoom in by the wheel");
+        new OpenQA.Selenium.Interactions.Actions(B.Driver).DoubleClick(over).Perform();
+        B.Until(() => !SodaUrl().Contains("BAND="), "the reset by double click");
+        AssertClean("/view with the mouse");
+    }
+
+    [Fact]
     public async Task A_permalink_restores_the_same_view_with_several_spectra()
     {
         var dids = await Dids(2);
