@@ -82,6 +82,9 @@ public static class LandingPage
             ("curl: getSpec as FITS", $"curl -o spectra.fits \"{url}spec/getSpec?id_list=%5B{specObjId}%5D&context={Uri.EscapeDataString(context)}&format=fits\""));
         Service(sb, "coverage", "Sky coverage (IVOA MOC 2.0)", url + "coverage",
             ("curl", $"curl \"{url}coverage?format=json\""));
+        Service(sb, "odata", "OData 4 feed (ObsCore and spec.specobj for spreadsheets and BI tools)", url + "odata",
+            ("curl: two quasars (single quotes: the shell leaves $ alone)", $"curl '{url}odata/specobj?$top=2&$select=specobjid,z,class&$filter=class%20eq%20%27QSO%27'"));
+        Service(sb, "oai", "Registry interface (OAI-PMH)", url + "oai?verb=Identify");
     }
 
     private static void Service(StringBuilder sb, string id, string name, string serviceUrl, params (string Label, string Code)[] snippets)

@@ -19,7 +19,7 @@ public class WebPagesTests(RunningServer server) : IClassFixture<RunningServer>
         Assert.Matches(@"<td>\d(\.\d+)? – \d(\.\d+)?</td>", html); // redshifts
         Assert.Matches("<time id=\"last-ingest\" datetime=\"\\d{4}-\\d\\d-\\d\\dT", html);
         Assert.Contains("src=\"web/skymap.png\"", html);
-        foreach (var service in new[] { "tap", "datalink/links", "soda/sync", "ssa", "spec", "coverage" })
+        foreach (var service in new[] { "tap", "datalink/links", "soda/sync", "ssa", "spec", "coverage", "odata", "oai?verb=Identify" })
             Assert.Contains($"<a href=\"{server.BaseUri}{service}\">", html);
         Assert.Contains("iter_datalinks", html);
         Assert.Contains("stilts tapquery", html);
@@ -44,6 +44,8 @@ public class WebPagesTests(RunningServer server) : IClassFixture<RunningServer>
         Assert.StartsWith("SIMPLE  =", System.Text.Encoding.ASCII.GetString(spectra, 0, 9));
         var ssa = Regex.Match(html, "curl \"([^\"]+ssa\\?[^\"]+)\"").Groups[1].Value;
         Assert.Contains("<TR>", await server.Client.GetStringAsync(ssa));
+        var odata = Regex.Match(html, "curl '([^']+odata/[^']+)'").Groups[1].Value;
+        Assert.Contains("\"QSO\"", await server.Client.GetStringAsync(odata));
         var links = Regex.Match(html, "curl \"([^\"]+datalink/links[^\"]+)\"").Groups[1].Value;
         Assert.Contains("#preview", await server.Client.GetStringAsync(links));
     }
