@@ -43,7 +43,8 @@ public static class SearchPage
           .Append("<pre id=\"adql-marked\" class=\"marked\" hidden></pre></details>\n")
           .Append("<section id=\"results\" aria-live=\"polite\"><p id=\"status\"></p>\n")
           .Append("<div class=\"actions\" id=\"selection-actions\" hidden><button type=\"button\" id=\"view-selected\">View selected</button> ")
-          .Append("<button type=\"button\" id=\"votable-selected\">Selected as VOTable</button> <button type=\"button\" id=\"getspec-selected\">Selected via getSpec</button></div>\n")
+          .Append("<button type=\"button\" id=\"votable-selected\">Selected as VOTable</button> <button type=\"button\" id=\"getspec-selected\">Selected via getSpec</button> ")
+          .Append("<button type=\"button\" id=\"samp-table\">Send the table to SAMP hub</button> <span id=\"samp-status\" role=\"status\"></span></div>\n")
           .Append("<div class=\"scroll\"><table id=\"result-table\"></table></div>\n")
           .Append("<div class=\"pager\" id=\"pager\" hidden><button type=\"button\" id=\"prev\">‹ Previous</button> <span id=\"page-info\"></span> <button type=\"button\" id=\"next\">Next ›</button></div>\n")
           .Append("</section>\n");

@@ -36,6 +36,7 @@ public static class ViewerPage
         <section class="soda"><h2>This view as a SODA request</h2>
           <label>Format <select id="soda-format"><option value="application/fits">FITS</option><option value="application/x-votable+xml">VOTable</option><option value="text/csv">CSV</option><option value="application/x-npy">NumPy .npy</option></select></label>
           <div id="soda-urls"></div>
+          <p><button type="button" id="samp-send">Send to SAMP hub</button> <span id="samp-status" role="status"></span></p>
           <p>Permalink: <a id="permalink" href="">this view</a> <button type="button" class="copy" data-copy="permalink">Copy</button></p>
         </section>
         <p class="note">Line list: <a href="web/lines.json">web/lines.json</a> (vacuum rest wavelengths; its source is cited in the file).</p>

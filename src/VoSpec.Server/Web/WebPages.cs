@@ -18,8 +18,11 @@ namespace VoSpec.Server.Web;
 /// </summary>
 public static class WebPages
 {
-    /// <summary>What the pages may load: this origin's scripts, styles, images and fetches; no inline code, no frames.</summary>
-    public const string ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    /// <summary>
+    /// What the pages may load: this origin's scripts, styles, images and fetches, no inline code, no frames; and the
+    /// user's own SAMP hub (the Web Profile's fixed local address), contacted only when "Send to SAMP hub" is pressed.
+    /// </summary>
+    public const string ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' http://localhost:21012; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     public static IEndpointRouteBuilder MapWebPages(this IEndpointRouteBuilder app)
     {

@@ -2,9 +2,11 @@
 // /tap/sync as CSV; errors the server reports at a line and column are marked in the query. Results sort and page
 // here; each row's #preview thumbnail comes from its DataLink document. Catalogue text is only ever set with
 // textContent or attributes, never parsed as HTML.
+import { notifyAll } from './samp.js';
+
 const PAGE_SIZE = 20;
 const $ = (id) => document.getElementById(id);
-let columns = [], rows = [], page = 0, sortColumn = -1, sortDescending = false;
+let lastAdql = '', columns = [], rows = [], page = 0, sortColumn = -1, sortDescending = false;
 const selected = new Set();
 
 // ---------------------------------------------------------------- coordinates
@@ -119,6 +121,7 @@ async function search(adql, errorId) {
   $('status').textContent = 'Searching…';
   try {
     const result = await runTap(adql);
+    lastAdql = adql;
     columns = result.columns; rows = result.rows; page = 0; sortColumn = -1; selected.clear();
     $('status').textContent = `${rows.length} row${rows.length === 1 ? '' : 's'} found.`;
     render();
@@ -260,6 +263,16 @@ $('getspec-selected').addEventListener('click', () => {
   // getSpec sends several spectra only on one wavelength grid (align=True); one spectrum comes as its FITS file.
   postForm('spec/getSpec', ids.length === 1 ? { id_list: `[${ids[0]}]`, context, format: 'fits' }
     : { id_list: '[' + ids.join(',') + ']', context, align: 'True', format: 'votable' });
+});
+
+// The whole result as a VOTable the desktop tool fetches itself: the same query as a TAP GET URL.
+$('samp-table').addEventListener('click', async () => {
+  const url = new URL('tap/sync?' + new URLSearchParams({ REQUEST: 'doQuery', LANG: 'ADQL', FORMAT: 'votable', QUERY: lastAdql }).toString().replaceAll('+', '%20'), location.href).href;
+  $('samp-status').textContent = 'Sending…';
+  try {
+    await notifyAll('table.load.votable', { url, name: 'VoSpec search' });
+    $('samp-status').textContent = 'Sent to the SAMP hub.';
+  } catch (e) { $('samp-status').textContent = e.message; }
 });
 
 // ---------------------------------------------------------------- wiring

@@ -3,6 +3,7 @@
 // sky, masked pixels and a redshifted line list with the vendored uPlot. The view's whole state lives in the URL
 // (replaceState on every change), and the SODA request that returns exactly the zoomed range is always shown.
 import { parseNpy } from './npy.js';
+import { notifyAll } from './samp.js';
 
 const $ = (id) => document.getElementById(id);
 const UNITS = { A: { factor: 1, label: 'Å' }, nm: { factor: 10, label: 'nm' }, um: { factor: 1e4, label: 'µm' } };
@@ -367,6 +368,21 @@ $('pan-left').addEventListener('click', () => pan(-0.25));
 $('pan-right').addEventListener('click', () => pan(0.25));
 $('reset').addEventListener('click', () => setRange(null, null));
 $('controls').addEventListener('submit', (event) => event.preventDefault());
+// SAMP: each spectrum of the view, as the SODA request of the current band (FITS unless VOTable is chosen: the
+// formats spectrum.load.ssa-generic clients read).
+$('samp-send').addEventListener('click', async () => {
+  const status = $('samp-status');
+  status.textContent = 'Sending…';
+  try {
+    const format = state.fmt === 'application/x-votable+xml' ? state.fmt : 'application/fits';
+    for (const s of spectra)
+      await notifyAll('spectrum.load.ssa-generic', { url: sodaUrl(s.soda, state.lo, state.hi, format), 'spectrum-id': s.id, name: s.label,
+        meta: { 'Access.Format': format, 'Target.Name': s.label } });
+    status.textContent = `Sent ${spectra.length} spectr${spectra.length === 1 ? 'um' : 'a'} to the SAMP hub.`;
+  } catch (e) {
+    status.textContent = e.message;
+  }
+});
 $('chart').addEventListener('keydown', (event) => {
   const keys = { ArrowLeft: () => pan(-0.1), ArrowRight: () => pan(0.1), '+': () => zoom(0.5), '=': () => zoom(0.5), '-': () => zoom(2), '0': () => setRange(null, null) };
   const action = keys[event.key];
