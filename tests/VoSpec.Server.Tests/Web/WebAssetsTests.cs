@@ -47,6 +47,8 @@ public class WebAssetsTests(RunningServer server) : IClassFixture<RunningServer>
     [InlineData("web/search.js", "text/javascript")]
     [InlineData("web/view.js", "text/javascript")]
     [InlineData("web/npy.js", "text/javascript")]
+    [InlineData("web/csv.js", "text/javascript")]
+    [InlineData("web/samp.js", "text/javascript")]
     [InlineData("web/lines.json", "application/json")]
     [InlineData("web/uplot/uPlot.iife.min.js", "text/javascript")]
     [InlineData("web/uplot/uPlot.min.css", "text/css")]

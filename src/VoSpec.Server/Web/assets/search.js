@@ -3,6 +3,7 @@
 // here; each row's #preview thumbnail comes from its DataLink document. Catalogue text is only ever set with
 // textContent or attributes, never parsed as HTML.
 import { notifyAll } from './samp.js';
+import { parseCsv } from './csv.js';
 
 const PAGE_SIZE = 20;
 const $ = (id) => document.getElementById(id);
@@ -59,26 +60,6 @@ export function formToAdql() {
 }
 
 // ---------------------------------------------------------------- TAP
-
-/** RFC 4180 CSV into an array of rows (arrays of strings). */
-export function parseCsv(text) {
-  const out = [];
-  let row = [], field = '', quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"') { if (text[i + 1] === '"') { field += '"'; i++; } else quoted = false; }
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field); out.push(row); row = []; field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length) { row.push(field); out.push(row); }
-  return out;
-}
 
 /** Runs ADQL through /tap/sync; resolves to {columns, rows} or rejects with {message, line, column}. */
 async function runTap(adql) {

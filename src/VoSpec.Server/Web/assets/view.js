@@ -4,6 +4,7 @@
 // (replaceState on every change), and the SODA request that returns exactly the zoomed range is always shown.
 import { parseNpy } from './npy.js';
 import { notifyAll } from './samp.js';
+import { parseCsv } from './csv.js';
 
 const $ = (id) => document.getElementById(id);
 const UNITS = { A: { factor: 1, label: 'Å' }, nm: { factor: 10, label: 'nm' }, um: { factor: 1e4, label: 'µm' } };
@@ -70,9 +71,8 @@ async function catalogue(dids) {
   try {
     const response = await fetch('tap/sync', { method: 'POST', body });
     if (!response.ok) return new Map();
-    const lines = (await response.text()).split(/\r?\n/).slice(1).filter(Boolean);
-    // DIDs, obs_ids, numbers and class names hold no commas or quotes here; a row that does is simply skipped.
-    return new Map(lines.map((l) => l.split(',')).filter((c) => c.length === 4).map(([did, obsId, z, cls]) => [did, { obsId, z: Number(z), cls }]));
+    const rows = parseCsv(await response.text()).slice(1).filter((c) => c.length === 4);
+    return new Map(rows.map(([did, obsId, z, cls]) => [did, { obsId, z: z === '' ? NaN : Number(z), cls }]));
   } catch { return new Map(); }
 }
 
@@ -91,7 +91,7 @@ async function load() {
       if (!fields.wavelength || !fields.flux) throw new Error('the spectrum has no wavelength or flux');
       const m = meta.get(id);
       const mask = fields.and_mask || new Float64Array(fields.flux.length);
-      return { id, soda, label: m ? `${m.obsId} (${m.cls}, z=${m.z.toFixed(4)})` : id, z: m && Number.isFinite(m.z) ? m.z : null,
+      return { id, soda, label: m ? `${m.obsId} (${m.cls}${Number.isFinite(m.z) ? `, z=${m.z.toFixed(4)}` : ""})` : id, z: m && Number.isFinite(m.z) ? m.z : null,
         wave: fields.wavelength, flux: fields.flux, ivar: fields.ivar, model: fields.model, sky: fields.sky, mask };
     } catch (e) {
       problems.push(`${id}: ${e.message}`);
