@@ -302,6 +302,56 @@ public sealed class BrowserTests(RunningServer server, BrowserTests.Fixture fixt
         AssertClean("/search SAMP");
     }
 
+    [Theory]
+    [InlineData("153.57", true, 153.57)]
+    [InlineData("10:14:18", true, 153.575)]
+    [InlineData("10 14 18", true, 153.575)]
+    [InlineData("10h14m18s", true, 153.575)]
+    [InlineData("+79:18:36", false, 79.31)]
+    [InlineData("-05 30", false, -5.5)]
+    [InlineData("-0:30:00", false, -0.5)]
+    [InlineData("1e1", false, 10)]
+    public void Angles_are_read_in_degrees_or_sexagesimal(string text, bool isRa, double degrees)
+    {
+        B.Open(Url("search"));
+        var value = B.Driver.ExecuteAsyncScript("const done = arguments[arguments.length - 1]; import('./web/search.js').then(m => done(m.parseAngle(arguments[0], arguments[1])));", text, isRa);
+        Assert.Equal(degrees, Convert.ToDouble(value, CultureInfo.InvariantCulture), 1e-9);
+    }
+
+    [Fact]
+    public void Unreadable_angles_and_quoted_csv_are_handled()
+    {
+        B.Open(Url("search"));
+        var result = (string)B.Driver.ExecuteAsyncScript(""""
+            const done = arguments[arguments.length - 1];
+            Promise.all([import('./web/search.js'), import('./web/csv.js')]).then(([s, c]) => done(JSON.stringify({
+              bad: ['', 'abc', '10:xx', '1:2:3:4'].map(t => s.parseAngle(t, true)),
+              csv: c.parseCsv('a,b\r\n"x, ""y""","multi\nline"\n1,\n'),
+            })));
+            """")!;
+        Assert.Equal("""{"bad":[null,null,null,null],"csv":[["a","b"],["x, \"y\"","multi\nline"],["1",""]]}""", result);
+    }
+
+    [Fact]
+    public async Task The_npy_reader_reads_what_SODA_sends()
+    {
+        var did = (await Dids(1))[0];
+        B.Open(Url("view"));
+        var result = (string)B.Driver.ExecuteAsyncScript("""
+            const done = arguments[arguments.length - 1];
+            import('./web/npy.js').then(async (m) => {
+              const r = await fetch('soda/sync?ID=' + encodeURIComponent(arguments[0]) + '&BAND=5e-7%206e-7&RESPONSEFORMAT=application/x-npy');
+              const { fields, length } = m.parseNpy(await r.arrayBuffer());
+              done(JSON.stringify({ length, names: Object.keys(fields), first: fields.wavelength[0], last: fields.wavelength[length - 1] }));
+            }).catch(e => done('error: ' + e.message));
+            """, did)!;
+        var doc = System.Text.Json.JsonDocument.Parse(result).RootElement;
+        Assert.True(doc.GetProperty("length").GetInt32() > 100, result);
+        Assert.Equal(["wavelength", "loglam", "flux", "ivar", "and_mask", "or_mask", "wdisp", "sky", "model"], doc.GetProperty("names").EnumerateArray().Select(e => e.GetString()));
+        Assert.InRange(doc.GetProperty("first").GetDouble(), 4999, 5002);
+        Assert.InRange(doc.GetProperty("last").GetDouble(), 5998, 6001);
+    }
+
     [Fact]
     public async Task A_permalink_restores_the_same_view_with_several_spectra()
     {
