@@ -83,6 +83,9 @@ public sealed class BrowserTests(RunningServer server, BrowserTests.Fixture fixt
         B.Driver.FindElement(By.Id("run-form")).Click();
         B.Until(() => B.Driver.FindElement(By.Id("status")).Text.Contains("found"), "the search's result");
         Assert.Equal($"{expected.Count} row{(expected.Count == 1 ? "" : "s")} found.", B.Driver.FindElement(By.Id("status")).Text);
+        // The search is in the address: opening it again runs it again.
+        B.Until(() => B.Driver.Url.Contains("zmin=0.1", StringComparison.Ordinal), "the search in the address");
+        string address = B.Driver.Url;
         var shown = B.Driver.FindElements(By.CssSelector("#result-table tbody a[href^='view?ID=']")).Select(a => a.Text).ToList();
         Assert.Equal(Math.Min(20, expected.Count), shown.Count);
         Assert.All(shown, d => Assert.Contains(d, expected));
@@ -94,6 +97,9 @@ public sealed class BrowserTests(RunningServer server, BrowserTests.Fixture fixt
         Assert.Equal(zs.OrderBy(z => z), zs);
         B.Screenshot("search");
         AssertClean("/search");
+        B.Open(new Uri(address));
+        B.Until(() => B.Driver.FindElement(By.Id("status")).Text.Contains("found"), "the search from its address");
+        Assert.Equal($"{expected.Count} row{(expected.Count == 1 ? "" : "s")} found.", B.Driver.FindElement(By.Id("status")).Text);
         AssertFitsNarrow(360, "search-360");
     }
 

@@ -6,6 +6,7 @@ import { notifyAll } from './samp.js';
 import { parseCsv } from './csv.js';
 
 const PAGE_SIZE = 20;
+const FORM_FIELDS = ['ra', 'dec', 'radius', 'collection', 'class', 'zmin', 'zmax', 'snmin', 'wave', 'top'];
 const $ = (id) => document.getElementById(id);
 let lastAdql = '', columns = [], rows = [], page = 0, sortColumn = -1, sortDescending = false;
 const selected = new Set();
@@ -266,6 +267,10 @@ $('search-form').addEventListener('submit', (event) => {
   try { adql = formToAdql(); } catch (e) { $('form-error').textContent = e.message; return; }
   $('adql').value = adql;
   $('examples').value = '';
+  // The form's fields in the address, so that the search can be bookmarked or shared (it runs again on load).
+  const query = new URLSearchParams();
+  for (const id of FORM_FIELDS) if ($(id).value.trim() !== '') query.set(id, $(id).value.trim());
+  history.replaceState(null, '', 'search' + (query.size ? '?' + query.toString() : ''));
   search(adql, 'form-error');
 });
 $('run-adql').addEventListener('click', () => search($('adql').value, 'adql-error'));
@@ -293,5 +298,5 @@ async function loadExamples() {
 const formToAdqlSafe = () => { try { return formToAdql(); } catch { return ''; } };
 
 const params = new URLSearchParams(location.search);
-for (const id of ['ra', 'dec', 'radius', 'collection', 'class', 'zmin', 'zmax', 'snmin', 'wave', 'top']) if (params.has(id)) $(id).value = params.get(id);
+for (const id of FORM_FIELDS) if (params.has(id)) $(id).value = params.get(id);
 loadExamples().then(() => { if ([...params.keys()].length) $('search-form').requestSubmit(); });

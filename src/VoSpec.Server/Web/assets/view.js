@@ -11,7 +11,8 @@ const UNITS = { A: { factor: 1, label: 'Å' }, nm: { factor: 10, label: 'nm' }, 
 const COLOURS = ['#1f4e9c', '#c0392b', '#2e7d32', '#7b1fa2'];
 const MAX_SPECTRA = 4;
 const params = new URLSearchParams(location.search);
-const ids = [...new Set(params.getAll('ID').filter((s) => s.trim() !== ''))].slice(0, MAX_SPECTRA);
+const allIds = [...new Set(params.getAll('ID').filter((s) => s.trim() !== ''))];
+const ids = allIds.slice(0, MAX_SPECTRA);
 const flag = (name, fallback) => (params.has(name) ? params.get(name) === '1' : fallback);
 const finite = (text) => (text !== null && text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : null);
 
@@ -100,6 +101,7 @@ async function load() {
   }));
   spectra = loaded.filter(Boolean);
   if (state.z === null) state.z = spectra.find((s) => s.z !== null)?.z ?? 0;
+  if (allIds.length > MAX_SPECTRA) problems.push(`${allIds.length - MAX_SPECTRA} more (at most ${MAX_SPECTRA} are overlaid)`);
   $('view-status').textContent = problems.length ? 'Not shown: ' + problems.join('; ') : '';
   if (spectra.length === 0) return;
   renderLegend();
@@ -137,7 +139,7 @@ function chartData() {
     s.shown = flux;
     const cols = [x, Array.from(flux, (v) => (Number.isFinite(v) ? v : null))];
     series.push({ label: s.label, stroke: colour, width: 1, spanGaps: true });
-    const fluxColumn = column++;
+    column++;
     if (state.err && s.ivar) {
       const sigma = Array.from(s.ivar, (iv) => (iv > 0 ? 1 / Math.sqrt(iv) / Math.sqrt(state.smooth) : null));
       cols.push(Array.from(flux, (v, i) => (sigma[i] === null ? null : v + sigma[i])), Array.from(flux, (v, i) => (sigma[i] === null ? null : v - sigma[i])));
@@ -148,7 +150,6 @@ function chartData() {
     if (state.model && s.model) { cols.push(Array.from(s.model)); series.push({ label: 'model', stroke: k === 0 ? '#e67e22' : colour, width: 1, dash: [4, 3], spanGaps: true }); column++; }
     if (state.sky && s.sky) { cols.push(Array.from(s.sky)); series.push({ label: 'sky', stroke: '#7f8c8d', width: 1, spanGaps: true }); column++; }
     tables.push(cols);
-    s.fluxColumn = fluxColumn;
   });
   const data = tables.length === 1 ? tables[0] : window.uPlot.join(tables);
   return { data, series, bands };
@@ -349,7 +350,11 @@ function syncControls() {
 
 const redraw = () => { if (spectra.length) draw(); };
 for (const [id, name] of [['show-err', 'err'], ['show-model', 'model'], ['show-sky', 'sky'], ['show-mask', 'mask'], ['show-lines', 'lines']])
-  $(id).addEventListener('change', () => { state[name] = $(id).checked; name === 'mask' || name === 'lines' ? (plot?.redraw(), update()) : redraw(); });
+  $(id).addEventListener('change', () => {
+    state[name] = $(id).checked;
+    // Masks and lines are drawn over the chart: a repaint is enough; the others change the series.
+    if (name === 'mask' || name === 'lines') { plot?.redraw(); update(); } else redraw();
+  });
 $('smooth').addEventListener('change', () => { state.smooth = Math.max(1, Math.min(101, Math.floor(Number($('smooth').value) || 1))); $('smooth').value = state.smooth; redraw(); });
 $('unit').addEventListener('change', () => { state.unit = $('unit').value; redraw(); });
 $('frame').addEventListener('change', () => { state.frame = $('frame').value; redraw(); });
