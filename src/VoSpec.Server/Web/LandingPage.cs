@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using VoSpec.Archive;
+using VoSpec.Archive.Sqlite;
 using VoSpec.Server.Access;
 using VoSpec.Server.Coverage;
 using static VoSpec.Server.Web.WebPages;
@@ -45,7 +46,7 @@ public static class LandingPage
             if (lastIngest is { } last)
                 sb.Append("<p>Last ingest: <time id=\"last-ingest\" datetime=\"").Append(E(last.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)))
                   .Append("\">").Append(E(last.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture))).Append("</time>. ")
-                  .Append("Classes: see <a href=\"tap/examples#classes\">the classes example</a> (counted by TAP on demand).</p>\n");
+                  .Append(Classes(archive, rights)).Append("</p>\n");
         }
         sb.Append("<figure><img id=\"skymap\" src=\"web/skymap.png\" width=\"720\" height=\"360\" alt=\"Sky coverage of the archive's spectra (Mollweide projection, ICRS; RA 180° at the centre, increasing to the left)\">")
           .Append("<figcaption>Where the spectra lie (Mollweide, ICRS, RA increasing to the left); the coverage as an IVOA MOC: <a href=\"coverage?format=json\">JSON</a>, <a href=\"coverage\">FITS</a>.</figcaption></figure>\n");
@@ -99,6 +100,18 @@ public static class LandingPage
               .Append(codeId).Append("\">Copy</button></div><pre><code id=\"").Append(codeId).Append("\">").Append(E(code)).Append("</code></pre></div>\n");
         }
         sb.Append("</section>\n");
+    }
+
+    /// <summary>
+    /// The archive's classes, read from the class index (<see cref="CatalogueClasses"/>); shown only to a caller who may see
+    /// every collection, so that a proprietary collection's classes are not told to others. Per collection, TAP counts them.
+    /// </summary>
+    private static string Classes(SpectrumArchive archive, AccessRights rights)
+    {
+        const string perCollection = "counted per collection by <a href=\"tap/examples#classes\">a TAP example</a>.";
+        if (!archive.Lookup.CollectionNames().All(c => rights.CanSee(c.Name))) return "Classes are " + perCollection;
+        var classes = archive.Sqlite.Distinct();
+        return classes.Count == 0 ? "" : "Classes in the archive: <span id=\"classes\">" + E(string.Join(", ", classes)) + "</span>, " + perCollection;
     }
 
     // Rounded first, so that a redshift just below zero reads 0, not -0.

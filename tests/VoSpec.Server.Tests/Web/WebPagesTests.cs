@@ -19,6 +19,7 @@ public class WebPagesTests(RunningServer server) : IClassFixture<RunningServer>
         Assert.Matches(@"<td>\d(\.\d+)? – \d(\.\d+)?</td>", html); // redshifts
         Assert.Matches("<time id=\"last-ingest\" datetime=\"\\d{4}-\\d\\d-\\d\\dT", html);
         Assert.Contains("src=\"web/skymap.png\"", html);
+        Assert.Contains("<span id=\"classes\">GALAXY, QSO, STAR</span>", html);
         foreach (var service in new[] { "tap", "datalink/links", "soda/sync", "ssa", "spec", "coverage", "odata", "oai?verb=Identify" })
             Assert.Contains($"<a href=\"{server.BaseUri}{service}\">", html);
         Assert.Contains("iter_datalinks", html);
