@@ -33,14 +33,25 @@ public static class WebPages
         app.MapGet(WebAssets.RequestPath + "/skymap.png", (HttpContext http, SpectrumArchive archive, CoverageCache cache) =>
         {
             var rights = http.AccessRights();
-            var mocs = archive.Lookup.CollectionNames().Where(c => rights.CanSee(c.Name)).Select(c => cache.Coverage(c.Name)?.Sky).OfType<Moc>().ToList();
-            var union = mocs.Count == 0 ? Moc.Empty(archive.Options.CoverageOrder) : mocs.Aggregate((a, b) => a.Union(b));
+            var visible = archive.Lookup.CollectionNames().Where(c => rights.CanSee(c.Name)).Select(c => c.Name).ToList();
+            // The same collections at the same counts draw the same map: it is drawn again only after an ingest.
+            // (Keyed by the archive too: one process may host several, as the tests do.)
+            string key = archive.Directory + "\n" + string.Join("\n", visible.Select(c => c + "\t" + archive.Lookup.CountSpectra(c)));
+            var png = SkyMaps.GetOrAdd(key, _ =>
+            {
+                var mocs = visible.Select(c => cache.Coverage(c)?.Sky).OfType<Moc>().ToList();
+                var union = mocs.Count == 0 ? Moc.Empty(archive.Options.CoverageOrder) : mocs.Aggregate((a, b) => a.Union(b));
+                if (SkyMaps.Count > 16) SkyMaps.Clear(); // a few access-right views at most; older counts are stale
+                return Engine.Plotting.SkyMapPlot.RenderPng(union, 720);
+            });
             http.Response.Headers.CacheControl = "no-cache";
-            return Results.Bytes(Engine.Plotting.SkyMapPlot.RenderPng(union, 720), "image/png");
+            return Results.Bytes(png, "image/png");
         });
         app.MapWebAssets();
         return app;
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> SkyMaps = new(StringComparer.Ordinal);
 
     private static IResult Page(HttpContext http, string html)
     {
