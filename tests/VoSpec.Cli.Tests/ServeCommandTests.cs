@@ -17,7 +17,9 @@ public class ServeCommandTests
         using var http = new HttpClient { BaseAddress = new Uri(url!) };
         var available = await http.GetAsync("spec/available");
         Assert.Equal(HttpStatusCode.OK, available.StatusCode);
-        Assert.Contains("<td>demo</td><td>30</td>", await http.GetStringAsync(""));
+        var landing = await http.GetStringAsync("");
+        Assert.Contains(">demo</a>", landing);
+        Assert.Contains("<td class=\"num\">30</td>", landing);
 
         ExternalTool.Run("kill", ["-TERM", p.Id.ToString()]);
         Assert.True(p.WaitForExit(30_000), "server did not stop on SIGTERM");

@@ -28,7 +28,8 @@ public class HostTests(RunningServer server) : IClassFixture<RunningServer>
         Assert.Contains("VoSpec", html);
         Assert.DoesNotContain(server.ArchiveDir, html);
         Assert.DoesNotContain("/tmp/", html);
-        Assert.Contains("<td>demo</td><td>" + RunningServer.DemoCount + "</td>", html);
+        Assert.Contains(">demo</a>", html);
+        Assert.Contains("<td class=\"num\">" + RunningServer.DemoCount + "</td>", html);
     }
 
     [Fact]

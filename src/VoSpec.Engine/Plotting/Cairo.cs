@@ -95,6 +95,9 @@ internal static partial class Cairo
     [LibraryImport(Lib, EntryPoint = "cairo_stroke")]
     public static partial void Stroke(ContextHandle cr);
 
+    [LibraryImport(Lib, EntryPoint = "cairo_fill")]
+    public static partial void Fill(ContextHandle cr);
+
     [LibraryImport(Lib, EntryPoint = "cairo_clip")]
     public static partial void Clip(ContextHandle cr);
 

@@ -1,6 +1,7 @@
 // Why this file exists: two things every answer of a public service needs, whatever endpoint produced it.
 // (1) Headers that stop a browser from treating a served file as something else (X-Content-Type-Options: nosniff)
-// and from running anything in our HTML pages but their own inline style (Content-Security-Policy).
+// and from running anything in our HTML pages but their own inline style (Content-Security-Policy; the browser pages
+// of Web/ replace it with their own, which allows this server's scripts and styles).
 // (2) A last wall for exceptions no endpoint caught: the client gets a short plain-text fault — 507 when the
 // server's disk is full, 503 when its archive cannot be written, else 500 — never a stack trace, a file path or a
 // .NET type name (ASP.NET's developer page would show them all when ASPNETCORE_ENVIRONMENT=Development).

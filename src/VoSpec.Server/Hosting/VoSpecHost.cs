@@ -123,7 +123,7 @@ public static class VoSpecHost
             var endpoint = app.MapMetrics("/metrics", metrics.Registry);
             if (ops.MetricsPort > 0) endpoint.RequireHost($"*:{ops.MetricsPort}");
         }
-        app.MapGroup("/").MapLandingPage();
+        app.MapWebPages();
         app.MapGroup("/spec").MapSpecService().MapAdmin(app.Services.GetRequiredService<Access.AccessPolicy>());
         app.MapGroup("/tap").MapTap();
         app.MapGroup("/ssa").MapSsa();

@@ -1,46 +1,121 @@
-using System.Net;
+using System.Globalization;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using VoSpec.Archive;
+using VoSpec.Archive.Sqlite;
 using VoSpec.Server.Access;
+using VoSpec.Server.Coverage;
+using static VoSpec.Server.Web.WebPages;
 
 namespace VoSpec.Server.Web;
 
 /// <summary>
-/// GET / : a short HTML page naming the archive's collections and how many spectra each holds (no server path) — only the
-/// collections the caller may see; a configured proprietary collection is marked so.
+/// GET / : what the archive holds and how to reach it. Each collection the caller may see with its count, wavelength and
+/// redshift ranges and last ingest (the archive's kept statistics and coverage: constant time, never a scan of the
+/// catalogue), a sky map of the coverage, and every service with its URL and a snippet that works as shown. No server
+/// file path: a public page tells what the archive holds, not where it lies.
 /// </summary>
 public static class LandingPage
 {
-    public static RouteGroupBuilder MapLandingPage(this RouteGroupBuilder group)
+    public static string Render(SpectrumArchive archive, AccessRights rights, AccessPolicy policy, CoverageCache coverage)
     {
-        group.MapGet("", (HttpContext http, SpectrumArchive archive, AccessPolicy policy) =>
-            Results.Content(Render(archive, http.AccessRights(), policy), "text/html; charset=utf-8"));
-        return group;
-    }
-
-    public static string Render(SpectrumArchive archive, AccessRights rights, AccessPolicy policy)
-    {
-        static string E(string s) => WebUtility.HtmlEncode(s);
         var collections = archive.Lookup.Collections().Where(c => rights.CanSee(c.Name)).ToList();
+        string url = archive.PublicUrl;
         var sb = new StringBuilder();
-        sb.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>VoSpec</title>")
-          .Append("<style>body{font-family:sans-serif;max-width:50em;margin:2em auto}table{border-collapse:collapse}td,th{padding:.2em .8em;border-bottom:1px solid #ccc;text-align:left}</style>")
-          // No server file path: a public page tells what the archive holds, not where it lies.
-          .Append("</head><body>\n<h1>VoSpec</h1>\n<p>A Virtual Observatory server for 1-D spectra.</p>\n");
+        sb.Append("<h1>VoSpec</h1>\n<p>A Virtual Observatory server for 1-D spectra: search them with <a href=\"search\">the search page</a> ")
+          .Append("or any VO client, and look at them in the viewer.</p>\n<h2>Collections</h2>\n");
         if (collections.Count == 0) sb.Append("<p>The archive holds no spectra yet: ingest some with <code>vospec ingest</code>.</p>\n");
         else
         {
-            sb.Append("<table><tr><th>Collection</th><th>Spectra</th><th>Wavelengths (Å)</th><th>Rights</th></tr>\n");
+            DateTimeOffset? lastIngest = null;
+            sb.Append("<div class=\"scroll\"><table id=\"collections\"><thead><tr><th>Collection</th><th>Spectra</th><th>Wavelengths (Å)</th><th>Redshifts</th>")
+              .Append("<th>Rights</th><th>Last ingest (UTC)</th></tr></thead><tbody>\n");
             foreach (var c in collections)
-                sb.Append("<tr><td>").Append(E(c.Name)).Append("</td><td>").Append(c.Count)
-                  .Append("</td><td>").Append(c.WaveMin is null ? "" : FormattableString.Invariant($"{c.WaveMin:0}–{c.WaveMax:0}"))
-                  .Append("</td><td>").Append(E(policy.IsProprietary(c.Name) ? "proprietary" : c.DataRights)).Append("</td></tr>\n");
-            sb.Append("</table>\n");
+            {
+                var cov = coverage.Coverage(c.Name);
+                if (cov is not null && (lastIngest is null || cov.Updated > lastIngest)) lastIngest = cov.Updated;
+                sb.Append("<tr><td><a href=\"search?collection=").Append(E(Uri.EscapeDataString(c.Name))).Append("\">").Append(E(c.Name)).Append("</a>");
+                if (!string.IsNullOrWhiteSpace(c.Title) && c.Title != c.Name) sb.Append("<br><small>").Append(E(c.Title)).Append("</small>");
+                sb.Append("</td><td class=\"num\">").Append(c.Count.ToString("N0", CultureInfo.InvariantCulture))
+                  .Append("</td><td>").Append(c.WaveMin is null ? "" : Inv($"{c.WaveMin:0}–{c.WaveMax:0}"))
+                  .Append("</td><td>").Append(c.ZMin is null ? "" : Z(c.ZMin.Value) + " – " + Z(c.ZMax!.Value))
+                  .Append("</td><td>").Append(E(policy.IsProprietary(c.Name) ? "proprietary" : c.DataRights))
+                  .Append("</td><td>").Append(cov is null ? "" : E(cov.Updated.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)))
+                  .Append("</td></tr>\n");
+            }
+            sb.Append("</tbody></table></div>\n");
+            if (lastIngest is { } last)
+                sb.Append("<p>Last ingest: <time id=\"last-ingest\" datetime=\"").Append(E(last.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)))
+                  .Append("\">").Append(E(last.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture))).Append("</time>. ")
+                  .Append(Classes(archive, rights)).Append("</p>\n");
         }
-        sb.Append("<p>Services: <a href=\"spec/available\">spec/available</a></p>\n</body></html>\n");
-        return sb.ToString();
+        sb.Append("<figure><img id=\"skymap\" src=\"web/skymap.png\" width=\"720\" height=\"360\" alt=\"Sky coverage of the archive's spectra (Mollweide projection, ICRS; RA 180° at the centre, increasing to the left)\">")
+          .Append("<figcaption>Where the spectra lie (Mollweide, ICRS, RA increasing to the left); the coverage as an IVOA MOC: <a href=\"coverage?format=json\">JSON</a>, <a href=\"coverage\">FITS</a>.</figcaption></figure>\n");
+        Services(sb, archive, collections, url);
+        return Shell("VoSpec", sb.ToString(), "common.js");
     }
+
+    private static void Services(StringBuilder sb, SpectrumArchive archive, IReadOnlyList<CollectionInfo> collections, string url)
+    {
+        // One real spectrum makes the snippets run as shown; a placeholder when the archive holds none.
+        var any = archive.Lookup.AnyPublicSpectrum();
+        string did = any?.Did ?? "ivo://…/collection?specobjid";
+        string specObjId = did.Contains('?') ? did[(did.LastIndexOf('?') + 1)..] : "0";
+        var first = collections.FirstOrDefault(c => did.Contains("/" + c.Name + "?", StringComparison.Ordinal)) ?? collections.FirstOrDefault();
+        double mid = first?.WaveMin is { } lo && first.WaveMax is { } hi ? (lo + hi) / 2 : 6563;
+        string band = Inv($"{(mid - 100) * 1e-10:0.####e0} {(mid + 100) * 1e-10:0.####e0}");
+        string context = first?.Name ?? "collection";
+
+        sb.Append("<h2>Services</h2>\n<p>All under <code>").Append(E(url)).Append("</code>. Service descriptions: ")
+          .Append("<a href=\"tap/capabilities\">capabilities</a>, <a href=\"tap/availability\">availability</a>, <a href=\"tap/tables\">tables</a> (VOSI), ")
+          .Append("<a href=\"tap/examples\">TAP examples</a>.</p>\n");
+        Service(sb, "tap", "TAP 1.1 (ADQL over ObsCore and spec.specobj)", url + "tap",
+            ("pyVO: query, then follow each row's DataLink", $"import pyvo\ntap = pyvo.dal.TAPService(\"{url}tap\")\nrows = tap.search(\"SELECT TOP 5 * FROM ivoa.obscore\")\nfor links in rows.iter_datalinks():\n    for link in links.bysemantics(\"#this\", include_narrower=False):\n        print(link.access_url)"),
+            ("STILTS", $"stilts tapquery tapurl={url}tap adql=\"SELECT TOP 5 obs_publisher_did, s_ra, s_dec FROM ivoa.obscore\" out=spectra.vot"),
+            ("TOPCAT: VO menu → Table Access Protocol (TAP) Query; paste this URL in “TAP URL” and press “Use Service”", $"{url}tap"));
+        Service(sb, "datalink", "DataLink 1.1 (the links of each spectrum)", url + "datalink/links",
+            ("curl", $"curl \"{url}datalink/links?ID={Uri.EscapeDataString(did)}\""));
+        Service(sb, "soda", "SODA 1.0 (wavelength cut-outs; BAND in metres)", url + "soda/sync",
+            ("curl: a 200 Å cut-out as FITS", $"curl -o cutout.fits \"{url}soda/sync?ID={Uri.EscapeDataString(did)}&BAND={Uri.EscapeDataString(band)}\""));
+        Service(sb, "ssa", "SSA 1.1 (simple spectral access)", url + "ssa",
+            ("curl: spectra within 1° of a position", Inv($"curl \"{url}ssa?REQUEST=queryData&POS={any?.Ra ?? 180:0.####},{any?.Dec ?? 0:0.####}&SIZE=1\"")));
+        Service(sb, "spec", "Data Lab style spectrum service (getSpec)", url + "spec",
+            ("Data Lab's specClient", $"from dl import specClient\nspecClient.set_svc_url(\"{url}spec\")\ndata = specClient.getSpec([{specObjId}], context=\"{context}\")"),
+            ("curl: getSpec as FITS", $"curl -o spectra.fits \"{url}spec/getSpec?id_list=%5B{specObjId}%5D&context={Uri.EscapeDataString(context)}&format=fits\""));
+        Service(sb, "coverage", "Sky coverage (IVOA MOC 2.0)", url + "coverage",
+            ("curl", $"curl \"{url}coverage?format=json\""));
+        Service(sb, "odata", "OData 4 feed (ObsCore and spec.specobj for spreadsheets and BI tools)", url + "odata",
+            ("curl: two quasars (single quotes: the shell leaves $ alone)", $"curl '{url}odata/specobj?$top=2&$select=specobjid,z,class&$filter=class%20eq%20%27QSO%27'"));
+        Service(sb, "oai", "Registry interface (OAI-PMH)", url + "oai?verb=Identify");
+    }
+
+    private static void Service(StringBuilder sb, string id, string name, string serviceUrl, params (string Label, string Code)[] snippets)
+    {
+        sb.Append("<section class=\"service\" id=\"svc-").Append(id).Append("\"><h3>").Append(E(name)).Append("</h3><p><a href=\"")
+          .Append(E(serviceUrl)).Append("\">").Append(E(serviceUrl)).Append("</a></p>\n");
+        for (int i = 0; i < snippets.Length; i++)
+        {
+            var (label, code) = snippets[i];
+            string codeId = "snippet-" + id + "-" + i;
+            sb.Append("<div class=\"snippet\"><div class=\"snippet-head\"><span>").Append(E(label)).Append("</span><button type=\"button\" class=\"copy\" data-copy=\"")
+              .Append(codeId).Append("\">Copy</button></div><pre><code id=\"").Append(codeId).Append("\">").Append(E(code)).Append("</code></pre></div>\n");
+        }
+        sb.Append("</section>\n");
+    }
+
+    /// <summary>
+    /// The archive's classes, read from the class index (<see cref="CatalogueClasses"/>); shown only to a caller who may see
+    /// every collection, so that a proprietary collection's classes are not told to others. Per collection, TAP counts them.
+    /// </summary>
+    private static string Classes(SpectrumArchive archive, AccessRights rights)
+    {
+        const string perCollection = "counted per collection by <a href=\"tap/examples#classes\">a TAP example</a>.";
+        if (!archive.Lookup.CollectionNames().All(c => rights.CanSee(c.Name))) return "Classes are " + perCollection;
+        var classes = archive.Sqlite.Distinct();
+        return classes.Count == 0 ? "" : "Classes in the archive: <span id=\"classes\">" + E(string.Join(", ", classes)) + "</span>, " + perCollection;
+    }
+
+    // Rounded first, so that a redshift just below zero reads 0, not -0.
+    private static string Z(double z) => (Math.Round(z, 3) + 0.0).ToString("0.###", CultureInfo.InvariantCulture);
+
+    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

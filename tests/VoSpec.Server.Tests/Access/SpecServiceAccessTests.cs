@@ -120,7 +120,15 @@ public class SpecServiceAccessTests(ProprietaryServer server) : IClassFixture<Pr
     public async Task The_landing_page_shows_the_proprietary_collection_only_to_its_token_holders()
     {
         foreach (var form in Without) Assert.DoesNotContain(Secret, (await server.Get("", form)).Body);
-        foreach (var form in With) Assert.Contains($"<td>{Secret}</td><td>{SecretCount}</td>", (await server.Get("", form)).Body);
+        foreach (var form in With)
+        {
+            var body = (await server.Get("", form)).Body;
+            Assert.Contains($">{Secret}</a>", body);
+            Assert.Contains($"<td class=\"num\">{SecretCount}</td>", body);
+        }
+        // The search page offers only the collections the caller may see.
+        foreach (var form in Without) Assert.DoesNotContain(Secret, (await server.Get("search", form)).Body);
+        foreach (var form in With) Assert.Contains($"<option value=\"{Secret}\">", (await server.Get("search", form)).Body);
     }
 
     /// <summary>The CSV rows after the header (the client splits on '\n' and drops the header and the empty tail).</summary>

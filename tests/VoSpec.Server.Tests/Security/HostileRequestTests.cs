@@ -110,11 +110,11 @@ public class HostileRequestTests(RunningServer server) : IClassFixture<RunningSe
     [Fact]
     public async Task Html_pages_carry_a_content_security_policy_and_every_answer_nosniff()
     {
-        foreach (var path in new[] { "", "tap", "tap/examples" })
+        foreach (var (path, policy) in new[] { ("", VoSpec.Server.Web.WebPages.ContentSecurityPolicy), ("search", VoSpec.Server.Web.WebPages.ContentSecurityPolicy), ("tap", ResponseSafety.ContentSecurityPolicy), ("tap/examples", ResponseSafety.ContentSecurityPolicy) })
         {
             using var r = await server.Client.GetAsync(path);
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
-            Assert.Equal(ResponseSafety.ContentSecurityPolicy, string.Join(",", r.Headers.GetValues("Content-Security-Policy")));
+            Assert.Equal(policy, string.Join(",", r.Headers.GetValues("Content-Security-Policy")));
             Assert.Equal("nosniff", string.Join(",", r.Headers.GetValues("X-Content-Type-Options")));
         }
         foreach (var path in new[] { "tap/sync?LANG=ADQL&QUERY=SELECT%20TOP%201%20*%20FROM%20ivoa.obscore", "spec/available", "tap/async/nope", "ssa?REQUEST=nope" })

@@ -1,0 +1,44 @@
+using static VoSpec.Server.Web.WebPages;
+
+namespace VoSpec.Server.Web;
+
+/// <summary>
+/// GET /view?ID=…[&amp;ID=…] : the spectrum viewer's shell. view.js reads each ID's DataLink document, fetches the data
+/// through the SODA service it advertises, draws with the vendored uPlot and keeps the view's state in the URL. The
+/// page itself holds no data, so any ID (or none) gives the same page and the script reports what it cannot show.
+/// </summary>
+public static class ViewerPage
+{
+    public static string Render() => Shell("VoSpec – spectrum viewer", """
+        <h1>Spectrum viewer</h1>
+        <p id="view-status" role="status"></p>
+        <div id="legend" class="legend"></div>
+        <div id="chart" class="chart" tabindex="0" aria-label="Spectrum plot: arrow keys pan, + and - zoom, 0 resets"></div>
+        <form id="controls" class="controls" autocomplete="off">
+          <fieldset><legend>Show</legend>
+            <label><input type="checkbox" id="show-err" checked> ±1σ</label>
+            <label><input type="checkbox" id="show-model" checked> model</label>
+            <label><input type="checkbox" id="show-sky"> sky</label>
+            <label><input type="checkbox" id="show-mask" checked> masked pixels</label>
+            <label><input type="checkbox" id="show-lines" checked> lines</label>
+          </fieldset>
+          <fieldset><legend>Display</legend>
+            <label>Smoothing (boxcar, px) <input type="number" id="smooth" min="1" max="101" step="1" value="1"></label>
+            <label>Units <select id="unit"><option value="A">Å</option><option value="nm">nm</option><option value="um">µm</option></select></label>
+            <label>Frame <select id="frame"><option value="obs">observed</option><option value="rest">rest</option></select></label>
+            <label>Redshift <input type="range" id="z-slider" min="0" max="7" step="0.0001" value="0"> <input type="number" id="z" step="any" min="0" max="7" value="0"></label>
+          </fieldset>
+          <fieldset><legend>Zoom</legend>
+            <button type="button" id="zoom-in">Zoom in (+)</button> <button type="button" id="zoom-out">Zoom out (−)</button>
+            <button type="button" id="pan-left">◀ Pan</button> <button type="button" id="pan-right">Pan ▶</button> <button type="button" id="reset">Reset (0)</button>
+          </fieldset>
+        </form>
+        <section class="soda"><h2>This view as a SODA request</h2>
+          <label>Format <select id="soda-format"><option value="application/fits">FITS</option><option value="application/x-votable+xml">VOTable</option><option value="text/csv">CSV</option><option value="application/x-npy">NumPy .npy</option></select></label>
+          <div id="soda-urls"></div>
+          <p><button type="button" id="samp-send">Send to SAMP hub</button> <span id="samp-status" role="status"></span></p>
+          <p>Permalink: <a id="permalink" href="">this view</a> <button type="button" class="copy" data-copy="permalink">Copy</button></p>
+        </section>
+        <p class="note">Line list: <a href="web/lines.json">web/lines.json</a> (vacuum rest wavelengths; its source is cited in the file).</p>
+        """, "uplot/uPlot.min.css", "uplot/uPlot.iife.min.js", "common.js", "view.js");
+}

@@ -1,0 +1,444 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using OpenQA.Selenium;
+using Xunit;
+
+namespace VoSpec.Server.Tests.Web;
+
+/// <summary>
+/// The pages in a real browser against the real server: each loads with no console error and no failed request, the
+/// search finds what TAP finds, the viewer draws (canvas pixels), zooming changes the SODA URL to the zoomed band and
+/// that URL answers a FITS file, a permalink restores the view, and the basic path works from the keyboard alone.
+/// Screenshots of each page go to the test output's screenshots/ directory.
+/// </summary>
+[Collection("host")]
+public sealed class BrowserTests(RunningServer server, BrowserTests.Fixture fixture) : IClassFixture<RunningServer>, IClassFixture<BrowserTests.Fixture>
+{
+    public sealed class Fixture : IDisposable
+    {
+        private Browser? _browser;
+        public Browser Browser => _browser ??= new Browser();
+        public void Dispose() => _browser?.Dispose();
+    }
+
+    private Browser B => fixture.Browser;
+    private Uri Url(string path) => new(server.BaseUri, path);
+
+    private async Task<List<string>> TapDids(string where)
+    {
+        var body = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["LANG"] = "ADQL", ["FORMAT"] = "csv",
+            ["QUERY"] = "SELECT o.obs_publisher_did FROM ivoa.obscore AS o JOIN spec.specobj AS s ON s.collection = o.obs_collection AND s.obs_id = o.obs_id" + where,
+        });
+        using var r = await server.Client.PostAsync("tap/sync", body);
+        r.EnsureSuccessStatusCode();
+        return (await r.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1).ToList();
+    }
+
+    private void AssertClean(string page)
+    {
+        var problems = B.Problems();
+        Assert.True(problems.Count == 0, $"{page}: " + string.Join(" | ", problems));
+    }
+
+    private void AssertFitsNarrow(int width, string? screenshot = null)
+    {
+        B.Driver.Manage().Window.Size = new System.Drawing.Size(width, 800);
+        try
+        {
+            B.Until(() => Convert.ToInt64(B.Js("return window.innerWidth")) <= width, "the narrow window");
+            long scroll = Convert.ToInt64(B.Js("return document.documentElement.scrollWidth")), inner = Convert.ToInt64(B.Js("return document.documentElement.clientWidth"));
+            if (screenshot is not null) B.Screenshot(screenshot);
+            Assert.True(scroll <= inner + 1, $"the page is {scroll} px wide in a {inner} px window");
+        }
+        finally { B.Driver.Manage().Window.Size = new System.Drawing.Size(1280, 1000); }
+    }
+
+    [Fact]
+    public void The_landing_page_loads_cleanly_with_its_sky_map_and_fits_360_px()
+    {
+        B.Open(Url(""));
+        B.Until(() => (bool)B.Js("const i = document.getElementById('skymap'); return i.complete && i.naturalWidth > 0")!, "the sky map");
+        Assert.Equal("demo", B.Driver.FindElement(By.CssSelector("#collections tbody a")).Text);
+        B.Screenshot("landing");
+        AssertClean("/");
+        AssertFitsNarrow(360, "landing-360");
+    }
+
+    [Fact]
+    public async Task The_search_finds_the_rows_TAP_finds_with_their_previews()
+    {
+        var first = server.Positions(1)[0];
+        var expected = await TapDids(FormattableString.Invariant($" WHERE CONTAINS(POINT('ICRS', o.s_ra, o.s_dec), CIRCLE('ICRS', {first.Ra}, {first.Dec}, 0.5)) = 1 AND s.z >= 0.1"));
+        Assert.NotEmpty(expected);
+        B.Open(Url("search"));
+        // RA in sexagesimal hours, as astronomers type it.
+        double h = first.Ra / 15;
+        string ra = FormattableString.Invariant($"{(int)h}:{(int)(h % 1 * 60)}:{h * 3600 % 60:0.###}");
+        B.Driver.FindElement(By.Id("ra")).SendKeys(ra);
+        B.Driver.FindElement(By.Id("dec")).SendKeys(first.Dec.ToString("R", CultureInfo.InvariantCulture));
+        B.Driver.FindElement(By.Id("radius")).SendKeys("0.5");
+        B.Driver.FindElement(By.Id("zmin")).SendKeys("0.1");
+        B.Driver.FindElement(By.Id("run-form")).Click();
+        B.Until(() => B.Driver.FindElement(By.Id("status")).Text.Contains("found"), "the search's result");
+        Assert.Equal($"{expected.Count} row{(expected.Count == 1 ? "" : "s")} found.", B.Driver.FindElement(By.Id("status")).Text);
+        // The search is in the address: opening it again runs it again.
+        B.Until(() => B.Driver.Url.Contains("zmin=0.1", StringComparison.Ordinal), "the search in the address");
+        string address = B.Driver.Url;
+        var shown = B.Driver.FindElements(By.CssSelector("#result-table tbody a[href^='view?ID=']")).Select(a => a.Text).ToList();
+        Assert.Equal(Math.Min(20, expected.Count), shown.Count);
+        Assert.All(shown, d => Assert.Contains(d, expected));
+        B.Until(() => (bool)B.Js("return [...document.querySelectorAll('img.thumb')].every(i => i.complete && i.naturalWidth > 0)")!, "the #preview thumbnails");
+        // Sorting by z orders the rows.
+        B.Driver.FindElements(By.CssSelector("#result-table thead button")).Single(b => b.Text.StartsWith("z", StringComparison.Ordinal)).Click();
+        var zIndex = Convert.ToInt32(B.Js("return [...document.querySelectorAll('#result-table thead th')].findIndex(th => th.textContent.startsWith('z'))"));
+        var zs = B.Driver.FindElements(By.CssSelector($"#result-table tbody tr td:nth-child({zIndex + 1})")).Select(td => double.Parse(td.Text, CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(zs.OrderBy(z => z), zs);
+        B.Screenshot("search");
+        AssertClean("/search");
+        B.Open(new Uri(address));
+        B.Until(() => B.Driver.FindElement(By.Id("status")).Text.Contains("found"), "the search from its address");
+        Assert.Equal($"{expected.Count} row{(expected.Count == 1 ? "" : "s")} found.", B.Driver.FindElement(By.Id("status")).Text);
+        AssertFitsNarrow(360, "search-360");
+    }
+
+    [Fact]
+    public async Task The_search_pages_through_all_rows()
+    {
+        var all = await TapDids("");
+        B.Open(Url("search?collection=demo"));
+        B.Until(() => B.Driver.FindElement(By.Id("status")).Text.Contains("found"), "the search's result");
+        Assert.Equal($"{all.Count} rows found.", B.Driver.FindElement(By.Id("status")).Text);
+        var seen = new HashSet<string>();
+        for (int page = 0; page < 10; page++)
+        {
+            foreach (var a in B.Driver.FindElements(By.CssSelector("#result-table tbody a[href^='view?ID=']"))) seen.Add(a.Text);
+            var next = B.Driver.FindElement(By.Id("next"));
+            if (!next.Displayed || !next.Enabled) break;
+            next.Click();
+        }
+        Assert.Equal(all.OrderBy(d => d), seen.OrderBy(d => d));
+        AssertClean("/search?collection=demo");
+    }
+
+    [Fact]
+    public async Task A_selection_downloads_as_a_VOTable_of_those_rows_and_through_getSpec()
+    {
+        B.Open(Url("search?collection=demo&top=5"));
+        B.Until(() => B.Driver.FindElement(By.Id("status")).Text.Contains("found"), "the search's result");
+        var boxes = B.Driver.FindElements(By.CssSelector("#result-table tbody input[type=checkbox]"));
+        boxes[0].Click(); boxes[2].Click();
+        var chosen = B.Driver.FindElements(By.CssSelector("#result-table tbody tr")).Where((_, i) => i is 0 or 2)
+            .Select(tr => tr.FindElement(By.CssSelector("a[href^='view?ID=']")).Text).ToList();
+        // What the page posts is captured, then sent by this test: the browser would save it as a file.
+        B.Js("window.__posted = []; HTMLFormElement.prototype.submit = function () { window.__posted.push({ action: this.action, fields: Object.fromEntries(new FormData(this)) }); };");
+        B.Driver.FindElement(By.Id("votable-selected")).Click();
+        B.Driver.FindElement(By.Id("getspec-selected")).Click();
+        var posted = System.Text.Json.JsonDocument.Parse((string)B.Js("return JSON.stringify(window.__posted)")!).RootElement;
+        Assert.Equal(2, posted.GetArrayLength());
+        FormUrlEncodedContent Fields(int i) => new(posted[i].GetProperty("fields").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!));
+
+        Assert.EndsWith("/tap/sync", posted[0].GetProperty("action").GetString());
+        using var votable = await server.Client.PostAsync("tap/sync", Fields(0));
+        var xml = System.Xml.Linq.XDocument.Parse(await votable.Content.ReadAsStringAsync());
+        var ns = xml.Root!.Name.Namespace;
+        Assert.Equal(2, xml.Descendants(ns + "TR").Count());
+        foreach (var did in chosen) Assert.Contains(did, xml.ToString());
+
+        Assert.EndsWith("/spec/getSpec", posted[1].GetProperty("action").GetString());
+        using var aligned = await server.Client.PostAsync("spec/getSpec", Fields(1));
+        Assert.Equal(System.Net.HttpStatusCode.OK, aligned.StatusCode);
+        Assert.Equal("application/x-votable+xml", aligned.Content.Headers.ContentType?.MediaType); // two spectra on one grid
+        Assert.Contains("<VOTABLE", await aligned.Content.ReadAsStringAsync());
+        AssertClean("/search selection");
+    }
+
+    [Fact]
+    public void A_syntax_error_in_the_ADQL_box_is_marked_where_the_server_says()
+    {
+        B.Open(Url("search"));
+        B.Until(() => B.Driver.FindElements(By.CssSelector("#examples option")).Count > 1, "the examples from /tap/examples");
+        Assert.StartsWith("SELECT", B.Driver.FindElement(By.Id("adql")).GetDomProperty("value"));
+        B.Driver.FindElement(By.CssSelector("#adql-box summary")).Click();
+        var adql = B.Driver.FindElement(By.Id("adql"));
+        adql.Clear();
+        adql.SendKeys("SELECT TOP 5 *\nFROM ivoa.obscore\nWHERE s_ra >< 3");
+        B.Driver.FindElement(By.Id("run-adql")).Click();
+        B.Until(() => B.Driver.FindElement(By.Id("adql-error")).Text.Length > 0, "the error");
+        var error = B.Driver.FindElement(By.Id("adql-error")).Text;
+        var at = Regex.Match(error, @"line (\d+), column (\d+)");
+        Assert.True(at.Success, error);
+        var mark = B.Driver.FindElement(By.CssSelector("#adql-marked mark"));
+        Assert.Equal($"line {at.Groups[1].Value}, column {at.Groups[2].Value}", mark.GetAttribute("title"));
+        Assert.Equal("3", at.Groups[1].Value);
+        B.Screenshot("search-adql-error");
+    }
+
+    private async Task<List<string>> Dids(int n) => (await TapDids(" ORDER BY o.obs_publisher_did")).Take(n).ToList();
+
+    private long InkPixels() => Convert.ToInt64(B.Js("""
+        const c = document.querySelector('#chart canvas');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && d[i + 2] > d[i] + 40) n++;
+        return n;
+        """));
+
+    private void WaitDrawn()
+    {
+        B.Until(() => B.Driver.FindElements(By.CssSelector("#chart canvas")).Count > 0 && B.Driver.FindElements(By.CssSelector(".soda-url")).Count > 0, "the chart");
+        B.Until(() => InkPixels() > 300, "flux drawn on the canvas");
+    }
+
+    /// <summary>Picks an option of a select as the keyboard would (its value, then a change event).</summary>
+    private void Choose(string id, string value)
+    {
+        var select = B.Driver.FindElement(By.Id(id));
+        select.Click();
+        B.Js("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change'));", select, value);
+    }
+
+    private string SodaUrl() => B.Driver.FindElement(By.Id("soda-url-0")).GetAttribute("href")!;
+
+    private static (double Lo, double Hi) Band(string url)
+    {
+        var band = Uri.UnescapeDataString(Regex.Match(url, "[?&]BAND=([^&]+)").Groups[1].Value).Split(' ');
+        return (double.Parse(band[0], CultureInfo.InvariantCulture), double.Parse(band[1], CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task The_viewer_draws_and_zooming_gives_a_SODA_URL_of_the_zoomed_band_that_answers_FITS()
+    {
+        var did = (await Dids(1))[0];
+        B.Open(Url("view?ID=" + Uri.EscapeDataString(did)));
+        WaitDrawn();
+        Assert.Equal("", B.Driver.FindElement(By.Id("view-status")).Text);
+        var full = SodaUrl();
+        Assert.DoesNotContain("BAND=", full);
+        B.Screenshot("view");
+        AssertClean("/view");
+
+        B.Driver.FindElement(By.Id("zoom-in")).Click();
+        B.Until(() => SodaUrl().Contains("BAND="), "the SODA URL to take the zoomed band");
+        var zoomed = SodaUrl();
+        var (lo, hi) = Band(zoomed);
+        // The band is the zoomed range the URL keeps (observed Å), in metres.
+        var shown = (IReadOnlyCollection<object>)B.Js("const p = new URL(document.getElementById('permalink').href).searchParams; return [Number(p.get('lo')), Number(p.get('hi'))];")!;
+        var ends = shown.Select(Convert.ToDouble).ToArray();
+        Assert.Equal(ends[0] * 1e-10, lo, 2e-12); // the URL keeps 0.01 Å
+        Assert.Equal(ends[1] * 1e-10, hi, 2e-12);
+        Assert.True(hi > lo && hi - lo < 4e-7, $"{lo}..{hi}");
+        Assert.Contains(zoomed, B.Driver.FindElement(By.Id("soda-urls")).Text);
+        using var cut = await server.Client.GetAsync(zoomed);
+        Assert.Equal(System.Net.HttpStatusCode.OK, cut.StatusCode);
+        Assert.Equal("application/fits", cut.Content.Headers.ContentType?.MediaType);
+        var bytes = await cut.Content.ReadAsByteArrayAsync();
+        Assert.StartsWith("SIMPLE  =                    T", System.Text.Encoding.ASCII.GetString(bytes, 0, 30));
+        Assert.Equal(0, bytes.Length % 2880);
+        B.Until(() => InkPixels() > 300, "the zoomed flux drawn");
+        B.Screenshot("view-zoomed");
+        AssertClean("/view zoomed");
+        AssertFitsNarrow(360, "view-360");
+    }
+
+    [Fact]
+    public async Task The_mouse_zooms_by_dragging_and_the_wheel_and_double_click_resets()
+    {
+        var did = (await Dids(1))[0];
+        B.Open(Url("view?ID=" + Uri.EscapeDataString(did)));
+        WaitDrawn();
+        var over = B.Driver.FindElement(By.CssSelector("#chart .u-over"));
+        int width = over.Size.Width;
+        // Drag across the middle fifth of the plot: the band becomes that fifth.
+        new OpenQA.Selenium.Interactions.Actions(B.Driver).MoveToElement(over, -width / 10, 0).ClickAndHold()
+            .MoveByOffset(width / 5, 0).Release().Perform();
+        B.Until(() => SodaUrl().Contains("BAND="), "the zoom by dragging");
+        var (lo, hi) = Band(SodaUrl());
+        // The wheel towards the user zooms out about the pointer.
+        var wheel = new OpenQA.Selenium.Interactions.WheelInputDevice.ScrollOrigin { Element = over };
+        new OpenQA.Selenium.Interactions.Actions(B.Driver).ScrollFromOrigin(wheel, 0, 120).Perform();
+        B.Until(() => Band(SodaUrl()) is var b && b.Hi - b.Lo > (hi - lo) * 1.1, "the zoom out by the wheel");
+        new OpenQA.Selenium.Interactions.Actions(B.Driver).ScrollFromOrigin(wheel, 0, -120).Perform();
+        new OpenQA.Selenium.Interactions.Actions(B.Driver).ScrollFromOrigin(wheel, 0, -120).Perform();
+        B.Until(() => Band(SodaUrl()) is var b && b.Hi - b.Lo < (hi - lo) * 0.95, "the zoom in by the wheel");
+        new OpenQA.Selenium.Interactions.Actions(B.Driver).DoubleClick(over).Perform();
+        B.Until(() => !SodaUrl().Contains("BAND="), "the reset by double click");
+        AssertClean("/view with the mouse");
+    }
+
+    [Fact]
+    public async Task Send_to_SAMP_hub_hands_the_zoomed_SODA_request_to_the_hub()
+    {
+        using var hub = new FakeSampHub();
+        var did = (await Dids(1))[0];
+        B.Open(Url("view?ID=" + Uri.EscapeDataString(did)));
+        WaitDrawn();
+        B.Driver.FindElement(By.Id("zoom-in")).Click();
+        B.Until(() => SodaUrl().Contains("BAND="), "the zoom");
+        B.Driver.FindElement(By.Id("samp-send")).Click();
+        B.Until(() => B.Driver.FindElement(By.Id("samp-status")).Text.StartsWith("Sent", StringComparison.Ordinal), "the SAMP send");
+        List<(string Method, System.Xml.Linq.XDocument Body)> calls;
+        lock (hub.Calls) calls = [.. hub.Calls];
+        Assert.Equal(["samp.webhub.register", "samp.webhub.declareMetadata", "samp.webhub.notifyAll", "samp.webhub.unregister"], calls.Select(c => c.Method));
+        var notify = calls[2].Body;
+        Assert.Equal("spectrum.load.ssa-generic", FakeSampHub.Member(notify, "samp.mtype"));
+        Assert.Equal(did, FakeSampHub.Member(notify, "spectrum-id"));
+        var url = FakeSampHub.Member(notify, "url")!;
+        Assert.Equal(SodaUrl(), url);
+        var fits = await server.Client.GetByteArrayAsync(url);
+        Assert.StartsWith("SIMPLE  =", System.Text.Encoding.ASCII.GetString(fits, 0, 9));
+        AssertClean("/view SAMP");
+    }
+
+    [Fact]
+    public async Task Send_the_table_to_SAMP_hub_hands_the_search_as_a_TAP_URL()
+    {
+        using var hub = new FakeSampHub();
+        B.Open(Url("search?collection=demo"));
+        B.Until(() => B.Driver.FindElement(By.Id("status")).Text.Contains("found"), "the search's result");
+        B.Driver.FindElement(By.Id("samp-table")).Click();
+        B.Until(() => B.Driver.FindElement(By.Id("samp-status")).Text.StartsWith("Sent", StringComparison.Ordinal), "the SAMP send");
+        System.Xml.Linq.XDocument notify;
+        lock (hub.Calls) notify = hub.Calls.Single(c => c.Method == "samp.webhub.notifyAll").Body;
+        Assert.Equal("table.load.votable", FakeSampHub.Member(notify, "samp.mtype"));
+        var votable = await server.Client.GetStringAsync(FakeSampHub.Member(notify, "url"));
+        Assert.Contains("<VOTABLE", votable);
+        Assert.Contains("QUERY_STATUS\" value=\"OK", votable);
+        AssertClean("/search SAMP");
+    }
+
+    [Theory]
+    [InlineData("153.57", true, 153.57)]
+    [InlineData("10:14:18", true, 153.575)]
+    [InlineData("10 14 18", true, 153.575)]
+    [InlineData("10h14m18s", true, 153.575)]
+    [InlineData("+79:18:36", false, 79.31)]
+    [InlineData("-05 30", false, -5.5)]
+    [InlineData("-0:30:00", false, -0.5)]
+    [InlineData("1e1", false, 10)]
+    public void Angles_are_read_in_degrees_or_sexagesimal(string text, bool isRa, double degrees)
+    {
+        B.Open(Url("search"));
+        var value = B.Driver.ExecuteAsyncScript("const done = arguments[arguments.length - 1]; import('./web/search.js').then(m => done(m.parseAngle(arguments[0], arguments[1])));", text, isRa);
+        Assert.Equal(degrees, Convert.ToDouble(value, CultureInfo.InvariantCulture), 1e-9);
+    }
+
+    [Fact]
+    public void Unreadable_angles_and_quoted_csv_are_handled()
+    {
+        B.Open(Url("search"));
+        var result = (string)B.Driver.ExecuteAsyncScript(""""
+            const done = arguments[arguments.length - 1];
+            Promise.all([import('./web/search.js'), import('./web/csv.js')]).then(([s, c]) => done(JSON.stringify({
+              bad: ['', 'abc', '10:xx', '1:2:3:4'].map(t => s.parseAngle(t, true)),
+              csv: c.parseCsv('a,b\r\n"x, ""y""","multi\nline"\n1,\n'),
+            })));
+            """")!;
+        Assert.Equal("""{"bad":[null,null,null,null],"csv":[["a","b"],["x, \"y\"","multi\nline"],["1",""]]}""", result);
+    }
+
+    [Fact]
+    public async Task The_npy_reader_reads_what_SODA_sends()
+    {
+        var did = (await Dids(1))[0];
+        B.Open(Url("view"));
+        var result = (string)B.Driver.ExecuteAsyncScript("""
+            const done = arguments[arguments.length - 1];
+            import('./web/npy.js').then(async (m) => {
+              const r = await fetch('soda/sync?ID=' + encodeURIComponent(arguments[0]) + '&BAND=5e-7%206e-7&RESPONSEFORMAT=application/x-npy');
+              const { fields, length } = m.parseNpy(await r.arrayBuffer());
+              done(JSON.stringify({ length, names: Object.keys(fields), first: fields.wavelength[0], last: fields.wavelength[length - 1] }));
+            }).catch(e => done('error: ' + e.message));
+            """, did)!;
+        var doc = System.Text.Json.JsonDocument.Parse(result).RootElement;
+        Assert.True(doc.GetProperty("length").GetInt32() > 100, result);
+        Assert.Equal(["wavelength", "loglam", "flux", "ivar", "and_mask", "or_mask", "wdisp", "sky", "model"], doc.GetProperty("names").EnumerateArray().Select(e => e.GetString()));
+        Assert.InRange(doc.GetProperty("first").GetDouble(), 4999, 5002);
+        Assert.InRange(doc.GetProperty("last").GetDouble(), 5998, 6001);
+    }
+
+    [Fact]
+    public async Task A_permalink_restores_the_same_view_with_several_spectra()
+    {
+        var dids = await Dids(2);
+        B.Open(Url("view?" + string.Join("&", dids.Select(d => "ID=" + Uri.EscapeDataString(d)))));
+        WaitDrawn();
+        Assert.Equal(2, B.Driver.FindElements(By.CssSelector("#legend span")).Count);
+        Assert.Equal(2, B.Driver.FindElements(By.CssSelector(".soda-url")).Count);
+        Choose("unit", "nm");
+        Choose("frame", "rest");
+        Choose("soda-format", "application/x-votable+xml");
+        var smooth = B.Driver.FindElement(By.Id("smooth"));
+        smooth.SendKeys(Keys.Control + "a"); smooth.SendKeys("5"); smooth.SendKeys(Keys.Tab);
+        B.Driver.FindElement(By.Id("show-sky")).Click();
+        B.Driver.FindElement(By.Id("show-model")).Click();
+        B.Driver.FindElement(By.Id("zoom-in")).Click();
+        B.Driver.FindElement(By.Id("pan-right")).Click();
+        WaitDrawn();
+        B.Until(() => SodaUrl().Contains("BAND="), "the zoomed SODA URL");
+        string permalink = B.Driver.FindElement(By.Id("permalink")).GetAttribute("href")!, soda0 = SodaUrl();
+        string soda1 = B.Driver.FindElement(By.Id("soda-url-1")).GetAttribute("href")!;
+        string State() => (string)B.Js("return ['unit','frame','smooth','z','soda-format'].map(id => document.getElementById(id).value).join('|') + '|' + ['show-sky','show-err','show-model'].map(id => document.getElementById(id).checked).join('|')")!;
+        var before = State();
+        Assert.Contains("RESPONSEFORMAT=application%2Fx-votable%2Bxml", soda0);
+        Assert.StartsWith("nm|rest|5|", before);
+        B.Screenshot("view-overlay");
+
+        B.Open(new Uri("about:blank"));
+        B.Open(new Uri(permalink));
+        WaitDrawn();
+        Assert.True(before == State(), $"{before} then {State()}");
+        Assert.True(soda0 == SodaUrl(), $"{soda0} then {SodaUrl()}");
+        Assert.Equal(soda1, B.Driver.FindElement(By.Id("soda-url-1")).GetAttribute("href"));
+        AssertClean("/view permalink");
+    }
+
+    [Fact]
+    public async Task Keyboard_alone_searches_opens_a_spectrum_and_zooms()
+    {
+        var all = await TapDids(" WHERE o.obs_collection = 'demo'");
+        B.Open(Url("search"));
+        IWebElement Active() => B.Driver.SwitchTo().ActiveElement();
+        void TabTo(Func<IWebElement, bool> target, string what)
+        {
+            for (int i = 0; i < 80; i++)
+            {
+                if (target(Active())) return;
+                new OpenQA.Selenium.Interactions.Actions(B.Driver).SendKeys(Keys.Tab).Perform();
+            }
+            throw new InvalidOperationException("Tab never reached " + what);
+        }
+        TabTo(e => e.GetAttribute("id") == "top", "the row limit");
+        new OpenQA.Selenium.Interactions.Actions(B.Driver).SendKeys(Keys.Enter).Perform();
+        B.Until(() => B.Driver.FindElement(By.Id("status")).Text.Contains("found"), "the search's result");
+        Assert.Equal($"{all.Count} rows found.", B.Driver.FindElement(By.Id("status")).Text);
+        TabTo(e => (e.GetAttribute("href") ?? "").Contains("/view?ID=", StringComparison.Ordinal), "a result's viewer link");
+        new OpenQA.Selenium.Interactions.Actions(B.Driver).SendKeys(Keys.Enter).Perform();
+        B.Until(() => B.Driver.Url.Contains("/view?ID=", StringComparison.Ordinal), "the viewer");
+        WaitDrawn();
+        TabTo(e => e.GetAttribute("id") == "chart", "the chart");
+        new OpenQA.Selenium.Interactions.Actions(B.Driver).SendKeys("+").Perform();
+        B.Until(() => SodaUrl().Contains("BAND="), "the zoom by '+'");
+        var (lo1, hi1) = Band(SodaUrl());
+        new OpenQA.Selenium.Interactions.Actions(B.Driver).SendKeys(Keys.ArrowRight).Perform();
+        B.Until(() => Band(SodaUrl()).Lo > lo1, "the pan by the right arrow");
+        var (lo2, hi2) = Band(SodaUrl());
+        Assert.Equal(hi1 - lo1, hi2 - lo2, 1e-12);
+        new OpenQA.Selenium.Interactions.Actions(B.Driver).SendKeys("0").Perform();
+        B.Until(() => !SodaUrl().Contains("BAND="), "the reset by '0'");
+        AssertClean("keyboard path");
+    }
+
+    [Fact]
+    public void The_viewer_without_an_ID_says_so_and_fits_360_px()
+    {
+        B.Open(Url("view"));
+        B.Until(() => B.Driver.FindElement(By.Id("view-status")).Text.Contains("No spectrum"), "the viewer's note");
+        AssertClean("/view without ID");
+        AssertFitsNarrow(360);
+        B.Open(Url("view?ID=" + Uri.EscapeDataString("ivo://nowhere/x?1<b>")));
+        B.Until(() => B.Driver.FindElement(By.Id("view-status")).Text.Contains("Not shown"), "the unknown ID's note");
+        Assert.Empty(B.Driver.FindElements(By.CssSelector("#view-status b")));
+    }
+}

@@ -1,0 +1,120 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using VoSpec.Server.Web;
+using Xunit;
+
+namespace VoSpec.Server.Tests.Web;
+
+/// <summary>The pages over plain HTTP: what they hold, their policy, what they load, and what they never show.</summary>
+[Collection("host")]
+public class WebPagesTests(RunningServer server) : IClassFixture<RunningServer>
+{
+    [Fact]
+    public async Task The_landing_page_lists_each_collection_with_its_ranges_last_ingest_and_the_services()
+    {
+        var html = await server.Client.GetStringAsync("");
+        Assert.Contains(">demo</a>", html);
+        Assert.Contains($"<td class=\"num\">{RunningServer.DemoCount}</td>", html);
+        Assert.Matches(@"<td>\d+–\d+</td>", html); // wavelengths
+        Assert.Matches(@"<td>\d(\.\d+)? – \d(\.\d+)?</td>", html); // redshifts
+        Assert.Matches("<time id=\"last-ingest\" datetime=\"\\d{4}-\\d\\d-\\d\\dT", html);
+        Assert.Contains("src=\"web/skymap.png\"", html);
+        Assert.Contains("<span id=\"classes\">GALAXY, QSO, STAR</span>", html);
+        foreach (var service in new[] { "tap", "datalink/links", "soda/sync", "ssa", "spec", "coverage", "odata", "oai?verb=Identify" })
+            Assert.Contains($"<a href=\"{server.BaseUri}{service}\">", html);
+        Assert.Contains("iter_datalinks", html);
+        Assert.Contains("stilts tapquery", html);
+        Assert.Contains("specClient.set_svc_url(&quot;" + server.BaseUri + "spec&quot;)", html);
+        Assert.Contains("href=\"tap/examples\"", html);
+        Assert.Contains("href=\"tap/capabilities\"", html);
+        // No server path: neither the archive's directory nor any absolute file path.
+        Assert.DoesNotContain(server.ArchiveDir, html);
+        Assert.DoesNotContain("/tmp/", html);
+        Assert.DoesNotContain("catalogue.sqlite", html);
+    }
+
+    [Fact]
+    public async Task The_landing_page_snippets_work_as_shown()
+    {
+        var html = WebUtility.HtmlDecode(await server.Client.GetStringAsync(""));
+        var soda = Regex.Match(html, "curl -o cutout.fits \"([^\"]+)\"").Groups[1].Value;
+        var fits = await server.Client.GetByteArrayAsync(soda);
+        Assert.StartsWith("SIMPLE  =", System.Text.Encoding.ASCII.GetString(fits, 0, 9));
+        var getSpec = Regex.Match(html, "curl -o spectra.fits \"([^\"]+)\"").Groups[1].Value;
+        var spectra = await server.Client.GetByteArrayAsync(getSpec);
+        Assert.StartsWith("SIMPLE  =", System.Text.Encoding.ASCII.GetString(spectra, 0, 9));
+        var ssa = Regex.Match(html, "curl \"([^\"]+ssa\\?[^\"]+)\"").Groups[1].Value;
+        Assert.Contains("<TR>", await server.Client.GetStringAsync(ssa));
+        var odata = Regex.Match(html, "curl '([^']+odata/[^']+)'").Groups[1].Value;
+        Assert.Contains("\"QSO\"", await server.Client.GetStringAsync(odata));
+        var links = Regex.Match(html, "curl \"([^\"]+datalink/links[^\"]+)\"").Groups[1].Value;
+        Assert.Contains("#preview", await server.Client.GetStringAsync(links));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("search")]
+    [InlineData("view")]
+    [InlineData("view?ID=%3Cscript%3Ealert(1)%3C/script%3E")]
+    public async Task Each_page_carries_a_policy_without_inline_code_and_loads_only_this_server_assets(string path)
+    {
+        using var r = await server.Client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var policy = string.Join(",", r.Headers.GetValues("Content-Security-Policy"));
+        Assert.Equal(WebPages.ContentSecurityPolicy, policy);
+        Assert.DoesNotContain("unsafe-inline", policy);
+        Assert.DoesNotContain("unsafe-eval", policy);
+        var html = await r.Content.ReadAsStringAsync();
+        Assert.Contains("name=\"viewport\"", html);
+        Assert.DoesNotContain("<style", html);
+        Assert.DoesNotContain(" style=", html);
+        Assert.DoesNotContain("<script>", html);
+        Assert.DoesNotContain("alert(1)", html);
+        Assert.DoesNotMatch(" on[a-z]+=", html);
+        foreach (Match m in Regex.Matches(html, "(?:src|href)=\"(web/[^\"]+)\""))
+        {
+            var asset = m.Groups[1].Value;
+            Assert.False(asset.Contains("//"), asset);
+            using var a = await server.Client.GetAsync(asset);
+            Assert.True(a.StatusCode == HttpStatusCode.OK, $"{path} loads {asset}: {a.StatusCode}");
+        }
+        Assert.DoesNotMatch("(?:src|href)=\"https?://(?!127\\.0\\.0\\.1)", html.Replace(server.BaseUri.ToString(), ""));
+    }
+
+    [Fact]
+    public async Task The_search_page_offers_the_collections()
+    {
+        var html = await server.Client.GetStringAsync("search");
+        Assert.Contains("<option value=\"demo\">demo</option>", html);
+        Assert.Contains("id=\"adql\"", html);
+    }
+
+    [Fact]
+    public async Task The_sky_map_is_a_png_with_the_covered_cells_drawn()
+    {
+        using var r = await server.Client.GetAsync("web/skymap.png");
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        Assert.Equal("image/png", r.Content.Headers.ContentType?.MediaType);
+        var png = await r.Content.ReadAsByteArrayAsync();
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
+        // An empty sky and the demo's sky differ.
+        var empty = Engine.Plotting.SkyMapPlot.RenderPng(Core.Sky.Moc.Empty(10), 720);
+        Assert.NotEqual(empty, png);
+    }
+
+    [Theory]
+    [InlineData(0.0, 0.0)]
+    [InlineData(180.0, 45.0)]
+    [InlineData(359.0, -60.0)]
+    [InlineData(90.0, 80.0)]
+    public void The_projection_sends_a_position_where_its_inverse_reads_it_back(double ra, double dec)
+    {
+        double scale = 100, cx = 300, cy = 150;
+        var (x, y) = Engine.Plotting.SkyMapPlot.Forward(ra, dec, cx, cy, scale);
+        var back = Engine.Plotting.SkyMapPlot.Inverse((int)Math.Floor(x), (int)Math.Floor(y), cx, cy, scale);
+        Assert.NotNull(back);
+        double dRa = Math.Abs(back.Value.Ra - ra) % 360;
+        Assert.True(Math.Min(dRa, 360 - dRa) * Math.Cos(dec * Math.PI / 180) < 1.5, $"{back} for {ra},{dec}");
+        Assert.InRange(back.Value.Dec, dec - 1.5, dec + 1.5);
+    }
+}
