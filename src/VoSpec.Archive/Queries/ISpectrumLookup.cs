@@ -49,6 +49,13 @@ public interface ISpectrumLookup
     /// <summary>One collection's coverage (sky, time, wavelength, last change) as kept at ingest; null for an empty or unknown one.</summary>
     CollectionCoverage? Coverage(string collection);
 
+    /// <summary>
+    /// The distinct spectral classes (specobj.class) of the whole catalogue, at most <paramref name="max"/>: read by
+    /// seeking the class index once per value, so a few index probes per class whatever the number of rows, never a
+    /// scan. (Per collection there is no such index, hence the whole archive.)
+    /// </summary>
+    IReadOnlyList<string> Classes(int max = 50);
+
     /// <summary>How many spectra the archive (or one collection) holds; constant time.</summary>
     long CountSpectra(string? collection = null);
 

@@ -241,6 +241,24 @@ public sealed class SqliteCatalogue : ICatalogue
         return SkyCoverage.Load(conn, collection);
     }
 
+    public IReadOnlyList<string> Classes(int max = 50)
+    {
+        using var conn = OpenConnection();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = """
+        WITH RECURSIVE c(v, n) AS (
+          SELECT (SELECT min(class) FROM specobj), 0
+          UNION ALL
+          SELECT (SELECT min(class) FROM specobj WHERE class > c.v), n + 1 FROM c WHERE c.v IS NOT NULL AND n < $max)
+        SELECT v FROM c WHERE v IS NOT NULL
+        """;
+        cmd.Parameters.AddWithValue("$max", max - 1);
+        using var r = cmd.ExecuteReader();
+        var list = new List<string>();
+        while (r.Read()) list.Add(r.GetString(0));
+        return list;
+    }
+
     /// <summary>How many spectra the archive (or one collection) holds, from the statistics (constant time).</summary>
     public long CountSpectra(string? collection = null)
     {

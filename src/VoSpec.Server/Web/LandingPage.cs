@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using VoSpec.Archive;
-using VoSpec.Archive.Sqlite;
 using VoSpec.Server.Access;
 using VoSpec.Server.Coverage;
 using static VoSpec.Server.Web.WebPages;
@@ -103,14 +102,14 @@ public static class LandingPage
     }
 
     /// <summary>
-    /// The archive's classes, read from the class index (<see cref="CatalogueClasses"/>); shown only to a caller who may see
+    /// The archive's classes, read from the class index (<see cref="VoSpec.Archive.Queries.ISpectrumLookup.Classes"/>); shown only to a caller who may see
     /// every collection, so that a proprietary collection's classes are not told to others. Per collection, TAP counts them.
     /// </summary>
     private static string Classes(SpectrumArchive archive, AccessRights rights)
     {
         const string perCollection = "counted per collection by <a href=\"tap/examples#classes\">a TAP example</a>.";
         if (!archive.Lookup.CollectionNames().All(c => rights.CanSee(c.Name))) return "Classes are " + perCollection;
-        var classes = archive.Sqlite.Distinct();
+        var classes = archive.Lookup.Classes();
         return classes.Count == 0 ? "" : "Classes in the archive: <span id=\"classes\">" + E(string.Join(", ", classes)) + "</span>, " + perCollection;
     }
 
