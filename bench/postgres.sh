@@ -29,6 +29,17 @@ if [ "$LOAD" -gt 0 ]; then
   echo "== catalogue-only load of $LOAD rows into PostgreSQL"
   /usr/bin/time -f "%e s wall, peak RSS %M KB" dotnet bench/VoSpec.Bench/bin/Release/net10.0/VoSpec.Bench.dll catalogue --count "$LOAD" --archive /tmp/bench/pgload --database "$CS" 2>&1 | tail -16
   psql -h "$PG" -p $PORT -U postgres -d load -Atc "SELECT 'database size: ' || pg_size_pretty(pg_database_size('load')) || ', ' || pg_database_size('load') / $LOAD || ' bytes a row'"
+  # On the loaded catalogue: the TAP cone (TOP 100, r = 0.5 deg) sequential and with 8 clients, then a whole
+  # SELECT * stream (BINARY2) with the server's peak resident memory.
+  $VOSPEC serve --archive /tmp/bench/pgload --database "$CS" --urls http://127.0.0.1:5083 >"$OUT/load-server.log" 2>&1 & SPID=$!; PIDS+=($SPID)
+  for i in $(seq 1 120); do curl -sf http://127.0.0.1:5083/health/ready >/dev/null && break; sleep 1; done
+  /usr/bin/python3 ../shared/conformance/bench.py --tap http://127.0.0.1:5083/tap --client wrk -d 5 -c 8 --radius 0.5 --only tap_cone --json "$OUT/load-cone.json" | tail -3
+  start=$(date +%s.%N)
+  bytes=$(curl -s -o /dev/null -w '%{size_download}' "http://127.0.0.1:5083/tap/sync?LANG=ADQL&MAXREC=$LOAD&QUERY=SELECT%20*%20FROM%20ivoa.obscore")
+  end=$(date +%s.%N)
+  /usr/bin/python3 -c "import sys; t=$end-$start; print(f'SELECT * stream: $LOAD rows, {$bytes/1e6:.0f} MB in {t:.1f} s = {$LOAD/t:,.0f} rows/s')"
+  grep VmHWM /proc/$SPID/status | sed 's/^/server peak resident memory: /'
+  kill $SPID; wait $SPID 2>/dev/null || true
   rm -rf /tmp/bench/pgload
 fi
 

@@ -3,6 +3,7 @@ using VoSpec.Server.Tests.DataLink;
 using VoSpec.Server.Tests.Interop;
 using VoSpec.Server.Tests.Security;
 using VoSpec.Server.Tests.SpecService;
+using VoSpec.Server.Tests.Web;
 using Xunit;
 
 namespace VoSpec.Server.Tests.Postgres;
@@ -10,7 +11,7 @@ namespace VoSpec.Server.Tests.Postgres;
 // The protocol test classes again, every test of each, against a server whose catalogue is in PostgreSQL with pgSphere
 // (a new database of the run's private cluster): TAP and its real clients (taplint, pyVO --strict, STILTS), SSA,
 // DataLink and SODA (with datalinklint), the /spec service, VOSI, hostile and corner-case ADQL, and access rights
-// (proprietary collections and tokens in every protocol). (Each class also gets
+// (proprietary collections and tokens in every protocol), and the web pages. (Each class also gets
 // its SQLite fixture from the base class; only the PostgreSQL one is used.)
 
 public sealed class TapOnPostgresTests(PostgresRunningServer server) : TapTests(server), IClassFixture<PostgresRunningServer>;
@@ -28,3 +29,4 @@ public sealed class ProtocolAccessOnPostgresTests(PostgresProprietaryServer serv
 public sealed class SpecServiceAccessOnPostgresTests(PostgresProprietaryServer server) : SpecServiceAccessTests(server), IClassFixture<PostgresProprietaryServer>;
 public sealed class ProprietaryLeakOnPostgresTests(PostgresProprietaryServer server) : ProprietaryLeakTests(server), IClassFixture<PostgresProprietaryServer>;
 public sealed class AdminOnPostgresTests(PostgresProprietaryServer server) : AdminTests(server), IClassFixture<PostgresProprietaryServer>;
+public sealed class WebPagesOnPostgresTests(PostgresRunningServer server) : WebPagesTests(server), IClassFixture<PostgresRunningServer>;
