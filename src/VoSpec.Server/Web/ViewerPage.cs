@@ -13,7 +13,7 @@ public static class ViewerPage
         <h1>Spectrum viewer</h1>
         <p id="view-status" role="status"></p>
         <div id="legend" class="legend"></div>
-        <div id="chart" class="chart" tabindex="0" aria-label="Spectrum plot: arrow keys pan, + and - zoom, 0 resets"></div>
+        <div id="chart" class="chart" role="region" tabindex="0" aria-label="Spectrum plot: arrow keys pan, + and - zoom, 0 resets"></div>
         <form id="controls" class="controls" autocomplete="off">
           <fieldset><legend>Show</legend>
             <label><input type="checkbox" id="show-err" checked> ±1σ</label>
