@@ -137,18 +137,7 @@ public sealed class PostgresTranslator : SqlTranslator
                 sb.Append(" AS double precision)");
                 break;
             case "CHAR" or "VARCHAR":
-                if ((c.Type.Name == "CHAR" ? c.Type.Length ?? 1 : c.Type.Length) is { } n)
-                {
-                    sb.Append("substr(CAST(");
-                    Expr(sb, c.Operand);
-                    sb.Append(" AS text), 1, ").Append(n).Append(')');
-                }
-                else
-                {
-                    sb.Append("CAST(");
-                    Expr(sb, c.Operand);
-                    sb.Append(" AS text)");
-                }
+                CastToText(sb, c, "text");
                 break;
             case "TIMESTAMP":
                 sb.Append("to_char(CAST(");

@@ -360,6 +360,26 @@ public abstract class SqlTranslator : AdqlWalker
         return s.Contains('.') || s.Contains('E') ? s : s + ".0";
     }
 
+    /// <summary>
+    /// CAST to CHAR(n) or VARCHAR(n) as the dialect's text type: cut to fit, as SQL's CAST does; CHAR without a length is
+    /// CHAR(1) (SQL-92), as declared (char, arraysize 1).
+    /// </summary>
+    protected void CastToText(StringBuilder sb, CastExpression c, string textType)
+    {
+        if ((c.Type.Name == "CHAR" ? c.Type.Length ?? 1 : c.Type.Length) is { } n)
+        {
+            sb.Append("substr(CAST(");
+            Expr(sb, c.Operand);
+            sb.Append(" AS ").Append(textType).Append("), 1, ").Append(n).Append(')');
+        }
+        else
+        {
+            sb.Append("CAST(");
+            Expr(sb, c.Operand);
+            sb.Append(" AS ").Append(textType).Append(')');
+        }
+    }
+
     protected static string QuoteString(string s) => "'" + s.Replace("'", "''") + "'";
     protected static string QuoteIdentifier(string s) => "\"" + s.Replace("\"", "\"\"") + "\"";
 

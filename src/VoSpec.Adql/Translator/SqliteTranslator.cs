@@ -241,19 +241,7 @@ public sealed class SqliteTranslator : SqlTranslator
                 sb.Append(" AS REAL)");
                 break;
             case "CHAR" or "VARCHAR":
-                // CHAR without a length is CHAR(1) (SQL-92), declared char arraysize 1: cut to fit, as SQL's CAST does.
-                if ((c.Type.Name == "CHAR" ? c.Type.Length ?? 1 : c.Type.Length) is { } n)
-                {
-                    sb.Append("substr(CAST(");
-                    Expr(sb, c.Operand);
-                    sb.Append(" AS TEXT), 1, ").Append(n).Append(')');
-                }
-                else
-                {
-                    sb.Append("CAST(");
-                    Expr(sb, c.Operand);
-                    sb.Append(" AS TEXT)");
-                }
+                CastToText(sb, c, "TEXT");
                 break;
             case "TIMESTAMP":
                 sb.Append("adql_timestamp(");

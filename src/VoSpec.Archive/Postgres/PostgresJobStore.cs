@@ -1,6 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
-using System.Text.Json;
 using Npgsql;
 using VoSpec.Archive.Jobs;
 
@@ -21,22 +19,12 @@ internal sealed class PostgresJobStore(PostgresCatalogue catalogue, string direc
     public void Save(UwsJob j)
     {
         using var conn = catalogue.Open();
-        PostgresCatalogue.Execute(conn, """
-            INSERT INTO uws_jobs(id, run_id, owner_id, phase, creation_time, start_time, end_time, execution_duration, destruction,
-              parameters, result_mime, result_size, error_message, grants, client)
-            VALUES (@id, @run, @owner, @phase, @created, @start, @end, @dur, @destr, @params, @mime, @size, @err, @grants, @client)
-            ON CONFLICT (id) DO UPDATE SET run_id = excluded.run_id, owner_id = excluded.owner_id, phase = excluded.phase,
-              creation_time = excluded.creation_time, start_time = excluded.start_time, end_time = excluded.end_time,
-              execution_duration = excluded.execution_duration, destruction = excluded.destruction, parameters = excluded.parameters,
-              result_mime = excluded.result_mime, result_size = excluded.result_size, error_message = excluded.error_message,
-              grants = excluded.grants, client = excluded.client
-            """, null,
-            ("id", j.Id), ("run", j.RunId), ("owner", j.OwnerId), ("phase", j.Phase.ToString()),
-            ("created", UwsJob.Time(j.CreationTime)), ("start", j.StartTime is null ? null : UwsJob.Time(j.StartTime.Value)),
-            ("end", j.EndTime is null ? null : UwsJob.Time(j.EndTime.Value)), ("dur", j.ExecutionDuration),
-            ("destr", UwsJob.Time(j.Destruction)), ("params", JsonSerializer.Serialize(j.Parameters)), ("mime", j.ResultMime),
-            ("size", j.ResultSize), ("err", j.ErrorMessage), ("grants", j.Grants.Count == 0 ? null : JsonSerializer.Serialize(j.Grants)),
-            ("client", j.Client));
+        var columns = UwsJobRow.Columns;
+        var values = UwsJobRow.Values(j);
+        PostgresCatalogue.Execute(conn,
+            $"INSERT INTO uws_jobs({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i))}) " +
+            $"ON CONFLICT (id) DO UPDATE SET {string.Join(", ", columns.Skip(1).Select(c => $"{c} = excluded.{c}"))}",
+            null, values.Select((v, i) => ("p" + i, v)).ToArray());
     }
 
     public UwsJob? Load(string id)
@@ -67,22 +55,5 @@ internal sealed class PostgresJobStore(PostgresCatalogue catalogue, string direc
         catch (IOException) { } // a result still being read is removed at the next sweep
     }
 
-    private static UwsJob Read(DbDataReader r)
-    {
-        string? S(string c) => r.IsDBNull(r.GetOrdinal(c)) ? null : r.GetString(r.GetOrdinal(c));
-        DateTimeOffset? T(string c) => S(c) is { } s ? DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) : null;
-        return new UwsJob
-        {
-            Id = S("id")!, RunId = S("run_id"), OwnerId = S("owner_id"),
-            Phase = Enum.Parse<ExecutionPhase>(S("phase")!),
-            CreationTime = T("creation_time")!.Value, StartTime = T("start_time"), EndTime = T("end_time"),
-            ExecutionDuration = r.GetInt32(r.GetOrdinal("execution_duration")), Destruction = T("destruction")!.Value,
-            Parameters = JsonSerializer.Deserialize<List<JobParameter>>(S("parameters")!) ?? [],
-            ResultMime = S("result_mime"),
-            ResultSize = r.IsDBNull(r.GetOrdinal("result_size")) ? null : r.GetInt64(r.GetOrdinal("result_size")),
-            ErrorMessage = S("error_message"),
-            Grants = S("grants") is { } g ? JsonSerializer.Deserialize<List<string>>(g) ?? [] : [],
-            Client = S("client"),
-        };
-    }
+    private static UwsJob Read(DbDataReader r) => UwsJobRow.Read(r);
 }

@@ -29,9 +29,7 @@ public static class PostgresMigration
         yield return ("registry_records", ["identifier", "set_spec", "body", "created", "updated", "deleted"]);
     }
 
-    private static readonly string[] JobColumns =
-        ["id", "run_id", "owner_id", "phase", "creation_time", "start_time", "end_time", "execution_duration", "destruction",
-         "parameters", "result_mime", "result_size", "error_message", "grants", "client"];
+    private static readonly string[] JobColumns = VoSpec.Archive.Jobs.UwsJobRow.Columns;
 
     /// <summary>Copies the SQLite catalogue of <paramref name="directory"/> into <paramref name="database"/>; returns the spectra copied.</summary>
     public static long Run(string directory, string database, Action<string>? log = null)

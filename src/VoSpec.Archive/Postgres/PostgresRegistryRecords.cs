@@ -1,4 +1,3 @@
-using System.Globalization;
 using VoSpec.Archive.Queries;
 
 namespace VoSpec.Archive.Postgres;
@@ -6,8 +5,6 @@ namespace VoSpec.Archive.Postgres;
 /// <summary>The registry records in PostgreSQL's registry_records table (<see cref="IRegistryRecords"/>).</summary>
 internal sealed class PostgresRegistryRecords(PostgresCatalogue catalogue) : IRegistryRecords
 {
-    private const string DateFormat = "yyyy-MM-dd'T'HH:mm:ss'Z'";
-
     public IReadOnlyList<StoredRecord> Load()
     {
         using var conn = catalogue.Open();
@@ -33,6 +30,6 @@ internal sealed class PostgresRegistryRecords(PostgresCatalogue catalogue) : IRe
         tx.Commit();
     }
 
-    private static string Text(DateTimeOffset t) => t.UtcDateTime.ToString(DateFormat, CultureInfo.InvariantCulture);
-    private static DateTimeOffset Date(string s) => DateTimeOffset.ParseExact(s, DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+    private static string Text(DateTimeOffset t) => StoredRecord.Text(t);
+    private static DateTimeOffset Date(string s) => StoredRecord.Date(s);
 }

@@ -4,7 +4,7 @@ using VoSpec.Core.Schema;
 namespace VoSpec.Archive.Postgres;
 
 /// <summary>
-/// TAP_SCHEMA's five tables in PostgreSQL, refilled at every open from schemas/ and <see cref="TapSchema"/> (as
+/// TAP_SCHEMA's five tables in PostgreSQL, refilled at every open with <see cref="Catalogue.TapSchemaRows"/> (as
 /// <see cref="Sqlite.TapSchemaTables"/> does for SQLite): what TAP clients read and what the catalogue holds come
 /// from the same declarations.
 /// </summary>
@@ -18,26 +18,10 @@ internal static class PostgresTapSchema
             foreach (var sql in PostgresDdl.TableStatements(t)) PostgresCatalogue.Execute(conn, sql, tx);
             PostgresCatalogue.Execute(conn, $"DELETE FROM {PostgresDdl.Quote(t.SqlName)}", tx);
         }
-        var schemas = tables.Select(t => t.Schema).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        for (int i = 0; i < schemas.Count; i++)
-            Insert(conn, tx, "schemas", schemas[i], null, TapSchema.SchemaDescriptions.GetValueOrDefault(schemas[i], ""), i);
-        for (int i = 0; i < tables.Count; i++)
-        {
-            var t = tables[i];
-            Insert(conn, tx, "tables", t.Schema, t.QualifiedName, "table", t.Utype, t.Description, i);
-            int index = 0;
-            foreach (var c in t.PublicColumns)
-                Insert(conn, tx, "columns", t.QualifiedName, c.AdqlName, c.Datatype, c.Arraysize, c.Xtype, TapSchema.ArraySizeNumber(c.Arraysize),
-                    c.Description, c.Utype, c.Unit, c.Ucd, c.Indexed ? 1 : 0, c.Principal ? 1 : 0, c.Std ? 1 : 0, index++);
-        }
-        foreach (var k in TapSchema.Keys)
-        {
-            Insert(conn, tx, "keys", k.KeyId, k.From, k.Target, null, null);
-            Insert(conn, tx, "key_columns", k.KeyId, k.FromColumn, k.TargetColumn);
-        }
+        foreach (var (table, values) in Catalogue.TapSchemaRows.All()) Insert(conn, tx, table, values);
     }
 
-    private static void Insert(NpgsqlConnection conn, NpgsqlTransaction tx, string table, params object?[] values)
+    private static void Insert(NpgsqlConnection conn, NpgsqlTransaction tx, string table, object?[] values)
     {
         var t = SchemaCatalog.Get($"{TapSchema.SchemaName}.{table}");
         using var cmd = new NpgsqlCommand(

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using VoSpec.Archive.Jobs;
 
@@ -59,26 +58,9 @@ public sealed class SqliteJobStore : IJobStore
     {
         using var conn = Open();
         using var cmd = conn.CreateCommand();
-        cmd.CommandText = """
-            INSERT OR REPLACE INTO jobs(id, run_id, owner_id, phase, creation_time, start_time, end_time, execution_duration, destruction,
-              parameters, result_mime, result_size, error_message, grants, client)
-            VALUES ($id, $run, $owner, $phase, $created, $start, $end, $dur, $destr, $params, $mime, $size, $err, $grants, $client)
-            """;
-        cmd.Parameters.AddWithValue("$id", j.Id);
-        cmd.Parameters.AddWithValue("$run", (object?)j.RunId ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$owner", (object?)j.OwnerId ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$phase", j.Phase.ToString());
-        cmd.Parameters.AddWithValue("$created", UwsJob.Time(j.CreationTime));
-        cmd.Parameters.AddWithValue("$start", j.StartTime is null ? DBNull.Value : UwsJob.Time(j.StartTime.Value));
-        cmd.Parameters.AddWithValue("$end", j.EndTime is null ? DBNull.Value : UwsJob.Time(j.EndTime.Value));
-        cmd.Parameters.AddWithValue("$dur", j.ExecutionDuration);
-        cmd.Parameters.AddWithValue("$destr", UwsJob.Time(j.Destruction));
-        cmd.Parameters.AddWithValue("$params", JsonSerializer.Serialize(j.Parameters));
-        cmd.Parameters.AddWithValue("$mime", (object?)j.ResultMime ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$size", (object?)j.ResultSize ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$err", (object?)j.ErrorMessage ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$grants", j.Grants.Count == 0 ? DBNull.Value : JsonSerializer.Serialize(j.Grants));
-        cmd.Parameters.AddWithValue("$client", (object?)j.Client ?? DBNull.Value);
+        cmd.CommandText = $"INSERT OR REPLACE INTO jobs({string.Join(", ", UwsJobRow.Columns)}) VALUES ({string.Join(", ", UwsJobRow.Columns.Select((_, i) => "$p" + i))})";
+        var values = UwsJobRow.Values(j);
+        for (int i = 0; i < values.Length; i++) cmd.Parameters.AddWithValue("$p" + i, values[i] ?? DBNull.Value);
         cmd.ExecuteNonQuery();
     }
 
@@ -117,22 +99,5 @@ public sealed class SqliteJobStore : IJobStore
         catch (IOException) { } // a result still being read is removed at the next sweep
     }
 
-    private static UwsJob Read(SqliteDataReader r)
-    {
-        string? S(string c) => r.IsDBNull(r.GetOrdinal(c)) ? null : r.GetString(r.GetOrdinal(c));
-        DateTimeOffset? T(string c) => S(c) is { } s ? DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) : null;
-        return new UwsJob
-        {
-            Id = S("id")!, RunId = S("run_id"), OwnerId = S("owner_id"),
-            Phase = Enum.Parse<ExecutionPhase>(S("phase")!),
-            CreationTime = T("creation_time")!.Value, StartTime = T("start_time"), EndTime = T("end_time"),
-            ExecutionDuration = r.GetInt32(r.GetOrdinal("execution_duration")), Destruction = T("destruction")!.Value,
-            Parameters = JsonSerializer.Deserialize<List<JobParameter>>(S("parameters")!) ?? [],
-            ResultMime = S("result_mime"),
-            ResultSize = r.IsDBNull(r.GetOrdinal("result_size")) ? null : r.GetInt64(r.GetOrdinal("result_size")),
-            ErrorMessage = S("error_message"),
-            Grants = S("grants") is { } g ? JsonSerializer.Deserialize<List<string>>(g) ?? [] : [],
-            Client = S("client"),
-        };
-    }
+    private static UwsJob Read(SqliteDataReader r) => UwsJobRow.Read(r);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using VoSpec.Archive.Queries;
 
 namespace VoSpec.Archive.Sqlite;
@@ -6,8 +5,6 @@ namespace VoSpec.Archive.Sqlite;
 /// <summary>The registry records in the catalogue's registry_records table (<see cref="IRegistryRecords"/>).</summary>
 internal sealed class SqliteRegistryRecords(SqliteCatalogue catalogue) : IRegistryRecords
 {
-    private const string DateFormat = "yyyy-MM-dd'T'HH:mm:ss'Z'";
-
     public IReadOnlyList<StoredRecord> Load()
     {
         using var conn = catalogue.OpenConnection();
@@ -33,6 +30,6 @@ internal sealed class SqliteRegistryRecords(SqliteCatalogue catalogue) : IRegist
         tx.Commit();
     }
 
-    private static string Text(DateTimeOffset t) => t.UtcDateTime.ToString(DateFormat, CultureInfo.InvariantCulture);
-    private static DateTimeOffset Date(string s) => DateTimeOffset.ParseExact(s, DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+    private static string Text(DateTimeOffset t) => StoredRecord.Text(t);
+    private static DateTimeOffset Date(string s) => StoredRecord.Date(s);
 }
