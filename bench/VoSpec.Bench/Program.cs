@@ -15,6 +15,7 @@ switch (cmd)
     case "tap-query": TapQueryBench.Run(opts); break;
     case "engine": EngineBench.Run(opts); break;
     case "fuzz": return FuzzBench.Run(opts);
+    case "web": WebBudgetBench.Run(opts); break;
     default:
         Console.WriteLine("usage: VoSpec.Bench ingest [--count 10000] [--work DIR] | pixels [--count 100000] [--work DIR] [--rounds 3] [--prefault]\n" +
             "       | catalogue [--count 1000000] [--archive DIR] [--database NPGSQL]\n" +
@@ -23,6 +24,7 @@ switch (cmd)
             "       | tap-query [--archive DIR] [--query ADQL] [--n 2000] [--rounds 3]\n" +
             "       | spec [--archive DIR] [--n 1000] [--rounds 5] [--threads N]\n" +
             "       | engine [--n 10000] [--rounds 3] [--samples DIR]\n" +
+            "       | web --url SERVER [--rounds 5]\n" +
             "       | fuzz [--target all|adql|fits|votable|cond|http[,…]] [--n 1000000] [--seed 1] [--minutes BUDGET] [--slow-ms 2000] [--reasons]");
         return 2;
 }

@@ -100,6 +100,8 @@ async function load() {
     }
   }));
   spectra = loaded.filter(Boolean);
+  // Performance marks (User Timing) for the budgets' benchmark (bench/web_budgets): data in → first complete draw.
+  performance.mark('vospec:data');
   if (state.z === null) state.z = spectra.find((s) => s.z !== null)?.z ?? 0;
   if (allIds.length > MAX_SPECTRA) problems.push(`${allIds.length - MAX_SPECTRA} more (at most ${MAX_SPECTRA} are overlaid)`);
   $('view-status').textContent = problems.length ? 'Not shown: ' + problems.join('; ') : '';
@@ -107,6 +109,7 @@ async function load() {
   renderLegend();
   syncControls();
   draw();
+  performance.mark('vospec:drawn');
 }
 
 // ---------------------------------------------------------------- data for the chart
@@ -195,6 +198,7 @@ function drawOverlays(u) {
     }
   }
   ctx.restore();
+  performance.mark('vospec:frame');
 }
 
 /** The flux axis: percentiles 0.5 to 99.5 of the shown spectra's flux in the x range (plus padding), so that sky
@@ -269,6 +273,7 @@ function currentRange() {
 
 function zoom(factor, centre) {
   if (!plot) return;
+  performance.mark('vospec:zoom'); // → the next 'vospec:frame': one zoom's frame
   const [lo, hi] = currentRange();
   const c = centre ?? (lo + hi) / 2, half = (hi - lo) / 2 * factor;
   const x = plot.data[0], first = fromDisplay(x[0]), last = fromDisplay(x[x.length - 1]);

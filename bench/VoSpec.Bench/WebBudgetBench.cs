@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Text.Json;
+using OpenQA.Selenium;
+using OpenQA.Selenium.Chrome;
+
+namespace VoSpec.Bench;
+
+/// <summary>
+/// The web pages' budgets (issue 14) in Debian's headless Chromium against a running server: bytes transferred by a
+/// first load of each page (fresh profile, nothing cached) before any spectrum data; the viewer's first complete draw
+/// after its data arrived (User Timing marks 'vospec:data' → 'vospec:drawn' in view.js), for the longest spectrum of
+/// the archive with model, sky and ±1σ; and a zoom's frame ('vospec:zoom' → the next 'vospec:frame'), by keyboard.
+/// </summary>
+internal static class WebBudgetBench
+{
+    public static void Run(Options o)
+    {
+        var url = new Uri(o.Str("url", "http://127.0.0.1:5000/").TrimEnd('/') + "/");
+        int rounds = o.Int("rounds", 5);
+        var (did, npix) = Longest(url);
+        Console.WriteLine($"viewer spectrum: {did} ({npix} pixels)");
+        string view = "view?ID=" + Uri.EscapeDataString(did);
+        Console.WriteLine("| page | first load, bytes (budget 300 KB before spectrum data) | of which spectrum data |");
+        Console.WriteLine("|---|---:|---:|");
+        foreach (var page in new[] { "", "search", view })
+        {
+            using var b = Browser();
+            b.Navigate().GoToUrl(new Uri(url, page));
+            WaitFor(b, page == view ? "performance.getEntriesByName('vospec:drawn').length > 0" : "document.readyState === 'complete'");
+            Thread.Sleep(500); // late images (the sky map, thumbnails)
+            var bytes = JsonSerializer.Deserialize<long[]>((string)((IJavaScriptExecutor)b).ExecuteScript("""
+                const nav = performance.getEntriesByType('navigation')[0];
+                const res = performance.getEntriesByType('resource');
+                const data = res.filter(r => /\/(soda|datalink|tap)\//.test(r.name) || r.name.includes('/tap/sync'));
+                const page = res.filter(r => !data.includes(r));
+                return JSON.stringify([nav.transferSize + page.reduce((s, r) => s + r.transferSize, 0), data.reduce((s, r) => s + r.transferSize, 0)]);
+                """)!)!;
+            Console.WriteLine(FormattableString.Invariant($"| /{(page == view ? "view?ID=…" : page)} | {bytes[0]:N0} | {bytes[1]:N0} |"));
+        }
+
+        using var browser = Browser();
+        var draws = new List<double>();
+        var frames = new List<double>();
+        for (int r = 0; r < rounds; r++)
+        {
+            browser.Navigate().GoToUrl(new Uri(url, view));
+            WaitFor(browser, "performance.getEntriesByName('vospec:drawn').length > 0");
+            draws.Add(Convert.ToDouble(((IJavaScriptExecutor)browser).ExecuteScript("return performance.measure('draw', 'vospec:data', 'vospec:drawn').duration"), CultureInfo.InvariantCulture));
+            var chart = browser.FindElement(By.Id("chart"));
+            for (int k = 0; k < 10; k++)
+            {
+                chart.SendKeys(k % 4 < 2 ? "+" : "-");
+                WaitFor(browser, $"performance.getEntriesByName('vospec:zoom').length === {k + 1} && performance.getEntriesByName('vospec:frame').some(f => f.startTime > performance.getEntriesByName('vospec:zoom')[{k}].startTime)");
+                frames.Add(Convert.ToDouble(((IJavaScriptExecutor)browser).ExecuteScript($$"""
+                    const z = performance.getEntriesByName('vospec:zoom')[{{k}}].startTime;
+                    return performance.getEntriesByName('vospec:frame').find(f => f.startTime > z).startTime - z;
+                    """), CultureInfo.InvariantCulture));
+            }
+        }
+        draws.Sort(); frames.Sort();
+        Console.WriteLine(FormattableString.Invariant(
+            $"first complete draw after the data arrived: median {draws[draws.Count / 2]:0.0} ms, max {draws[^1]:0.0} ms over {draws.Count} loads (budget 200 ms)"));
+        Console.WriteLine(FormattableString.Invariant(
+            $"zoom frame: median {frames[frames.Count / 2]:0.0} ms, p90 {frames[(int)(frames.Count * 0.9)]:0.0} ms, max {frames[^1]:0.0} ms over {frames.Count} zooms (budget 16 ms)"));
+    }
+
+    /// <summary>The archive's longest spectrum, through TAP.</summary>
+    private static (string Did, long Npix) Longest(Uri url)
+    {
+        using var http = new HttpClient { BaseAddress = url };
+        var csv = http.GetStringAsync("tap/sync?LANG=ADQL&FORMAT=csv&QUERY=" + Uri.EscapeDataString("SELECT TOP 1 obs_publisher_did, em_xel FROM ivoa.obscore ORDER BY em_xel DESC")).GetAwaiter().GetResult();
+        var cells = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries)[1].Trim().Split(',');
+        return (cells[0], long.Parse(cells[1], CultureInfo.InvariantCulture));
+    }
+
+    private static ChromeDriver Browser()
+    {
+        var profile = Directory.CreateTempSubdirectory("vospec-bench-chromium").FullName;
+        var service = ChromeDriverService.CreateDefaultService("/usr/bin", "chromedriver");
+        service.SuppressInitialDiagnosticInformation = true;
+        var options = new ChromeOptions { BinaryLocation = "/usr/bin/chromium" };
+        options.AddArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1280,1000");
+        return new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
+    }
+
+    private static void WaitFor(IWebDriver b, string condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (((IJavaScriptExecutor)b).ExecuteScript("return " + condition) is true) return;
+            Thread.Sleep(20);
+        }
+        throw new TimeoutException("timed out waiting for " + condition);
+    }
+}
