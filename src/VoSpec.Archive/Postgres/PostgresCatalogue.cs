@@ -162,21 +162,11 @@ internal sealed class PostgresCatalogue : ICatalogue
         return list;
     }
 
-    public IReadOnlyList<string> Classes(int max = 50)
+    public IReadOnlyDictionary<string, IReadOnlyList<(string Class, long Count)>> CollectionClasses()
     {
         using var conn = Open();
-        using var cmd = new NpgsqlCommand("""
-        WITH RECURSIVE c(v, n) AS (
-          SELECT (SELECT min(class) FROM specobj), 0
-          UNION ALL
-          SELECT (SELECT min(class) FROM specobj WHERE class > c.v), n + 1 FROM c WHERE c.v IS NOT NULL AND n < @max)
-        SELECT v FROM c WHERE v IS NOT NULL
-        """, conn);
-        cmd.Parameters.AddWithValue("max", max - 1);
-        using var r = cmd.ExecuteReader();
-        var list = new List<string>();
-        while (r.Read()) list.Add(r.GetString(0));
-        return list;
+        using var cmd = new NpgsqlCommand(CatalogueDdl.ClassesSql, conn);
+        return SqliteCatalogue.ReadClasses(cmd);
     }
 
     public long CountSpectra(string? collection = null)

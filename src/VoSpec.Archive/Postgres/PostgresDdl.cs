@@ -47,6 +47,7 @@ internal static class PostgresDdl
               name text PRIMARY KEY, n bigint NOT NULL, wave_min double precision, wave_max double precision,
               z_min double precision, z_max double precision)
             """;
+        yield return "CREATE TABLE IF NOT EXISTS collection_classes(name text NOT NULL, class text NOT NULL, n bigint NOT NULL, PRIMARY KEY(name, class))";
         yield return "CREATE TABLE IF NOT EXISTS coverage_cells(collection text NOT NULL, cell bigint NOT NULL, PRIMARY KEY(collection, cell))";
         yield return "CREATE TABLE IF NOT EXISTS collection_coverage(name text PRIMARY KEY, t_min double precision, t_max double precision, updated text NOT NULL)";
         yield return """

@@ -24,6 +24,7 @@ public static class PostgresMigration
         foreach (var t in new[] { SchemaCatalog.SpecObj, SchemaCatalog.ObsCore })
             yield return (t.SqlName, t.Columns.Select(c => c.Name).ToArray());
         yield return ("collection_stats", ["name", "n", "wave_min", "wave_max", "z_min", "z_max"]);
+        yield return ("collection_classes", ["name", "class", "n"]);
         yield return ("coverage_cells", ["collection", "cell"]);
         yield return ("collection_coverage", ["name", "t_min", "t_max", "updated"]);
         yield return ("registry_records", ["identifier", "set_spec", "body", "created", "updated", "deleted"]);

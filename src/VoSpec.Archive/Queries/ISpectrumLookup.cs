@@ -50,11 +50,10 @@ public interface ISpectrumLookup
     CollectionCoverage? Coverage(string collection);
 
     /// <summary>
-    /// The distinct spectral classes (specobj.class) of the whole catalogue, at most <paramref name="max"/>: read by
-    /// seeking the class index once per value, so a few index probes per class whatever the number of rows, never a
-    /// scan. (Per collection there is no such index, hence the whole archive.)
+    /// Each collection's spectral classes (specobj.class) with how many spectra have each, most first: kept at ingest
+    /// (collection_classes), so the cost does not grow with the archive.
     /// </summary>
-    IReadOnlyList<string> Classes(int max = 50);
+    IReadOnlyDictionary<string, IReadOnlyList<(string Class, long Count)>> CollectionClasses();
 
     /// <summary>How many spectra the archive (or one collection) holds; constant time.</summary>
     long CountSpectra(string? collection = null);

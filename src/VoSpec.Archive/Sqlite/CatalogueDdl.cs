@@ -46,6 +46,8 @@ public static class CatalogueDdl
         // Positions as unit vectors: a cone is a 3-D box plus an exact test, with no RA wrap or pole trouble.
         yield return "CREATE VIRTUAL TABLE IF NOT EXISTS spatial_idx USING rtree(spec_id, x_min, x_max, y_min, y_max, z_min, z_max)";
         foreach (var s in StatisticsStatements()) yield return s;
+        // Each collection's classes and their counts (the landing page), kept by the writer batch by batch.
+        yield return "CREATE TABLE IF NOT EXISTS collection_classes(name TEXT NOT NULL, class TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY(name, class)) WITHOUT ROWID";
         foreach (var s in SkyCoverage.Statements()) yield return s;
         // The registry records this archive's server publishes (OAI-PMH), with their datestamps and deletions.
         yield return """
@@ -54,6 +56,23 @@ public static class CatalogueDdl
               created TEXT NOT NULL, updated TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0)
             """;
     }
+
+    /// <summary>Marks, in archive_meta, an archive whose collection_classes hold every spectrum (filled once at open).</summary>
+    public const string ClassesKey = "collection_classes";
+
+    /// <summary>Each collection's classes with their counts (collection_classes), most first; the same SQL on both backends.</summary>
+    public const string ClassesSql = "SELECT name, class, n FROM collection_classes ORDER BY name, n DESC, class";
+
+    /// <summary>
+    /// Adds one batch's classes to collection_classes (both backends: SQLite and PostgreSQL spell the upsert alike), from
+    /// the specobj rows the batch just wrote (spec_id from the first parameter on, in the collection of the second).
+    /// </summary>
+    public static string AddClassesSql(string first, string collection) => $"""
+        INSERT INTO collection_classes(name, class, n)
+        SELECT collection, class, count(*) FROM specobj WHERE spec_id >= {first} AND collection = {collection} AND class IS NOT NULL AND class <> ''
+        GROUP BY collection, class
+        ON CONFLICT(name, class) DO UPDATE SET n = collection_classes.n + excluded.n
+        """;
 
     /// <summary>Marks, in archive_meta, an archive whose collection_stats hold every spectrum (filled once at open).</summary>
     public const string StatisticsKey = "collection_stats";

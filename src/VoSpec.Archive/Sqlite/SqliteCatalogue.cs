@@ -114,6 +114,13 @@ public sealed class SqliteCatalogue : ICatalogue
                 Execute(conn, "INSERT INTO collection_stats(name, n, wave_min, wave_max, z_min, z_max) SELECT collection, count(*), min(wavemin), max(wavemax), min(z), max(z) FROM specobj GROUP BY collection", tx);
                 Execute(conn, "INSERT INTO archive_meta(key, value) VALUES ($k, '1')", tx, ("$k", CatalogueDdl.StatisticsKey));
             }
+            // An archive from before per-collection classes: counted once here; the writer keeps them from now on.
+            if (Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key = $k", tx, ("$k", CatalogueDdl.ClassesKey)) is null)
+            {
+                Execute(conn, "DELETE FROM collection_classes", tx);
+                Execute(conn, "INSERT INTO collection_classes(name, class, n) SELECT collection, class, count(*) FROM specobj WHERE class IS NOT NULL AND class <> '' GROUP BY collection, class", tx);
+                Execute(conn, "INSERT INTO archive_meta(key, value) VALUES ($k, '1')", tx, ("$k", CatalogueDdl.ClassesKey));
+            }
             SkyCoverage.Ensure(conn, tx, archive.Options.CoverageOrder, archive.Options.Log);
             TapSchemaTables.Refresh(conn, tx);
             RowImages.Ensure(conn, tx);
@@ -241,22 +248,24 @@ public sealed class SqliteCatalogue : ICatalogue
         return SkyCoverage.Load(conn, collection);
     }
 
-    public IReadOnlyList<string> Classes(int max = 50)
+    public IReadOnlyDictionary<string, IReadOnlyList<(string Class, long Count)>> CollectionClasses()
     {
         using var conn = OpenConnection();
         using var cmd = conn.CreateCommand();
-        cmd.CommandText = """
-        WITH RECURSIVE c(v, n) AS (
-          SELECT (SELECT min(class) FROM specobj), 0
-          UNION ALL
-          SELECT (SELECT min(class) FROM specobj WHERE class > c.v), n + 1 FROM c WHERE c.v IS NOT NULL AND n < $max)
-        SELECT v FROM c WHERE v IS NOT NULL
-        """;
-        cmd.Parameters.AddWithValue("$max", max - 1);
+        cmd.CommandText = CatalogueDdl.ClassesSql;
+        return ReadClasses(cmd);
+    }
+
+    internal static IReadOnlyDictionary<string, IReadOnlyList<(string Class, long Count)>> ReadClasses(System.Data.Common.DbCommand cmd)
+    {
+        var result = new Dictionary<string, List<(string, long)>>();
         using var r = cmd.ExecuteReader();
-        var list = new List<string>();
-        while (r.Read()) list.Add(r.GetString(0));
-        return list;
+        while (r.Read())
+        {
+            if (!result.TryGetValue(r.GetString(0), out var list)) result[r.GetString(0)] = list = [];
+            list.Add((r.GetString(1), r.GetInt64(2)));
+        }
+        return result.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<(string, long)>)kv.Value);
     }
 
     /// <summary>How many spectra the archive (or one collection) holds, from the statistics (constant time).</summary>

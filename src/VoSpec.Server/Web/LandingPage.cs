@@ -26,7 +26,9 @@ public static class LandingPage
         else
         {
             DateTimeOffset? lastIngest = null;
-            sb.Append("<div class=\"scroll\"><table id=\"collections\"><thead><tr><th>Collection</th><th>Spectra</th><th>Wavelengths (Å)</th><th>Redshifts</th>")
+            // Kept at ingest per collection (constant time); only the rows of collections the caller may see are written.
+            var classes = archive.Lookup.CollectionClasses();
+            sb.Append("<div class=\"scroll\"><table id=\"collections\"><thead><tr><th>Collection</th><th>Spectra</th><th>Wavelengths (Å)</th><th>Redshifts</th><th>Classes</th>")
               .Append("<th>Rights</th><th>Last ingest (UTC)</th></tr></thead><tbody>\n");
             foreach (var c in collections)
             {
@@ -37,6 +39,7 @@ public static class LandingPage
                 sb.Append("</td><td class=\"num\">").Append(c.Count.ToString("N0", CultureInfo.InvariantCulture))
                   .Append("</td><td>").Append(c.WaveMin is null ? "" : Inv($"{c.WaveMin:0}–{c.WaveMax:0}"))
                   .Append("</td><td>").Append(c.ZMin is null ? "" : Z(c.ZMin.Value) + " – " + Z(c.ZMax!.Value))
+                  .Append("</td><td class=\"classes\">").Append(E(string.Join(", ", (classes.GetValueOrDefault(c.Name) ?? []).Select(k => Inv($"{k.Class} {k.Count:N0}")))))
                   .Append("</td><td>").Append(E(policy.IsProprietary(c.Name) ? "proprietary" : c.DataRights))
                   .Append("</td><td>").Append(cov is null ? "" : E(cov.Updated.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)))
                   .Append("</td></tr>\n");
@@ -44,8 +47,7 @@ public static class LandingPage
             sb.Append("</tbody></table></div>\n");
             if (lastIngest is { } last)
                 sb.Append("<p>Last ingest: <time id=\"last-ingest\" datetime=\"").Append(E(last.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)))
-                  .Append("\">").Append(E(last.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture))).Append("</time>. ")
-                  .Append(Classes(archive, rights)).Append("</p>\n");
+                  .Append("\">").Append(E(last.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture))).Append("</time>.</p>\n");
         }
         sb.Append("<figure><img id=\"skymap\" src=\"web/skymap.png\" width=\"720\" height=\"360\" alt=\"Sky coverage of the archive's spectra (Mollweide projection, ICRS; RA 180° at the centre, increasing to the left)\">")
           .Append("<figcaption>Where the spectra lie (Mollweide, ICRS, RA increasing to the left); the coverage as an IVOA MOC: <a href=\"coverage?format=json\">JSON</a>, <a href=\"coverage\">FITS</a>.</figcaption></figure>\n");
@@ -99,18 +101,6 @@ public static class LandingPage
               .Append(codeId).Append("\">Copy</button></div><pre><code id=\"").Append(codeId).Append("\">").Append(E(code)).Append("</code></pre></div>\n");
         }
         sb.Append("</section>\n");
-    }
-
-    /// <summary>
-    /// The archive's classes, read from the class index (<see cref="VoSpec.Archive.Queries.ISpectrumLookup.Classes"/>); shown only to a caller who may see
-    /// every collection, so that a proprietary collection's classes are not told to others. Per collection, TAP counts them.
-    /// </summary>
-    private static string Classes(SpectrumArchive archive, AccessRights rights)
-    {
-        const string perCollection = "counted per collection by <a href=\"tap/examples#classes\">a TAP example</a>.";
-        if (!archive.Lookup.CollectionNames().All(c => rights.CanSee(c.Name))) return "Classes are " + perCollection;
-        var classes = archive.Lookup.Classes();
-        return classes.Count == 0 ? "" : "Classes in the archive: <span id=\"classes\">" + E(string.Join(", ", classes)) + "</span>, " + perCollection;
     }
 
     // Rounded first, so that a redshift just below zero reads 0, not -0.

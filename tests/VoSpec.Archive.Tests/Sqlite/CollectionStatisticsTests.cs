@@ -68,7 +68,27 @@ public class CollectionStatisticsTests
         Assert.Equal(52, reopened.Lookup.CountSpectra());
     }
 
+    [Fact]
+    public void Classes_are_kept_per_collection_and_an_archive_from_before_them_is_counted_once_at_open()
+    {
+        using var dir = TestPaths.NewTempDir();
+        using (var archive = Filled(dir.Path))
+        {
+            var kept = archive.Lookup.CollectionClasses();
+            Assert.Equal([("GALAXY", 45L)], kept["a"]);
+            Assert.Equal([("GALAXY", 7L)], kept["b"]);
+            using var conn = archive.Sqlite.OpenConnection(readOnly: false);
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = $"DELETE FROM collection_classes; DELETE FROM archive_meta WHERE key = '{CatalogueDdl.ClassesKey}'";
+            cmd.ExecuteNonQuery();
+        }
+        using var reopened = SpectrumArchive.Open(dir.Path);
+        Assert.Equal([("GALAXY", 45L)], reopened.Lookup.CollectionClasses()["a"]);
+        Assert.Equal([("GALAXY", 7L)], reopened.Lookup.CollectionClasses()["b"]);
+    }
+
     [Theory]
+    [InlineData(CatalogueDdl.ClassesSql)]
     [InlineData(SqliteCatalogue.CollectionsSql)]
     [InlineData(SqliteCatalogue.CountSql)]
     [InlineData(SqliteCatalogue.ProbeSql)]

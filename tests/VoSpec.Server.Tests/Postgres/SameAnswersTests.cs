@@ -169,6 +169,17 @@ public class SameAnswersTests(TwoBackends both) : IClassFixture<TwoBackends>
     private static bool Close(double x, double y) => x == y || Math.Abs(x - y) <= 1e-12 + 1e-9 * Math.Max(Math.Abs(x), Math.Abs(y));
 
     [Fact]
+    public async Task Both_backends_keep_each_collections_classes_as_the_catalogue_counts_them()
+    {
+        var (_, counted) = await Run(both.Sqlite, "SELECT collection, class, count(*) AS n FROM spec.specobj WHERE class <> '' GROUP BY collection, class ORDER BY collection, n DESC, class");
+        foreach (var archive in new[] { both.Sqlite, both.Postgres })
+        {
+            var kept = archive.Lookup.CollectionClasses().SelectMany(kv => kv.Value.Select(c => $"{kv.Key}|{c.Class}|{c.Count}")).ToList();
+            Assert.Equal(counted.Select(r => $"{r[0]}|{r[1]}|{Convert.ToInt64(r[2], CultureInfo.InvariantCulture)}"), kept);
+        }
+    }
+
+    [Fact]
     public void Cones_are_answered_through_the_gist_index()
     {
         foreach (var adql in new[]

@@ -19,7 +19,11 @@ public class WebPagesTests(RunningServer server) : IClassFixture<RunningServer>
         Assert.Matches(@"<td>\d(\.\d+)? – \d(\.\d+)?</td>", html); // redshifts
         Assert.Matches("<time id=\"last-ingest\" datetime=\"\\d{4}-\\d\\d-\\d\\dT", html);
         Assert.Contains("src=\"web/skymap.png\"", html);
-        Assert.Contains("<span id=\"classes\">GALAXY, QSO, STAR</span>", html);
+        // Each collection's classes with their counts, kept at ingest.
+        var cell = System.Text.RegularExpressions.Regex.Match(html, "<td class=\"classes\">([^<]*)</td>").Groups[1].Value;
+        var counts = cell.Split(", ").Select(p => p.Split(' ')).ToDictionary(p => p[0], p => int.Parse(p[1], System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(["GALAXY", "QSO", "STAR"], counts.Keys.Order());
+        Assert.Equal(RunningServer.DemoCount, counts.Values.Sum());
         foreach (var service in new[] { "tap", "datalink/links", "soda/sync", "ssa", "spec", "coverage", "odata", "oai?verb=Identify" })
             Assert.Contains($"<a href=\"{server.BaseUri}{service}\">", html);
         Assert.Contains("iter_datalinks", html);
