@@ -23,8 +23,10 @@ public static class ViewerPage
             <label><input type="checkbox" id="show-lines" checked> lines</label>
           </fieldset>
           <fieldset><legend>Display</legend>
-            <label>Smoothing (boxcar, px) <input type="number" id="smooth" min="1" max="101" step="1" value="1"></label>
+            <label>Smoothing <select id="kernel"><option value="box">boxcar</option><option value="gauss">Gaussian (FWHM)</option></select></label>
+            <label>width <input type="number" id="smooth" min="1" max="3000" step="1" value="1"> <select id="swunit"><option value="px">px</option><option value="kms">km/s</option></select></label>
             <label>Units <select id="unit"><option value="A">Å</option><option value="nm">nm</option><option value="um">µm</option></select></label>
+            <label>Flux <select id="fluxu"><option value="flam">f<sub>λ</sub></option><option value="fnu">f<sub>ν</sub> (µJy)</option></select></label>
             <label>Frame <select id="frame"><option value="obs">observed</option><option value="rest">rest</option></select></label>
             <label>Redshift <input type="range" id="z-slider" min="0" max="7" step="0.0001" value="0"> <input type="number" id="z" step="any" min="0" max="7" value="0"></label>
           </fieldset>

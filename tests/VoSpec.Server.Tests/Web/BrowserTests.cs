@@ -393,6 +393,30 @@ public sealed class BrowserTests(RunningServer server, BrowserTests.Fixture fixt
     }
 
     [Fact]
+    public async Task Gaussian_smoothing_in_km_per_s_and_f_nu_draw_and_live_in_the_permalink()
+    {
+        var did = (await Dids(1))[0];
+        B.Open(Url("view?ID=" + Uri.EscapeDataString(did)));
+        WaitDrawn();
+        Choose("kernel", "gauss");
+        Choose("swunit", "kms");
+        var width = B.Driver.FindElement(By.Id("smooth"));
+        width.SendKeys(Keys.Control + "a"); width.SendKeys("300"); width.SendKeys(Keys.Tab);
+        Choose("fluxu", "fnu");
+        B.Until(() => B.Driver.Url.Contains("kernel=gauss", StringComparison.Ordinal) && B.Driver.Url.Contains("sw=kms", StringComparison.Ordinal)
+            && B.Driver.Url.Contains("fu=fnu", StringComparison.Ordinal) && B.Driver.Url.Contains("smooth=300", StringComparison.Ordinal), "the state in the address");
+        B.Until(() => InkPixels() > 300, "the smoothed f_nu spectrum drawn");
+        Assert.Contains("f_ν (µJy)", B.Driver.FindElement(By.Id("chart")).GetAttribute("aria-label"));
+        string address = B.Driver.Url;
+        B.Open(new Uri(address));
+        WaitDrawn();
+        Assert.Equal("gauss|kms|300|fnu", (string)B.Js("return ['kernel', 'swunit', 'smooth', 'fluxu'].map(id => document.getElementById(id).value).join('|')")!);
+        Assert.Contains("f_ν (µJy)", B.Driver.FindElement(By.Id("chart")).GetAttribute("aria-label"));
+        B.Screenshot("view-gauss-fnu");
+        AssertClean("/view gaussian f_nu");
+    }
+
+    [Fact]
     public async Task Keyboard_alone_searches_opens_a_spectrum_and_zooms()
     {
         var all = await TapDids(" WHERE o.obs_collection = 'demo'");

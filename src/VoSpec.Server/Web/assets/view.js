@@ -20,7 +20,10 @@ const state = {
   z: finite(params.get('z')),
   frame: params.get('frame') === 'rest' ? 'rest' : 'obs',
   unit: UNITS[params.get('unit')] ? params.get('unit') : 'A',
-  smooth: Math.max(1, Math.min(101, Math.floor(finite(params.get('smooth')) ?? 1))),
+  smooth: Math.max(1, Math.min(3000, Math.floor(finite(params.get('smooth')) ?? 1))),
+  kernel: params.get('kernel') === 'gauss' ? 'gauss' : 'box',   // boxcar, or a Gaussian whose FWHM is the width
+  swunit: params.get('sw') === 'kms' ? 'kms' : 'px',           // the width in pixels, or in km/s
+  fluxu: params.get('fu') === 'fnu' ? 'fnu' : 'flam',          // f_λ as stored, or f_ν in µJy
   err: flag('err', true), model: flag('model', true), sky: flag('sky', false), mask: flag('mask', true), lines: flag('lines', true),
   lo: finite(params.get('lo')), hi: finite(params.get('hi')), // the zoomed range, observed-frame Å; null = everything
   fmt: params.get('fmt') || 'application/fits',
@@ -128,6 +131,48 @@ function boxcar(values, width) {
   return out;
 }
 
+const C_KMS = 299792.458;
+
+/** The smoothing width in pixels of spectrum s: as given, or from km/s through the grid's step in ln λ at its middle. */
+function widthPx(s) {
+  if (state.swunit === 'px') return state.smooth;
+  const n = s.wave.length, m = Math.max(1, Math.floor(n / 2));
+  const dln = Math.log(s.wave[m] / s.wave[m - 1]);
+  return dln > 0 ? Math.max(1, state.smooth / C_KMS / dln) : 1;
+}
+
+/** A Gaussian of FWHM `fwhm` pixels (cut at ±3σ), normalised over the finite values it covers. */
+function gaussian(values, fwhm) {
+  if (fwhm <= 1) return values;
+  const sigma = fwhm / 2.3548, half = Math.ceil(3 * sigma), w = [];
+  for (let k = -half; k <= half; k++) w.push(Math.exp(-0.5 * (k / sigma) ** 2));
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    let sum = 0, weight = 0;
+    for (let k = -half; k <= half; k++) {
+      const v = values[i + k];
+      if (Number.isFinite(v)) { sum += w[k + half] * v; weight += w[k + half]; }
+    }
+    out[i] = weight > 0 ? sum / weight : NaN;
+  }
+  return out;
+}
+
+/** Smooths with the chosen kernel; returns the values and the factor by which noise shrinks (1/√ of the kernel's effective pixels). */
+function smooth(values, s) {
+  const width = widthPx(s);
+  if (state.kernel === 'gauss') {
+    const sigma = width / 2.3548;
+    return { values: gaussian(values, width), noise: width <= 1 ? 1 : 1 / Math.sqrt(2 * Math.sqrt(Math.PI) * sigma) };
+  }
+  const box = Math.max(1, Math.round(width));
+  return { values: boxcar(values, box), noise: 1 / Math.sqrt(box) };
+}
+
+/** f_ν in µJy from f_λ in 10⁻¹⁷ erg s⁻¹ cm⁻² Å⁻¹: f_ν = f_λ λ² / c (c in Å/s), 1 µJy = 10⁻²⁹ erg s⁻¹ cm⁻² Hz⁻¹. */
+const FNU = 1e-17 / 2.99792458e18 / 1e-29;
+const fluxScale = (s, i) => (state.fluxu === 'fnu' ? s.wave[i] * s.wave[i] * FNU : 1);
+
 const toDisplay = (angstrom) => angstrom / (state.frame === 'rest' ? 1 + state.z : 1) / UNITS[state.unit].factor;
 const fromDisplay = (value) => value * UNITS[state.unit].factor * (state.frame === 'rest' ? 1 + state.z : 1);
 
@@ -138,20 +183,21 @@ function chartData() {
   spectra.forEach((s, k) => {
     const colour = COLOURS[k % COLOURS.length];
     const x = Array.from(s.wave, toDisplay);
-    const flux = boxcar(s.flux, state.smooth);
+    const smoothed = smooth(s.flux, s);
+    const flux = Array.from(smoothed.values, (v, i) => v * fluxScale(s, i));
     s.shown = flux;
     const cols = [x, Array.from(flux, (v) => (Number.isFinite(v) ? v : null))];
     series.push({ label: s.label, stroke: colour, width: 1, spanGaps: true });
     column++;
     if (state.err && s.ivar) {
-      const sigma = Array.from(s.ivar, (iv) => (iv > 0 ? 1 / Math.sqrt(iv) / Math.sqrt(state.smooth) : null));
+      const sigma = Array.from(s.ivar, (iv, i) => (iv > 0 ? smoothed.noise * fluxScale(s, i) / Math.sqrt(iv) : null));
       cols.push(Array.from(flux, (v, i) => (sigma[i] === null ? null : v + sigma[i])), Array.from(flux, (v, i) => (sigma[i] === null ? null : v - sigma[i])));
       series.push({ label: '+1σ', stroke: 'transparent', width: 0, points: { show: false } }, { label: '−1σ', stroke: 'transparent', width: 0, points: { show: false } });
       bands.push({ series: [column, column + 1], fill: colour + '33' });
       column += 2;
     }
-    if (state.model && s.model) { cols.push(Array.from(s.model)); series.push({ label: 'model', stroke: k === 0 ? '#e67e22' : colour, width: 1, dash: [4, 3], spanGaps: true }); column++; }
-    if (state.sky && s.sky) { cols.push(Array.from(s.sky)); series.push({ label: 'sky', stroke: '#7f8c8d', width: 1, spanGaps: true }); column++; }
+    if (state.model && s.model) { cols.push(Array.from(s.model, (v, i) => v * fluxScale(s, i))); series.push({ label: 'model', stroke: k === 0 ? '#e67e22' : colour, width: 1, dash: [4, 3], spanGaps: true }); column++; }
+    if (state.sky && s.sky) { cols.push(Array.from(s.sky, (v, i) => v * fluxScale(s, i))); series.push({ label: 'sky', stroke: '#7f8c8d', width: 1, spanGaps: true }); column++; }
     tables.push(cols);
   });
   const data = tables.length === 1 ? tables[0] : window.uPlot.join(tables);
@@ -235,12 +281,14 @@ function draw() {
     ...size(),
     series, bands,
     scales: { y: { range: (u) => fluxRange(u) }, x: { time: false, min: state.lo === null ? full[0] : toDisplay(state.lo), max: state.hi === null ? full[1] : toDisplay(state.hi) } },
-    axes: [{ label: series[0].label }, { label: 'Flux (10⁻¹⁷ erg s⁻¹ cm⁻² Å⁻¹)', size: 60 }],
+    axes: [{ label: series[0].label }, { label: state.fluxu === 'fnu' ? 'Flux density f_ν (µJy)' : 'Flux (10⁻¹⁷ erg s⁻¹ cm⁻² Å⁻¹)', size: 60 }],
     cursor: { drag: { x: true, y: false } },
     legend: { show: false },
     hooks: { draw: [drawOverlays], setScale: [(u, key) => { if (key === 'x') onZoom(u); }] },
   };
   if (plot) plot.destroy();
+  // uPlot draws the axis titles on the canvas: the region's label says them for screen readers (and tests).
+  $('chart').setAttribute('aria-label', `Spectrum plot, ${opts.axes[1].label} against ${opts.axes[0].label}: arrow keys pan, + and - zoom, 0 resets`);
   plot = new window.uPlot(opts, data, $('chart'));
   plot.setScale('x', { min: opts.scales.x.min, max: opts.scales.x.max }); // ranges y on the data shown
   plot.over.addEventListener('wheel', onWheel, { passive: false });
@@ -306,6 +354,9 @@ function update() {
   if (state.frame !== 'obs') query.set('frame', state.frame);
   if (state.unit !== 'A') query.set('unit', state.unit);
   if (state.smooth > 1) query.set('smooth', String(state.smooth));
+  if (state.kernel !== 'box') query.set('kernel', state.kernel);
+  if (state.swunit !== 'px') query.set('sw', state.swunit);
+  if (state.fluxu !== 'flam') query.set('fu', state.fluxu);
   for (const [name, fallback] of [['err', true], ['model', true], ['sky', false], ['mask', true], ['lines', true]])
     if (state[name] !== fallback) query.set(name, state[name] ? '1' : '0');
   if (state.lo !== null) { query.set('lo', state.lo.toFixed(2)); query.set('hi', state.hi.toFixed(2)); }
@@ -350,6 +401,7 @@ function syncControls() {
   $('show-err').checked = state.err; $('show-model').checked = state.model; $('show-sky').checked = state.sky;
   $('show-mask').checked = state.mask; $('show-lines').checked = state.lines;
   $('smooth').value = state.smooth; $('unit').value = state.unit; $('frame').value = state.frame;
+  $('kernel').value = state.kernel; $('swunit').value = state.swunit; $('fluxu').value = state.fluxu;
   $('z').value = Number(state.z.toFixed(5)); $('z-slider').value = state.z; $('soda-format').value = state.fmt;
 }
 
@@ -360,7 +412,9 @@ for (const [id, name] of [['show-err', 'err'], ['show-model', 'model'], ['show-s
     // Masks and lines are drawn over the chart: a repaint is enough; the others change the series.
     if (name === 'mask' || name === 'lines') { plot?.redraw(); update(); } else redraw();
   });
-$('smooth').addEventListener('change', () => { state.smooth = Math.max(1, Math.min(101, Math.floor(Number($('smooth').value) || 1))); $('smooth').value = state.smooth; redraw(); });
+$('smooth').addEventListener('change', () => { state.smooth = Math.max(1, Math.min(3000, Math.floor(Number($('smooth').value) || 1))); $('smooth').value = state.smooth; redraw(); });
+for (const [id, name] of [['kernel', 'kernel'], ['swunit', 'swunit'], ['fluxu', 'fluxu']])
+  $(id).addEventListener('change', () => { state[name] = $(id).value; redraw(); });
 $('unit').addEventListener('change', () => { state.unit = $('unit').value; redraw(); });
 $('frame').addEventListener('change', () => { state.frame = $('frame').value; redraw(); });
 function setZ(value) {
