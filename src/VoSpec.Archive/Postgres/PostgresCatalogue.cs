@@ -165,8 +165,8 @@ internal sealed class PostgresCatalogue : ICatalogue
     public IReadOnlyDictionary<string, IReadOnlyList<(string Class, long Count)>> CollectionClasses()
     {
         using var conn = Open();
-        using var cmd = new NpgsqlCommand(CatalogueDdl.ClassesSql, conn);
-        return SqliteCatalogue.ReadClasses(cmd);
+        using var cmd = new NpgsqlCommand(CollectionClassRows.Sql, conn);
+        return CollectionClassRows.Read(cmd);
     }
 
     public long CountSpectra(string? collection = null)

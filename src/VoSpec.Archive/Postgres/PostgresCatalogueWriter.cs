@@ -128,7 +128,7 @@ internal sealed class PostgresCatalogueWriter : ICatalogueWriter
             Copy(ObsCore, rows.Select(r => r.ObsCore), 1);
             t = Lap(WritePhase.ObsCore, t);
             Statistics(tx);
-            PostgresCatalogue.Execute(_conn, CatalogueDdl.AddClassesSql("@first", "@c"), tx, ("first", _nextSpecId), ("c", _collection));
+            PostgresCatalogue.Execute(_conn, CollectionClassRows.AddSql("@first", "@c"), tx, ("first", _nextSpecId), ("c", _collection));
             Coverage(tx, batch.Coverage);
             PostgresCatalogue.Execute(_conn, "UPDATE collections SET committed_length = @l WHERE name = @n", tx, ("l", _pixels.Position), ("n", _collection));
             tx.Commit();

@@ -57,23 +57,6 @@ public static class CatalogueDdl
             """;
     }
 
-    /// <summary>Marks, in archive_meta, an archive whose collection_classes hold every spectrum (filled once at open).</summary>
-    public const string ClassesKey = "collection_classes";
-
-    /// <summary>Each collection's classes with their counts (collection_classes), most first; the same SQL on both backends.</summary>
-    public const string ClassesSql = "SELECT name, class, n FROM collection_classes ORDER BY name, n DESC, class";
-
-    /// <summary>
-    /// Adds one batch's classes to collection_classes (both backends: SQLite and PostgreSQL spell the upsert alike), from
-    /// the specobj rows the batch just wrote (spec_id from the first parameter on, in the collection of the second).
-    /// </summary>
-    public static string AddClassesSql(string first, string collection) => $"""
-        INSERT INTO collection_classes(name, class, n)
-        SELECT collection, class, count(*) FROM specobj WHERE spec_id >= {first} AND collection = {collection} AND class IS NOT NULL AND class <> ''
-        GROUP BY collection, class
-        ON CONFLICT(name, class) DO UPDATE SET n = collection_classes.n + excluded.n
-        """;
-
     /// <summary>Marks, in archive_meta, an archive whose collection_stats hold every spectrum (filled once at open).</summary>
     public const string StatisticsKey = "collection_stats";
 

@@ -147,7 +147,7 @@ internal sealed class CatalogueWriter : ICatalogueWriter
             }
             long commit = Stopwatch.GetTimestamp();
             SkyCoverage.Record(_conn, tx, _collection, batch.Coverage);
-            SqliteCatalogue.Execute(_conn, CatalogueDdl.AddClassesSql("$first", "$c"), tx, ("$first", _nextSpecId), ("$c", _collection));
+            SqliteCatalogue.Execute(_conn, CollectionClassRows.AddSql("$first", "$c"), tx, ("$first", _nextSpecId), ("$c", _collection));
             SqliteCatalogue.Execute(_conn, "UPDATE collections SET committed_length=$l WHERE name=$n", tx, ("$l", _pixels.Position), ("$n", _collection));
             tx.Commit();
             Lap(WritePhase.Commit, commit);

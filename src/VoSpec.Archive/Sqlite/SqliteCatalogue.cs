@@ -115,11 +115,11 @@ public sealed class SqliteCatalogue : ICatalogue
                 Execute(conn, "INSERT INTO archive_meta(key, value) VALUES ($k, '1')", tx, ("$k", CatalogueDdl.StatisticsKey));
             }
             // An archive from before per-collection classes: counted once here; the writer keeps them from now on.
-            if (Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key = $k", tx, ("$k", CatalogueDdl.ClassesKey)) is null)
+            if (Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key = $k", tx, ("$k", CollectionClassRows.Key)) is null)
             {
                 Execute(conn, "DELETE FROM collection_classes", tx);
                 Execute(conn, "INSERT INTO collection_classes(name, class, n) SELECT collection, class, count(*) FROM specobj WHERE class IS NOT NULL AND class <> '' GROUP BY collection, class", tx);
-                Execute(conn, "INSERT INTO archive_meta(key, value) VALUES ($k, '1')", tx, ("$k", CatalogueDdl.ClassesKey));
+                Execute(conn, "INSERT INTO archive_meta(key, value) VALUES ($k, '1')", tx, ("$k", CollectionClassRows.Key));
             }
             SkyCoverage.Ensure(conn, tx, archive.Options.CoverageOrder, archive.Options.Log);
             TapSchemaTables.Refresh(conn, tx);
@@ -252,20 +252,8 @@ public sealed class SqliteCatalogue : ICatalogue
     {
         using var conn = OpenConnection();
         using var cmd = conn.CreateCommand();
-        cmd.CommandText = CatalogueDdl.ClassesSql;
-        return ReadClasses(cmd);
-    }
-
-    internal static IReadOnlyDictionary<string, IReadOnlyList<(string Class, long Count)>> ReadClasses(System.Data.Common.DbCommand cmd)
-    {
-        var result = new Dictionary<string, List<(string, long)>>();
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
-        {
-            if (!result.TryGetValue(r.GetString(0), out var list)) result[r.GetString(0)] = list = [];
-            list.Add((r.GetString(1), r.GetInt64(2)));
-        }
-        return result.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<(string, long)>)kv.Value);
+        cmd.CommandText = CollectionClassRows.Sql;
+        return CollectionClassRows.Read(cmd);
     }
 
     /// <summary>How many spectra the archive (or one collection) holds, from the statistics (constant time).</summary>

@@ -79,7 +79,7 @@ public class CollectionStatisticsTests
             Assert.Equal([("GALAXY", 7L)], kept["b"]);
             using var conn = archive.Sqlite.OpenConnection(readOnly: false);
             using var cmd = conn.CreateCommand();
-            cmd.CommandText = $"DELETE FROM collection_classes; DELETE FROM archive_meta WHERE key = '{CatalogueDdl.ClassesKey}'";
+            cmd.CommandText = $"DELETE FROM collection_classes; DELETE FROM archive_meta WHERE key = '{VoSpec.Archive.Catalogue.CollectionClassRows.Key}'";
             cmd.ExecuteNonQuery();
         }
         using var reopened = SpectrumArchive.Open(dir.Path);
@@ -88,7 +88,7 @@ public class CollectionStatisticsTests
     }
 
     [Theory]
-    [InlineData(CatalogueDdl.ClassesSql)]
+    [InlineData(VoSpec.Archive.Catalogue.CollectionClassRows.Sql)]
     [InlineData(SqliteCatalogue.CollectionsSql)]
     [InlineData(SqliteCatalogue.CountSql)]
     [InlineData(SqliteCatalogue.ProbeSql)]
