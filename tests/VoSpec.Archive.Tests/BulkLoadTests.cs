@@ -1,4 +1,6 @@
 using Microsoft.Data.Sqlite;
+using System.Globalization;
+using VoSpec.Adql.Translator;
 using VoSpec.Archive.Demo;
 using VoSpec.Archive.Ingest;
 using VoSpec.Archive.Sqlite;
@@ -11,7 +13,8 @@ namespace VoSpec.Archive.Tests;
 
 /// <summary>
 /// A large load (issue 18) builds the secondary indexes once at its end and puts each batch in sky order: the archive it
-/// leaves must be the one a row-by-row load leaves — the same indexes, used by the same plans, every stored row right.
+/// leaves must be the one a row-by-row load leaves — the same indexes, used by the same plans, every stored row right,
+/// and an R*Tree (packed once at the end) that SQLite's own check accepts and that finds what the row-by-row tree finds.
 /// </summary>
 public class BulkLoadTests
 {
@@ -105,5 +108,95 @@ public class BulkLoadTests
         foreach (var batch in keys.Chunk(Small.IngestBatchSize)) Assert.Equal(batch.Order(), batch);
         // The generator's own order is not the sky's: the sort did something.
         Assert.NotEqual(keys.Order(), keys);
+    }
+
+    private static string RtreeCheck(SpectrumArchive archive)
+    {
+        using var conn = archive.Sqlite.OpenConnection();
+        return SqliteCatalogue.Scalar<string>(conn, "SELECT rtreecheck('spatial_idx')")!;
+    }
+
+    /// <summary>The spec_ids in a cone: through the R*Tree (as every cone query goes), or by the distance alone.</summary>
+    private static List<long> Cone(SpectrumArchive archive, double ra, double dec, double r, bool indexed)
+    {
+        string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+        var where = SqliteCone.DistanceCondition("ra", "dec", F(ra), F(dec), F(r));
+        if (indexed) where += " AND " + SqliteCone.IndexCondition("spec_id", SqliteCone.Bounds(ra, dec, r).Select(F).ToList());
+        using var conn = archive.Sqlite.OpenConnection();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = $"SELECT spec_id FROM specobj WHERE {where} ORDER BY spec_id";
+        using var rd = cmd.ExecuteReader();
+        var ids = new List<long>();
+        while (rd.Read()) ids.Add(rd.GetInt64(0));
+        return ids;
+    }
+
+    [Fact]
+    public void A_bulk_load_packs_the_spatial_index_and_it_finds_what_a_row_by_row_tree_finds()
+    {
+        using var plainDir = TestPaths.NewTempDir();
+        using var bulkDir = TestPaths.NewTempDir();
+        using var plain = SpectrumArchive.Open(plainDir.Path, new ArchiveOptions { IngestBatchSize = 500 });
+        using var bulk = SpectrumArchive.Open(bulkDir.Path, new ArchiveOptions { BulkLoadRows = 100, IngestBatchSize = 500 });
+        // More than 51 × 51 positions: leaves, a level of nodes between them and the root.
+        var spectra = new DemoGenerator(9).GenerateRange(0, 3000).ToList();
+        new Ingester(plain).StoreCatalogueOnly(spectra, "big", expectedRows: 3000);
+        new Ingester(bulk).StoreCatalogueOnly(spectra, "big", expectedRows: 3000);
+
+        Assert.Equal("ok", RtreeCheck(bulk));
+        using (var conn = bulk.Sqlite.OpenConnection())
+        {
+            Assert.Equal(3000L, SqliteCatalogue.Scalar<long>(conn, "SELECT count(*) FROM spatial_idx_rowid"));
+            // The root's depth: 59 leaves under two nodes under the root.
+            Assert.Equal("0002", SqliteCatalogue.Scalar<string>(conn, "SELECT substr(hex(data), 1, 4) FROM spatial_idx_node WHERE nodeno = 1"));
+            Assert.Null(SqliteCatalogue.Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key = $k", null, ("$k", SpatialIndex.PendingKey)));
+        }
+
+        var rng = new Random(18);
+        var centres = spectra.Take(60).Select(s => (s.Meta.Ra, s.Meta.Dec))
+            .Concat(Enumerable.Range(0, 60).Select(_ => (rng.NextDouble() * 360, Math.Asin(2 * rng.NextDouble() - 1) * 180 / Math.PI)))
+            .Concat([(0.0, 90.0), (180.0, -90.0), (359.999, 0.0), (0.0, 0.0)]);
+        int found = 0;
+        foreach (var (ra, dec) in centres)
+            foreach (var r in new[] { 0.0, 0.5, 3.0, 20.0, 100.0 })
+            {
+                var expected = Cone(plain, ra, dec, r + SqliteCone.ToleranceDeg, indexed: true);
+                Assert.Equal(Cone(plain, ra, dec, r + SqliteCone.ToleranceDeg, indexed: false), expected);
+                Assert.Equal(expected, Cone(bulk, ra, dec, r + SqliteCone.ToleranceDeg, indexed: true));
+                found += expected.Count;
+            }
+        Assert.True(found > 10_000, $"the cones found only {found} rows");
+
+        // The check can fail: a row the tree has lost.
+        using (var conn = bulk.Sqlite.OpenConnection(readOnly: false))
+            SqliteCatalogue.Execute(conn, "DELETE FROM spatial_idx_rowid WHERE rowid = (SELECT max(rowid) FROM spatial_idx_rowid)");
+        Assert.NotEqual("ok", RtreeCheck(bulk));
+    }
+
+    [Fact]
+    public void A_spatial_index_an_interrupted_bulk_load_left_out_is_packed_at_the_next_open()
+    {
+        using var dir = TestPaths.NewTempDir();
+        var log = new List<string>();
+        var options = new ArchiveOptions { BulkLoadRows = 100, IngestBatchSize = 64, Log = log.Add };
+        using (var archive = SpectrumArchive.Open(dir.Path, options))
+        {
+            new Ingester(archive).StoreCatalogueOnly(new DemoGenerator(10).GenerateRange(0, 150), "big", expectedRows: 150);
+            // What a load killed before its end leaves: the rows, the tree empty, the mark set.
+            using var conn = archive.Sqlite.OpenConnection(readOnly: false);
+            using var tx = conn.BeginTransaction();
+            SqliteCatalogue.Execute(conn, "DELETE FROM spatial_idx", tx);
+            SpatialIndex.MarkPending(conn, tx);
+            tx.Commit();
+            Assert.Empty(Cone(archive, 0, 0, 180, indexed: true));
+        }
+        using var again = SpectrumArchive.Open(dir.Path, options);
+        Assert.Equal("ok", RtreeCheck(again));
+        Assert.Equal(150, Cone(again, 0, 0, 180, indexed: true).Count);
+        Assert.Contains(log, l => l.Contains("spatial index packed: 150 positions"));
+        // Packed once: the next open finds nothing to do.
+        log.Clear();
+        using (SpectrumArchive.Open(dir.Path, options)) { }
+        Assert.DoesNotContain(log, l => l.Contains("spatial index"));
     }
 }

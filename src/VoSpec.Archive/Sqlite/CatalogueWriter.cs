@@ -19,7 +19,8 @@ namespace VoSpec.Archive.Sqlite;
 /// given, so the table, the R*Tree and the later cones read neighbours from neighbouring pages; the rows' values and
 /// stored BINARY2 bytes are made on every core before the transaction; and a large load (<see cref="ArchiveOptions.BulkLoadRows"/>) drops
 /// the secondary indexes first and builds them once at the end — maintained row by row, each commit rewrote most of
-/// every index's pages. An interrupted bulk load leaves them to the next open, which creates what is missing.
+/// every index's pages — and, into an empty archive, packs the R*Tree once at the end too (<see cref="SpatialIndex.Rebuild"/>).
+/// An interrupted bulk load leaves both to the next open, which creates what is missing.
 /// </para>
 /// </summary>
 internal sealed class CatalogueWriter : ICatalogueWriter
@@ -35,6 +36,9 @@ internal sealed class CatalogueWriter : ICatalogueWriter
     private long _nextSpecId;
 
     private readonly List<string> _deferredIndexes = [];
+
+    /// <summary>A bulk load into an empty R*Tree: no row-by-row inserts, one packed build at the end.</summary>
+    private bool _spatialDeferred;
 
     /// <param name="expectedRows">How many rows the caller means to write (0: unknown); a large load is a bulk load.</param>
     public CatalogueWriter(SpectrumArchive archive, string collection, string title, long expectedRows = 0)
@@ -61,10 +65,18 @@ internal sealed class CatalogueWriter : ICatalogueWriter
         if (expectedRows >= archive.Options.BulkLoadRows && expectedRows >= archive.Lookup.CountSpectra()) DeferIndexes();
     }
 
-    /// <summary>Drops the published tables' secondary indexes (not the unique ones, which keep duplicates out) until <see cref="Dispose"/>.</summary>
+    /// <summary>
+    /// Drops the published tables' secondary indexes (not the unique ones, which keep duplicates out) until <see cref="Dispose"/>,
+    /// and leaves an empty R*Tree to be packed then.
+    /// </summary>
     private void DeferIndexes()
     {
         using var tx = _conn.BeginTransaction();
+        if (SpatialIndex.IsEmpty(_conn, tx))
+        {
+            SpatialIndex.MarkPending(_conn, tx);
+            _spatialDeferred = true;
+        }
         foreach (var table in new[] { SchemaCatalog.SpecObj, SchemaCatalog.ObsCore })
             foreach (var (name, create) in CatalogueDdl.SecondaryIndexes(table))
             {
@@ -127,7 +139,7 @@ internal sealed class CatalogueWriter : ICatalogueWriter
                 """);
             using var insertSpecObj = Insert(SchemaCatalog.SpecObj, null);
             using var insertObsCore = Insert(SchemaCatalog.ObsCore, RowImages.ObsCore);
-            using var insertIndex = new RawInsert(_conn, "INSERT INTO spatial_idx VALUES (?, ?, ?, ?, ?, ?, ?)");
+            using var insertIndex = _spatialDeferred ? null : new RawInsert(_conn, "INSERT INTO spatial_idx VALUES (?, ?, ?, ?, ?, ?, ?)");
             for (int k = 0; k < placed.Count; k++)
             {
                 var (item, specId, off, len) = placed[k];
@@ -141,6 +153,7 @@ internal sealed class CatalogueWriter : ICatalogueWriter
                 t = Lap(WritePhase.SpecObj, t);
                 insertObsCore.Run(rows[k].ObsCore);
                 t = Lap(WritePhase.ObsCore, t);
+                if (insertIndex is null) continue;
                 var b = SpatialIndex.PointBox(s.Meta.Ra, s.Meta.Dec);
                 insertIndex.Run([specId, b.X0, b.X1, b.Y0, b.Y1, b.Z0, b.Z1]);
                 Lap(WritePhase.RTree, t);
@@ -171,9 +184,20 @@ internal sealed class CatalogueWriter : ICatalogueWriter
         return new RawInsert(_conn, $"INSERT INTO {CatalogueDdl.Quote(table.SqlName)}({cols}) VALUES ({string.Join(", ", names.Select(_ => "?"))})");
     }
 
-    /// <summary>Builds the indexes a bulk load deferred, each in one pass over its table (sorting its keys).</summary>
+    /// <summary>Packs the R*Tree and builds the indexes a bulk load deferred, each in one pass over its table (sorting its keys).</summary>
     public void BuildDeferredIndexes()
     {
+        if (_spatialDeferred)
+        {
+            long s = Stopwatch.GetTimestamp();
+            using (var tx = _conn.BeginTransaction())
+            {
+                SpatialIndex.Rebuild(_conn, tx);
+                tx.Commit();
+            }
+            _spatialDeferred = false;
+            Lap(WritePhase.RTree, s);
+        }
         long t = Stopwatch.GetTimestamp();
         foreach (var create in _deferredIndexes) SqliteCatalogue.Execute(_conn, create);
         _deferredIndexes.Clear();

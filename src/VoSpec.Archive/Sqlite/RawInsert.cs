@@ -51,6 +51,23 @@ internal sealed class RawInsert : IDisposable
         }
     }
 
+    /// <summary>Inserts a row of two integers (no boxing: the R*Tree's bulk load writes one per spectrum).</summary>
+    public void Run(long a, long b)
+    {
+        try
+        {
+            int rc = raw.sqlite3_bind_int64(_stmt, 1, a);
+            if (rc == raw.SQLITE_OK) rc = raw.sqlite3_bind_int64(_stmt, 2, b);
+            if (rc != raw.SQLITE_OK) throw Error(rc);
+            int step = raw.sqlite3_step(_stmt);
+            if (step != raw.SQLITE_DONE) throw Error(step);
+        }
+        finally
+        {
+            raw.sqlite3_reset(_stmt);
+        }
+    }
+
     private SqliteException Error(int rc) => new($"SQLite Error {rc}: '{raw.sqlite3_errmsg(_db).utf8_to_string()}'.", rc);
 
     public void Dispose() => _stmt.Dispose();

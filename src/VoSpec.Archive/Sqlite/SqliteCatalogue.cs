@@ -122,6 +122,7 @@ public sealed class SqliteCatalogue : ICatalogue
                 Execute(conn, "INSERT INTO archive_meta(key, value) VALUES ($k, '1')", tx, ("$k", CollectionClassRows.Key));
             }
             SkyCoverage.Ensure(conn, tx, archive.Options.CoverageOrder, archive.Options.Log);
+            RebuildSpatialIndexIfPending(conn, tx);
             TapSchemaTables.Refresh(conn, tx);
             RowImages.Ensure(conn, tx);
             MakeUrlsRelative(conn, tx, archive.Options.Log);
@@ -135,6 +136,28 @@ public sealed class SqliteCatalogue : ICatalogue
             throw;
         }
         tx.Dispose();
+    }
+
+    /// <summary>
+    /// A bulk load that did not finish left its rows out of the R*Tree (<see cref="SpatialIndex"/>): packed here once, unless
+    /// an ingest holds the archive's lock (it packs the tree itself when it ends).
+    /// </summary>
+    private void RebuildSpatialIndexIfPending(SqliteConnection conn, SqliteTransaction tx)
+    {
+        if (!SpatialIndex.IsPending(conn, tx)) return;
+        FileStream ingestLock;
+        try
+        {
+            ingestLock = new FileStream(System.IO.Path.Combine(archive.Directory, Ingest.Ingester.LockFileName), FileMode.OpenOrCreate,
+                FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (IOException) { return; }
+        using (ingestLock)
+        {
+            archive.Options.Log?.Invoke("an interrupted bulk load left the spatial index incomplete: packing it from every position (once)");
+            long n = SpatialIndex.Rebuild(conn, tx);
+            archive.Options.Log?.Invoke($"spatial index packed: {n} positions");
+        }
     }
 
     /// <summary>A new connection to the catalogue; the caller disposes it.</summary>
