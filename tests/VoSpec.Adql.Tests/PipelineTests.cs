@@ -12,7 +12,7 @@ namespace VoSpec.Adql.Tests;
 /// </summary>
 public sealed class PipelineTests
 {
-    private static readonly IReadOnlyList<RowImageSource> Stored = [new("ivoa.obscore", "stored", SchemaColumns())];
+    private static readonly IReadOnlyList<RowImageSource> Stored = [new("ivoa.obscore", "stored", SchemaColumns(), "obscore_stored", "spec_id")];
 
     private static IReadOnlyList<string> SchemaColumns() =>
         VoSpec.Core.Schema.SchemaCatalog.ObsCore.PublicColumns.Select(c => c.Name).ToList();

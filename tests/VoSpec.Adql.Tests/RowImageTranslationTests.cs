@@ -13,7 +13,7 @@ namespace VoSpec.Adql.Tests;
 public sealed class RowImageTranslationTests(TwoCollectionsFixture db) : IClassFixture<TwoCollectionsFixture>
 {
     private static readonly RowImageSource[] Stored =
-        [.. RowImages.Tables.Select(t => new RowImageSource(t.Table.QualifiedName, t.Column, t.ColumnNames))];
+        [.. RowImages.Sources];
 
     private static TranslatedQuery Translate(string adql, SqliteTranslatorOptions options) =>
         SqliteTranslator.Translate(AdqlParser.Parse(adql), TableMetadata.Published, options);
@@ -50,7 +50,7 @@ public sealed class RowImageTranslationTests(TwoCollectionsFixture db) : IClassF
             for (int i = 0; i < rows.Count; i++)
             {
                 var image = Assert.IsType<byte[]>(Assert.Single(images[i]));
-                var expected = ArchiveFixture.Sql(conn, $"SELECT {RowImages.ColumnName} FROM ivoa_obscore WHERE obs_publisher_did = $d", [("$d", rows[i][didAt])]);
+                var expected = ArchiveFixture.Sql(conn, $"SELECT b.{RowImages.ColumnName} FROM ivoa_obscore o JOIN {RowImages.ObsCore.StoreTable} b ON b.spec_id = o.spec_id WHERE o.obs_publisher_did = $d", [("$d", rows[i][didAt])]);
                 Assert.Equal((byte[])expected[0][0]!, image);
             }
             if (hidden) Assert.DoesNotContain(rows, r => (string)r[3]! == "secret");

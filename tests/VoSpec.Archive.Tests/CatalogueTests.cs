@@ -31,10 +31,8 @@ public class CatalogueTests
             using var r = cmd.ExecuteReader();
             var actual = new Dictionary<string, (string Type, bool NotNull, bool Pk)>();
             while (r.Read()) actual[r.GetString(0)] = (r.GetString(1), r.GetInt32(2) == 1, r.GetInt32(3) > 0);
-            // ObsCore also keeps its rows' BINARY2 bytes (RowImages), a column TAP never publishes.
-            var stored = table == SchemaCatalog.ObsCore ? new[] { RowImages.ColumnName } : [];
-            Assert.Equal(table.Columns.Select(c => c.Name).Concat(stored).Order(), actual.Keys.Order());
-            foreach (var name in stored) Assert.Equal("BLOB", actual[name].Type);
+            // ObsCore's rows' BINARY2 bytes (RowImages) are in a table of their own, which TAP never publishes.
+            Assert.Equal(table.Columns.Select(c => c.Name).Order(), actual.Keys.Order());
             foreach (var c in table.Columns)
             {
                 Assert.Equal(c.SqliteType, actual[c.Name].Type);
@@ -142,7 +140,7 @@ public class CatalogueTests
         using var conn = new SqliteConnection($"Data Source={Path.Combine(dir, SpectrumArchive.CatalogueFileName)};Mode=ReadOnly;Pooling=False");
         conn.Open();
         using var cmd = conn.CreateCommand();
-        cmd.CommandText = "SELECT access_url, hex(vospec_binary2) FROM ivoa_obscore ORDER BY spec_id";
+        cmd.CommandText = "SELECT o.access_url, hex(b.vospec_binary2) FROM ivoa_obscore o JOIN ivoa_obscore_binary2 b ON b.spec_id = o.spec_id ORDER BY o.spec_id";
         using var r = cmd.ExecuteReader();
         var rows = new List<(string, string)>();
         while (r.Read()) rows.Add((r.GetString(0), r.GetString(1)));

@@ -34,11 +34,13 @@ public class RowImagesTests
         long rows = 0;
         using (var cmd = conn.CreateCommand())
         {
-            cmd.CommandText = $"SELECT {t.Column} FROM ivoa_obscore ORDER BY rowid";
+            cmd.CommandText = $"SELECT b.{t.Column} FROM ivoa_obscore o LEFT JOIN {t.StoreTable} b ON b.{t.Key} = o.{t.Key} ORDER BY o.rowid";
             using var r = cmd.ExecuteReader();
             while (r.Read()) { Assert.False(r.IsDBNull(0), $"row {rows + 1} has no stored bytes"); stored.Write((byte[])r[0]); rows++; }
         }
         Assert.True(rows > 0);
+        // Nothing stored for a row that is gone.
+        Assert.Equal(rows, SqliteCatalogue.Scalar<long>(conn, $"SELECT count(*) FROM {t.StoreTable}"));
 
         // The cell API (Microsoft.Data.Sqlite's reader is not IRawCells): an independent path to the same bytes.
         var document = new MemoryStream();
@@ -110,10 +112,10 @@ public class RowImagesTests
         using (var conn = archive.Sqlite.OpenConnection(readOnly: false))
         using (var cmd = conn.CreateCommand())
         {
-            // An archive from before row images: no column, no triggers, no layout.
+            // An archive from before row images: no store, no triggers, no layout.
             cmd.CommandText = """
-                DROP TRIGGER ivoa_obscore_binary2_insert; DROP TRIGGER ivoa_obscore_binary2_update;
-                ALTER TABLE ivoa_obscore DROP COLUMN vospec_binary2; DELETE FROM archive_meta WHERE key LIKE 'row_images:%'
+                DROP TRIGGER ivoa_obscore_binary2_insert; DROP TRIGGER ivoa_obscore_binary2_update; DROP TRIGGER ivoa_obscore_binary2_delete;
+                DROP TABLE ivoa_obscore_binary2; DELETE FROM archive_meta WHERE key LIKE 'row_images:%'
                 """;
             cmd.ExecuteNonQuery();
         }
@@ -124,8 +126,31 @@ public class RowImagesTests
         using (var conn = archive.Sqlite.OpenConnection(readOnly: false))
         using (var cmd = conn.CreateCommand())
         {
+            // An archive from before the store (issue 18): the bytes in a column of ObsCore's own rows, first.
+            cmd.CommandText = """
+                DROP TRIGGER ivoa_obscore_binary2_insert; DROP TRIGGER ivoa_obscore_binary2_update; DROP TRIGGER ivoa_obscore_binary2_delete;
+                ALTER TABLE ivoa_obscore ADD COLUMN vospec_binary2 BLOB;
+                UPDATE ivoa_obscore SET vospec_binary2 = (SELECT b.vospec_binary2 FROM ivoa_obscore_binary2 b WHERE b.spec_id = ivoa_obscore.spec_id);
+                DROP TABLE ivoa_obscore_binary2
+                """;
+            cmd.ExecuteNonQuery();
+        }
+        SqliteConnection.ClearAllPools();
+        var log = new List<string>();
+        using (var archive = SpectrumArchive.Open(dir.Path, new ArchiveOptions { Log = log.Add }))
+        {
+            AssertStoredRowsAreCurrent(archive);
+            using var conn = archive.Sqlite.OpenConnection();
+            Assert.Equal(0L, SqliteCatalogue.Scalar<long>(conn, "SELECT count(*) FROM pragma_table_info('ivoa_obscore') WHERE name = 'vospec_binary2'"));
+        }
+        Assert.Contains(log, l => l.Contains("moving the stored BINARY2 rows of ivoa.obscore"));
+
+        using (var archive = SpectrumArchive.Open(dir.Path))
+        using (var conn = archive.Sqlite.OpenConnection(readOnly: false))
+        using (var cmd = conn.CreateCommand())
+        {
             // Bytes of another encoder version: writing the column alone runs no trigger.
-            cmd.CommandText = "UPDATE ivoa_obscore SET vospec_binary2 = x'00'; UPDATE archive_meta SET value = 'binary2-v0:old' WHERE key LIKE 'row_images:%'";
+            cmd.CommandText = "UPDATE ivoa_obscore_binary2 SET vospec_binary2 = x'00'; UPDATE archive_meta SET value = 'binary2-v0:old' WHERE key LIKE 'row_images:%'";
             cmd.ExecuteNonQuery();
         }
         SqliteConnection.ClearAllPools();

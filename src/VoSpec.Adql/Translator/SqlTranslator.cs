@@ -80,6 +80,7 @@ public abstract class SqlTranslator : AdqlWalker
                 if (topLevel && s.With.Count == 0) TopLevelSpecification(s, spec);
                 Specification(sb, spec, topLevel);
                 OrderBy(sb, s);
+                if (s.OrderBy.Count == 0) UnorderedScan(sb, s, spec);
                 Limit(sb, spec.Top, s.Offset);
                 break;
             case ParenthesizedQuery p when s.OrderBy.Count == 0 && s.Offset is null:
@@ -390,6 +391,9 @@ public abstract class SqlTranslator : AdqlWalker
 
     /// <summary>Writes a select list of its own (stored rows) for the outermost specification; false: the outputs.</summary>
     protected virtual bool StoredRowsSelect(StringBuilder sb) => false;
+
+    /// <summary>What a statement without ORDER BY may append to keep the order its plain form would have.</summary>
+    protected virtual void UnorderedScan(StringBuilder sb, SelectStatement s, QuerySpecification q) { }
 
     /// <summary>Whether ORDER BY of <paramref name="s"/> must name what an output is rather than its position.</summary>
     protected virtual bool SortsByValue(SelectStatement s) => false;

@@ -80,11 +80,25 @@ public sealed class SqliteTranslator : SqlTranslator
     protected override bool StoredRowsSelect(StringBuilder sb)
     {
         if (_image is not { } img) return false;
-        sb.Append(img.Alias).Append('.').Append(QuoteIdentifier(img.Image.Column)).Append(" AS row_binary2");
+        // One seek into the store per output row (rows and their stored bytes share their key order).
+        sb.Append("(SELECT ").Append(QuoteIdentifier(img.Image.Column)).Append(" FROM ").Append(QuoteIdentifier(img.Image.StoreTable))
+          .Append(" WHERE ").Append(QuoteIdentifier(img.Image.Key)).Append(" = ").Append(img.Alias).Append('.').Append(QuoteIdentifier(img.Image.Key))
+          .Append(") AS row_binary2");
         return true;
     }
 
     protected override bool SortsByValue(SelectStatement s) => ReferenceEquals(s, _imageStatement);
+
+    /// <summary>
+    /// A whole-table read of stored rows names only the key of its table, which any index covers: SQLite would then scan
+    /// the narrowest index instead of the table, in that index's order, and seek every stored row at random. In key
+    /// order it scans the table, as the plain query does, and reads the stored rows in their own order.
+    /// </summary>
+    protected override void UnorderedScan(StringBuilder sb, SelectStatement s, QuerySpecification q)
+    {
+        if (!ReferenceEquals(s, _imageStatement) || q.Where is not null || _image is not { } img) return;
+        sb.Append(" ORDER BY ").Append(img.Alias).Append('.').Append(QuoteIdentifier(img.Image.Key));
+    }
 
     /// <summary>
     /// The stored rows a query specification can read instead of its columns: one table with row images, selected

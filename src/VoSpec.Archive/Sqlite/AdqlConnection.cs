@@ -23,6 +23,9 @@ internal sealed class AdqlConnection : IDisposable
     /// <summary>The SQL names of the tables ADQL may read (the published schemas: ObsCore, spec.specobj, TAP_SCHEMA...).</summary>
     private static readonly HashSet<string> s_declared = new(SchemaCatalog.Published.Select(t => t.SqlName), StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The stored BINARY2 rows of published tables (<see cref="RowImages"/>), which the translator reads in their place.</summary>
+    private static readonly HashSet<string> s_stored = new(RowImages.Tables.Select(t => t.StoreTable), StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Built-in functions no query needs and that could reach outside the database.</summary>
     private static readonly HashSet<string> s_refusedFunctions = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -92,7 +95,7 @@ internal sealed class AdqlConnection : IDisposable
     private bool IsReadable(string? table, string? database)
     {
         if (string.IsNullOrEmpty(table)) return false;
-        bool main = s_declared.Contains(table) || IsSpatialIndex(table), upload = _uploads.Contains(table);
+        bool main = s_declared.Contains(table) || s_stored.Contains(table) || IsSpatialIndex(table), upload = _uploads.Contains(table);
         // SQLite names no database for some reads (count(*) of a whole table).
         if (string.IsNullOrEmpty(database)) return main || upload;
         return database.Equals("temp", StringComparison.OrdinalIgnoreCase) ? upload : database.Equals("main", StringComparison.OrdinalIgnoreCase) && main;

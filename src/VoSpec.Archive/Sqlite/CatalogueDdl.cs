@@ -96,8 +96,6 @@ public static class CatalogueDdl
     public static IEnumerable<string> TableStatements(TableSchema table)
     {
         var sb = new StringBuilder($"CREATE TABLE IF NOT EXISTS {Quote(table.SqlName)}(");
-        // Stored BINARY2 rows come first: SQLite then reads a row's bytes without walking its other columns' types.
-        if (RowImages.Tables.Any(t => t.Table == table)) sb.Append(Quote(RowImages.ColumnName)).Append(" BLOB, ");
         for (int i = 0; i < table.Columns.Count; i++)
         {
             var c = table.Columns[i];
@@ -108,6 +106,8 @@ public static class CatalogueDdl
         }
         sb.Append(')');
         yield return sb.ToString();
+        // Its stored BINARY2 rows, in a table of their own (RowImages).
+        foreach (var images in RowImages.Tables.Where(t => t.Table == table)) yield return images.CreateStore;
         foreach (var (_, create) in SecondaryIndexes(table)) yield return create;
     }
 

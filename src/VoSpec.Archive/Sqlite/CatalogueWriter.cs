@@ -137,8 +137,10 @@ internal sealed class CatalogueWriter : ICatalogueWriter
                 INSERT INTO spectrum_store(spec_id, collection, specobjid, px_offset, px_length, npix, source_path, source_bytes, source_format, ingested)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, datetime('now'))
                 """);
-            using var insertSpecObj = Insert(SchemaCatalog.SpecObj, null);
-            using var insertObsCore = Insert(SchemaCatalog.ObsCore, RowImages.ObsCore);
+            using var insertSpecObj = Insert(SchemaCatalog.SpecObj);
+            using var insertObsCore = Insert(SchemaCatalog.ObsCore);
+            var images = RowImages.ObsCore;
+            using var insertImage = new RawInsert(_conn, $"INSERT INTO {CatalogueDdl.Quote(images.StoreTable)}({CatalogueDdl.Quote(images.Key)}, {CatalogueDdl.Quote(images.Column)}) VALUES (?, ?)");
             using var insertIndex = _spatialDeferred ? null : new RawInsert(_conn, "INSERT INTO spatial_idx VALUES (?, ?, ?, ?, ?, ?, ?)");
             for (int k = 0; k < placed.Count; k++)
             {
@@ -151,7 +153,9 @@ internal sealed class CatalogueWriter : ICatalogueWriter
                 rows[k].ObsCore[ObsCoreIdSlot] = specId;
                 insertSpecObj.Run(rows[k].SpecObj);
                 t = Lap(WritePhase.SpecObj, t);
-                insertObsCore.Run(rows[k].ObsCore);
+                // The stored bytes first: the table's trigger then finds them and does not encode the row again.
+                insertImage.Run([specId, rows[k].ObsCore[0]]);
+                insertObsCore.Run(rows[k].ObsCore.AsSpan(1));
                 t = Lap(WritePhase.ObsCore, t);
                 if (insertIndex is null) continue;
                 var b = SpatialIndex.PointBox(s.Meta.Ra, s.Meta.Dec);
@@ -176,10 +180,10 @@ internal sealed class CatalogueWriter : ICatalogueWriter
         foreach (var p in placed) _known.Add(p.Item.Spectrum.Meta.SpecObjId);
     }
 
-    /// <summary>An INSERT of every column in schema order, after the stored-rows column when <paramref name="images"/> is given.</summary>
-    private RawInsert Insert(TableSchema table, RowImageTable? images)
+    /// <summary>An INSERT of every column in schema order.</summary>
+    private RawInsert Insert(TableSchema table)
     {
-        var names = (images is null ? [] : new[] { images.Column }).Concat(table.Columns.Select(c => c.Name)).ToList();
+        var names = table.Columns.Select(c => c.Name).ToList();
         var cols = string.Join(", ", names.Select(CatalogueDdl.Quote));
         return new RawInsert(_conn, $"INSERT INTO {CatalogueDdl.Quote(table.SqlName)}({cols}) VALUES ({string.Join(", ", names.Select(_ => "?"))})");
     }

@@ -1,3 +1,4 @@
+using VoSpec.Adql.Translator;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 using VoSpec.Core.Schema;
@@ -6,13 +7,25 @@ using VoSpec.VOTable;
 namespace VoSpec.Archive.Sqlite;
 
 /// <summary>
-/// A published table that keeps, in one extra BLOB column, each row's bytes as TAP's BINARY2 output of
-/// <c>SELECT *</c> encodes them. A full-width TAP result then copies one stored value per row instead of reading and
-/// encoding every cell: SQLite's step and fetch of 39 ObsCore cells alone cost ~1.4 µs a row.
+/// A published table that keeps each row's bytes as TAP's BINARY2 output of <c>SELECT *</c> encodes them, in a table of
+/// their own beside it (<see cref="StoreTable"/>: the row's key and one BLOB). A full-width TAP result then copies one
+/// stored value per row instead of reading and encoding every cell: SQLite's step and fetch of 39 ObsCore cells alone
+/// cost ~1.4 µs a row. Kept apart from the table's own rows, the bytes (about half of a row) are not read by the scans
+/// that build its indexes or answer other queries (issue 18: each index of a ten-million-row ObsCore read them all).
 /// </summary>
 /// <param name="Function">The SQL function (registered on every read-write connection) that encodes a row.</param>
 public sealed record RowImageTable(TableSchema Table, string Column, string Function, IReadOnlyList<VOTableField> Fields)
 {
+    /// <summary>The table of stored rows: <see cref="Key"/> (the table's primary key) and <see cref="Column"/>.</summary>
+    public string StoreTable { get; } = Table.SqlName + "_binary2";
+
+    /// <summary>The table's primary key, which names a row in <see cref="StoreTable"/>.</summary>
+    public string Key { get; } = Table.Columns.Single(c => c.PrimaryKey).Name;
+
+    /// <summary>The DDL of <see cref="StoreTable"/>.</summary>
+    public string CreateStore =>
+        $"CREATE TABLE IF NOT EXISTS {CatalogueDdl.Quote(StoreTable)}({CatalogueDdl.Quote(Key)} INTEGER PRIMARY KEY, {CatalogueDdl.Quote(Column)} BLOB NOT NULL)";
+
     /// <summary>What the stored bytes depend on (<see cref="Binary2RowImages.LayoutOf"/>); TAP copies them only when its FIELDs have the same.</summary>
     public string Layout { get; } = Binary2RowImages.LayoutOf(Fields);
 
@@ -36,9 +49,10 @@ public sealed record RowImageTable(TableSchema Table, string Column, string Func
 
 /// <summary>
 /// Keeps the stored rows of <see cref="RowImageTable"/>s right. Triggers re-encode a row, in the same statement and
-/// transaction, whenever it is inserted or one of its public columns changes, so no write path can leave stale bytes;
-/// a connection without the encoding function (another SQLite tool) cannot write to the table at all. At open, a table
-/// whose stored layout differs from this build's (or an archive from before row images) is encoded anew.
+/// transaction, whenever it is inserted or one of its public columns changes, and remove it with its row, so no write
+/// path can leave stale bytes; a connection without the encoding function (another SQLite tool) cannot write to the
+/// table at all. At open, a table whose stored layout differs from this build's (or an archive from before row images)
+/// is encoded anew, and an archive that kept the bytes in the table's own rows has them moved out once.
 /// </summary>
 public static class RowImages
 {
@@ -47,6 +61,10 @@ public static class RowImages
     public static RowImageTable ObsCore { get; } = For(SchemaCatalog.ObsCore);
 
     public static IReadOnlyList<RowImageTable> Tables { get; } = [ObsCore];
+
+    /// <summary>The tables as the ADQL translator reads them.</summary>
+    public static IReadOnlyList<RowImageSource> Sources { get; } =
+        Tables.Select(t => new RowImageSource(t.Table.QualifiedName, t.Column, t.ColumnNames, t.StoreTable, t.Key)).ToList();
 
     private static RowImageTable For(TableSchema table) => new(table, ColumnName, "vospec_binary2_" + table.SqlName,
         table.PublicColumns.Select(c => new VOTableField(c.Name, c.Datatype) { Arraysize = c.Arraysize }).ToList());
@@ -63,30 +81,42 @@ public static class RowImages
         }
     }
 
-    /// <summary>Adds the column and the triggers where missing, and encodes every row again if the layout changed.</summary>
-    internal static void Ensure(SqliteConnection conn, SqliteTransaction tx)
+    /// <summary>Adds the store and the triggers where missing, and encodes every row again if the layout changed.</summary>
+    internal static void Ensure(SqliteConnection conn, SqliteTransaction tx, Action<string>? log = null)
     {
         foreach (var t in Tables)
         {
             var table = CatalogueDdl.Quote(t.Table.SqlName);
-            bool hasColumn = SqliteCatalogue.Scalar<long>(conn, "SELECT count(*) FROM pragma_table_info($t) WHERE name = $c", tx,
+            var store = CatalogueDdl.Quote(t.StoreTable);
+            var key = CatalogueDdl.Quote(t.Key);
+            var column = CatalogueDdl.Quote(t.Column);
+            var name = t.Table.SqlName + "_binary2";
+            SqliteCatalogue.Execute(conn, $"DROP TRIGGER IF EXISTS {name}_insert", tx);
+            SqliteCatalogue.Execute(conn, $"DROP TRIGGER IF EXISTS {name}_update", tx);
+            SqliteCatalogue.Execute(conn, $"DROP TRIGGER IF EXISTS {name}_delete", tx);
+            SqliteCatalogue.Execute(conn, t.CreateStore, tx);
+            // An archive from before the store kept the bytes in the table's own rows: moved out once.
+            bool inRows = SqliteCatalogue.Scalar<long>(conn, "SELECT count(*) FROM pragma_table_info($t) WHERE name = $c", tx,
                 ("$t", t.Table.SqlName), ("$c", t.Column)) > 0;
-            if (!hasColumn) SqliteCatalogue.Execute(conn, $"ALTER TABLE {table} ADD COLUMN {CatalogueDdl.Quote(t.Column)} BLOB", tx);
+            if (inRows)
+            {
+                log?.Invoke($"moving the stored BINARY2 rows of {t.Table.QualifiedName} into {t.StoreTable} (once)");
+                SqliteCatalogue.Execute(conn, $"INSERT OR REPLACE INTO {store}({key}, {column}) SELECT {key}, {column} FROM {table} WHERE {column} IS NOT NULL", tx);
+                SqliteCatalogue.Execute(conn, $"ALTER TABLE {table} DROP COLUMN {column}", tx);
+            }
             var encode = $"{t.Function}({string.Join(", ", t.ColumnNames.Select(c => "NEW." + CatalogueDdl.Quote(c)))})";
-            var set = $"UPDATE {table} SET {CatalogueDdl.Quote(t.Column)} = {encode} WHERE rowid = NEW.rowid";
-            var key = t.Table.SqlName + "_binary2";
+            var set = $"INSERT OR REPLACE INTO {store}({key}, {column}) VALUES (NEW.{key}, {encode})";
             // Recreated at every open, so they follow the public columns of this build's schemas/. An insert that
-            // brings the bytes (the catalogue writer encodes them with the same encoder, on every core) is not
-            // encoded twice; any other insert is.
-            SqliteCatalogue.Execute(conn, $"DROP TRIGGER IF EXISTS {key}_insert", tx);
-            SqliteCatalogue.Execute(conn, $"DROP TRIGGER IF EXISTS {key}_update", tx);
-            SqliteCatalogue.Execute(conn, $"CREATE TRIGGER {key}_insert AFTER INSERT ON {table} WHEN NEW.{CatalogueDdl.Quote(t.Column)} IS NULL BEGIN {set}; END", tx);
-            SqliteCatalogue.Execute(conn, $"CREATE TRIGGER {key}_update AFTER UPDATE OF {string.Join(", ", t.ColumnNames.Select(CatalogueDdl.Quote))} ON {table} BEGIN {set}; END", tx);
+            // brings the bytes (the catalogue writer stores them first, encoded with the same encoder on every core)
+            // is not encoded twice; any other insert is.
+            SqliteCatalogue.Execute(conn, $"CREATE TRIGGER {name}_insert AFTER INSERT ON {table} WHEN NOT EXISTS (SELECT 1 FROM {store} WHERE {key} = NEW.{key}) BEGIN {set}; END", tx);
+            SqliteCatalogue.Execute(conn, $"CREATE TRIGGER {name}_update AFTER UPDATE OF {string.Join(", ", t.ColumnNames.Append(t.Key).Distinct().Select(CatalogueDdl.Quote))} ON {table} BEGIN DELETE FROM {store} WHERE {key} = OLD.{key}; {set}; END", tx);
+            SqliteCatalogue.Execute(conn, $"CREATE TRIGGER {name}_delete AFTER DELETE ON {table} BEGIN DELETE FROM {store} WHERE {key} = OLD.{key}; END", tx);
             var metaKey = "row_images:" + t.Table.QualifiedName;
             var stored = SqliteCatalogue.Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key = $k", tx, ("$k", metaKey));
             if (stored == t.Layout) continue;
             var all = $"{t.Function}({string.Join(", ", t.ColumnNames.Select(CatalogueDdl.Quote))})";
-            SqliteCatalogue.Execute(conn, $"UPDATE {table} SET {CatalogueDdl.Quote(t.Column)} = {all}", tx);
+            SqliteCatalogue.Execute(conn, $"INSERT OR REPLACE INTO {store}({key}, {column}) SELECT {key}, {all} FROM {table}", tx);
             SqliteCatalogue.Execute(conn, "INSERT OR REPLACE INTO archive_meta(key, value) VALUES ($k, $v)", tx, ("$k", metaKey), ("$v", t.Layout));
         }
     }

@@ -39,7 +39,7 @@ internal sealed class SqliteAdqlExecution : IAdqlExecution
 
     /// <summary>The archive's tables with stored BINARY2 rows (ivoa.obscore), as the translator takes them.</summary>
     private static readonly IReadOnlyList<RowImageSource> StoredRowSources =
-        RowImages.Tables.Select(t => new RowImageSource(t.Table.QualifiedName, t.Column, t.ColumnNames)).ToList();
+        RowImages.Sources;
 
     public static Task<IAdqlExecution> PrepareAsync(SpectrumArchive archive, AdqlRequest request, CancellationToken cancel)
     {

@@ -124,7 +124,7 @@ public sealed class SqliteCatalogue : ICatalogue
             SkyCoverage.Ensure(conn, tx, archive.Options.CoverageOrder, archive.Options.Log);
             RebuildSpatialIndexIfPending(conn, tx);
             TapSchemaTables.Refresh(conn, tx);
-            RowImages.Ensure(conn, tx);
+            RowImages.Ensure(conn, tx, archive.Options.Log);
             MakeUrlsRelative(conn, tx, archive.Options.Log);
             Execute(conn, $"INSERT OR IGNORE INTO archive_meta(key, value) VALUES ('schema_version', '{CatalogueDdl.SchemaVersion}')", tx);
             Execute(conn, "INSERT OR IGNORE INTO archive_meta(key, value) VALUES ('public_url', $v)", tx, ("$v", archive.Options.PublicUrl ?? ArchiveOptions.DefaultPublicUrl));
