@@ -32,6 +32,16 @@ public interface IJobStore
     /// <summary>Ends in ERROR, with this message, every QUEUED or EXECUTING job whose lease ran out; returns their ids.</summary>
     IReadOnlyList<string> ExpireLeases(string message) => [];
 
+    /// <summary>
+    /// Saves the job only if its stored phase is still <paramref name="expected"/>; false when another server changed it
+    /// meanwhile (two servers running the same job, a start racing an abort). Unshared stores simply save.
+    /// </summary>
+    bool SaveIf(UwsJob job, ExecutionPhase expected)
+    {
+        Save(job);
+        return true;
+    }
+
     /// <summary>How long a server's hold on a queued or running job lasts without renewal.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(15);
 }

@@ -38,6 +38,19 @@ internal sealed class PostgresJobStore(PostgresCatalogue catalogue, string direc
             null, values.Select((v, i) => ("p" + i, v)).ToArray());
     }
 
+    public bool SaveIf(UwsJob j, ExecutionPhase expected)
+    {
+        using var conn = catalogue.OpenPrimary();
+        var values = UwsJobRow.Values(j);
+        using var cmd = new NpgsqlCommand(
+            $"UPDATE uws_jobs SET {string.Join(", ", UwsJobRow.Columns.Skip(1).Select((c, i) => $"{c} = @p{i + 1}"))}, " +
+            $"lease_until = CASE WHEN @p{Array.IndexOf(UwsJobRow.Columns, "phase")} IN ('QUEUED', 'EXECUTING') THEN now() + {LeaseInterval} END " +
+            "WHERE id = @p0 AND phase = @expected", conn);
+        for (int i = 0; i < values.Length; i++) cmd.Parameters.AddWithValue("p" + i, values[i] ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("expected", expected.ToString());
+        return cmd.ExecuteNonQuery() == 1;
+    }
+
     public UwsJob? Load(string id)
     {
         using var conn = catalogue.OpenPrimary();

@@ -175,7 +175,8 @@ public sealed class JobManager : IAsyncDisposable
         {
             if (Get(id) is not { Phase: ExecutionPhase.PENDING or ExecutionPhase.HELD } job) return;
             CheckCanQueue(job.Client);
-            Put(job with { Phase = ExecutionPhase.QUEUED });
+            // Shared store: only if no other server queued, aborted or deleted it meanwhile.
+            if (!PutIf(job with { Phase = ExecutionPhase.QUEUED }, job.Phase)) return;
             _queued.Add(id);
         }
         Dispatch();
@@ -263,7 +264,11 @@ public sealed class JobManager : IAsyncDisposable
                 if (_executingByClient.GetValueOrDefault(client) >= _limits.MaxExecutingPerClient) { i++; continue; }
                 _queued.RemoveAt(i);
                 var job = queued with { Phase = ExecutionPhase.EXECUTING, StartTime = DateTimeOffset.UtcNow };
-                try { Put(job); }
+                try
+                {
+                    // Aborted or deleted through another server since: it does not start.
+                    if (!PutIf(job, ExecutionPhase.QUEUED)) continue;
+                }
                 catch (Exception e) when (Hosting.StorageFault.Describe(e) is { } fault)
                 {
                     // Not even the phase can be stored: the job ends in ERROR (in memory) rather than stopping the queue.
@@ -372,6 +377,20 @@ public sealed class JobManager : IAsyncDisposable
         _store.Save(job);
         _jobs[job.Id] = job;
         if (previous is null || previous.Phase != job.Phase) Signal(job.Id);
+    }
+
+    /// <summary><see cref="Put"/>, only if the stored phase is still <paramref name="expected"/> (<see cref="IJobStore.SaveIf"/>).</summary>
+    private bool PutIf(UwsJob job, ExecutionPhase expected)
+    {
+        var previous = _jobs.GetValueOrDefault(job.Id);
+        if (!_store.SaveIf(job, expected))
+        {
+            _jobs.TryRemove(job.Id, out _);
+            return false;
+        }
+        _jobs[job.Id] = job;
+        if (previous is null || previous.Phase != job.Phase) Signal(job.Id);
+        return true;
     }
 
     private void Signal(string id)
