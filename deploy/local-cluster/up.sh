@@ -5,19 +5,20 @@
 # `vospec serve` nodes on free ports, and nginx in front of them. Debian packages only (postgresql-15,
 # postgresql-15-pgsphere, nginx) and the built CLI.
 #
-# usage: deploy/local-cluster/up.sh DIR        (DIR: an empty or missing directory)
-#   VOSPEC_DEMO=N     demo spectra to ingest (default 2000)
+# usage: deploy/local-cluster/up.sh [--demo N] DIR        (DIR: an empty or missing directory)
+#   --demo N (or VOSPEC_DEMO=N)  demo spectra to ingest (default 2000)
 #   VOSPEC_CLI="..."  how to run the CLI (default: dotnet src/VoSpec.Cli/bin/Release/net10.0/vospec.dll)
 # Every process it starts has its PID in DIR/*.pid (vospec-node-1.pid, vospec-node-2.pid, postgres-primary.pid,
 # postgres-standby.pid, nginx.pid); deploy/local-cluster/down.sh DIR stops exactly those. The last line printed is
 # the public URL.
 set -euo pipefail
-[ $# -eq 1 ] || { echo "usage: $0 DIR" >&2; exit 2; }
+DEMO=${VOSPEC_DEMO:-2000}
+if [ "${1:-}" = --demo ]; then DEMO=${2:?--demo needs a number}; shift 2; fi
+[ $# -eq 1 ] || { echo "usage: $0 [--demo N] DIR" >&2; exit 2; }
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 mkdir -p "$1"
 DIR=$(cd "$1" && pwd)
-DEMO=${VOSPEC_DEMO:-2000}
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 CLI=${VOSPEC_CLI:-dotnet $REPO/src/VoSpec.Cli/bin/Release/net10.0/vospec.dll}
 for tool in "$PGBIN/initdb" "$PGBIN/pg_ctl" "$PGBIN/pg_basebackup" /usr/sbin/nginx curl; do

@@ -28,9 +28,7 @@ public sealed class LocalCluster : IAsyncLifetime
         if (!File.Exists(cli)) throw new InvalidOperationException($"{cli} is missing: build the solution (dotnet build VoSpec.sln -c Release) first");
         ExternalTool.Require("/usr/sbin/nginx");
         ExternalTool.Require("/usr/lib/postgresql/15/bin/pg_basebackup");
-        Environment.SetEnvironmentVariable("VOSPEC_DEMO", Demo.ToString());
-        var up = ExternalTool.Run("bash", [Script("up.sh"), Dir], timeout: TimeSpan.FromMinutes(6));
-        Environment.SetEnvironmentVariable("VOSPEC_DEMO", null);
+        var up = ExternalTool.Run("bash", [Script("up.sh"), "--demo", Demo.ToString(), Dir], timeout: TimeSpan.FromMinutes(6));
         if (up.ExitCode != 0)
         {
             ExternalTool.Run("bash", [Script("down.sh"), Dir]);
