@@ -34,7 +34,8 @@ internal sealed class PostgresAdqlExecution : IAdqlExecution
 
     public static async Task<IAdqlExecution> PrepareAsync(PostgresCatalogue catalogue, AdqlRequest request, CancellationToken cancel)
     {
-        var conn = catalogue.Open();
+        // Uploads become temporary tables, which a hot standby cannot create: a query with uploads runs on the primary.
+        var conn = request.Uploads.Count == 0 ? catalogue.Open() : catalogue.OpenPrimary();
         NpgsqlTransaction? tx = null;
         PostgresAdqlExecution? q = null;
         try

@@ -19,7 +19,10 @@ namespace VoSpec.Archive.Postgres;
 /// asked of a database that several servers can share (pixels, previews and job results stay in the archive
 /// directory). Connections come from one Npgsql data source (pooled, statements auto-prepared); pgSphere must be in
 /// the database (deploy/postgresql/install-pgsphere.sh), and every physical connection writes pgSphere values in
-/// degrees, the form the DALI geometry outputs are made from.
+/// degrees, the form the DALI geometry outputs are made from. With several hosts in the connection string (a primary
+/// and hot standbys, docs/scale-out.md) reads follow its Target Session Attributes (prefer-standby: a standby while one
+/// answers, else the primary) and every write (<see cref="OpenPrimary"/>: set-up, ingest, UWS jobs, TAP uploads) goes
+/// to the primary.
 /// </summary>
 internal sealed class PostgresCatalogue : ICatalogue
 {
@@ -53,7 +56,12 @@ internal sealed class PostgresCatalogue : ICatalogue
     private static string Describe(NpgsqlConnectionStringBuilder csb) =>
         $"postgresql://{csb.Username}@{csb.Host}:{csb.Port}/{csb.Database}";
 
+    /// <summary>A connection for reading: a standby when the connection string prefers one.</summary>
     internal NpgsqlConnection Open() => _data.OpenConnection();
+
+    /// <summary>A connection that can write: the primary of a multi-host connection string (the only host otherwise).</summary>
+    internal NpgsqlConnection OpenPrimary() =>
+        _data is NpgsqlMultiHostDataSource hosts ? hosts.OpenConnection(TargetSessionAttributes.Primary) : _data.OpenConnection();
 
     internal SpectrumArchive Archive => _archive;
 
@@ -81,7 +89,7 @@ internal sealed class PostgresCatalogue : ICatalogue
     public void Create()
     {
         RequirePgSphere();
-        using var conn = Open();
+        using var conn = OpenPrimary();
         using var tx = conn.BeginTransaction();
         // One server creates at a time (several may start together on one database).
         Execute(conn, "SELECT pg_advisory_xact_lock(7158246)", tx);
@@ -108,13 +116,19 @@ internal sealed class PostgresCatalogue : ICatalogue
     public void StorePublicUrl(string publicUrl)
     {
         if (StoredPublicUrl() == publicUrl) return;
-        using var conn = Open();
+        using var conn = OpenPrimary();
         Execute(conn, "INSERT INTO archive_meta(key, value) VALUES ('public_url', @v) ON CONFLICT (key) DO UPDATE SET value = excluded.value", null, ("v", publicUrl));
     }
 
     public IRegistryRecords RegistryRecords => new PostgresRegistryRecords(this);
 
-    public IJobStore OpenJobStore() => new PostgresJobStore(this, Path.Combine(_archive.Directory, "jobs"));
+    public IJobStore OpenJobStore()
+    {
+        using (var conn = OpenPrimary())
+            if (Scalar<long>(conn, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'uws_jobs' AND column_name = 'lease_until'") == 0)
+                Execute(conn, PostgresDdl.JobLease);
+        return new PostgresJobStore(this, Path.Combine(_archive.Directory, "jobs"));
+    }
 
     public ICatalogueWriter OpenWriter(string collection, string title, long expectedRows) => new PostgresCatalogueWriter(this, collection, title, expectedRows);
 
@@ -124,7 +138,7 @@ internal sealed class PostgresCatalogue : ICatalogue
             .Select(c => (c.Name, Rights: proprietary.Contains(c.Name, StringComparer.OrdinalIgnoreCase) ? DataRights.Proprietary : DataRights.Public, c.DataRights))
             .Where(c => c.Rights != c.DataRights).ToList();
         if (changes.Count == 0) return [];
-        using var conn = Open();
+        using var conn = OpenPrimary();
         using var tx = conn.BeginTransaction();
         foreach (var (name, rights, _) in changes)
         {

@@ -33,7 +33,7 @@ internal sealed class PostgresCatalogueWriter : ICatalogueWriter
     {
         _catalogue = catalogue;
         _collection = collection;
-        _conn = catalogue.Open();
+        _conn = catalogue.OpenPrimary();
         var archive = catalogue.Archive;
         PostgresCatalogue.Execute(_conn, """
             INSERT INTO collections(name, title, pixel_file, committed_length, created)

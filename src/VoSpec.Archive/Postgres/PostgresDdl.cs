@@ -64,6 +64,7 @@ internal static class PostgresDdl
               parameters text NOT NULL, result_mime text, result_size bigint, error_message text, grants text, client text)
             """;
         yield return "CREATE INDEX IF NOT EXISTS uws_jobs_creation ON uws_jobs(creation_time)";
+        yield return JobLease;
         // The checks ADQL's translation calls where PostgreSQL or pgSphere would not fail on their own (IMMUTABLE: pure).
         yield return """
             CREATE OR REPLACE FUNCTION vospec_lat(d double precision) RETURNS double precision LANGUAGE plpgsql IMMUTABLE AS $$
@@ -81,6 +82,12 @@ internal static class PostgresDdl
             END $$
             """;
     }
+
+    /// <summary>
+    /// The lease of a queued or running job (PostgresJobStore): added to a database made before it too, when a server
+    /// opens its job store.
+    /// </summary>
+    public const string JobLease = "ALTER TABLE uws_jobs ADD COLUMN IF NOT EXISTS lease_until timestamptz";
 
     /// <summary>The PostgreSQL type of a column's declared VOTable type.</summary>
     public static string SqlType(ColumnSchema c) => c.Datatype switch

@@ -43,7 +43,7 @@ public static class PostgresMigration
                 throw new InvalidOperationException($"the database {target.CataloguePath} already holds a catalogue: migrate into an empty one");
             var pg = (PostgresCatalogue)target.Catalogue;
             using var from = source.Sqlite.OpenConnection();
-            using var to = pg.Open();
+            using var to = pg.OpenPrimary();
             using var tx = to.BeginTransaction();
             var clock = Stopwatch.StartNew();
             foreach (var (table, columns) in Tables())

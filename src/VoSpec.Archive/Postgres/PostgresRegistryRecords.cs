@@ -19,7 +19,7 @@ internal sealed class PostgresRegistryRecords(PostgresCatalogue catalogue) : IRe
     public void Save(IReadOnlyCollection<StoredRecord> records)
     {
         if (records.Count == 0) return;
-        using var conn = catalogue.Open();
+        using var conn = catalogue.OpenPrimary();
         using var tx = conn.BeginTransaction();
         foreach (var s in records)
             PostgresCatalogue.Execute(conn, """

@@ -50,6 +50,12 @@ public sealed record ServerSettings
     /// <summary>Run TAP, DataLink and SSA a few hundred times in the background after start (<see cref="TapWarmUpService"/>).</summary>
     public bool WarmUp { get; init; } = true;
 
+    /// <summary>
+    /// Answer 503 (Retry-After) to everything but /health/* until the warm-up has run, so that a proxy in front of
+    /// several servers sends the traffic to a ready one (<see cref="Operations.ReadinessGate"/>; docs/scale-out.md).
+    /// </summary>
+    public bool GateUntilReady { get; init; }
+
     /// <summary>Metrics, health and request logs (VoSpec:Operations:Metrics and so on).</summary>
     public Operations.OperationsSettings Operations { get; init; } = new();
 

@@ -115,6 +115,7 @@ public static class VoSpecHost
                 o.SetMetricFactory(Prometheus.Metrics.WithCustomRegistry(metrics.Registry));
                 o.AddCustomLabel("protocol", http => Operations.ServerMetrics.Protocol(http.Request.Path.Value ?? ""));
             });
+        app.UseReadinessGate(settings);
         app.UseRequestLimits(settings.Limits);
         app.MapVoSpecHealth();
         app.MapSpecApi();

@@ -120,7 +120,7 @@ public static class RequestLimits
     private static bool IsExpensive(HttpContext http) =>
         http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == ExpensivePolicy;
 
-    private static bool IsWarmUp(HttpContext http) =>
+    internal static bool IsWarmUp(HttpContext http) =>
         http.Request.Headers.TryGetValue(WarmUpHeader, out var v) && v.Count == 1 && CryptographicOperations.FixedTimeEquals(
             System.Text.Encoding.ASCII.GetBytes(v[0] ?? ""), System.Text.Encoding.ASCII.GetBytes(WarmUpValue));
 

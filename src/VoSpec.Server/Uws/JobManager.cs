@@ -10,6 +10,10 @@ namespace VoSpec.Server.Uws;
 /// Every change is saved to the <see cref="IJobStore"/>; jobs caught mid-run by a restart end in ERROR.
 /// The queue (<see cref="JobLimits"/>) starts QUEUED jobs in the order they were run, skipping those of a client that
 /// already has its share executing: one client's many jobs wait while another client's job starts.
+/// On a store several servers share (<see cref="IJobStore.Shared"/>, PostgreSQL) the store is the truth: every request
+/// reads the job from it, so any server can poll, abort or delete a job another one runs; the server that runs a job
+/// renews its lease every few seconds and cancels it once another server aborted or deleted it; every server ends
+/// in ERROR the jobs of a server that stopped renewing (it died), and a server's restart leaves the others' jobs alone.
 /// </summary>
 public sealed class JobManager : IAsyncDisposable
 {
@@ -34,6 +38,12 @@ public sealed class JobManager : IAsyncDisposable
     /// <summary>The error of a job that was QUEUED or EXECUTING when the server stopped (or was killed).</summary>
     public const string InterruptedMessage = "the server restarted while the job was queued or running; submit it again";
 
+    /// <summary>The error of a job whose server stopped renewing its lease (it was killed or lost the database).</summary>
+    public static readonly string AbandonedMessage =
+        $"the server running the job stopped (no sign of it for {(int)IJobStore.Lease.TotalSeconds} s); submit it again";
+
+    private readonly Timer? _leases;
+
     /// <summary>A result being written is named ID/result.partial until it is complete.</summary>
     public const string PartialSuffix = ".partial";
 
@@ -45,7 +55,8 @@ public sealed class JobManager : IAsyncDisposable
         _log = log;
         _maxDurationSeconds = maxDurationSeconds;
         _retentionSeconds = retentionSeconds;
-        foreach (var job in store.LoadAll())
+        // Shared: other servers' jobs are theirs; those of a dead server end when their lease runs out.
+        foreach (var job in store.Shared ? [] : store.LoadAll())
         {
             // A job that was queued or running when the server stopped cannot resume.
             var j = job.IsActive ? job with { Phase = ExecutionPhase.ERROR, EndTime = DateTimeOffset.UtcNow, ErrorMessage = InterruptedMessage } : job;
@@ -60,14 +71,49 @@ public sealed class JobManager : IAsyncDisposable
             _jobs[j.Id] = j;
         }
         _sweeper = new Timer(_ => Sweep(), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(60));
+        if (store.Shared) _leases = new Timer(_ => KeepLeases(), null, LeaseTick, LeaseTick);
     }
+
+    private static readonly TimeSpan LeaseTick = IJobStore.Lease / 5;
+
+    /// <summary>
+    /// Shared store: renews the leases of this server's queued and running jobs, cancels those another server aborted
+    /// or deleted, and ends in ERROR every job whose lease ran out (its server died).
+    /// </summary>
+    private void KeepLeases()
+    {
+        try
+        {
+            List<string> held;
+            lock (_gate) held = [.. _queued, .. _running.Keys];
+            var alive = _store.Renew(held.Distinct().ToList());
+            foreach (var id in held.Where(id => !alive.Contains(id)))
+                if (_running.TryGetValue(id, out var cts)) cts.Cancel();
+            foreach (var id in _store.ExpireLeases(AbandonedMessage))
+            {
+                _log.LogWarning("job {Id}: {Error}", id, AbandonedMessage);
+                try { File.Delete(_store.ResultPath(id) + PartialSuffix); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+                _jobs.TryRemove(id, out _);
+                Signal(id);
+            }
+        }
+        catch (Exception e) when (Hosting.StorageFault.Describe(e) is not null || CatalogueFault.Of(e) is not null)
+        {
+            // The database is away: the next tick tries again (a lease outlasts a few missed ticks).
+            _log.LogWarning("UWS leases: {Error}", e.Message);
+        }
+    }
+
+    /// <summary>Every job: from the store when it is shared, else from memory.</summary>
+    private IEnumerable<UwsJob> All() => _store.Shared ? _store.LoadAll() : _jobs.Values;
 
     /// <param name="client">Who submits it, for the queue's per-client bounds.</param>
     /// <exception cref="JobLimitException">The client has as many unfinished jobs as it may.</exception>
     public UwsJob Create(IEnumerable<JobParameter> parameters, string? runId, IReadOnlyList<string>? grants = null, string? client = null)
     {
         var now = DateTimeOffset.UtcNow;
-        if (client is not null && _jobs.Values.Count(j => j.Client == client && j.Phase is ExecutionPhase.PENDING or ExecutionPhase.HELD or ExecutionPhase.QUEUED or ExecutionPhase.EXECUTING)
+        if (client is not null && All().Count(j => j.Client == client && j.Phase is ExecutionPhase.PENDING or ExecutionPhase.HELD or ExecutionPhase.QUEUED or ExecutionPhase.EXECUTING)
             >= _limits.MaxUnfinishedPerClient)
             throw new JobLimitException($"this client already has {_limits.MaxUnfinishedPerClient} unfinished jobs (VoSpec:Limits:MaxUnfinishedJobsPerClient): let some finish, or delete them");
         var job = new UwsJob
@@ -87,12 +133,18 @@ public sealed class JobManager : IAsyncDisposable
 
     public UwsJob? Get(string id)
     {
+        if (_store.Shared)
+        {
+            // Another server may have changed or deleted it.
+            if (_store.Load(id) is { } stored) _jobs[id] = stored;
+            else { _jobs.TryRemove(id, out _); return null; }
+        }
         if (!_jobs.TryGetValue(id, out var job)) return null;
         if (job.Destruction <= DateTimeOffset.UtcNow) { Delete(id); return null; }
         return job;
     }
 
-    public IEnumerable<UwsJob> List() => _jobs.Values.Where(j => j.Destruction > DateTimeOffset.UtcNow).OrderByDescending(j => j.CreationTime);
+    public IEnumerable<UwsJob> List() => All().Where(j => j.Destruction > DateTimeOffset.UtcNow).OrderByDescending(j => j.CreationTime);
 
     /// <summary>Adds parameters to a PENDING job (single-valued ones replace, UPLOAD accumulates); false if not PENDING.</summary>
     public bool AddParameters(string id, IEnumerable<JobParameter> parameters, string? runId)
@@ -108,7 +160,7 @@ public sealed class JobManager : IAsyncDisposable
     /// <summary>Throws <see cref="JobLimitException"/> when <paramref name="client"/> may not queue another job now.</summary>
     public void CheckCanQueue(string? client)
     {
-        if (client is not null && _jobs.Values.Count(j => j.Client == client && j.Phase == ExecutionPhase.QUEUED) >= _limits.MaxQueuedPerClient)
+        if (client is not null && All().Count(j => j.Client == client && j.Phase == ExecutionPhase.QUEUED) >= _limits.MaxQueuedPerClient)
             throw QueueFull();
     }
 
@@ -123,7 +175,8 @@ public sealed class JobManager : IAsyncDisposable
         {
             if (Get(id) is not { Phase: ExecutionPhase.PENDING or ExecutionPhase.HELD } job) return;
             CheckCanQueue(job.Client);
-            Put(job with { Phase = ExecutionPhase.QUEUED });
+            // Shared store: only if no other server queued, aborted or deleted it meanwhile.
+            if (!PutIf(job with { Phase = ExecutionPhase.QUEUED }, job.Phase)) return;
             _queued.Add(id);
         }
         Dispatch();
@@ -175,12 +228,22 @@ public sealed class JobManager : IAsyncDisposable
         var job = Get(id);
         if (job is null || job.IsFinal || (onlyWhile is not null && job.Phase != onlyWhile)) return job;
         if (job.Phase is not (ExecutionPhase.PENDING or ExecutionPhase.QUEUED or ExecutionPhase.EXECUTING)) return job;
-        var changed = _changed.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
-        if (Get(id)?.Phase != job.Phase) return Get(id);
-        try { await changed.WaitAsync(timeout, cancel); }
-        catch (TimeoutException) { }
+        var end = DateTimeOffset.UtcNow + timeout;
+        do
+        {
+            var changed = _changed.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            if (Get(id) is not { } now || now.Phase != job.Phase) return Get(id);
+            // Shared: another server may change it without a signal here, so look at the store twice a second.
+            var left = end - DateTimeOffset.UtcNow;
+            if (_store.Shared && left > SharedPoll) left = SharedPoll;
+            try { await changed.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, cancel); }
+            catch (TimeoutException) { }
+        }
+        while (_store.Shared && DateTimeOffset.UtcNow < end);
         return Get(id);
     }
+
+    private static readonly TimeSpan SharedPoll = TimeSpan.FromMilliseconds(500);
 
     public string ResultPath(string id) => _store.ResultPath(id);
     public IJobExecutor Executor => _executor;
@@ -201,7 +264,11 @@ public sealed class JobManager : IAsyncDisposable
                 if (_executingByClient.GetValueOrDefault(client) >= _limits.MaxExecutingPerClient) { i++; continue; }
                 _queued.RemoveAt(i);
                 var job = queued with { Phase = ExecutionPhase.EXECUTING, StartTime = DateTimeOffset.UtcNow };
-                try { Put(job); }
+                try
+                {
+                    // Aborted or deleted through another server since: it does not start.
+                    if (!PutIf(job, ExecutionPhase.QUEUED)) continue;
+                }
                 catch (Exception e) when (Hosting.StorageFault.Describe(e) is { } fault)
                 {
                     // Not even the phase can be stored: the job ends in ERROR (in memory) rather than stopping the queue.
@@ -278,6 +345,16 @@ public sealed class JobManager : IAsyncDisposable
     {
         lock (_gate)
         {
+            if (_store.Shared)
+            {
+                // Another server may have aborted, deleted or expired it meanwhile: what it stored stands.
+                UwsJob? stored;
+                try { stored = _store.Load(id); }
+                catch (Exception e) when (Hosting.StorageFault.Describe(e) is not null || CatalogueFault.Of(e) is not null) { stored = _jobs.GetValueOrDefault(id); }
+                if (stored is null) { _jobs.TryRemove(id, out _); Signal(id); return; }
+                _jobs[id] = stored;
+                if (stored.IsFinal && stored.Phase != ExecutionPhase.ABORTED) { Signal(id); return; }
+            }
             if (!_jobs.TryGetValue(id, out var job)) return; // deleted meanwhile
             var next = change(job);
             if (next.Phase == ExecutionPhase.ABORTED && job.Phase == ExecutionPhase.ABORTED) return;
@@ -302,6 +379,20 @@ public sealed class JobManager : IAsyncDisposable
         if (previous is null || previous.Phase != job.Phase) Signal(job.Id);
     }
 
+    /// <summary><see cref="Put"/>, only if the stored phase is still <paramref name="expected"/> (<see cref="IJobStore.SaveIf"/>).</summary>
+    private bool PutIf(UwsJob job, ExecutionPhase expected)
+    {
+        var previous = _jobs.GetValueOrDefault(job.Id);
+        if (!_store.SaveIf(job, expected))
+        {
+            _jobs.TryRemove(job.Id, out _);
+            return false;
+        }
+        _jobs[job.Id] = job;
+        if (previous is null || previous.Phase != job.Phase) Signal(job.Id);
+        return true;
+    }
+
     private void Signal(string id)
     {
         if (_changed.TryRemove(id, out var tcs)) tcs.TrySetResult();
@@ -323,12 +414,20 @@ public sealed class JobManager : IAsyncDisposable
     private void Sweep()
     {
         var now = DateTimeOffset.UtcNow;
-        foreach (var job in _jobs.Values.Where(j => j.Destruction <= now).ToList()) Delete(job.Id);
+        try
+        {
+            foreach (var job in All().Where(j => j.Destruction <= now).ToList()) Delete(job.Id);
+        }
+        catch (Exception e) when (Hosting.StorageFault.Describe(e) is not null || CatalogueFault.Of(e) is not null)
+        {
+            _log.LogWarning("UWS sweep: {Error}", e.Message);
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
         await _sweeper.DisposeAsync();
+        if (_leases is not null) await _leases.DisposeAsync();
         lock (_gate) _shutdown.Cancel();
         try { await Task.WhenAll(_executions.Values).WaitAsync(TimeSpan.FromSeconds(10)); }
         catch (Exception e) when (e is OperationCanceledException or TimeoutException) { }
