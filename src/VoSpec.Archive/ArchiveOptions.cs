@@ -31,6 +31,12 @@ public sealed record ArchiveOptions
     /// </summary>
     public string? Database { get; init; }
 
+    /// <summary>
+    /// With reads on PostgreSQL standbys (several hosts, Target Session Attributes=prefer-standby): a standby further
+    /// behind the primary than this sends every read to the primary until it has caught up. Zero: not watched.
+    /// </summary>
+    public TimeSpan MaxStandbyLag { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Spectra per ingest transaction.</summary>
     public int IngestBatchSize { get; init; } = 500;
 

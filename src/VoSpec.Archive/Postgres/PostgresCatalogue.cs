@@ -29,6 +29,7 @@ internal sealed class PostgresCatalogue : ICatalogue
     private readonly SpectrumArchive _archive;
     private readonly NpgsqlDataSource _data;
     private readonly string _connectionString;
+    private readonly PostgresStandbyWatch? _watch;
 
     public PostgresCatalogue(SpectrumArchive archive, string connectionString)
     {
@@ -46,6 +47,7 @@ internal sealed class PostgresCatalogue : ICatalogue
             static c => { using var cmd = new NpgsqlCommand(SphereOutput, c); cmd.ExecuteNonQuery(); },
             static async c => { await using var cmd = new NpgsqlCommand(SphereOutput, c); await cmd.ExecuteNonQueryAsync(); });
         _data = builder.Build();
+        _watch = PostgresStandbyWatch.For(csb, archive.Options);
     }
 
     private const string SphereOutput = "SELECT set_sphere_output('DEG')";
@@ -56,8 +58,9 @@ internal sealed class PostgresCatalogue : ICatalogue
     private static string Describe(NpgsqlConnectionStringBuilder csb) =>
         $"postgresql://{csb.Username}@{csb.Host}:{csb.Port}/{csb.Database}";
 
-    /// <summary>A connection for reading: a standby when the connection string prefers one.</summary>
-    internal NpgsqlConnection Open() => _data.OpenConnection();
+    /// <summary>A connection for reading: a standby when the connection string prefers one, unless the standbys are too far behind.</summary>
+    internal NpgsqlConnection Open() =>
+        _watch?.Lagging is not null && _data is NpgsqlMultiHostDataSource hosts ? hosts.OpenConnection(TargetSessionAttributes.Primary) : _data.OpenConnection();
 
     /// <summary>A connection that can write: the primary of a multi-host connection string (the only host otherwise).</summary>
     internal NpgsqlConnection OpenPrimary() =>
@@ -422,5 +425,9 @@ internal sealed class PostgresCatalogue : ICatalogue
         return o is null or DBNull ? default : (T)Convert.ChangeType(o, typeof(T), CultureInfo.InvariantCulture);
     }
 
-    public void Dispose() => _data.Dispose();
+    public void Dispose()
+    {
+        _watch?.Dispose();
+        _data.Dispose();
+    }
 }

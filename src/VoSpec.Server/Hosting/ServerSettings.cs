@@ -56,6 +56,12 @@ public sealed record ServerSettings
     /// </summary>
     public bool GateUntilReady { get; init; }
 
+    /// <summary>
+    /// Reads on PostgreSQL standbys: a standby further behind the primary than this many seconds sends reads to the
+    /// primary until it catches up (docs/scale-out.md); 0 turns the watch off.
+    /// </summary>
+    public int MaxStandbyLagSeconds { get; init; } = 10;
+
     /// <summary>Metrics, health and request logs (VoSpec:Operations:Metrics and so on).</summary>
     public Operations.OperationsSettings Operations { get; init; } = new();
 

@@ -81,10 +81,15 @@ public sealed class LocalCluster : IAsyncLifetime
             ? ExternalTool.Run("runuser", ["-u", "postgres", "--", "/usr/lib/postgresql/15/bin/pg_ctl", .. args], timeout: TimeSpan.FromMinutes(2))
             : ExternalTool.Run("/usr/lib/postgresql/15/bin/pg_ctl", args, timeout: TimeSpan.FromMinutes(2));
 
-    /// <summary>Runs SQL on the standby (psql over loopback).</summary>
-    public string OnStandby(string sql)
+    /// <summary>Runs SQL on the standby (psql over loopback; the nodes' connection string names it first).</summary>
+    public string OnStandby(string sql) => Psql(0, sql);
+
+    /// <summary>Runs SQL on the primary (named second).</summary>
+    public string OnPrimary(string sql) => Psql(1, sql);
+
+    private string Psql(int host, string sql)
     {
-        var port = File.ReadAllText(Path.Combine(Dir, "database")).Split(';')[0].Split(',')[0].Split(':')[^1];
+        var port = File.ReadAllText(Path.Combine(Dir, "database")).Split(';')[0].Split(',')[host].Split(':')[^1];
         var r = ExternalTool.Run("psql", ["-h", "127.0.0.1", "-p", port, "-U", "postgres", "-d", "vospec", "-Atc", sql]);
         return r.ExitCode == 0 ? r.StdOut.Trim() : throw new InvalidOperationException(r.All);
     }

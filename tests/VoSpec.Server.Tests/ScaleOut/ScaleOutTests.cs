@@ -144,6 +144,46 @@ public sealed class ScaleOutTests(LocalCluster cluster) : IClassFixture<LocalClu
         Assert.True(seen.Skip(before).TakeLast(20).All(s => s.Ok), "reads fail with the standby down: " + string.Join("; ", seen.Where(s => !s.Ok).TakeLast(3).Select(f => f.What)));
     }
 
+    [Fact]
+    public async Task A_standby_too_far_behind_sends_reads_to_the_primary_until_it_catches_up()
+    {
+        var ids = (await cluster.Client.GetStringAsync("tap/sync?LANG=ADQL&RESPONSEFORMAT=csv&QUERY=" +
+            Uri.EscapeDataString("SELECT TOP 1 obs_id, target_name FROM ivoa.obscore ORDER BY obs_id"))).Split('\n', StringSplitOptions.RemoveEmptyEntries)[1].TrimEnd('\r').Split(',');
+        var (obsId, name) = (ids[0], ids[1]);
+        async Task<List<string>> NamesAsync() => [.. await Task.WhenAll(new[] { 1, 2 }.Select(async k =>
+        {
+            using var http = new HttpClient { BaseAddress = cluster.Node(k) };
+            var csv = await http.GetStringAsync("tap/sync?LANG=ADQL&RESPONSEFORMAT=csv&QUERY=" +
+                Uri.EscapeDataString($"SELECT target_name FROM ivoa.obscore WHERE obs_id = '{obsId}'"));
+            return csv.Split('\n', StringSplitOptions.RemoveEmptyEntries)[1].Trim();
+        }))];
+        // Replay stops on the standby; the primary changes a row.
+        cluster.OnStandby("SELECT pg_wal_replay_pause()");
+        try
+        {
+            cluster.OnPrimary($"UPDATE ivoa_obscore SET target_name = 'lag probe' WHERE obs_id = '{obsId}'");
+            // At first both nodes read the standby, which has not replayed it...
+            Assert.All(await NamesAsync(), n => Assert.Equal(name, n));
+            // ...then, the standby more than MaxStandbyLagSeconds (10) behind, they read the primary.
+            var until = DateTime.UtcNow.AddSeconds(60);
+            List<string> names;
+            while ((names = await NamesAsync()).Any(n => n != "lag probe") && DateTime.UtcNow < until) await Task.Delay(500);
+            Assert.All(names, n => Assert.Equal("lag probe", n));
+            foreach (var k in new[] { 1, 2 })
+                Assert.Contains("more than 10 s behind the primary: reads go to the primary", File.ReadAllText(Path.Combine(cluster.Dir, $"vospec-node-{k}.log")));
+        }
+        finally
+        {
+            cluster.OnPrimary($"UPDATE ivoa_obscore SET target_name = '{name}' WHERE obs_id = '{obsId}'");
+            cluster.OnStandby("SELECT pg_wal_replay_resume()");
+        }
+        // Caught up again: reads go back to the standby.
+        var back = DateTime.UtcNow.AddSeconds(30);
+        while (!File.ReadAllText(Path.Combine(cluster.Dir, "vospec-node-1.log")).Contains("standbys caught up") && DateTime.UtcNow < back) await Task.Delay(500);
+        Assert.Contains("standbys caught up: reads go to them again", File.ReadAllText(Path.Combine(cluster.Dir, "vospec-node-1.log")));
+        Assert.All(await NamesAsync(), n => Assert.Equal(name, n));
+    }
+
     /// <summary>Clients asking over and over (TAP, {links}, SSA, /spec) until stopped; every answer recorded.</summary>
     private sealed class Load
     {
