@@ -452,6 +452,78 @@ public sealed class BrowserTests(RunningServer server, BrowserTests.Fixture fixt
         AssertClean("keyboard path");
     }
 
+    /// <summary>Opaque pixels (lines, not the translucent bands and mask shading) of canvas <paramref name="index"/> in the
+    /// chart that are clearly the first spectrum's blue, or the second's red.</summary>
+    private long Ink(int index, bool red) => Convert.ToInt64(B.Js("""
+        const c = document.querySelectorAll('#chart canvas')[arguments[0]];
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 0; i < d.length; i += 4) {
+          const [r, g, b, a] = [d[i], d[i + 1], d[i + 2], d[i + 3]];
+          if (a > 200 && (arguments[1] ? r > 150 && g < 100 && b < 100 : b > r + 40 && b > g + 20)) n++;
+        }
+        return n;
+        """, index, red));
+
+    private List<string> Fetched(string part) => ((IReadOnlyCollection<object>)B.Js(
+        "return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes(arguments[0]))", part)!).Select(o => (string)o).ToList();
+
+    [Fact]
+    public async Task Several_spectra_are_overlaid_aligned_through_getSpec_or_stacked_on_one_wavelength_axis()
+    {
+        var dids = await Dids(2);
+        string ids = string.Join("&", dids.Select(d => "ID=" + Uri.EscapeDataString(d)));
+        B.Open(Url("view?" + ids));
+        WaitDrawn();
+        Assert.Equal("", B.Driver.FindElement(By.Id("view-status")).Text);
+        // The data came through getSpec (one aligned request for the collection), not SODA; DataLink still gave the SODA URLs.
+        Assert.Single(Fetched("/spec/getSpec"));
+        Assert.Empty(Fetched("/soda/sync"));
+        Assert.Equal(2, B.Driver.FindElements(By.CssSelector(".soda-url")).Count);
+        Assert.Single(B.Driver.FindElements(By.CssSelector("#chart canvas")));
+        B.Until(() => Ink(0, red: false) > 300 && Ink(0, red: true) > 300, "both spectra drawn in one chart (blue and red)");
+        Assert.True(B.Driver.FindElement(By.Id("layout-box")).Displayed);
+        B.Screenshot("view-overlay-getspec");
+
+        Choose("layout", "stack");
+        B.Until(() => B.Driver.FindElements(By.CssSelector("#chart canvas")).Count == 2, "two stacked panels");
+        B.Until(() => Ink(0, red: false) > 300 && Ink(1, red: true) > 300, "one spectrum per panel");
+        // Each panel holds its own spectrum only: next to no red in the first, no blue in the second (a few
+        // antialiased pixels of the orange model and the grey line markers aside).
+        long red0 = Ink(0, red: true), red1 = Ink(1, red: true), blue0 = Ink(0, red: false), blue1 = Ink(1, red: false);
+        Assert.True(red0 * 20 < red1 && blue1 * 20 < blue0, $"red {red0} and {red1}, blue {blue0} and {blue1} in the two panels");
+        B.Until(() => B.Driver.Url.Contains("layout=stack", StringComparison.Ordinal), "the layout in the address");
+        Assert.Contains("2 stacked panels", B.Driver.FindElement(By.Id("chart")).GetAttribute("aria-label"));
+
+        // Zooming one panel zooms both: they share the wavelength axis.
+        string Ranges() => (string)B.Js("return JSON.stringify(document.getElementById('chart').ranges())")!;
+        var whole = Ranges();
+        B.Driver.FindElement(By.Id("zoom-in")).Click();
+        B.Driver.FindElement(By.Id("pan-right")).Click();
+        B.Until(() => SodaUrl().Contains("BAND=") && Ranges() != whole, "the zoom");
+        var ranges = System.Text.Json.JsonSerializer.Deserialize<double[][]>(Ranges())!;
+        Assert.Equal(2, ranges.Length);
+        Assert.Equal(ranges[0], ranges[1]);
+        var over = B.Driver.FindElements(By.CssSelector("#chart .u-over"))[1];
+        new OpenQA.Selenium.Interactions.Actions(B.Driver).MoveToElement(over, -over.Size.Width / 10, 0).ClickAndHold().MoveByOffset(over.Size.Width / 5, 0).Release().Perform();
+        B.Until(() => System.Text.Json.JsonSerializer.Deserialize<double[][]>(Ranges())! is var r && r[0][1] - r[0][0] < (ranges[0][1] - ranges[0][0]) * 0.5, "the drag in the second panel");
+        var dragged = System.Text.Json.JsonSerializer.Deserialize<double[][]>(Ranges())!;
+        Assert.Equal(dragged[0], dragged[1]);
+        B.Screenshot("view-stacked");
+        B.Until(() => B.Driver.FindElement(By.Id("permalink")).GetAttribute("href")!.Contains("layout=stack", StringComparison.Ordinal)
+            && SodaUrl() is var u && Band(u).Hi - Band(u).Lo < (ranges[0][1] - ranges[0][0]) * 0.6e-10, "the permalink of the dragged view");
+        string permalink = B.Driver.FindElement(By.Id("permalink")).GetAttribute("href")!, soda = SodaUrl();
+        AssertClean("/view stacked");
+
+        B.Open(new Uri("about:blank"));
+        B.Open(new Uri(permalink));
+        B.Until(() => B.Driver.FindElements(By.CssSelector("#chart canvas")).Count == 2, "the stacked panels from the permalink");
+        B.Until(() => Ink(0, red: false) > 100 && Ink(1, red: true) > 100, "both panels drawn again");
+        Assert.Equal("stack", B.Driver.FindElement(By.Id("layout")).GetDomProperty("value"));
+        B.Until(() => SodaUrl() == soda, "the same SODA band");
+        AssertClean("/view stacked permalink");
+    }
+
     [Fact]
     public void The_viewer_without_an_ID_says_so_and_fits_360_px()
     {

@@ -415,6 +415,8 @@ function draw() {
   chart.setAttribute('aria-label', `Spectrum plot${groups.length > 1 ? `, ${groups.length} stacked panels` : ''}, ${fluxLabel} against ${xLabel}: arrow keys pan, + and - zoom, 0 resets`);
   onZoom(plots[0]);
 }
+// Each chart's x range, for the browser tests (stacked panels share theirs).
+$('chart').ranges = () => plots.map((p) => [p.scales.x.min, p.scales.x.max]);
 
 /** A chart's x range changed (drag, wheel, keys, touch, buttons): the other panels follow, the state keeps it, and
  *  the URL and SODA links follow once the view rests. */
