@@ -67,7 +67,9 @@ internal static class WebBudgetBench
                 Thread.Sleep(150); // the view at rest: the address and SODA links follow outside the frame
             }
         }
-        if (Environment.GetEnvironmentVariable("VOSPEC_BENCH_TRACE") is not null) Console.WriteLine("frames in order: " + string.Join(" ", frames.Select(f => f.ToString("0.0", CultureInfo.InvariantCulture))));
+        // Each frame in the order measured, and the machine's load: a busy machine's scheduler makes the slow frames.
+        Console.WriteLine("frames in order (ms): " + string.Join(" ", frames.Select(f => f.ToString("0.0", CultureInfo.InvariantCulture))));
+        if (File.Exists("/proc/loadavg")) Console.WriteLine("load average (1, 5, 15 min) at the end: " + string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)));
         draws.Sort(); frames.Sort();
         double P(List<double> v, double p) => v[Math.Min(v.Count - 1, (int)Math.Ceiling(v.Count * p) - 1)];
         Console.WriteLine(FormattableString.Invariant(

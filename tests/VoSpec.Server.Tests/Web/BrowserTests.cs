@@ -151,7 +151,54 @@ public sealed class BrowserTests(RunningServer server, BrowserTests.Fixture fixt
         Assert.Equal(System.Net.HttpStatusCode.OK, aligned.StatusCode);
         Assert.Equal("application/x-votable+xml", aligned.Content.Headers.ContentType?.MediaType); // two spectra on one grid
         Assert.Contains("<VOTABLE", await aligned.Content.ReadAsStringAsync());
+
+        // The same selection as one aligned .npy, and as CSV: two rows on one grid.
+        foreach (var (format, check) in new (string, Func<byte[], bool>)[]
+        {
+            ("numpy", b => b[0] == 0x93 && System.Text.Encoding.ASCII.GetString(b, 1, 5) == "NUMPY" && System.Text.Encoding.ASCII.GetString(b, 10, 200).Contains("'shape': (2, ", StringComparison.Ordinal)),
+            ("csv", b => System.Text.Encoding.UTF8.GetString(b).Split('\n')[0].Contains("flux", StringComparison.Ordinal)),
+        })
+        {
+            Choose("getspec-format", format);
+            B.Js("window.__posted = [];");
+            B.Driver.FindElement(By.Id("getspec-selected")).Click();
+            var sent = System.Text.Json.JsonDocument.Parse((string)B.Js("return JSON.stringify(window.__posted)")!).RootElement;
+            var fields = sent[0].GetProperty("fields").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
+            Assert.Equal(format, fields["format"]);
+            Assert.Equal("True", fields["align"]);
+            using var answer = await server.Client.PostAsync("spec/getSpec", new FormUrlEncodedContent(fields));
+            Assert.Equal(System.Net.HttpStatusCode.OK, answer.StatusCode);
+            Assert.True(check(await answer.Content.ReadAsByteArrayAsync()), format);
+        }
+        // FITS holds one spectrum: asked for two, the page says so and posts nothing.
+        Choose("getspec-format", "fits");
+        B.Js("window.__posted = [];");
+        B.Driver.FindElement(By.Id("getspec-selected")).Click();
+        Assert.Equal("[]", (string)B.Js("return JSON.stringify(window.__posted)")!);
+        Assert.Contains("FITS holds one spectrum", B.Driver.FindElement(By.Id("status")).Text);
         AssertClean("/search selection");
+    }
+
+    [Fact]
+    public async Task Send_selected_to_SAMP_hub_hands_the_selected_rows_as_a_TAP_URL_to_a_listening_client()
+    {
+        using var hub = new AstropySampHub();
+        B.Open(Url("search?collection=demo&top=5"));
+        B.Until(() => B.Driver.FindElement(By.Id("status")).Text.Contains("found"), "the search's result");
+        var boxes = B.Driver.FindElements(By.CssSelector("#result-table tbody input[type=checkbox]"));
+        boxes[1].Click(); boxes[3].Click();
+        var chosen = B.Driver.FindElements(By.CssSelector("#result-table tbody tr")).Where((_, i) => i is 1 or 3)
+            .Select(tr => tr.FindElement(By.CssSelector("a[href^='view?ID=']")).Text).ToList();
+        B.Driver.FindElement(By.Id("samp-selected")).Click();
+        B.Until(() => B.Driver.FindElement(By.Id("samp-status")).Text.StartsWith("Sent", StringComparison.Ordinal), "the SAMP send");
+        B.Until(() => hub.Messages().Count > 0, "the listening client's message");
+        var (mtype, p) = Assert.Single(hub.Messages());
+        Assert.Equal("table.load.votable", mtype);
+        var xml = System.Xml.Linq.XDocument.Parse(await server.Client.GetStringAsync(p.GetProperty("url").GetString()));
+        var ns = xml.Root!.Name.Namespace;
+        Assert.Equal(2, xml.Descendants(ns + "TR").Count());
+        foreach (var did in chosen) Assert.Contains(did, xml.ToString());
+        AssertClean("/search SAMP selection");
     }
 
     [Fact]
@@ -236,6 +283,18 @@ public sealed class BrowserTests(RunningServer server, BrowserTests.Fixture fixt
         var bytes = await cut.Content.ReadAsByteArrayAsync();
         Assert.StartsWith("SIMPLE  =                    T", System.Text.Encoding.ASCII.GetString(bytes, 0, 30));
         Assert.Equal(0, bytes.Length % 2880);
+        // Those pixels: astropy reads the file, and its wavelengths lie in the band (and fill it to a pixel).
+        using (var dir = VoSpec.Testing.TestPaths.NewTempDir("view-cutout"))
+        {
+            var file = Path.Combine(dir.Path, "cut.fits");
+            await File.WriteAllBytesAsync(file, bytes);
+            var r = VoSpec.Testing.ExternalTool.RunPython("import sys\nfrom astropy.io import fits\nw = 10 ** fits.open(sys.argv[1])[1].data['loglam'].astype(float)\nprint(repr(w.min()), repr(w.max()), len(w))", file);
+            Assert.True(r.ExitCode == 0, r.All);
+            var got = r.StdOut.Trim().Split(' ').Select(v => double.Parse(v.Replace("np.float64(", "").TrimEnd(')'), CultureInfo.InvariantCulture)).ToArray();
+            Assert.InRange(got[0], lo * 1e10 - 1e-6, lo * 1e10 + 3); // the first pixel at or just inside the band (a pixel is about 1-2 Å)
+            Assert.InRange(got[1], hi * 1e10 - 3, hi * 1e10 + 1e-6);
+            Assert.True(got[2] > 10, r.StdOut);
+        }
         B.Until(() => InkPixels() > 300, "the zoomed flux drawn");
         B.Screenshot("view-zoomed");
         AssertClean("/view zoomed");
@@ -522,6 +581,72 @@ public sealed class BrowserTests(RunningServer server, BrowserTests.Fixture fixt
         Assert.Equal("stack", B.Driver.FindElement(By.Id("layout")).GetDomProperty("value"));
         B.Until(() => SodaUrl() == soda, "the same SODA band");
         AssertClean("/view stacked permalink");
+    }
+
+    [Fact]
+    public async Task Touch_drags_pan_and_a_pinch_zooms()
+    {
+        var did = (await Dids(1))[0];
+        B.Open(Url("view?ID=" + Uri.EscapeDataString(did)));
+        WaitDrawn();
+        B.Driver.FindElement(By.Id("zoom-in")).Click();
+        B.Until(() => SodaUrl().Contains("BAND="), "the zoom");
+        var (lo, hi) = Band(SodaUrl());
+        var over = B.Driver.FindElement(By.CssSelector("#chart .u-over"));
+        int w = over.Size.Width;
+        // One finger from right to left: the spectrum follows it, so the band moves to longer wavelengths, same width.
+        var finger = new OpenQA.Selenium.Interactions.PointerInputDevice(OpenQA.Selenium.Interactions.PointerKind.Touch, "finger");
+        var drag = new OpenQA.Selenium.Interactions.ActionBuilder();
+        drag.AddAction(finger.CreatePointerMove(over, w / 4, 0, TimeSpan.Zero));
+        drag.AddAction(finger.CreatePointerDown(OpenQA.Selenium.Interactions.MouseButton.Touch));
+        drag.AddAction(finger.CreatePointerMove(over, -w / 4, 0, TimeSpan.FromMilliseconds(200)));
+        drag.AddAction(finger.CreatePointerUp(OpenQA.Selenium.Interactions.MouseButton.Touch));
+        ((IActionExecutor)B.Driver).PerformActions(drag.ToActionSequenceList());
+        B.Until(() => Band(SodaUrl()).Lo > lo + (hi - lo) * 0.3, "the pan by one finger");
+        var (lo2, hi2) = Band(SodaUrl());
+        Assert.Equal(hi - lo, hi2 - lo2, (hi - lo) * 1e-3);
+
+        // Two fingers moving apart: a zoom in about their middle.
+        var a = new OpenQA.Selenium.Interactions.PointerInputDevice(OpenQA.Selenium.Interactions.PointerKind.Touch, "a");
+        var b = new OpenQA.Selenium.Interactions.PointerInputDevice(OpenQA.Selenium.Interactions.PointerKind.Touch, "b");
+        var pinch = new OpenQA.Selenium.Interactions.ActionBuilder();
+        pinch.AddAction(a.CreatePointerMove(over, -w / 10, 0, TimeSpan.Zero)).AddAction(b.CreatePointerMove(over, w / 10, 0, TimeSpan.Zero));
+        pinch.AddAction(a.CreatePointerDown(OpenQA.Selenium.Interactions.MouseButton.Touch)).AddAction(b.CreatePointerDown(OpenQA.Selenium.Interactions.MouseButton.Touch));
+        pinch.AddAction(a.CreatePointerMove(over, -w / 4, 0, TimeSpan.FromMilliseconds(200))).AddAction(b.CreatePointerMove(over, w / 4, 0, TimeSpan.FromMilliseconds(200)));
+        pinch.AddAction(a.CreatePointerUp(OpenQA.Selenium.Interactions.MouseButton.Touch)).AddAction(b.CreatePointerUp(OpenQA.Selenium.Interactions.MouseButton.Touch));
+        ((IActionExecutor)B.Driver).PerformActions(pinch.ToActionSequenceList());
+        B.Until(() => Band(SodaUrl()) is var z && z.Hi - z.Lo < (hi2 - lo2) * 0.6, "the zoom by a pinch");
+        var (lo3, hi3) = Band(SodaUrl());
+        Assert.InRange((lo3 + hi3) / 2, lo2 + (hi2 - lo2) * 0.4, lo2 + (hi2 - lo2) * 0.6); // about the middle
+        AssertClean("/view by touch");
+    }
+
+    [Theory]
+    [InlineData(3840, 2160, 1)] // a 4K screen at 100 %
+    [InlineData(1920, 1080, 2)] // the same screen at 200 %: the canvas keeps every device pixel
+    public async Task On_a_4K_screen_the_pages_fit_and_the_chart_is_drawn_at_device_resolution(int width, int height, int scale)
+    {
+        var did = (await Dids(1))[0];
+        B.Driver.ExecuteCdpCommand("Emulation.setDeviceMetricsOverride", new Dictionary<string, object?>
+            { ["width"] = width, ["height"] = height, ["deviceScaleFactor"] = scale, ["mobile"] = false });
+        try
+        {
+            foreach (var page in new[] { "", "search?collection=demo", "view?ID=" + Uri.EscapeDataString(did) })
+            {
+                B.Open(Url(page));
+                if (page.StartsWith("view", StringComparison.Ordinal)) WaitDrawn();
+                Assert.Equal((long)width, Convert.ToInt64(B.Js("return window.innerWidth")));
+                long scroll = Convert.ToInt64(B.Js("return document.documentElement.scrollWidth")), inner = Convert.ToInt64(B.Js("return document.documentElement.clientWidth"));
+                Assert.True(scroll <= inner + 1, $"/{page} is {scroll} px wide in a {inner} px window");
+                AssertClean("/" + page + $" at {width}x{height}@{scale}");
+            }
+            var (canvas, css) = ((IReadOnlyCollection<object>)B.Js("const c = document.querySelector('#chart canvas'); return [c.width, c.getBoundingClientRect().width];")!)
+                .Select(Convert.ToDouble).ToArray() switch { var v => (v[0], v[1]) };
+            Assert.Equal(Math.Round(css * scale), canvas, 1.0);
+            Assert.True(InkPixels() > 300 * scale, "the flux drawn");
+            B.Screenshot($"view-{width}x{height}@{scale}");
+        }
+        finally { B.Driver.ExecuteCdpCommand("Emulation.clearDeviceMetricsOverride", new Dictionary<string, object?>()); }
     }
 
     [Fact]

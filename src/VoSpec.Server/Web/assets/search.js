@@ -275,7 +275,8 @@ $('samp-selected').addEventListener('click', async () => {
   const dids = selection();
   if (!dids) return;
   const adql = `SELECT * FROM ivoa.obscore WHERE obs_publisher_did IN (${dids.map(quote).join(', ')})`;
-  const url = new URL('tap/sync?' + new URLSearchParams({ REQUEST: 'doQuery', LANG: 'ADQL', FORMAT: 'votable', QUERY: adql }).toString().replaceAll('+', '%20'), location.href).href;
+  // TABLEDATA: a few rows, readable as they are (the selection's VOTable download is the same).
+  const url = new URL('tap/sync?' + new URLSearchParams({ REQUEST: 'doQuery', LANG: 'ADQL', FORMAT: 'votable/td', QUERY: adql }).toString().replaceAll('+', '%20'), location.href).href;
   $('samp-status').textContent = 'Sending…';
   try {
     await notifyAll('table.load.votable', { url, name: `VoSpec selection (${dids.length})` });
