@@ -14,6 +14,7 @@ public static class ViewerPage
         <h1>Spectrum viewer</h1>
         <p id="view-status" role="status"></p>
         <div id="legend" class="legend"></div>
+        <p id="mask-legend" class="legend note" hidden></p>
         <div id="chart" class="chart" role="region" tabindex="0" aria-label="Spectrum plot: arrow keys pan, + and - zoom, 0 resets"></div>
         <form id="controls" class="controls" autocomplete="off">
           <fieldset><legend>Show</legend>

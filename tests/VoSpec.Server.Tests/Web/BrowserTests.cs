@@ -584,6 +584,45 @@ public sealed class BrowserTests(RunningServer server, BrowserTests.Fixture fixt
     }
 
     [Fact]
+    public async Task Masked_pixels_are_shaded_by_their_mask_bit_with_a_legend()
+    {
+        var did = (await Dids(1))[0];
+        B.Open(Url("view?ID=" + Uri.EscapeDataString(did)));
+        WaitDrawn();
+        // The bits the spectrum has (each masked pixel counted under its lowest and_mask bit; -1: no ivar), from SODA.
+        var expected = (string)B.Driver.ExecuteAsyncScript("""
+            const done = arguments[arguments.length - 1];
+            import('./web/npy.js').then(async (m) => {
+              const r = await fetch('soda/sync?ID=' + encodeURIComponent(arguments[0]) + '&RESPONSEFORMAT=application/x-npy');
+              const { fields } = m.parseNpy(await r.arrayBuffer());
+              const bits = new Set();
+              fields.and_mask.forEach((v, i) => { const k = v >>> 0; if (k) bits.add(31 - Math.clz32(k & -k)); else if (!(fields.ivar[i] > 0)) bits.add(-1); });
+              done([...bits].sort((a, b) => a - b).join(','));
+            });
+            """, did)!;
+        Assert.NotEqual("", expected); // the demo spectra have masked sky lines
+        var legend = B.Driver.FindElement(By.Id("mask-legend"));
+        Assert.True(legend.Displayed);
+        Assert.Equal(expected, string.Join(",", legend.FindElements(By.CssSelector(".mask-bit")).Select(e => e.GetAttribute("data-bit"))));
+        if (expected.Split(',').Contains("23")) Assert.Contains("BRIGHTSKY (bit 23)", legend.Text);
+        // The shade of the first bit is on the canvas (translucent: its hue at a low alpha), and goes with the toggle.
+        long Shaded() => Convert.ToInt64(B.Js("""
+            const sw = document.querySelector('#mask-legend .mask-swatch');
+            const [r0, g0, b0] = getComputedStyle(sw).backgroundColor.match(/[\d.]+/g).map(Number);
+            const c = document.querySelector('#chart canvas');
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            let n = 0;
+            for (let i = 0; i < d.length; i += 4)
+              if (d[i + 3] > 20 && d[i + 3] < 80 && Math.abs(d[i] - r0) < 16 && Math.abs(d[i + 1] - g0) < 16 && Math.abs(d[i + 2] - b0) < 16) n++;
+            return n;
+            """));
+        Assert.True(Shaded() > 100, $"shaded pixels: {Shaded()}");
+        B.Driver.FindElement(By.Id("show-mask")).Click();
+        B.Until(() => !legend.Displayed, "the legend hidden with the masks");
+        AssertClean("/view masks");
+    }
+
+    [Fact]
     public async Task Touch_drags_pan_and_a_pinch_zooms()
     {
         var did = (await Dids(1))[0];

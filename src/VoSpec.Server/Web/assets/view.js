@@ -1,7 +1,8 @@
 // The spectrum viewer. For each ID in the URL it reads the DataLink document and finds the SODA service the document
 // advertises; one spectrum is fetched through that service (.npy: every vector), several through the /spec getSpec
 // service aligned on one wavelength grid (one request per collection), then drawn — overlaid in one chart, or stacked
-// one panel per spectrum on a shared wavelength axis — with flux, a ±1σ band from ivar, model, sky, masked pixels and a
+// one panel per spectrum on a shared wavelength axis — with flux, a ±1σ band from ivar, model, sky, masked pixels (shaded
+// by their mask bit, with a legend) and a
 // redshifted line list, by the vendored uPlot. The view's whole state lives in the URL (replaceState after each
 // change), and the SODA request that returns exactly the zoomed range is always shown. A zoom or pan frame only
 // redraws the canvas: the URL, the SODA links and the permalink follow once the view rests (out of the frame).
@@ -270,15 +271,54 @@ function chartData(list) {
 
 // ---------------------------------------------------------------- drawing
 
+// SDSS/BOSS per-pixel mask bits (SPPIXMASK, as in and_mask), from idlutils' sdssMaskbits.par.
+const MASK_BITS = { 0: 'NOPLUG', 1: 'BADTRACE', 2: 'BADFLAT', 3: 'BADARC', 4: 'MANYBADCOLUMNS', 5: 'MANYREJECTED', 6: 'LARGESHIFT',
+  7: 'BADSKYFIBER', 8: 'NEARWHOPPER', 9: 'WHOPPER', 10: 'SMEARIMAGE', 11: 'SMEARHIGHSN', 12: 'SMEARMEDSN', 16: 'NEARBADPIXEL',
+  17: 'LOWFLAT', 18: 'FULLREJECT', 19: 'PARTIALREJECT', 20: 'SCATTEREDLIGHT', 21: 'CROSSTALK', 22: 'NOSKY', 23: 'BRIGHTSKY',
+  24: 'NODATA', 25: 'COMBINEREJ', 26: 'BADFLUXFACTOR', 27: 'BADSKYCHI', 28: 'REDMONSTER' };
+const NO_IVAR = -1; // no mask bit, but no inverse variance either
+
+/** The shade of one mask bit (or of "no ivar"): a fixed hue per bit, so a bit looks the same in every view. */
+const maskColour = (bit, alpha) => (bit === NO_IVAR ? `rgba(120, 120, 120, ${alpha})` : `hsla(${(bit * 67) % 360}, 75%, 45%, ${alpha})`);
+const maskName = (bit) => (bit === NO_IVAR ? 'no inverse variance' : `${MASK_BITS[bit] ?? 'bit ' + bit} (bit ${bit})`);
+
+/** Runs of masked pixels, each with the mask bit it is shaded by (a pixel's lowest set bit of and_mask). */
 function maskedRuns(s) {
   const runs = [];
-  let start = -1;
+  let start = -1, current = null;
   for (let i = 0; i <= s.mask.length; i++) {
-    const bad = i < s.mask.length && Number.isFinite(s.flux[i]) && (s.mask[i] !== 0 || (s.ivar && !(s.ivar[i] > 0)));
-    if (bad && start < 0) start = i;
-    else if (!bad && start >= 0) { runs.push([s.wave[start], s.wave[i - 1]]); start = -1; }
+    let bit = null;
+    if (i < s.mask.length && Number.isFinite(s.flux[i])) {
+      const m = s.mask[i] >>> 0;
+      if (m !== 0) bit = 31 - Math.clz32(m & -m);
+      else if (s.ivar && !(s.ivar[i] > 0)) bit = NO_IVAR;
+    }
+    if (bit !== current) {
+      if (current !== null) runs.push([s.wave[start], s.wave[i - 1], current]);
+      start = i; current = bit;
+    }
   }
   return runs;
+}
+
+/** The legend of the mask bits the shown spectra have, with their shades. */
+function renderMaskLegend() {
+  const box = $('mask-legend');
+  box.replaceChildren();
+  const bits = [...new Set(spectra.flatMap((s) => s.runs.map((r) => r[2])))].sort((a, b) => a - b);
+  box.hidden = !state.mask || bits.length === 0;
+  if (box.hidden) return;
+  box.append('Masked pixels: ');
+  for (const bit of bits) {
+    const span = document.createElement('span');
+    span.className = 'mask-bit';
+    span.dataset.bit = String(bit);
+    const swatch = document.createElement('span');
+    swatch.className = 'mask-swatch';
+    swatch.style.backgroundColor = maskColour(bit, 0.35); // CSSOM, not an inline style attribute: the policy allows it
+    span.append(swatch, ' ' + maskName(bit));
+    box.append(span, ' ');
+  }
 }
 
 function drawOverlays(u) {
@@ -286,12 +326,12 @@ function drawOverlays(u) {
   ctx.save();
   ctx.beginPath(); ctx.rect(left, top, width, height); ctx.clip();
   if (state.mask) {
-    ctx.fillStyle = 'rgba(200, 40, 40, 0.12)';
     const { min, max } = u.scales.x;
-    for (const s of u.spectra ?? []) for (const [a, b] of s.runs ?? []) {
+    for (const s of u.spectra ?? []) for (const [a, b, bit] of s.runs ?? []) {
       const va = toDisplay(a), vb = toDisplay(b);
       if (vb < min || va > max) continue;
       const x0 = u.valToPos(va, 'x', true), x1 = u.valToPos(vb, 'x', true);
+      ctx.fillStyle = maskColour(bit, 0.16);
       ctx.fillRect(x0 - 1, top, Math.max(2, x1 - x0 + 2), height);
     }
   }
@@ -378,6 +418,7 @@ function fullRange() {
 
 function draw() {
   for (const s of spectra) s.runs = maskedRuns(s);
+  renderMaskLegend();
   for (const p of plots) p.destroy();
   plots = [];
   const chart = $('chart');
@@ -585,7 +626,7 @@ for (const [id, name] of [['show-err', 'err'], ['show-model', 'model'], ['show-s
   $(id).addEventListener('change', () => {
     state[name] = $(id).checked;
     // Masks and lines are drawn over the chart: a repaint is enough; the others change the series.
-    if (name === 'mask' || name === 'lines') { for (const p of plots) p.redraw(); update(); } else redraw();
+    if (name === 'mask' || name === 'lines') { for (const p of plots) p.redraw(); renderMaskLegend(); update(); } else redraw();
   });
 $('smooth').addEventListener('change', () => { state.smooth = Math.max(1, Math.min(3000, Math.floor(Number($('smooth').value) || 1))); $('smooth').value = state.smooth; redraw(); });
 for (const [id, name] of [['kernel', 'kernel'], ['swunit', 'swunit'], ['fluxu', 'fluxu']])
