@@ -104,6 +104,25 @@ public sealed class BrowserTests(RunningServer server, BrowserTests.Fixture fixt
     }
 
     [Fact]
+    public async Task Class_S_N_and_wavelength_constraints_find_the_rows_TAP_finds()
+    {
+        var expected = await TapDids(" WHERE s.class = 'QSO' AND s.sn_median >= 2 AND o.em_min <= 6.563e-7 AND o.em_max >= 6.563e-7");
+        var all = await TapDids("");
+        Assert.NotEmpty(expected);
+        Assert.True(expected.Count < all.Count, "the constraints must exclude some rows");
+        B.Open(Url("search"));
+        B.Driver.FindElement(By.Id("class")).SendKeys("qso"); // any case
+        B.Driver.FindElement(By.Id("snmin")).SendKeys("2");
+        B.Driver.FindElement(By.Id("wave")).SendKeys("6563");
+        B.Driver.FindElement(By.Id("run-form")).Click();
+        B.Until(() => B.Driver.FindElement(By.Id("status")).Text.Contains("found"), "the search's result");
+        Assert.Equal($"{expected.Count} row{(expected.Count == 1 ? "" : "s")} found.", B.Driver.FindElement(By.Id("status")).Text);
+        var shown = B.Driver.FindElements(By.CssSelector("#result-table tbody a[href^='view?ID=']")).Select(a => a.Text).ToList();
+        Assert.All(shown, d => Assert.Contains(d, expected));
+        AssertClean("/search constraints");
+    }
+
+    [Fact]
     public async Task The_search_pages_through_all_rows()
     {
         var all = await TapDids("");
@@ -620,6 +639,35 @@ public sealed class BrowserTests(RunningServer server, BrowserTests.Fixture fixt
         B.Driver.FindElement(By.Id("show-mask")).Click();
         B.Until(() => !legend.Displayed, "the legend hidden with the masks");
         AssertClean("/view masks");
+    }
+
+    [Fact]
+    public async Task The_redshift_starts_at_the_catalogue_z_and_the_slider_moves_the_line_list()
+    {
+        var did = (await Dids(1))[0];
+        var body = new FormUrlEncodedContent(new Dictionary<string, string> { ["LANG"] = "ADQL", ["FORMAT"] = "csv",
+            ["QUERY"] = $"SELECT s.z FROM ivoa.obscore AS o JOIN spec.specobj AS s ON s.collection = o.obs_collection AND s.obs_id = o.obs_id WHERE o.obs_publisher_did = '{did}'" });
+        using var r = await server.Client.PostAsync("tap/sync", body);
+        double z = double.Parse((await r.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+        B.Open(Url("view?ID=" + Uri.EscapeDataString(did) + "&model=0&err=0&mask=0"));
+        WaitDrawn();
+        Assert.Equal(z, double.Parse(B.Driver.FindElement(By.Id("z")).GetDomProperty("value")!, CultureInfo.InvariantCulture), 1e-5);
+        // The line markers are grey dashes: where they are, column by column, before and after moving the slider.
+        string Markers() => (string)B.Js("""
+            const c = document.querySelector('#chart canvas'), ctx = c.getContext('2d');
+            const d = ctx.getImageData(0, 0, c.width, c.height).data, cols = new Set();
+            for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 60 && Math.abs(d[i] - 60) < 25 && Math.abs(d[i + 1] - 60) < 25 && Math.abs(d[i + 2] - 60) < 25) cols.add((i / 4) % c.width);
+            return [...cols].sort((a, b) => a - b).join(',');
+            """)!;
+        var before = Markers();
+        Assert.NotEqual("", before);
+        var slider = B.Driver.FindElement(By.Id("z-slider"));
+        B.Js("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'));", slider, (z + 0.05).ToString(CultureInfo.InvariantCulture));
+        B.Until(() => Markers() != before, "the line markers moved");
+        var moved = B.Driver.FindElement(By.Id("z")).GetDomProperty("value")!; // the slider's step rounds it
+        Assert.Equal(z + 0.05, double.Parse(moved, CultureInfo.InvariantCulture), 1e-4);
+        B.Until(() => B.Driver.Url.Contains("z=" + moved, StringComparison.Ordinal), "the redshift in the address");
+        AssertClean("/view redshift");
     }
 
     [Fact]
