@@ -327,12 +327,17 @@ function drawOverlays(u) {
   ctx.beginPath(); ctx.rect(left, top, width, height); ctx.clip();
   if (state.mask) {
     const { min, max } = u.scales.x;
-    for (const s of u.spectra ?? []) for (const [a, b, bit] of s.runs ?? []) {
-      const va = toDisplay(a), vb = toDisplay(b);
-      if (vb < min || va > max) continue;
-      const x0 = u.valToPos(va, 'x', true), x1 = u.valToPos(vb, 'x', true);
+    // One colour (one parse of it) and one path per mask bit, however many runs.
+    for (const s of u.spectra ?? []) for (const [bit, runs] of s.runsByBit ?? []) {
       ctx.fillStyle = maskColour(bit, 0.16);
-      ctx.fillRect(x0 - 1, top, Math.max(2, x1 - x0 + 2), height);
+      ctx.beginPath();
+      for (const [a, b] of runs) {
+        const va = toDisplay(a), vb = toDisplay(b);
+        if (vb < min || va > max) continue;
+        const x0 = u.valToPos(va, 'x', true), x1 = u.valToPos(vb, 'x', true);
+        ctx.rect(x0 - 1, top, Math.max(2, x1 - x0 + 2), height);
+      }
+      ctx.fill();
     }
   }
   if (state.lines) {
@@ -417,7 +422,14 @@ function fullRange() {
 }
 
 function draw() {
-  for (const s of spectra) s.runs = maskedRuns(s);
+  for (const s of spectra) {
+    s.runs = maskedRuns(s);
+    s.runsByBit = new Map();
+    for (const run of s.runs) {
+      if (!s.runsByBit.has(run[2])) s.runsByBit.set(run[2], []);
+      s.runsByBit.get(run[2]).push(run);
+    }
+  }
   renderMaskLegend();
   for (const p of plots) p.destroy();
   plots = [];
