@@ -83,6 +83,14 @@ public sealed class ProprietaryBrowserTests(ProprietaryServer server) : IClassFi
         foreach (var text in new[] { permalink, _b.Driver.Url, _b.Driver.FindElement(By.Id("soda-urls")).Text })
             Assert.DoesNotContain(ProprietaryServer.PlainToken, text);
         Assert.Equal(ProprietaryServer.PlainToken, (string)_b.Js("return sessionStorage.getItem('vospec-token')")!);
+        // The SODA link downloads with the token: the page fetches it (a blob: link is what the browser saves).
+        _b.Js("window.__saved = []; HTMLAnchorElement.prototype.click = function () { window.__saved.push([this.href, this.download]); };");
+        _b.Js("document.getElementById('soda-url-0').dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }))");
+        _b.Until(() => Convert.ToInt64(_b.Js("return window.__saved.length")) == 1, "the SODA download");
+        var saved = (IReadOnlyCollection<object>)((IReadOnlyCollection<object>)_b.Js("return window.__saved")!).Single();
+        Assert.StartsWith("blob:", (string)saved.First());
+        Assert.EndsWith(".fits", (string)saved.Last());
+        // (The page's policy lets no script read a blob: URL back; the name comes from SODA's own answer.)
         Assert.Empty(_b.Problems());
 
         // Forget: the proprietary spectrum is gone again.

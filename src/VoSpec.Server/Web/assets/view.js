@@ -9,7 +9,7 @@
 import { parseNpy } from './npy.js';
 import { notifyAll } from './samp.js';
 import { parseCsv } from './csv.js';
-import { authFetch } from './common.js';
+import { authFetch, token } from './common.js';
 
 const $ = (id) => document.getElementById(id);
 const UNITS = { A: { factor: 1, label: 'Å' }, nm: { factor: 10, label: 'nm' }, um: { factor: 1e4, label: 'µm' } };
@@ -675,6 +675,22 @@ $('samp-send').addEventListener('click', async () => {
   } catch (e) {
     status.textContent = e.message;
   }
+});
+// With an access token, a SODA link is downloaded by a fetch that sends it (a plain link cannot): the answer is saved
+// from a blob: URL. The link itself, to copy or hand to another program, never holds the token.
+$('soda-urls').addEventListener('click', async (event) => {
+  const link = event.target.closest('a.soda-url');
+  if (!link || !token()) return;
+  event.preventDefault();
+  const response = await authFetch(link.href);
+  if (!response.ok) { $('view-status').textContent = `SODA answered ${response.status}`; return; }
+  const name = /filename="?([^";]+)"?/.exec(response.headers.get('content-disposition') || '');
+  const save = document.createElement('a');
+  save.href = URL.createObjectURL(await response.blob());
+  save.download = name ? name[1] : 'spectrum';
+  document.body.append(save);
+  save.click();
+  save.remove();
 });
 $('chart').addEventListener('keydown', (event) => {
   const keys = { ArrowLeft: () => pan(-0.1), ArrowRight: () => pan(0.1), '+': () => zoom(0.5), '=': () => zoom(0.5), '-': () => zoom(2), '0': () => setRange(null, null) };
