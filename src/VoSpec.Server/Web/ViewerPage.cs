@@ -4,7 +4,8 @@ namespace VoSpec.Server.Web;
 
 /// <summary>
 /// GET /view?ID=…[&amp;ID=…] : the spectrum viewer's shell. view.js reads each ID's DataLink document, fetches the data
-/// through the SODA service it advertises, draws with the vendored uPlot and keeps the view's state in the URL. The
+/// through the SODA service it advertises (several spectra aligned through getSpec, overlaid or stacked), draws with
+/// the vendored uPlot and keeps the view's state in the URL. The
 /// page itself holds no data, so any ID (or none) gives the same page and the script reports what it cannot show.
 /// </summary>
 public static class ViewerPage
@@ -13,6 +14,7 @@ public static class ViewerPage
         <h1>Spectrum viewer</h1>
         <p id="view-status" role="status"></p>
         <div id="legend" class="legend"></div>
+        <p id="mask-legend" class="legend note" hidden></p>
         <div id="chart" class="chart" role="region" tabindex="0" aria-label="Spectrum plot: arrow keys pan, + and - zoom, 0 resets"></div>
         <form id="controls" class="controls" autocomplete="off">
           <fieldset><legend>Show</legend>
@@ -29,6 +31,7 @@ public static class ViewerPage
             <label>Flux <select id="fluxu"><option value="flam">f<sub>λ</sub></option><option value="fnu">f<sub>ν</sub> (µJy)</option></select></label>
             <label>Frame <select id="frame"><option value="obs">observed</option><option value="rest">rest</option></select></label>
             <label>Redshift <input type="range" id="z-slider" min="0" max="7" step="0.0001" value="0"> <input type="number" id="z" step="any" min="0" max="7" value="0"></label>
+            <label id="layout-box" hidden>Several spectra <select id="layout"><option value="overlay">overlaid (aligned through getSpec)</option><option value="stack">stacked</option></select></label>
           </fieldset>
           <fieldset><legend>Zoom</legend>
             <button type="button" id="zoom-in">Zoom in (+)</button> <button type="button" id="zoom-out">Zoom out (−)</button>

@@ -75,7 +75,10 @@ public static class WebPages
                 : m.StartsWith("uplot/", StringComparison.Ordinal) ? $"<script src=\"web/{m}\"></script>"
                 : $"<script type=\"module\" src=\"web/{m}\"></script>");
         sb.Append("</head><body>\n<header><nav><a href=\"./\" class=\"brand\">VoSpec</a> <a href=\"search\">Search</a> ")
-          .Append("<a href=\"tap/examples\">TAP examples</a> <a href=\"docs/api\">/spec API</a></nav></header>\n<main>\n")
+          .Append("<a href=\"tap/examples\">TAP examples</a> <a href=\"docs/api\">/spec API</a></nav>")
+          // Proprietary collections: a token kept in the tab's sessionStorage and sent as Authorization (common.js).
+          .Append("<form id=\"token-form\" class=\"token\" autocomplete=\"off\"><label>Access token <input type=\"password\" id=\"token\" autocomplete=\"off\"></label>")
+          .Append("<button type=\"submit\" id=\"token-use\">Use</button><button type=\"button\" id=\"token-forget\" hidden>Forget</button><span id=\"token-status\" role=\"status\"></span></form></header>\n<main>\n")
           .Append(body).Append("</main>\n</body></html>\n");
         return sb.ToString();
     }

@@ -104,6 +104,25 @@ public sealed class BrowserTests(RunningServer server, BrowserTests.Fixture fixt
     }
 
     [Fact]
+    public async Task Class_S_N_and_wavelength_constraints_find_the_rows_TAP_finds()
+    {
+        var expected = await TapDids(" WHERE s.class = 'QSO' AND s.sn_median >= 2 AND o.em_min <= 6.563e-7 AND o.em_max >= 6.563e-7");
+        var all = await TapDids("");
+        Assert.NotEmpty(expected);
+        Assert.True(expected.Count < all.Count, "the constraints must exclude some rows");
+        B.Open(Url("search"));
+        B.Driver.FindElement(By.Id("class")).SendKeys("qso"); // any case
+        B.Driver.FindElement(By.Id("snmin")).SendKeys("2");
+        B.Driver.FindElement(By.Id("wave")).SendKeys("6563");
+        B.Driver.FindElement(By.Id("run-form")).Click();
+        B.Until(() => B.Driver.FindElement(By.Id("status")).Text.Contains("found"), "the search's result");
+        Assert.Equal($"{expected.Count} row{(expected.Count == 1 ? "" : "s")} found.", B.Driver.FindElement(By.Id("status")).Text);
+        var shown = B.Driver.FindElements(By.CssSelector("#result-table tbody a[href^='view?ID=']")).Select(a => a.Text).ToList();
+        Assert.All(shown, d => Assert.Contains(d, expected));
+        AssertClean("/search constraints");
+    }
+
+    [Fact]
     public async Task The_search_pages_through_all_rows()
     {
         var all = await TapDids("");
@@ -151,7 +170,54 @@ public sealed class BrowserTests(RunningServer server, BrowserTests.Fixture fixt
         Assert.Equal(System.Net.HttpStatusCode.OK, aligned.StatusCode);
         Assert.Equal("application/x-votable+xml", aligned.Content.Headers.ContentType?.MediaType); // two spectra on one grid
         Assert.Contains("<VOTABLE", await aligned.Content.ReadAsStringAsync());
+
+        // The same selection as one aligned .npy, and as CSV: two rows on one grid.
+        foreach (var (format, check) in new (string, Func<byte[], bool>)[]
+        {
+            ("numpy", b => b[0] == 0x93 && System.Text.Encoding.ASCII.GetString(b, 1, 5) == "NUMPY" && System.Text.Encoding.ASCII.GetString(b, 10, 200).Contains("'shape': (2, ", StringComparison.Ordinal)),
+            ("csv", b => System.Text.Encoding.UTF8.GetString(b).Split('\n')[0].Contains("flux", StringComparison.Ordinal)),
+        })
+        {
+            Choose("getspec-format", format);
+            B.Js("window.__posted = [];");
+            B.Driver.FindElement(By.Id("getspec-selected")).Click();
+            var sent = System.Text.Json.JsonDocument.Parse((string)B.Js("return JSON.stringify(window.__posted)")!).RootElement;
+            var fields = sent[0].GetProperty("fields").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
+            Assert.Equal(format, fields["format"]);
+            Assert.Equal("True", fields["align"]);
+            using var answer = await server.Client.PostAsync("spec/getSpec", new FormUrlEncodedContent(fields));
+            Assert.Equal(System.Net.HttpStatusCode.OK, answer.StatusCode);
+            Assert.True(check(await answer.Content.ReadAsByteArrayAsync()), format);
+        }
+        // FITS holds one spectrum: asked for two, the page says so and posts nothing.
+        Choose("getspec-format", "fits");
+        B.Js("window.__posted = [];");
+        B.Driver.FindElement(By.Id("getspec-selected")).Click();
+        Assert.Equal("[]", (string)B.Js("return JSON.stringify(window.__posted)")!);
+        Assert.Contains("FITS holds one spectrum", B.Driver.FindElement(By.Id("status")).Text);
         AssertClean("/search selection");
+    }
+
+    [Fact]
+    public async Task Send_selected_to_SAMP_hub_hands_the_selected_rows_as_a_TAP_URL_to_a_listening_client()
+    {
+        using var hub = new AstropySampHub();
+        B.Open(Url("search?collection=demo&top=5"));
+        B.Until(() => B.Driver.FindElement(By.Id("status")).Text.Contains("found"), "the search's result");
+        var boxes = B.Driver.FindElements(By.CssSelector("#result-table tbody input[type=checkbox]"));
+        boxes[1].Click(); boxes[3].Click();
+        var chosen = B.Driver.FindElements(By.CssSelector("#result-table tbody tr")).Where((_, i) => i is 1 or 3)
+            .Select(tr => tr.FindElement(By.CssSelector("a[href^='view?ID=']")).Text).ToList();
+        B.Driver.FindElement(By.Id("samp-selected")).Click();
+        B.Until(() => B.Driver.FindElement(By.Id("samp-status")).Text.StartsWith("Sent", StringComparison.Ordinal), "the SAMP send");
+        B.Until(() => hub.Messages().Count > 0, "the listening client's message");
+        var (mtype, p) = Assert.Single(hub.Messages());
+        Assert.Equal("table.load.votable", mtype);
+        var xml = System.Xml.Linq.XDocument.Parse(await server.Client.GetStringAsync(p.GetProperty("url").GetString()));
+        var ns = xml.Root!.Name.Namespace;
+        Assert.Equal(2, xml.Descendants(ns + "TR").Count());
+        foreach (var did in chosen) Assert.Contains(did, xml.ToString());
+        AssertClean("/search SAMP selection");
     }
 
     [Fact]
@@ -236,6 +302,18 @@ public sealed class BrowserTests(RunningServer server, BrowserTests.Fixture fixt
         var bytes = await cut.Content.ReadAsByteArrayAsync();
         Assert.StartsWith("SIMPLE  =                    T", System.Text.Encoding.ASCII.GetString(bytes, 0, 30));
         Assert.Equal(0, bytes.Length % 2880);
+        // Those pixels: astropy reads the file, and its wavelengths lie in the band (and fill it to a pixel).
+        using (var dir = VoSpec.Testing.TestPaths.NewTempDir("view-cutout"))
+        {
+            var file = Path.Combine(dir.Path, "cut.fits");
+            await File.WriteAllBytesAsync(file, bytes);
+            var r = VoSpec.Testing.ExternalTool.RunPython("import sys\nfrom astropy.io import fits\nw = 10 ** fits.open(sys.argv[1])[1].data['loglam'].astype(float)\nprint(repr(w.min()), repr(w.max()), len(w))", file);
+            Assert.True(r.ExitCode == 0, r.All);
+            var got = r.StdOut.Trim().Split(' ').Select(v => double.Parse(v.Replace("np.float64(", "").TrimEnd(')'), CultureInfo.InvariantCulture)).ToArray();
+            Assert.InRange(got[0], lo * 1e10 - 1e-6, lo * 1e10 + 3); // the first pixel at or just inside the band (a pixel is about 1-2 Å)
+            Assert.InRange(got[1], hi * 1e10 - 3, hi * 1e10 + 1e-6);
+            Assert.True(got[2] > 10, r.StdOut);
+        }
         B.Until(() => InkPixels() > 300, "the zoomed flux drawn");
         B.Screenshot("view-zoomed");
         AssertClean("/view zoomed");
@@ -450,6 +528,212 @@ public sealed class BrowserTests(RunningServer server, BrowserTests.Fixture fixt
         new OpenQA.Selenium.Interactions.Actions(B.Driver).SendKeys("0").Perform();
         B.Until(() => !SodaUrl().Contains("BAND="), "the reset by '0'");
         AssertClean("keyboard path");
+    }
+
+    /// <summary>Opaque pixels (lines, not the translucent bands and mask shading) of canvas <paramref name="index"/> in the
+    /// chart that are clearly the first spectrum's blue, or the second's red.</summary>
+    private long Ink(int index, bool red) => Convert.ToInt64(B.Js("""
+        const c = document.querySelectorAll('#chart canvas')[arguments[0]];
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 0; i < d.length; i += 4) {
+          const [r, g, b, a] = [d[i], d[i + 1], d[i + 2], d[i + 3]];
+          if (a > 200 && (arguments[1] ? r > 150 && g < 100 && b < 100 : b > r + 40 && b > g + 20)) n++;
+        }
+        return n;
+        """, index, red));
+
+    private List<string> Fetched(string part) => ((IReadOnlyCollection<object>)B.Js(
+        "return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes(arguments[0]))", part)!).Select(o => (string)o).ToList();
+
+    [Fact]
+    public async Task Several_spectra_are_overlaid_aligned_through_getSpec_or_stacked_on_one_wavelength_axis()
+    {
+        var dids = await Dids(2);
+        string ids = string.Join("&", dids.Select(d => "ID=" + Uri.EscapeDataString(d)));
+        B.Open(Url("view?" + ids));
+        WaitDrawn();
+        Assert.Equal("", B.Driver.FindElement(By.Id("view-status")).Text);
+        // The data came through getSpec (one aligned request for the collection), not SODA; DataLink still gave the SODA URLs.
+        Assert.Single(Fetched("/spec/getSpec"));
+        Assert.Empty(Fetched("/soda/sync"));
+        Assert.Equal(2, B.Driver.FindElements(By.CssSelector(".soda-url")).Count);
+        Assert.Single(B.Driver.FindElements(By.CssSelector("#chart canvas")));
+        B.Until(() => Ink(0, red: false) > 300 && Ink(0, red: true) > 300, "both spectra drawn in one chart (blue and red)");
+        Assert.True(B.Driver.FindElement(By.Id("layout-box")).Displayed);
+        B.Screenshot("view-overlay-getspec");
+
+        Choose("layout", "stack");
+        B.Until(() => B.Driver.FindElements(By.CssSelector("#chart canvas")).Count == 2, "two stacked panels");
+        B.Until(() => Ink(0, red: false) > 300 && Ink(1, red: true) > 300, "one spectrum per panel");
+        // Each panel holds its own spectrum only: next to no red in the first, no blue in the second (a few
+        // antialiased pixels of the orange model and the grey line markers aside).
+        long red0 = Ink(0, red: true), red1 = Ink(1, red: true), blue0 = Ink(0, red: false), blue1 = Ink(1, red: false);
+        Assert.True(red0 * 20 < red1 && blue1 * 20 < blue0, $"red {red0} and {red1}, blue {blue0} and {blue1} in the two panels");
+        B.Until(() => B.Driver.Url.Contains("layout=stack", StringComparison.Ordinal), "the layout in the address");
+        Assert.Contains("2 stacked panels", B.Driver.FindElement(By.Id("chart")).GetAttribute("aria-label"));
+
+        // Zooming one panel zooms both: they share the wavelength axis.
+        string Ranges() => (string)B.Js("return JSON.stringify(document.getElementById('chart').ranges())")!;
+        var whole = Ranges();
+        B.Driver.FindElement(By.Id("zoom-in")).Click();
+        B.Driver.FindElement(By.Id("pan-right")).Click();
+        B.Until(() => SodaUrl().Contains("BAND=") && Ranges() != whole, "the zoom");
+        var ranges = System.Text.Json.JsonSerializer.Deserialize<double[][]>(Ranges())!;
+        Assert.Equal(2, ranges.Length);
+        Assert.Equal(ranges[0], ranges[1]);
+        var over = B.Driver.FindElements(By.CssSelector("#chart .u-over"))[1];
+        new OpenQA.Selenium.Interactions.Actions(B.Driver).MoveToElement(over, -over.Size.Width / 10, 0).ClickAndHold().MoveByOffset(over.Size.Width / 5, 0).Release().Perform();
+        B.Until(() => System.Text.Json.JsonSerializer.Deserialize<double[][]>(Ranges())! is var r && r[0][1] - r[0][0] < (ranges[0][1] - ranges[0][0]) * 0.5, "the drag in the second panel");
+        var dragged = System.Text.Json.JsonSerializer.Deserialize<double[][]>(Ranges())!;
+        Assert.Equal(dragged[0], dragged[1]);
+        B.Screenshot("view-stacked");
+        B.Until(() => B.Driver.FindElement(By.Id("permalink")).GetAttribute("href")!.Contains("layout=stack", StringComparison.Ordinal)
+            && SodaUrl() is var u && Band(u).Hi - Band(u).Lo < (ranges[0][1] - ranges[0][0]) * 0.6e-10, "the permalink of the dragged view");
+        string permalink = B.Driver.FindElement(By.Id("permalink")).GetAttribute("href")!, soda = SodaUrl();
+        AssertClean("/view stacked");
+
+        B.Open(new Uri("about:blank"));
+        B.Open(new Uri(permalink));
+        B.Until(() => B.Driver.FindElements(By.CssSelector("#chart canvas")).Count == 2, "the stacked panels from the permalink");
+        B.Until(() => Ink(0, red: false) > 100 && Ink(1, red: true) > 100, "both panels drawn again");
+        Assert.Equal("stack", B.Driver.FindElement(By.Id("layout")).GetDomProperty("value"));
+        B.Until(() => SodaUrl() == soda, "the same SODA band");
+        AssertClean("/view stacked permalink");
+    }
+
+    [Fact]
+    public async Task Masked_pixels_are_shaded_by_their_mask_bit_with_a_legend()
+    {
+        var did = (await Dids(1))[0];
+        B.Open(Url("view?ID=" + Uri.EscapeDataString(did)));
+        WaitDrawn();
+        // The bits the spectrum has (each masked pixel counted under its lowest and_mask bit; -1: no ivar), from SODA.
+        var expected = (string)B.Driver.ExecuteAsyncScript("""
+            const done = arguments[arguments.length - 1];
+            import('./web/npy.js').then(async (m) => {
+              const r = await fetch('soda/sync?ID=' + encodeURIComponent(arguments[0]) + '&RESPONSEFORMAT=application/x-npy');
+              const { fields } = m.parseNpy(await r.arrayBuffer());
+              const bits = new Set();
+              fields.and_mask.forEach((v, i) => { const k = v >>> 0; if (k) bits.add(31 - Math.clz32(k & -k)); else if (!(fields.ivar[i] > 0)) bits.add(-1); });
+              done([...bits].sort((a, b) => a - b).join(','));
+            });
+            """, did)!;
+        Assert.NotEqual("", expected); // the demo spectra have masked sky lines
+        var legend = B.Driver.FindElement(By.Id("mask-legend"));
+        Assert.True(legend.Displayed);
+        Assert.Equal(expected, string.Join(",", legend.FindElements(By.CssSelector(".mask-bit")).Select(e => e.GetAttribute("data-bit"))));
+        if (expected.Split(',').Contains("23")) Assert.Contains("BRIGHTSKY (bit 23)", legend.Text);
+        // The shade of the first bit is on the canvas (translucent: its hue at a low alpha), and goes with the toggle.
+        long Shaded() => Convert.ToInt64(B.Js("""
+            const sw = document.querySelector('#mask-legend .mask-swatch');
+            const [r0, g0, b0] = getComputedStyle(sw).backgroundColor.match(/[\d.]+/g).map(Number);
+            const c = document.querySelector('#chart canvas');
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            let n = 0;
+            for (let i = 0; i < d.length; i += 4)
+              if (d[i + 3] > 20 && d[i + 3] < 80 && Math.abs(d[i] - r0) < 16 && Math.abs(d[i + 1] - g0) < 16 && Math.abs(d[i + 2] - b0) < 16) n++;
+            return n;
+            """));
+        Assert.True(Shaded() > 100, $"shaded pixels: {Shaded()}");
+        B.Driver.FindElement(By.Id("show-mask")).Click();
+        B.Until(() => !legend.Displayed, "the legend hidden with the masks");
+        AssertClean("/view masks");
+    }
+
+    [Fact]
+    public async Task The_redshift_starts_at_the_catalogue_z_and_the_slider_moves_the_line_list()
+    {
+        var did = (await Dids(1))[0];
+        var body = new FormUrlEncodedContent(new Dictionary<string, string> { ["LANG"] = "ADQL", ["FORMAT"] = "csv",
+            ["QUERY"] = $"SELECT s.z FROM ivoa.obscore AS o JOIN spec.specobj AS s ON s.collection = o.obs_collection AND s.obs_id = o.obs_id WHERE o.obs_publisher_did = '{did}'" });
+        using var r = await server.Client.PostAsync("tap/sync", body);
+        double z = double.Parse((await r.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+        B.Open(Url("view?ID=" + Uri.EscapeDataString(did) + "&model=0&err=0&mask=0"));
+        WaitDrawn();
+        Assert.Equal(z, double.Parse(B.Driver.FindElement(By.Id("z")).GetDomProperty("value")!, CultureInfo.InvariantCulture), 1e-5);
+        // The line markers are grey dashes: where they are, column by column, before and after moving the slider.
+        string Markers() => (string)B.Js("""
+            const c = document.querySelector('#chart canvas'), ctx = c.getContext('2d');
+            const d = ctx.getImageData(0, 0, c.width, c.height).data, cols = new Set();
+            for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 60 && Math.abs(d[i] - 60) < 25 && Math.abs(d[i + 1] - 60) < 25 && Math.abs(d[i + 2] - 60) < 25) cols.add((i / 4) % c.width);
+            return [...cols].sort((a, b) => a - b).join(',');
+            """)!;
+        var before = Markers();
+        Assert.NotEqual("", before);
+        var slider = B.Driver.FindElement(By.Id("z-slider"));
+        B.Js("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'));", slider, (z + 0.05).ToString(CultureInfo.InvariantCulture));
+        B.Until(() => Markers() != before, "the line markers moved");
+        var moved = B.Driver.FindElement(By.Id("z")).GetDomProperty("value")!; // the slider's step rounds it
+        Assert.Equal(z + 0.05, double.Parse(moved, CultureInfo.InvariantCulture), 1e-4);
+        B.Until(() => B.Driver.Url.Contains("z=" + moved, StringComparison.Ordinal), "the redshift in the address");
+        AssertClean("/view redshift");
+    }
+
+    [Fact]
+    public async Task Touch_drags_pan_and_a_pinch_zooms()
+    {
+        var did = (await Dids(1))[0];
+        B.Open(Url("view?ID=" + Uri.EscapeDataString(did)));
+        WaitDrawn();
+        B.Driver.FindElement(By.Id("zoom-in")).Click();
+        B.Until(() => SodaUrl().Contains("BAND="), "the zoom");
+        var (lo, hi) = Band(SodaUrl());
+        var over = B.Driver.FindElement(By.CssSelector("#chart .u-over"));
+        int w = over.Size.Width;
+        // One finger from right to left: the spectrum follows it, so the band moves to longer wavelengths, same width.
+        var finger = new OpenQA.Selenium.Interactions.PointerInputDevice(OpenQA.Selenium.Interactions.PointerKind.Touch, "finger");
+        var drag = new OpenQA.Selenium.Interactions.ActionBuilder();
+        drag.AddAction(finger.CreatePointerMove(over, w / 4, 0, TimeSpan.Zero));
+        drag.AddAction(finger.CreatePointerDown(OpenQA.Selenium.Interactions.MouseButton.Touch));
+        drag.AddAction(finger.CreatePointerMove(over, -w / 4, 0, TimeSpan.FromMilliseconds(200)));
+        drag.AddAction(finger.CreatePointerUp(OpenQA.Selenium.Interactions.MouseButton.Touch));
+        ((IActionExecutor)B.Driver).PerformActions(drag.ToActionSequenceList());
+        B.Until(() => Band(SodaUrl()).Lo > lo + (hi - lo) * 0.3, "the pan by one finger");
+        var (lo2, hi2) = Band(SodaUrl());
+        Assert.Equal(hi - lo, hi2 - lo2, (hi - lo) * 1e-3);
+
+        // Two fingers moving apart: a zoom in about their middle.
+        var a = new OpenQA.Selenium.Interactions.PointerInputDevice(OpenQA.Selenium.Interactions.PointerKind.Touch, "a");
+        var b = new OpenQA.Selenium.Interactions.PointerInputDevice(OpenQA.Selenium.Interactions.PointerKind.Touch, "b");
+        var pinch = new OpenQA.Selenium.Interactions.ActionBuilder();
+        pinch.AddAction(a.CreatePointerMove(over, -w / 10, 0, TimeSpan.Zero)).AddAction(b.CreatePointerMove(over, w / 10, 0, TimeSpan.Zero));
+        pinch.AddAction(a.CreatePointerDown(OpenQA.Selenium.Interactions.MouseButton.Touch)).AddAction(b.CreatePointerDown(OpenQA.Selenium.Interactions.MouseButton.Touch));
+        pinch.AddAction(a.CreatePointerMove(over, -w / 4, 0, TimeSpan.FromMilliseconds(200))).AddAction(b.CreatePointerMove(over, w / 4, 0, TimeSpan.FromMilliseconds(200)));
+        pinch.AddAction(a.CreatePointerUp(OpenQA.Selenium.Interactions.MouseButton.Touch)).AddAction(b.CreatePointerUp(OpenQA.Selenium.Interactions.MouseButton.Touch));
+        ((IActionExecutor)B.Driver).PerformActions(pinch.ToActionSequenceList());
+        B.Until(() => Band(SodaUrl()) is var z && z.Hi - z.Lo < (hi2 - lo2) * 0.6, "the zoom by a pinch");
+        var (lo3, hi3) = Band(SodaUrl());
+        Assert.InRange((lo3 + hi3) / 2, lo2 + (hi2 - lo2) * 0.4, lo2 + (hi2 - lo2) * 0.6); // about the middle
+        AssertClean("/view by touch");
+    }
+
+    [Theory]
+    [InlineData(3840, 2160, 1)] // a 4K screen at 100 %
+    [InlineData(1920, 1080, 2)] // the same screen at 200 %: the canvas keeps every device pixel
+    public async Task On_a_4K_screen_the_pages_fit_and_the_chart_is_drawn_at_device_resolution(int width, int height, int scale)
+    {
+        var did = (await Dids(1))[0];
+        B.Driver.ExecuteCdpCommand("Emulation.setDeviceMetricsOverride", new Dictionary<string, object?>
+            { ["width"] = width, ["height"] = height, ["deviceScaleFactor"] = scale, ["mobile"] = false });
+        try
+        {
+            foreach (var page in new[] { "", "search?collection=demo", "view?ID=" + Uri.EscapeDataString(did) })
+            {
+                B.Open(Url(page));
+                if (page.StartsWith("view", StringComparison.Ordinal)) WaitDrawn();
+                Assert.Equal((long)width, Convert.ToInt64(B.Js("return window.innerWidth")));
+                long scroll = Convert.ToInt64(B.Js("return document.documentElement.scrollWidth")), inner = Convert.ToInt64(B.Js("return document.documentElement.clientWidth"));
+                Assert.True(scroll <= inner + 1, $"/{page} is {scroll} px wide in a {inner} px window");
+                AssertClean("/" + page + $" at {width}x{height}@{scale}");
+            }
+            var (canvas, css) = ((IReadOnlyCollection<object>)B.Js("const c = document.querySelector('#chart canvas'); return [c.width, c.getBoundingClientRect().width];")!)
+                .Select(Convert.ToDouble).ToArray() switch { var v => (v[0], v[1]) };
+            Assert.Equal(Math.Round(css * scale), canvas, 1.0);
+            Assert.True(InkPixels() > 300 * scale, "the flux drawn");
+            B.Screenshot($"view-{width}x{height}@{scale}");
+        }
+        finally { B.Driver.ExecuteCdpCommand("Emulation.clearDeviceMetricsOverride", new Dictionary<string, object?>()); }
     }
 
     [Fact]

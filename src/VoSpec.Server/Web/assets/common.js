@@ -1,5 +1,44 @@
-// Shared by VoSpec's pages: copy buttons (data-copy names the element whose text, or link, is copied). Plain module,
-// no build step; nothing here writes markup, so catalogue text can never become HTML.
+// Shared by VoSpec's pages: copy buttons (data-copy names the element whose text, or link, is copied) and the access
+// token of proprietary collections. Plain module, no build step; nothing here writes markup, so catalogue text can
+// never become HTML.
+
+// ---------------------------------------------------------------- access token
+// A token that opens proprietary collections (docs/access.md) is typed once into the header's field and kept in this
+// tab's sessionStorage (gone when the tab closes; never in a URL, a permalink or a cookie). Every fetch of the pages
+// goes through authFetch, which sends it as the Authorization header the server accepts.
+const TOKEN_KEY = 'vospec-token';
+
+export function token() {
+  try { return sessionStorage.getItem(TOKEN_KEY) || ''; } catch { return ''; }
+}
+
+/** fetch() with the session's token, when one is set, as "Authorization: Bearer …" (same-origin requests only). */
+export function authFetch(url, init = {}) {
+  const t = token();
+  if (!t || new URL(url, location.href).origin !== location.origin) return fetch(url, init);
+  const headers = new Headers(init.headers || {});
+  headers.set('Authorization', 'Bearer ' + t);
+  return fetch(url, { ...init, headers });
+}
+
+const tokenForm = document.getElementById('token-form');
+if (tokenForm) {
+  const field = document.getElementById('token'), status = document.getElementById('token-status');
+  const show = () => { status.textContent = token() ? 'token in use' : ''; document.getElementById('token-forget').hidden = !token(); };
+  show();
+  tokenForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const t = field.value.trim();
+    if (!t) return;
+    sessionStorage.setItem(TOKEN_KEY, t);
+    field.value = '';
+    location.reload(); // the page's data again, now with the token's rights
+  });
+  document.getElementById('token-forget').addEventListener('click', () => { sessionStorage.removeItem(TOKEN_KEY); location.reload(); });
+  show();
+}
+
+// ---------------------------------------------------------------- copy buttons
 export async function copyText(text) {
   if (navigator.clipboard && window.isSecureContext) { await navigator.clipboard.writeText(text); return; }
   // Plain-HTTP pages have no async clipboard: a hidden textarea and execCommand still work there.

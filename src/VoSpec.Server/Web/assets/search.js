@@ -4,6 +4,7 @@
 // textContent or attributes, never parsed as HTML.
 import { notifyAll } from './samp.js';
 import { parseCsv } from './csv.js';
+import { authFetch, token } from './common.js';
 
 const PAGE_SIZE = 20;
 const FORM_FIELDS = ['ra', 'dec', 'radius', 'collection', 'class', 'zmin', 'zmax', 'snmin', 'wave', 'top'];
@@ -65,7 +66,7 @@ export function formToAdql() {
 /** Runs ADQL through /tap/sync; resolves to {columns, rows} or rejects with {message, line, column}. */
 async function runTap(adql) {
   const body = new URLSearchParams({ REQUEST: 'doQuery', LANG: 'ADQL', FORMAT: 'csv', QUERY: adql });
-  const response = await fetch('tap/sync', { method: 'POST', body });
+  const response = await authFetch('tap/sync', { method: 'POST', body });
   const text = await response.text();
   if (!response.ok || (response.headers.get('content-type') || '').includes('xml')) {
     const doc = new DOMParser().parseFromString(text, 'application/xml');
@@ -121,7 +122,7 @@ const linksCache = new Map();
 
 async function thumbnailUrl(did) {
   if (!linksCache.has(did)) {
-    linksCache.set(did, fetch('datalink/links?ID=' + encodeURIComponent(did)).then((r) => r.text()).then((text) => {
+    linksCache.set(did, authFetch('datalink/links?ID=' + encodeURIComponent(did)).then((r) => r.text()).then((text) => {
       const doc = new DOMParser().parseFromString(text, 'application/xml');
       const names = [...doc.getElementsByTagName('FIELD')].map((f) => f.getAttribute('name'));
       const at = (tr, name) => tr.getElementsByTagName('TD')[names.indexOf(name)]?.textContent ?? '';
@@ -183,7 +184,11 @@ function render() {
       img.alt = 'preview of ' + did;
       img.width = 160; img.height = 100;
       cell.append(img);
-      thumbnailUrl(did).then((url) => { if (url) img.src = url; }).catch(() => { img.alt = 'no preview'; });
+      // With an access token the image is fetched with it (an <img> cannot send a header) and shown from a blob: URL.
+      thumbnailUrl(did).then(async (url) => {
+        if (!url) return;
+        img.src = token() ? URL.createObjectURL(await (await authFetch(url)).blob()) : url;
+      }).catch(() => { img.alt = 'no preview'; });
     }
     row.forEach((value, i) => {
       const td = tr.insertCell();
@@ -206,7 +211,21 @@ function render() {
 
 // ---------------------------------------------------------------- selection
 
-function postForm(action, fields) {
+/** A download by POST: a plain form (the browser saves the answer), or, with an access token (a form cannot send a
+ *  header), a fetch with it whose answer is saved through a blob: link. */
+async function postForm(action, fields) {
+  if (token()) {
+    const response = await authFetch(action, { method: 'POST', body: new URLSearchParams(fields) });
+    if (!response.ok) { $('status').textContent = `${action} answered ${response.status}: ${(await response.text()).slice(0, 200)}`; return; }
+    const disposition = /filename="?([^";]+)"?/.exec(response.headers.get('content-disposition') || '');
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(await response.blob());
+    link.download = disposition ? disposition[1] : action.replace(/.*\//, '') + ({ 'application/fits': '.fits', 'application/x-npy': '.npy', 'text/csv': '.csv' }[(response.headers.get('content-type') || '').split(';')[0]] ?? '.xml');
+    document.body.append(link);
+    link.click();
+    link.remove();
+    return;
+  }
   const form = document.createElement('form');
   form.method = 'post';
   form.action = action;
@@ -242,9 +261,27 @@ $('getspec-selected').addEventListener('click', () => {
   const ids = parsed.filter((m) => m[1] === context).map((m) => m[2]);
   if (!context) { $('status').textContent = 'These identifiers do not name a getSpec context.'; return; }
   if (ids.length < dids.length) $('status').textContent = `getSpec takes one collection at a time: sending the ${ids.length} of ${context}.`;
-  // getSpec sends several spectra only on one wavelength grid (align=True); one spectrum comes as its FITS file.
-  postForm('spec/getSpec', ids.length === 1 ? { id_list: `[${ids[0]}]`, context, format: 'fits' }
-    : { id_list: '[' + ids.join(',') + ']', context, align: 'True', format: 'votable' });
+  // getSpec sends several spectra only on one wavelength grid (align=True); FITS holds one spectrum. "auto": one
+  // spectrum as its FITS file, several as a VOTable.
+  let format = $('getspec-format').value;
+  if (format === 'auto') format = ids.length === 1 ? 'fits' : 'votable';
+  if (format === 'fits' && ids.length > 1) { $('status').textContent = 'FITS holds one spectrum: choose .npy, CSV or VOTable for several.'; return; }
+  postForm('spec/getSpec', ids.length === 1 && format === 'fits' ? { id_list: `[${ids[0]}]`, context, format }
+    : { id_list: '[' + ids.join(',') + ']', context, align: 'True', format });
+});
+
+// The selection to a desktop tool: the selected rows as a TAP query URL (a VOTable the tool fetches itself).
+$('samp-selected').addEventListener('click', async () => {
+  const dids = selection();
+  if (!dids) return;
+  const adql = `SELECT * FROM ivoa.obscore WHERE obs_publisher_did IN (${dids.map(quote).join(', ')})`;
+  // TABLEDATA: a few rows, readable as they are (the selection's VOTable download is the same).
+  const url = new URL('tap/sync?' + new URLSearchParams({ REQUEST: 'doQuery', LANG: 'ADQL', FORMAT: 'votable/td', QUERY: adql }).toString().replaceAll('+', '%20'), location.href).href;
+  $('samp-status').textContent = 'Sending…';
+  try {
+    await notifyAll('table.load.votable', { url, name: `VoSpec selection (${dids.length})` });
+    $('samp-status').textContent = `Sent the ${dids.length} selected row${dids.length === 1 ? '' : 's'} to the SAMP hub.`;
+  } catch (e) { $('samp-status').textContent = e.message; }
 });
 
 // The whole result as a VOTable the desktop tool fetches itself: the same query as a TAP GET URL.
@@ -281,7 +318,7 @@ $('adql').addEventListener('keydown', (event) => {
 // The ADQL box starts with the server's own examples (DALI examples document, RDFa property="query").
 async function loadExamples() {
   try {
-    const doc = new DOMParser().parseFromString(await (await fetch('tap/examples')).text(), 'application/xhtml+xml');
+    const doc = new DOMParser().parseFromString(await (await authFetch('tap/examples')).text(), 'application/xhtml+xml');
     const select = $('examples');
     for (const ex of doc.querySelectorAll('[typeof="example"]')) {
       const query = ex.querySelector('[property="query"]'), name = ex.querySelector('[property="name"]');
