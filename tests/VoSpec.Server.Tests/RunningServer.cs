@@ -23,8 +23,12 @@ public class RunningServer : IAsyncLifetime
     /// <summary>The PostgreSQL database of the catalogue; null: SQLite in the archive directory.</summary>
     public string? Database { get; protected init; }
 
+    /// <summary>Fills the archive before the server opens it (a filled archive gets no demo collection).</summary>
+    protected virtual void BeforeStart() { }
+
     public async Task InitializeAsync()
     {
+        BeforeStart();
         _app = VoSpecHost.Build(new Dictionary<string, string?>
         {
             ["VoSpec:Archive"] = ArchiveDir,

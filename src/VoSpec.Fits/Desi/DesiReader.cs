@@ -115,7 +115,7 @@ public static class DesiReader
                         : throw new FitsFormatException($"{file.Name}: {arm}_MASK value {values[i]} is not a 32-bit mask");
             }
             arms.Add(new ArmImages(arm, wave.ReadDoubles(), flux.ReadFloats(), ivar.ReadFloats(), maskBits, res?.ReadFloats(), diagonals,
-                flux.Header.GetStringOrNull("BUNIT")?.Trim() ?? "10**-17 erg/(s cm2 Angstrom)"));
+                flux.Header.GetStringOrNull("BUNIT")?.Trim() ?? DesiConventions.FluxUnit));
         }
         if (arms.Count == 0) throw new FitsFormatException($"{file.Name}: no X_WAVELENGTH arm");
         arms.Sort((a, b) => a.Wavelength[0].CompareTo(b.Wavelength[0]));

@@ -36,8 +36,21 @@ public sealed record SpecContext(string Name, string? Collection, string Catalog
         ["wavelength_unit"] = VoSpec.Core.Spectra.SpectrumUnits.Wavelength,
         ["z_min"] = ZMin,
         ["z_max"] = ZMax,
-        ["flux_unit"] = VoSpec.Core.Spectra.SpectrumUnits.Flux,
+        ["flux_unit"] = FluxUnit,
     };
+
+    /// <summary>
+    /// The flux unit (VOUnit) of the context's spectra: its survey's; null for relative flux (LAMOST) and for a default
+    /// context whose collections differ (an archive of nothing: SDSS's).
+    /// </summary>
+    public string? FluxUnit
+    {
+        get
+        {
+            var units = Members.Select(m => VoSpec.Archive.Catalogue.SurveyFacts.OfCollection(m).VoFluxUnit).Distinct().ToList();
+            return units.Count switch { 0 => VoSpec.Core.Spectra.SpectrumUnits.Flux, 1 => units[0], _ => null };
+        }
+    }
 }
 
 /// <summary>
