@@ -40,7 +40,7 @@ public static class CatalogueDdl
               ingested TEXT NOT NULL,
               UNIQUE(collection, specobjid))
             """;
-        foreach (var table in new[] { SchemaCatalog.SpecObj, SchemaCatalog.ObsCore })
+        foreach (var table in SchemaCatalog.SpectrumTables)
             foreach (var s in TableStatements(table)) yield return s;
         // SDSS's key, completed by obs_id: DESI's (plate, MJD, fibre) stand-ins repeat (a tile's cumulative and per-night
         // coadds; two tiles' fibres in one HEALPix coadd), its obs_id (group and TARGETID) does not. An older archive's index is replaced.

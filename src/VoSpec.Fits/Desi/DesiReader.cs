@@ -55,7 +55,8 @@ public static class DesiReader
                 : exposuresByTarget?.GetValueOrDefault(targetId) ?? [];
             var fibreArms = arms.Select(a => a.Slice(row)).ToList();
             string obsId = kind == DesiFileKind.Spectra && fibre.ExpId is long e ? $"{group.Name}-e{e}-{targetId}" : $"{group.Name}-{targetId}";
-            var merged = new Spectrum { Meta = MetaOf(fibre, exposures, group, kind, obsId, arms[0].FluxUnit), Arrays = DesiArmMerger.Merge(fibreArms, $"{name} row {row}") };
+            var meta = MetaOf(fibre, exposures, group, kind, obsId, arms[0].FluxUnit) with { SurveyColumns = SurveyColumnsOf(fibermap, row, fibre, group) };
+            var merged = new Spectrum { Meta = meta, Arrays = DesiArmMerger.Merge(fibreArms, $"{name} row {row}") };
             try { merged.Arrays.Validate(); }
             catch (InvalidDataException ex) { throw new FitsFormatException($"{name} row {row}: {ex.Message}", ex); }
             spectra.Add(new DesiSpectrum(fibre, exposures, fibreArms, merged));
@@ -174,6 +175,40 @@ public static class DesiReader
         t.HasColumn("TILEID") ? t.GetLong(row, "TILEID") : tile ?? 0,
         t.HasColumn("FIBER") ? checked((int)t.GetLong(row, "FIBER")) : 0,
         t.HasColumn("EXPTIME") ? t.GetDouble(row, "EXPTIME") : 0);
+
+    /// <summary>The values of the desi.fibermap table (schemas/desi.fibermap.json): the FIBERMAP row's and the file's grouping.</summary>
+    private static Dictionary<string, object?> SurveyColumnsOf(BinaryTable t, int row, DesiFibre f, DesiGroup group)
+    {
+        long? Long(string column) => t.HasColumn(column) ? t.GetLong(row, column) : null;
+        float? Float(string column) => t.HasColumn(column) ? (float)t.GetDouble(row, column) : null;
+        return new Dictionary<string, object?>
+        {
+            ["targetid"] = f.TargetId,
+            ["survey"] = group.Survey,
+            ["program"] = group.Program,
+            ["spgrp"] = group.Kind,
+            ["healpix"] = group.Healpix,
+            ["tileid"] = f.TileId ?? group.TileId,
+            ["expid"] = f.ExpId,
+            ["fiber"] = f.Fiber,
+            ["target_ra"] = f.Ra,
+            ["target_dec"] = f.Dec,
+            ["objtype"] = f.ObjType,
+            ["desi_target"] = Long("DESI_TARGET"),
+            ["bgs_target"] = Long("BGS_TARGET"),
+            ["mws_target"] = Long("MWS_TARGET"),
+            ["sv3_desi_target"] = Long("SV3_DESI_TARGET"),
+            ["fiberstatus"] = f.FibreStatus,
+            ["numexp"] = Long("COADD_NUMEXP") is long n ? (int)n : null,
+            ["exptime"] = f.ExpTime,
+            ["morphtype"] = t.HasColumn("MORPHTYPE") ? t.GetString(row, "MORPHTYPE").Trim() : null,
+            ["flux_g"] = Float("FLUX_G"),
+            ["flux_r"] = Float("FLUX_R"),
+            ["flux_z"] = Float("FLUX_Z"),
+            ["ebv"] = Float("EBV"),
+            ["specprod"] = group.SpecProd,
+        };
+    }
 
     /// <summary>
     /// The SDSS-shaped fields, chosen so that (plate, MJD, fibre) stays unique as the catalogue requires: a coadd's
