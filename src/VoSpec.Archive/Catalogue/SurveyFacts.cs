@@ -11,13 +11,21 @@ namespace VoSpec.Archive.Catalogue;
 /// </summary>
 public sealed record SurveyFacts(string Facility, double ResolvingPower, string? FluxUnit, string? VoFluxUnit, string Designation, string Telescope)
 {
+    /// <summary>The instrument of the survey's spectra (SpectrumMeta.Instrument); null for SDSS, which has two (SDSS, BOSS).</summary>
+    public string? Instrument { get; private init; }
+
+    /// <summary>The survey's own catalogue in schemas/ (desi.fibermap, lamost.lrs); null for SDSS, whose is spec.specobj.</summary>
+    public VoSpec.Core.Schema.TableSchema? Table => Instrument is null ? null : VoSpec.Core.Schema.SchemaCatalog.SurveyTables.FirstOrDefault(t => t.Survey == Instrument);
+
     private static readonly SurveyFacts Sdss = new("SDSS 2.5m", 2000.0, null, SpectrumUnits.Flux, "SDSS", "SDSS 2.5-M");
 
     /// <summary>The Mayall 4 m at Kitt Peak; DESI's arms resolve 2000 (blue) to 5500 (near infrared).</summary>
-    private static readonly SurveyFacts Desi = new("Mayall 4m", 3500.0, VoSpec.Fits.Desi.DesiConventions.FluxUnit, SpectrumUnits.Flux, "DESI", "KPNO 4.0-m telescope");
+    private static readonly SurveyFacts Desi = new("Mayall 4m", 3500.0, VoSpec.Fits.Desi.DesiConventions.FluxUnit, SpectrumUnits.Flux, "DESI", "KPNO 4.0-m telescope")
+    { Instrument = VoSpec.Fits.Desi.DesiConventions.Instrument };
 
     /// <summary>The Guoshoujing telescope (LAMOST); its low-resolution spectra are only relatively flux-calibrated, so no physical unit.</summary>
-    private static readonly SurveyFacts Lamost = new("LAMOST", 1800.0, VoSpec.Fits.Lamost.LamostConventions.FluxUnit, null, "LAMOST", "LAMOST");
+    private static readonly SurveyFacts Lamost = new("LAMOST", 1800.0, VoSpec.Fits.Lamost.LamostConventions.FluxUnit, null, "LAMOST", "LAMOST")
+    { Instrument = VoSpec.Fits.Lamost.LamostConventions.Instrument };
 
     /// <summary>True when the flux has a physical unit; false for relative (LAMOST) flux.</summary>
     public bool AbsoluteFlux => VoFluxUnit is not null;
