@@ -189,7 +189,7 @@ public static class SpecServiceEndpoints
             return;
         }
         SpectrumRows rows;
-        if (request.Align) rows = SpectrumRows.Align(archive, locations, request.Values, request.Cutout, request.W0, request.W1, limits.MaxAlignedLength);
+        if (request.Align) rows = SpectrumRows.Align(archive, locations, request.Values, request.Cutout, request.W0, request.W1, limits.MaxAlignedLength, request.Grid);
         else if (locations.Length == 1) rows = SpectrumRows.Single(archive, locations[0], request.Values);
         else throw new UserInputException($"align=False serves one spectrum per request ({locations.Length} ids given): send one id per request, or align=True");
 
