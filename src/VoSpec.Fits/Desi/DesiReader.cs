@@ -19,9 +19,13 @@ public static class DesiReader
         file.Find("FIBERMAP") is BinaryTable && file.Hdus.Any(h => h.Name.EndsWith("_WAVELENGTH", StringComparison.OrdinalIgnoreCase))
         && file.Hdus.Any(h => h.Name.EndsWith("_FLUX", StringComparison.OrdinalIgnoreCase));
 
-    public static DesiFile Read(FitsFile file)
+    /// <param name="resolution">
+    /// False: the X_RESOLUTION images (11 of every 14 bytes of a coadd) are not read and each arm's
+    /// <see cref="DesiArm.Resolution"/> is null — what ingest does, as the merged spectrum does not carry them.
+    /// </param>
+    public static DesiFile Read(FitsFile file, bool resolution = true)
     {
-        try { return ReadChecked(file); }
+        try { return ReadChecked(file, resolution); }
         // A column of the wrong type (TARGETID as text): the table API refuses it.
         catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or OverflowException)
         {
@@ -29,7 +33,7 @@ public static class DesiReader
         }
     }
 
-    private static DesiFile ReadChecked(FitsFile file)
+    private static DesiFile ReadChecked(FitsFile file, bool resolution)
     {
         string name = file.Name;
         if (!Recognises(file)) throw new FitsFormatException($"{name}: not a DESI spectra or coadd file: no FIBERMAP table with X_WAVELENGTH and X_FLUX images");
@@ -37,7 +41,7 @@ public static class DesiReader
         var expFibermap = file.Find("EXP_FIBERMAP") as BinaryTable;
         var kind = expFibermap is not null || fibermap.HasColumn("COADD_EXPTIME") ? DesiFileKind.Coadd : DesiFileKind.Spectra;
         var group = GroupOf(file.Primary.Header, fibermap);
-        var arms = ReadArms(file, fibermap.RowCount);
+        var arms = ReadArms(file, fibermap.RowCount, resolution);
 
         var exposuresByTarget = expFibermap is null ? null : ExposuresByTarget(expFibermap);
         var spectra = new List<DesiSpectrum>();
@@ -84,7 +88,7 @@ public static class DesiReader
     }
 
     /// <summary>All arms' images, each read once for every fibre; arms are ordered by wavelength.</summary>
-    private static List<ArmImages> ReadArms(FitsFile file, int rows)
+    private static List<ArmImages> ReadArms(FitsFile file, int rows, bool resolution)
     {
         var arms = new List<ArmImages>();
         foreach (var hdu in file.Hdus)
@@ -97,7 +101,7 @@ public static class DesiReader
             var flux = Image(file, arm + "_FLUX", n, rows, required: true)!;
             var ivar = Image(file, arm + "_IVAR", n, rows, required: true)!;
             var mask = Image(file, arm + "_MASK", n, rows, required: false);
-            var res = file.Find(arm + "_RESOLUTION") is null ? null : file.GetImage(arm + "_RESOLUTION");
+            var res = !resolution || file.Find(arm + "_RESOLUTION") is null ? null : file.GetImage(arm + "_RESOLUTION");
             int diagonals = 0;
             if (res is not null)
             {
