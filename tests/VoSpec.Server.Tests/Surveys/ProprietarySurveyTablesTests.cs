@@ -1,41 +1,14 @@
 using System.Net;
-using Microsoft.AspNetCore.Builder;
-using VoSpec.Archive;
-using VoSpec.Archive.Ingest;
-using VoSpec.Server.Hosting;
-using VoSpec.Testing;
 using Xunit;
 
 namespace VoSpec.Server.Tests.Surveys;
 
 /// <summary>The real files' three surveys with the desi collection proprietary (one token may see it).</summary>
-public sealed class ProprietaryDesiServer : IAsyncLifetime
+public sealed class ProprietaryDesiServer : RealSurveysServer
 {
     public const string Token = "desi-team-token";
-    private readonly TempDir _dir = TestPaths.NewTempDir("vospec-desi-proprietary");
-    private WebApplication? _app;
-    public HttpClient Client { get; } = new();
 
-    public async Task InitializeAsync()
-    {
-        var archiveDir = Path.Combine(_dir.Path, "archive");
-        using (var archive = SpectrumArchive.Open(archiveDir))
-            new Ingester(archive).Run([TestPaths.RealData], "sdss");
-        _app = VoSpecHost.Build(new Dictionary<string, string?>
-        {
-            ["VoSpec:Archive"] = archiveDir, ["VoSpec:Urls"] = "http://127.0.0.1:0", ["VoSpec:WarmUp"] = "false",
-            ["VoSpec:Access:Collections:desi:Tokens:0"] = Token,
-        });
-        await _app.StartAsync();
-        Client.BaseAddress = new Uri(VoSpecHost.BaseUrls(_app)[0]);
-    }
-
-    public async Task DisposeAsync()
-    {
-        Client.Dispose();
-        if (_app is not null) { await _app.StopAsync(); await _app.DisposeAsync(); }
-        _dir.Dispose();
-    }
+    protected override void Configure(Dictionary<string, string?> settings) => settings["VoSpec:Access:Collections:desi:Tokens:0"] = Token;
 }
 
 /// <summary>
