@@ -108,6 +108,26 @@ public sealed class CrossSurveyAlignmentTests(RealSurveysServer server) : IClass
         Assert.True(r.ExitCode == 0, r.All);
     }
 
+    /// <summary>stackedImage puts the three surveys' spectra on one grid too: each band of rows holds valid values.</summary>
+    [Fact]
+    public async Task StackedImage_of_three_surveys_draws_every_spectrum()
+    {
+        var mixed = Mixed();
+        using var dir = TestPaths.NewTempDir("align");
+        var path = Path.Combine(dir.Path, "stack.npy");
+        File.WriteAllBytes(path, await PostBytes(server, "stackedImage", mixed.Select(m => m.Id), ("thickness", "4"), ("width", "600"), ("format", "numpy")));
+        var r = ExternalTool.RunPython("""
+            import sys, numpy as np
+            v = np.load(sys.argv[1], allow_pickle=False)
+            assert v.shape == (12, 600), v.shape
+            for band in range(3):
+                rows = v[12 - 4 * (band + 1): 12 - 4 * band]
+                assert np.isfinite(rows).mean() > 0.3, (band, np.isfinite(rows).mean())
+            print('ok')
+            """, path);
+        Assert.True(r.ExitCode == 0, r.All);
+    }
+
     [Theory]
     [InlineData("dloglam=1e-4")]                                  // no w0/w1
     [InlineData("w0=4000&w1=8000&dloglam=-1")]
