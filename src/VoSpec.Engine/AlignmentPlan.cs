@@ -90,6 +90,50 @@ public sealed class AlignmentPlan
         return new AlignmentPlan(gridArray, placements, common, cutout, allCopies);
     }
 
+    /// <summary>
+    /// The plan onto a grid the caller names (<see cref="NamedGrid"/>) instead of one made from the spectra: each
+    /// spectrum's pixels that overlap it are copied when they sit on it whole-pixel, resampled (flux-conserving) otherwise.
+    /// </summary>
+    public static AlignmentPlan OnGrid(IReadOnlyList<WavelengthGrid> grids, LogLinearGrid common)
+    {
+        ArgumentNullException.ThrowIfNull(grids);
+        ArgumentNullException.ThrowIfNull(common);
+        int count = grids.Count;
+        var gridArray = new WavelengthGrid[count];
+        var ranges = new PixelRange[count];
+        var placements = new AlignmentPlacement[count];
+        if (common.Count == 0) return new AlignmentPlan(gridArray, placements, common, null, exact: true);
+        var edges = PixelEdges.Of(common);
+        for (int i = 0; i < count; i++)
+        {
+            gridArray[i] = grids[i] ?? throw new ArgumentException($"grid {i} is null", nameof(grids));
+            // Every source pixel whose extent overlaps the grid's (not only those centred inside): the end pixels keep their flux.
+            var se = PixelEdges.Of(gridArray[i]);
+            if (gridArray[i].Count == 0) continue;
+            int a = Math.Max(FirstAbove(se, edges[0]) - 1, 0), b = Math.Min(FirstAtOrAbove(se, edges[^1]), gridArray[i].Count);
+            if (b > a) ranges[i] = new PixelRange(a, b - a);
+        }
+        bool allCopies = Place(gridArray, ranges, common, placements);
+        return new AlignmentPlan(gridArray, placements, common, null, allCopies);
+    }
+
+    /// <summary>
+    /// A log-linear grid from <paramref name="w0"/> to at most <paramref name="w1"/> (Å) with <paramref name="log10Step"/>
+    /// per pixel: pixel 0 is at w0 exactly (as far as 10^log10(w0) allows), the last one is the last step not beyond w1.
+    /// </summary>
+    public static LogLinearGrid NamedGrid(double w0, double w1, double log10Step, int maxLength = DefaultMaxLength)
+    {
+        if (!(w0 > 0) || !(w1 >= w0) || !double.IsFinite(w1)) throw new UserInputException($"a named grid needs 0 < w0 <= w1 (Angstrom), not {w0}-{w1}");
+        if (!(log10Step > 0) || !double.IsFinite(log10Step)) throw new UserInputException($"a named grid needs a positive step, not {log10Step}");
+        double start = Math.Log10(w0), pixels = Math.Floor((Math.Log10(w1) - start) / log10Step + 1e-9) + 1;
+        if (!(pixels <= maxLength)) throw TooLong(pixels, maxLength);
+        return new LogLinearGrid(start, log10Step, (int)pixels);
+    }
+
+    /// <summary>The log10 step of resolving power R = λ/Δλ: one pixel per resolution element, log10(1 + 1/R).</summary>
+    public static double Log10StepOfResolvingPower(double r) =>
+        r > 0 && double.IsFinite(r) ? Math.Log10(1 + 1 / r) : throw new UserInputException($"a resolving power must be positive, not {r}");
+
     /// <summary>The smallest and largest pixel wavelength over all <paramref name="grids"/> (listSpan's w0/w1); null when all are empty.</summary>
     public static (double Min, double Max)? Coverage(IReadOnlyList<WavelengthGrid> grids)
     {

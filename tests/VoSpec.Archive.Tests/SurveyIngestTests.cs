@@ -119,4 +119,45 @@ public class SurveyIngestTests
         Assert.Equal(desi.Arrays.OrMask, stored.Arrays.OrMask);
         Assert.Equal(desi.Arrays.Grid.ToArray(), stored.Arrays.Grid.ToArray());
     }
+
+    /// <summary>
+    /// A tile's cumulative coadd and its per-night coadd (the same real file with SPGRP = 'pernight', as DESI's
+    /// tiles/pernight directory holds beside tiles/cumulative) give their targets the same SDSS-style (plate, MJD,
+    /// fibre) — tile 169, the last night, the same fibres — but different names (group and TARGETID): both ingest,
+    /// on both backends, with no collision and no spectrum taken for a duplicate of the other.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Desi_coadds_sharing_plate_mjd_and_fibre_ingest_without_collision(bool postgres)
+    {
+        using var dir = TestPaths.NewTempDir();
+        string cumulative = TestPaths.RealFile("desi/coadd-5-169-thru20210419.fits"), perNight = Path.Combine(dir.Path, "coadd-5-169-20210419.fits");
+        var made = ExternalTool.RunPython("""
+            import sys
+            from astropy.io import fits
+            with fits.open(sys.argv[1]) as h:
+                h[0].header['SPGRP'] = 'pernight'
+                h.writeto(sys.argv[2])
+            """, cumulative, perNight);
+        Assert.True(made.ExitCode == 0, made.All);
+
+        using var archive = SpectrumArchive.Open(Path.Combine(dir.Path, "archive"), new ArchiveOptions { Database = postgres ? PostgresDatabases.NewDatabase() : null });
+        var report = new Ingester(archive).Run([cumulative, perNight], "sdss");
+        Assert.True(report.Failed == 0, string.Join("\n", report.Failures));
+        Assert.Equal((4, 0), (report.Ingested, report.Duplicates));
+
+        var keys = new[] { cumulative, perNight }.SelectMany(f => DesiReader.Read(f).Spectra)
+            .Select(s => (s.Merged.Meta.Plate, s.Merged.Meta.Mjd, s.Merged.Meta.FiberId, s.Merged.Meta.ObsId)).ToList();
+        // The two files' targets do share (plate, MJD, fibre): the index on those alone refused the second file.
+        Assert.Equal(2, keys.Select(k => (k.Plate, k.Mjd, k.FiberId)).Distinct().Count());
+        Assert.Equal(4, keys.Select(k => k.ObsId).Distinct().Count());
+        Assert.Equal(4, archive.Lookup.CountSpectra("desi"));
+        foreach (var k in keys)
+            Assert.Equal(k.ObsId, archive.Load("desi", DesiConventions.SpecObjId(k.ObsId))!.Meta.ObsId);
+
+        // The same file again is still a duplicate, not a second copy.
+        var again = new Ingester(archive).Run([perNight], "sdss");
+        Assert.Equal((0, 2, 0), (again.Ingested, again.Duplicates, again.Failed));
+    }
 }

@@ -42,6 +42,29 @@ public class MigrateCommandTests
         Assert.Contains("already holds a catalogue", again.StdErr);
     }
 
+    /// <summary>An archive of the three surveys moves with its survey tables (desi.fibermap, lamost.lrs) row for row.</summary>
+    [Fact]
+    public async Task Migrating_three_surveys_keeps_their_own_tables()
+    {
+        using var dir = TestPaths.NewTempDir();
+        var archiveDir = Path.Combine(dir.Path, "a");
+        var ingest = Vospec.Run("ingest", "--archive", archiveDir, TestPaths.RealData);
+        Assert.True(ingest.ExitCode == 0, ingest.All);
+        var database = PostgresDatabases.NewDatabase();
+        var migrate = Vospec.Run("migrate", "--archive", archiveDir, "--database", database);
+        Assert.True(migrate.ExitCode == 0, migrate.All);
+        Assert.Contains("30 spectra migrated", migrate.StdOut);
+
+        using var sqlite = SpectrumArchive.Open(archiveDir);
+        using var pg = SpectrumArchive.Open(archiveDir, new ArchiveOptions { Database = database });
+        foreach (var (adql, count) in new[] { ("SELECT * FROM desi.fibermap ORDER BY specobjid", 8), ("SELECT * FROM lamost.lrs ORDER BY obsid", 2) })
+        {
+            var rows = await Rows(sqlite, adql);
+            Assert.Equal(count, rows.Count);
+            Assert.Equal(rows, await Rows(pg, adql));
+        }
+    }
+
     private static async Task<List<string>> Rows(SpectrumArchive archive, string adql)
     {
         await using var q = await archive.Adql.PrepareAsync(new AdqlRequest { Text = adql }, default);

@@ -23,15 +23,24 @@ public class RunningServer : IAsyncLifetime
     /// <summary>The PostgreSQL database of the catalogue; null: SQLite in the archive directory.</summary>
     public string? Database { get; protected init; }
 
+    /// <summary>Fills the archive before the server opens it (a filled archive gets no demo collection).</summary>
+    protected virtual void BeforeStart() { }
+
+    /// <summary>Settings beside the fixed ones (access rules, limits).</summary>
+    protected virtual void Configure(Dictionary<string, string?> settings) { }
+
     public async Task InitializeAsync()
     {
-        _app = VoSpecHost.Build(new Dictionary<string, string?>
+        BeforeStart();
+        var settings = new Dictionary<string, string?>
         {
             ["VoSpec:Archive"] = ArchiveDir,
             ["VoSpec:Database"] = Database,
             ["VoSpec:Urls"] = "http://127.0.0.1:0", ["VoSpec:WarmUp"] = "false",
             ["VoSpec:Demo"] = DemoCount.ToString(),
-        });
+        };
+        Configure(settings);
+        _app = VoSpecHost.Build(settings);
         await _app.StartAsync();
         BaseUri = new Uri(VoSpecHost.BaseUrls(_app)[0]);
         Client.BaseAddress = BaseUri;

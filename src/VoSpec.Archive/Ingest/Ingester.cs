@@ -235,8 +235,8 @@ public sealed class Ingester(SpectrumArchive archive)
 
     private static string Describe(Exception e) => e switch
     {
-        Microsoft.Data.Sqlite.SqliteException s when s.SqliteErrorCode == 19 => "conflicts with a spectrum already in the collection (same plate, MJD and fiber): " + s.Message,
-        Npgsql.PostgresException p when p.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation => "conflicts with a spectrum already in the collection (same plate, MJD and fiber): " + p.MessageText,
+        Microsoft.Data.Sqlite.SqliteException s when s.SqliteErrorCode == 19 => "conflicts with a spectrum already in the collection (same plate, MJD, fiber and obs_id): " + s.Message,
+        Npgsql.PostgresException p when p.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation => "conflicts with a spectrum already in the collection (same plate, MJD, fiber and obs_id): " + p.MessageText,
         VoSpec.Fits.FitsFormatException or InvalidDataException or IOException or EndOfStreamException => e.Message,
         _ => $"{e.GetType().Name}: {e.Message}",
     };

@@ -40,7 +40,8 @@ public static class SpectrumFileReader
     {
         if (DesiReader.Recognises(file))
         {
-            var desi = DesiReader.Read(file);
+            // The merged spectrum carries no resolution matrix: its images are not read.
+            var desi = DesiReader.Read(file, resolution: false);
             string format = desi.Kind == DesiFileKind.Coadd ? "desi-coadd" : "desi-spectra";
             return new SurveyFile(Survey.Desi, format, desi.Spectra.Select(s => s.Merged).ToList(), desi.SkyFibres + desi.UnassignedFibres);
         }

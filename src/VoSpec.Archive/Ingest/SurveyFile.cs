@@ -11,14 +11,17 @@ public enum Survey { Sdss, Desi, Lamost }
 /// </summary>
 public sealed record SurveyFile(Survey Survey, string Format, IReadOnlyList<Spectrum> Spectra, int SkippedFibres = 0)
 {
+    public const string DesiCollection = "desi";
+    public const string LamostCollection = "lamost";
+
     /// <summary>
     /// The collection a survey's spectra go to: SDSS files to the one the caller names, DESI and LAMOST each to
     /// their own (their ids, units and ObsCore values are not SDSS's).
     /// </summary>
     public string CollectionFor(string sdssCollection) => Survey switch
     {
-        Survey.Desi => "desi",
-        Survey.Lamost => "lamost",
+        Survey.Desi => DesiCollection,
+        Survey.Lamost => LamostCollection,
         _ => sdssCollection,
     };
 

@@ -82,7 +82,7 @@ internal sealed class PostgresAdqlExecution : IAdqlExecution
 
     private static PostgresTranslatorOptions TranslatorOptions(IReadOnlyList<string> hidden, string publicUrl) => new()
     {
-        HiddenRows = hidden.Count == 0 ? [] : [new(SchemaCatalog.ObsCore.QualifiedName, "obs_collection", hidden), new(SchemaCatalog.SpecObj.QualifiedName, "collection", hidden)],
+        HiddenRows = hidden.Count == 0 ? [] : [new(SchemaCatalog.ObsCore.QualifiedName, "obs_collection", hidden), .. SchemaCatalog.SpectrumTables.Where(t => t != SchemaCatalog.ObsCore).Select(t => new HiddenRows(t.QualifiedName, "collection", hidden))],
         PublicUrl = publicUrl,
     };
 

@@ -127,6 +127,9 @@ internal sealed class PostgresCatalogueWriter : ICatalogueWriter
             t = Lap(WritePhase.SpecObj, t);
             Copy(ObsCore, rows.Select(r => r.ObsCore), 1);
             t = Lap(WritePhase.ObsCore, t);
+            // The surveys' own tables (desi.fibermap, lamost.lrs), for the spectra that have a row there.
+            foreach (var (table, surveyRows) in SurveyTableRows.Of(placed.Select(p => (p.Item.Spectrum.Meta, p.SpecId)), _collection))
+                Copy(table, surveyRows, 0);
             Statistics(tx);
             PostgresCatalogue.Execute(_conn, CollectionClassRows.AddSql("@first", "@c"), tx, ("first", _nextSpecId), ("c", _collection));
             Coverage(tx, batch.Coverage);

@@ -37,9 +37,12 @@ internal static class PostgresDdl
               source_path text, source_bytes bigint, source_format text, ingested text NOT NULL,
               UNIQUE(collection, specobjid))
             """;
-        foreach (var table in new[] { SchemaCatalog.SpecObj, SchemaCatalog.ObsCore })
+        foreach (var table in SchemaCatalog.SpectrumTables)
             foreach (var s in TableStatements(table)) yield return s;
-        yield return "CREATE UNIQUE INDEX IF NOT EXISTS specobj_plate_mjd_fiber ON specobj(collection, plate, mjd, fiberid)";
+        // SDSS's key, completed by obs_id: DESI's (plate, MJD, fibre) stand-ins repeat (a tile's cumulative and per-night
+        // coadds; two tiles' fibres in one HEALPix coadd), its obs_id (group and TARGETID) does not. An older archive's index is replaced.
+        yield return "DROP INDEX IF EXISTS specobj_plate_mjd_fiber";
+        yield return "CREATE UNIQUE INDEX IF NOT EXISTS specobj_fibre_obs_id ON specobj(collection, plate, mjd, fiberid, obs_id)";
         foreach (var (_, create) in SpatialIndexes()) yield return create;
         // Kept by the writer in each batch's transaction (SQLite's triggers do it there): one row per collection.
         yield return """

@@ -21,7 +21,7 @@ public static class PostgresMigration
     {
         yield return ("collections", ["name", "title", "data_rights", "pixel_file", "committed_length", "created"]);
         yield return ("spectrum_store", ["spec_id", "collection", "specobjid", "px_offset", "px_length", "npix", "source_path", "source_bytes", "source_format", "ingested"]);
-        foreach (var t in new[] { SchemaCatalog.SpecObj, SchemaCatalog.ObsCore })
+        foreach (var t in SchemaCatalog.SpectrumTables)
             yield return (t.SqlName, t.Columns.Select(c => c.Name).ToArray());
         yield return ("collection_stats", ["name", "n", "wave_min", "wave_max", "z_min", "z_max"]);
         yield return ("collection_classes", ["name", "class", "n"]);

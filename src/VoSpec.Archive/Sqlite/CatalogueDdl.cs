@@ -40,9 +40,12 @@ public static class CatalogueDdl
               ingested TEXT NOT NULL,
               UNIQUE(collection, specobjid))
             """;
-        foreach (var table in new[] { SchemaCatalog.SpecObj, SchemaCatalog.ObsCore })
+        foreach (var table in SchemaCatalog.SpectrumTables)
             foreach (var s in TableStatements(table)) yield return s;
-        yield return "CREATE UNIQUE INDEX IF NOT EXISTS specobj_plate_mjd_fiber ON specobj(collection, plate, mjd, fiberid)";
+        // SDSS's key, completed by obs_id: DESI's (plate, MJD, fibre) stand-ins repeat (a tile's cumulative and per-night
+        // coadds; two tiles' fibres in one HEALPix coadd), its obs_id (group and TARGETID) does not. An older archive's index is replaced.
+        yield return "DROP INDEX IF EXISTS specobj_plate_mjd_fiber";
+        yield return "CREATE UNIQUE INDEX IF NOT EXISTS specobj_fibre_obs_id ON specobj(collection, plate, mjd, fiberid, obs_id)";
         // Positions as unit vectors: a cone is a 3-D box plus an exact test, with no RA wrap or pole trouble.
         yield return "CREATE VIRTUAL TABLE IF NOT EXISTS spatial_idx USING rtree(spec_id, x_min, x_max, y_min, y_max, z_min, z_max)";
         foreach (var s in StatisticsStatements()) yield return s;

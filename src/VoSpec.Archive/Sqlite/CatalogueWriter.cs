@@ -162,6 +162,12 @@ internal sealed class CatalogueWriter : ICatalogueWriter
                 insertIndex.Run([specId, b.X0, b.X1, b.Y0, b.Y1, b.Z0, b.Z1]);
                 Lap(WritePhase.RTree, t);
             }
+            // The surveys' own tables (desi.fibermap, lamost.lrs), for the spectra that have a row there.
+            foreach (var (table, surveyRows) in SurveyTableRows.Of(placed.Select(p => (p.Item.Spectrum.Meta, p.SpecId)), _collection))
+            {
+                using var insert = Insert(table, null);
+                foreach (var row in surveyRows) insert.Run(row);
+            }
             long commit = Stopwatch.GetTimestamp();
             SkyCoverage.Record(_conn, tx, _collection, batch.Coverage);
             SqliteCatalogue.Execute(_conn, CollectionClassRows.AddSql("$first", "$c"), tx, ("$first", _nextSpecId), ("$c", _collection));

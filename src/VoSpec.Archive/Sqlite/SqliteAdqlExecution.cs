@@ -83,7 +83,7 @@ internal sealed class SqliteAdqlExecution : IAdqlExecution
     /// <summary>The tables whose rows carry a collection, without the hidden ones (the columns named in schemas/).</summary>
     private static SqliteTranslatorOptions TranslatorOptions(IReadOnlyList<string> hidden, string? publicUrl) => new()
     {
-        HiddenRows = hidden.Count == 0 ? [] : [new(SchemaCatalog.ObsCore.QualifiedName, "obs_collection", hidden), new(SchemaCatalog.SpecObj.QualifiedName, "collection", hidden)],
+        HiddenRows = hidden.Count == 0 ? [] : [new(SchemaCatalog.ObsCore.QualifiedName, "obs_collection", hidden), .. SchemaCatalog.SpectrumTables.Where(t => t != SchemaCatalog.ObsCore).Select(t => new HiddenRows(t.QualifiedName, "collection", hidden))],
         PublicUrl = publicUrl,
     };
 

@@ -23,6 +23,14 @@ public static class SchemaCatalog
     private static readonly Lazy<TableSchema> s_obsCore = new(() => Get("ivoa.obscore"));
     private static readonly Lazy<TableSchema> s_specObj = new(() => Get("spec.specobj"));
 
+    private static readonly Lazy<IReadOnlyList<TableSchema>> s_surveyTables = new(() => Tables.Where(t => t.Survey is not null).ToList());
+
+    /// <summary>The surveys' own catalogues (<see cref="TableSchema.Survey"/>), filled at ingest beside specobj and obscore.</summary>
+    public static IReadOnlyList<TableSchema> SurveyTables => s_surveyTables.Value;
+
+    /// <summary>spec.specobj, ivoa.obscore and the survey tables: every published table the catalogue writes a spectrum's rows to.</summary>
+    public static IEnumerable<TableSchema> SpectrumTables => [SpecObj, ObsCore, .. SurveyTables];
+
     public static TableSchema ObsCore => s_obsCore.Value;
     public static TableSchema SpecObj => s_specObj.Value;
 

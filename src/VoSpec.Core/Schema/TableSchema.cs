@@ -15,6 +15,13 @@ public sealed record TableSchema
     /// <summary>False for tables that describe a protocol's response (the SSA fields) rather than a TAP table.</summary>
     public bool Published { get; init; } = true;
 
+    /// <summary>
+    /// A survey's own catalogue: the instrument (SpectrumMeta.Instrument) whose spectra each get a row at ingest, the
+    /// values from the reader's <c>SpectrumMeta.SurveyColumns</c> by column name (spec_id, specobjid and collection
+    /// from the archive). Null for the tables every spectrum has a row in, or none.
+    /// </summary>
+    public string? Survey { get; init; }
+
     public string QualifiedName => $"{Schema}.{Name}";
     public IEnumerable<ColumnSchema> PublicColumns => Columns.Where(c => !c.Internal);
 

@@ -14,6 +14,8 @@ public static class TapSchema
     {
         ["ivoa"] = "IVOA-defined tables: the ObsCore 1.1 table of every spectrum in the archive",
         ["spec"] = "VoSpec's own catalogue: one SDSS specObj-style row per spectrum, for every collection",
+        ["desi"] = "DESI's own values of each DESI spectrum (FIBERMAP columns, grouping by HEALPix pixel or tile)",
+        ["lamost"] = "LAMOST's own values of each LAMOST LRS spectrum (the spectrum file's header)",
         [SchemaName] = "Metadata of the tables in this TAP service (TAP 1.1)",
     };
 

@@ -38,6 +38,12 @@ public sealed record SpectrumMeta
     /// <summary>A survey's own name for the spectrum when it is not SDSS's PLATE-MJD-FIBER (DESI, LAMOST); null for SDSS.</summary>
     public string? SurveyObsId { get; init; }
 
+    /// <summary>
+    /// The survey's own catalogue values (DESI's FIBERMAP row, LAMOST's header), by the column names of its table in
+    /// schemas/ (TableSchema.Survey); null for SDSS, whose values are specobj's.
+    /// </summary>
+    public IReadOnlyDictionary<string, object?>? SurveyColumns { get; init; }
+
     /// <summary>The survey's name for a spectrum: <see cref="SurveyObsId"/> when set, else SDSS's PLATE-MJD-FIBER, zero-padded.</summary>
     public string ObsId => SurveyObsId ?? $"{Plate:D4}-{Mjd:D5}-{FiberId:D4}";
 }

@@ -8,6 +8,9 @@ public static class DesiConventions
 {
     public const string Instrument = "DESI";
 
+    /// <summary>DESI's spelling of its flux unit (the X_FLUX images' BUNIT), 10⁻¹⁷ erg s⁻¹ cm⁻² Å⁻¹ as SDSS's.</summary>
+    public const string FluxUnit = "10**-17 erg/(s cm2 Angstrom)";
+
     /// <summary>107 µm fibres on the Mayall's focal plane: 1.5″ on the sky.</summary>
     public const double FiberDiameter = 1.5;
 

@@ -19,9 +19,13 @@ public static class DesiReader
         file.Find("FIBERMAP") is BinaryTable && file.Hdus.Any(h => h.Name.EndsWith("_WAVELENGTH", StringComparison.OrdinalIgnoreCase))
         && file.Hdus.Any(h => h.Name.EndsWith("_FLUX", StringComparison.OrdinalIgnoreCase));
 
-    public static DesiFile Read(FitsFile file)
+    /// <param name="resolution">
+    /// False: the X_RESOLUTION images (11 of every 14 bytes of a coadd) are not read and each arm's
+    /// <see cref="DesiArm.Resolution"/> is null — what ingest does, as the merged spectrum does not carry them.
+    /// </param>
+    public static DesiFile Read(FitsFile file, bool resolution = true)
     {
-        try { return ReadChecked(file); }
+        try { return ReadChecked(file, resolution); }
         // A column of the wrong type (TARGETID as text): the table API refuses it.
         catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or OverflowException)
         {
@@ -29,7 +33,7 @@ public static class DesiReader
         }
     }
 
-    private static DesiFile ReadChecked(FitsFile file)
+    private static DesiFile ReadChecked(FitsFile file, bool resolution)
     {
         string name = file.Name;
         if (!Recognises(file)) throw new FitsFormatException($"{name}: not a DESI spectra or coadd file: no FIBERMAP table with X_WAVELENGTH and X_FLUX images");
@@ -37,7 +41,7 @@ public static class DesiReader
         var expFibermap = file.Find("EXP_FIBERMAP") as BinaryTable;
         var kind = expFibermap is not null || fibermap.HasColumn("COADD_EXPTIME") ? DesiFileKind.Coadd : DesiFileKind.Spectra;
         var group = GroupOf(file.Primary.Header, fibermap);
-        var arms = ReadArms(file, fibermap.RowCount);
+        var arms = ReadArms(file, fibermap.RowCount, resolution);
 
         var exposuresByTarget = expFibermap is null ? null : ExposuresByTarget(expFibermap);
         var spectra = new List<DesiSpectrum>();
@@ -55,7 +59,8 @@ public static class DesiReader
                 : exposuresByTarget?.GetValueOrDefault(targetId) ?? [];
             var fibreArms = arms.Select(a => a.Slice(row)).ToList();
             string obsId = kind == DesiFileKind.Spectra && fibre.ExpId is long e ? $"{group.Name}-e{e}-{targetId}" : $"{group.Name}-{targetId}";
-            var merged = new Spectrum { Meta = MetaOf(fibre, exposures, group, kind, obsId, arms[0].FluxUnit), Arrays = DesiArmMerger.Merge(fibreArms, $"{name} row {row}") };
+            var meta = MetaOf(fibre, exposures, group, kind, obsId, arms[0].FluxUnit) with { SurveyColumns = SurveyColumnsOf(fibermap, row, fibre, group) };
+            var merged = new Spectrum { Meta = meta, Arrays = DesiArmMerger.Merge(fibreArms, $"{name} row {row}") };
             try { merged.Arrays.Validate(); }
             catch (InvalidDataException ex) { throw new FitsFormatException($"{name} row {row}: {ex.Message}", ex); }
             spectra.Add(new DesiSpectrum(fibre, exposures, fibreArms, merged));
@@ -83,7 +88,7 @@ public static class DesiReader
     }
 
     /// <summary>All arms' images, each read once for every fibre; arms are ordered by wavelength.</summary>
-    private static List<ArmImages> ReadArms(FitsFile file, int rows)
+    private static List<ArmImages> ReadArms(FitsFile file, int rows, bool resolution)
     {
         var arms = new List<ArmImages>();
         foreach (var hdu in file.Hdus)
@@ -96,7 +101,7 @@ public static class DesiReader
             var flux = Image(file, arm + "_FLUX", n, rows, required: true)!;
             var ivar = Image(file, arm + "_IVAR", n, rows, required: true)!;
             var mask = Image(file, arm + "_MASK", n, rows, required: false);
-            var res = file.Find(arm + "_RESOLUTION") is null ? null : file.GetImage(arm + "_RESOLUTION");
+            var res = !resolution || file.Find(arm + "_RESOLUTION") is null ? null : file.GetImage(arm + "_RESOLUTION");
             int diagonals = 0;
             if (res is not null)
             {
@@ -115,7 +120,7 @@ public static class DesiReader
                         : throw new FitsFormatException($"{file.Name}: {arm}_MASK value {values[i]} is not a 32-bit mask");
             }
             arms.Add(new ArmImages(arm, wave.ReadDoubles(), flux.ReadFloats(), ivar.ReadFloats(), maskBits, res?.ReadFloats(), diagonals,
-                flux.Header.GetStringOrNull("BUNIT")?.Trim() ?? "10**-17 erg/(s cm2 Angstrom)"));
+                flux.Header.GetStringOrNull("BUNIT")?.Trim() ?? DesiConventions.FluxUnit));
         }
         if (arms.Count == 0) throw new FitsFormatException($"{file.Name}: no X_WAVELENGTH arm");
         arms.Sort((a, b) => a.Wavelength[0].CompareTo(b.Wavelength[0]));
@@ -174,6 +179,40 @@ public static class DesiReader
         t.HasColumn("TILEID") ? t.GetLong(row, "TILEID") : tile ?? 0,
         t.HasColumn("FIBER") ? checked((int)t.GetLong(row, "FIBER")) : 0,
         t.HasColumn("EXPTIME") ? t.GetDouble(row, "EXPTIME") : 0);
+
+    /// <summary>The values of the desi.fibermap table (schemas/desi.fibermap.json): the FIBERMAP row's and the file's grouping.</summary>
+    private static Dictionary<string, object?> SurveyColumnsOf(BinaryTable t, int row, DesiFibre f, DesiGroup group)
+    {
+        long? Long(string column) => t.HasColumn(column) ? t.GetLong(row, column) : null;
+        float? Float(string column) => t.HasColumn(column) ? (float)t.GetDouble(row, column) : null;
+        return new Dictionary<string, object?>
+        {
+            ["targetid"] = f.TargetId,
+            ["survey"] = group.Survey,
+            ["program"] = group.Program,
+            ["spgrp"] = group.Kind,
+            ["healpix"] = group.Healpix,
+            ["tileid"] = f.TileId ?? group.TileId,
+            ["expid"] = f.ExpId,
+            ["fiber"] = f.Fiber,
+            ["target_ra"] = f.Ra,
+            ["target_dec"] = f.Dec,
+            ["objtype"] = f.ObjType,
+            ["desi_target"] = Long("DESI_TARGET"),
+            ["bgs_target"] = Long("BGS_TARGET"),
+            ["mws_target"] = Long("MWS_TARGET"),
+            ["sv3_desi_target"] = Long("SV3_DESI_TARGET"),
+            ["fiberstatus"] = f.FibreStatus,
+            ["numexp"] = Long("COADD_NUMEXP") is long n ? (int)n : null,
+            ["exptime"] = f.ExpTime,
+            ["morphtype"] = t.HasColumn("MORPHTYPE") ? t.GetString(row, "MORPHTYPE").Trim() : null,
+            ["flux_g"] = Float("FLUX_G"),
+            ["flux_r"] = Float("FLUX_R"),
+            ["flux_z"] = Float("FLUX_Z"),
+            ["ebv"] = Float("EBV"),
+            ["specprod"] = group.SpecProd,
+        };
+    }
 
     /// <summary>
     /// The SDSS-shaped fields, chosen so that (plate, MJD, fibre) stays unique as the catalogue requires: a coadd's

@@ -133,6 +133,41 @@ public static class LamostReader
             FiberDiameter = LamostConventions.FiberDiameter,
             ExpTime = h.GetDoubleOrNull("EXPTIME"),
             FluxUnit = LamostConventions.FluxUnit,
+            SurveyColumns = SurveyColumns(h, obsId),
+        };
+    }
+
+    /// <summary>The values of the lamost.lrs table (schemas/lamost.lrs.json), from the primary header.</summary>
+    private static Dictionary<string, object?> SurveyColumns(FitsHeader h, long obsId)
+    {
+        string? Text(string keyword) => h.GetStringOrNull(keyword)?.Trim();
+        int? Int(string keyword) => h.TryGetInt(keyword, out int v) ? v : null;
+        return new Dictionary<string, object?>
+        {
+            ["obsid"] = obsId,
+            ["designation"] = Text("DESIG"),
+            ["planid"] = Text("PLANID"),
+            ["lmjd"] = Int("LMJD"),
+            ["mjd"] = Int("MJD"),
+            ["spid"] = Int("SPID"),
+            ["fiberid"] = Int("FIBERID"),
+            ["ra"] = h.GetDoubleOrNull("RA"),
+            ["dec"] = h.GetDoubleOrNull("DEC"),
+            ["objtype"] = Text("OBJTYPE"),
+            ["tsource"] = Text("TSOURCE"),
+            ["class"] = Text("CLASS"),
+            ["subclass"] = Text("SUBCLASS"),
+            ["z"] = h.GetDoubleOrNull("Z"),
+            ["z_err"] = h.GetDoubleOrNull("Z_ERR"),
+            ["zflag"] = Text("ZFLAG"),
+            ["snru"] = h.GetDoubleOrNull("SNRU"),
+            ["snrg"] = h.GetDoubleOrNull("SNRG"),
+            ["snrr"] = h.GetDoubleOrNull("SNRR"),
+            ["snri"] = h.GetDoubleOrNull("SNRI"),
+            ["snrz"] = h.GetDoubleOrNull("SNRZ"),
+            ["exptime"] = h.GetDoubleOrNull("EXPTIME"),
+            ["data_v"] = Text("DATA_V"),
+            ["verspipe"] = Text("VERSPIPE"),
         };
     }
 

@@ -46,11 +46,11 @@ public static class SdssSpecWriter
         var grid = arrays.Grid;
 
         using var w = new FitsWriter(output, leaveOpen: true);
-        var primary = PrimaryCards(meta, grid, start);
+        var primary = PrimaryCards(meta, grid, start, options.Telescope);
         options.AddPrimaryCards?.Invoke(primary);
         w.WritePrimaryHeader(primary);
 
-        using (var t = w.BeginBinaryTable(CoaddColumns(meta.FluxUnit, options.WavelengthColumn), count, extName: "COADD"))
+        using (var t = w.BeginBinaryTable(CoaddColumns(options.RelativeFlux ? null : meta.FluxUnit, options.WavelengthColumn), count, extName: "COADD"))
         {
             var g = grid as LogLinearGrid;
             for (int i = start; i < start + count; i++)
@@ -73,10 +73,10 @@ public static class SdssSpecWriter
         w.Flush();
     }
 
-    private static FitsHeader PrimaryCards(SpectrumMeta m, WavelengthGrid grid, int start)
+    private static FitsHeader PrimaryCards(SpectrumMeta m, WavelengthGrid grid, int start, string telescope)
     {
         var h = new FitsHeader()
-            .Add("TELESCOP", "SDSS 2.5-M", "Sloan Digital Sky Survey")
+            .Add("TELESCOP", telescope, telescope == SdssLiteOptions.SdssTelescope ? "Sloan Digital Sky Survey" : null)
             .Add("PLATEID", (long)m.Plate, "Plate Id")
             .Add("MJD", (long)m.Mjd, "MJD of observation")
             .Add("FIBERID", (long)m.FiberId, "Fiber number")
@@ -104,13 +104,14 @@ public static class SdssSpecWriter
         return h;
     }
 
-    private static TableColumn[] CoaddColumns(string fluxUnit, bool wavelength)
+    /// <summary>The COADD columns; a null <paramref name="fluxUnit"/> (relative flux) leaves the flux-like columns without TUNIT.</summary>
+    private static TableColumn[] CoaddColumns(string? fluxUnit, bool wavelength)
     {
         TableColumn[] standard =
         [
             new("flux", "E") { Unit = fluxUnit },
             new("loglam", "E") { Unit = "log(Angstrom)" },
-            new("ivar", "E") { Unit = $"1/({fluxUnit})^2" },
+            new("ivar", "E") { Unit = fluxUnit is null ? null : $"1/({fluxUnit})^2" },
             new("and_mask", "J"),
             new("or_mask", "J"),
             new("wdisp", "E") { Unit = "pixel" },
@@ -128,9 +129,9 @@ public static class SdssSpecWriter
     {
         options ??= SdssLiteOptions.Default;
         bool boss = meta.Instrument.Equals("BOSS", StringComparison.OrdinalIgnoreCase);
-        var primary = PrimaryCards(meta, grid, start);
+        var primary = PrimaryCards(meta, grid, start, options.Telescope);
         options.AddPrimaryCards?.Invoke(primary);
-        var coadd = CoaddColumns(meta.FluxUnit, options.WavelengthColumn);
+        var coadd = CoaddColumns(options.RelativeFlux ? null : meta.FluxUnit, options.WavelengthColumn);
         var (catalog, catalogName) = CatalogColumns(meta, boss);
         return FitsWriter.PrimaryHeader(primary).ToBytes().Length
             + BinaryTableWriter.Header(coadd, count, extName: "COADD").ToBytes().Length + Pad((long)BinaryTableWriter.RowBytes(coadd) * count)
@@ -176,6 +177,15 @@ public static class SdssSpecWriter
 public sealed record SdssLiteOptions
 {
     public static readonly SdssLiteOptions Default = new();
+
+    /// <summary>SDSS's TELESCOP, the one specutils' SDSS loader looks for.</summary>
+    public const string SdssTelescope = "SDSS 2.5-M";
+
+    /// <summary>The primary TELESCOP card: the survey's telescope when the spectrum is not SDSS's.</summary>
+    public string Telescope { get; init; } = SdssTelescope;
+
+    /// <summary>Relative flux (no physical unit, LAMOST): the flux, ivar, sky and model columns get no TUNIT; BUNIT still says what the survey says.</summary>
+    public bool RelativeFlux { get; init; }
 
     /// <summary>A ninth COADD column "wavelength": vacuum Å as a double (for clients that look for the spectral axis by name).</summary>
     public bool WavelengthColumn { get; init; }

@@ -3,8 +3,11 @@
 // (SODA, DataLink's #this, getSpec's format=FITS) is the same SDSS layout (specutils still identifies it: TELESCOP,
 // FIBERID, TTYPE3=ivar), written by SdssSpecWriter straight from a cutout view of the pixel store, with the
 // "wavelength" COADD column and cards saying which pixels were cut out; this adds those options and the exact file
-// length, computed from the headers rather than by writing the file.
+// length, computed from the headers rather than by writing the file. DESI and LAMOST spectra carry their own
+// TELESCOP (so specutils reads them as plain tables, not as SDSS files) and LAMOST's relative flux no physical TUNIT.
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
+using VoSpec.Archive.Catalogue;
 using VoSpec.Core.Spectra;
 using VoSpec.Engine;
 using VoSpec.Fits;
@@ -17,10 +20,7 @@ public static class SpectrumFits
 {
     public const string ContentType = "application/fits";
 
-    private static readonly SdssLiteOptions s_sizing = new() { WavelengthColumn = true, AddPrimaryCards = h => AddCards(h, 0, 1, "ivo://x/y?1") };
-
-    private static readonly Lazy<long> s_sdssOverhead = new(() => Overhead("SDSS"));
-    private static readonly Lazy<long> s_bossOverhead = new(() => Overhead("BOSS"));
+    private static readonly ConcurrentDictionary<string, long> s_overhead = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// The size of the file for <paramref name="pixels"/> pixels from what {links} knows of a spectrum (no catalogue
@@ -28,12 +28,11 @@ public static class SpectrumFits
     /// headers and the one-row catalogue HDU take a fixed number of 2880-byte blocks per instrument (every optional card
     /// fits in the primary header's one block), the COADD data grows with the pixels.
     /// </summary>
-    public static long Length(int pixels, string instrument) =>
-        (instrument.Equals("BOSS", StringComparison.OrdinalIgnoreCase) ? s_bossOverhead : s_sdssOverhead).Value + CoaddBytes(pixels);
+    public static long Length(int pixels, string instrument) => s_overhead.GetOrAdd(instrument, Overhead) + CoaddBytes(pixels);
 
     /// <summary>The exact size of the file <see cref="Write"/> writes for these arguments, computed.</summary>
     public static long Length(SpectrumMeta meta, SpectrumCutout view, string did) =>
-        SdssSpecWriter.LiteLength(meta, view.Source.Grid, view.Range.Start, view.Count, Options(view, did));
+        SdssSpecWriter.LiteLength(meta, view.Source.Grid, view.Range.Start, view.Count, Options(meta, view.Range.Start, view.Source.Count, did));
 
     private static long CoaddBytes(int pixels) =>
         (s_rowBytes * (long)pixels + FitsHeader.BlockSize - 1) / FitsHeader.BlockSize * FitsHeader.BlockSize;
@@ -43,7 +42,7 @@ public static class SpectrumFits
     private static long Overhead(string instrument)
     {
         var meta = new SpectrumMeta { SpecObjId = 1, Plate = 1, Mjd = 50000, FiberId = 1, Ra = 0, Dec = 0, Instrument = instrument, Run2d = "26", Run1d = "26", ExpTime = 1, TMin = 1, TMax = 2 };
-        return SdssSpecWriter.LiteLength(meta, new LogLinearGrid(3.5, 1e-4, 1), 0, 1, s_sizing) - CoaddBytes(1);
+        return SdssSpecWriter.LiteLength(meta, new LogLinearGrid(3.5, 1e-4, 1), 0, 1, Options(meta, 0, 1, "ivo://x/y?1")) - CoaddBytes(1);
     }
 
     /// <summary>
@@ -62,13 +61,19 @@ public static class SpectrumFits
 
     /// <summary>Writes the file to <paramref name="output"/> synchronously (callers buffer it for a response body).</summary>
     public static void Write(SpectrumMeta meta, SpectrumCutout view, string did, Stream output) =>
-        SdssSpecWriter.WriteLite(meta, view.Source, view.Range.Start, view.Count, output, Options(view, did));
+        SdssSpecWriter.WriteLite(meta, view.Source, view.Range.Start, view.Count, output, Options(meta, view.Range.Start, view.Source.Count, did));
 
-    private static SdssLiteOptions Options(SpectrumCutout view, string did) => new()
+    private static SdssLiteOptions Options(SpectrumMeta meta, int start, int total, string did)
     {
-        WavelengthColumn = true,
-        AddPrimaryCards = h => AddCards(h, view.Range.Start, view.Source.Count, did),
-    };
+        var survey = SurveyFacts.Of(meta.Instrument);
+        return new()
+        {
+            WavelengthColumn = true,
+            Telescope = survey.Telescope,
+            RelativeFlux = !survey.AbsoluteFlux,
+            AddPrimaryCards = h => AddCards(h, start, total, did),
+        };
+    }
 
     // The publisher DID is too long for one card in general; the pixel range says what was cut out.
     private static void AddCards(FitsHeader h, int start, int total, string did)

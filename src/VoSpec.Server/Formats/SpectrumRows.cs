@@ -30,7 +30,7 @@ public sealed class RowBuffers
 
 /// <summary>
 /// The rows getSpec serves: aligned (one row per spectrum on the common grid of VoSpec.Engine's
-/// <see cref="AlignmentPlan"/>, zero outside each spectrum, widened to w0/w1 when given) or one spectrum's own
+/// <see cref="AlignmentPlan"/>, zero outside each spectrum, widened to w0/w1 when given, or a grid the caller named) or one spectrum's own
 /// pixels. Rows are filled one at a time into a <see cref="RowBuffers"/>, so memory stays flat however many.
 /// </summary>
 public sealed class SpectrumRows
@@ -76,9 +76,11 @@ public sealed class SpectrumRows
     /// pixels of the same step down to w0 and up to w1 — but never beyond the cutout.
     /// </summary>
     public static SpectrumRows Align(SpectrumArchive archive, SpectrumLocation[] locations, IReadOnlyList<SpecVector> values,
-        WavelengthInterval? cutout, double? w0, double? w1, int maxLength)
+        WavelengthInterval? cutout, double? w0, double? w1, int maxLength, LogLinearGrid? named = null)
     {
         var grids = Grids(archive, locations);
+        // A grid the caller named: exactly that grid, whatever the spectra cover (zeros where they do not).
+        if (named is not null) return new SpectrumRows(archive, locations, values, AlignmentPlan.OnGrid(grids, named), 0, named.Count);
         var plan = AlignmentPlan.Create(grids, cutout, maxLength);
         if (plan.IsEmpty)
             throw new UserInputException(cutout is { } c

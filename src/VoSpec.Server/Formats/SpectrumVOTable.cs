@@ -1,4 +1,5 @@
 using System.Globalization;
+using VoSpec.Archive.Catalogue;
 using VoSpec.Core.Spectra;
 using VoSpec.Engine;
 using VoSpec.VOTable;
@@ -10,32 +11,36 @@ namespace VoSpec.Server.Formats;
 /// pixel, the spectral and flux axes marked by SDM utypes and UCDs (how TOPCAT, SPLAT and pyvo find them), the
 /// source's metadata as PARAMs. getSpec's rows (BINARY2): aligned, one row per spectrum — specobjid and each
 /// vector as a fixed-length array on the common grid; one spectrum, one row per pixel with its specobjid as a PARAM.
+/// Flux-like fields carry the survey's flux unit (SurveyFacts); relative flux (LAMOST) has none and says so, and
+/// aligned rows of surveys with different units carry none either (each row's survey follows from its collection).
 /// </summary>
 public static class SpectrumVOTable
 {
     public const string ContentType = "application/x-votable+xml";
 
-    private const string FluxUnit = SpectrumUnits.Flux;
-
     private static readonly VOTableField Wavelength = new("wavelength", "double")
     { Unit = SpectrumUnits.Wavelength, Ucd = "em.wl", Utype = "spec:Spectrum.Data.SpectralAxis.Value", Description = "Vacuum wavelength of the pixel centre" };
-    private static readonly VOTableField Flux = new("flux", "float")
-    { Unit = FluxUnit, Ucd = "phot.flux.density;em.wl", Utype = "spec:Spectrum.Data.FluxAxis.Value", Description = "Calibrated flux density" };
-    private static readonly VOTableField FluxError = new("flux_error", "float")
-    { Unit = FluxUnit, Ucd = "stat.error;phot.flux.density;em.wl", Utype = "spec:Spectrum.Data.FluxAxis.Accuracy.StatError", Description = "1-sigma flux error, 1/sqrt(ivar); null where ivar is 0" };
     private static readonly VOTableField AndMask = new("and_mask", "int")
-    { Ucd = "meta.code.qual", Utype = "spec:Spectrum.Data.FluxAxis.Quality", Description = "SDSS AND mask bits" };
-    private static readonly VOTableField Sky = new("sky", "float") { Unit = FluxUnit, Ucd = "phot.flux.density;em.wl;instr.skyLevel", Description = "Subtracted sky flux" };
-    private static readonly VOTableField Model = new("model", "float") { Unit = FluxUnit, Ucd = "phot.flux.density;em.wl;meta.modelled", Description = "Best-fit model spectrum" };
+    { Ucd = "meta.code.qual", Utype = "spec:Spectrum.Data.FluxAxis.Quality", Description = "AND mask bits (the survey's own bit meanings)" };
+
+    /// <summary>What flux-like fields say when the flux has no physical unit.</summary>
+    private const string RelativeNote = " (relative flux: arbitrary scale, no physical unit)";
+
+    private static string Note(string? unit) => unit is null ? RelativeNote : "";
 
     /// <summary>Writes the document, flushing asynchronously every few thousand rows.</summary>
     public static async Task WriteAsync(SpectrumMeta meta, SpectrumCutout view, string did, Stream output, CancellationToken ct)
     {
-        var fields = new List<VOTableField> { Wavelength, Flux };
-        if (view.HasIvar) fields.Add(FluxError);
+        string? unit = SurveyFacts.Of(meta.Instrument).VoFluxUnit;
+        var fields = new List<VOTableField>
+        {
+            Wavelength,
+            new("flux", "float") { Unit = unit, Ucd = "phot.flux.density;em.wl", Utype = "spec:Spectrum.Data.FluxAxis.Value", Description = (unit is null ? "Flux density" : "Calibrated flux density") + Note(unit) },
+        };
+        if (view.HasIvar) fields.Add(new("flux_error", "float") { Unit = unit, Ucd = "stat.error;phot.flux.density;em.wl", Utype = "spec:Spectrum.Data.FluxAxis.Accuracy.StatError", Description = "1-sigma flux error, 1/sqrt(ivar); null where ivar is 0" + Note(unit) });
         if (view.HasAndMask) fields.Add(AndMask);
-        if (view.HasSky) fields.Add(Sky);
-        if (view.HasModel) fields.Add(Model);
+        if (view.HasSky) fields.Add(new("sky", "float") { Unit = unit, Ucd = "phot.flux.density;em.wl;instr.skyLevel", Description = "Subtracted sky flux" + Note(unit) });
+        if (view.HasModel) fields.Add(new("model", "float") { Unit = unit, Ucd = "phot.flux.density;em.wl;meta.modelled", Description = "Best-fit model spectrum" + Note(unit) });
 
         await using var w = new VOTableWriter(output, leaveOpen: true);
         w.BeginDocument();
@@ -76,7 +81,11 @@ public static class SpectrumVOTable
         string? size = rows.Aligned ? rows.Length.ToString(CultureInfo.InvariantCulture) : null;
         var fields = new List<VOTableField>();
         if (rows.Aligned) fields.Add(new VOTableField("specobjid", "long") { Ucd = "meta.id;meta.main" });
-        foreach (var v in rows.Values) fields.Add(Field(v, size));
+        var units = rows.Locations.Select(l => SurveyFacts.OfCollection(l.Collection).VoFluxUnit).Distinct().ToList();
+        string? unit = units.Count == 1 ? units[0] : null;
+        string note = units.Count == 1 ? Note(unit) : " (rows of surveys with different flux units: each row in its own survey's unit, " +
+            string.Join(" or ", units.Select(u => u ?? "relative")) + ")";
+        foreach (var v in rows.Values) fields.Add(Field(v, size, unit, note));
 
         await using var w = new VOTableWriter(output, leaveOpen: true);
         w.BeginDocument();
@@ -124,15 +133,15 @@ public static class SpectrumVOTable
         await w.FlushAsync(ct);
     }
 
-    private static VOTableField Field(SpecVector v, string? size) => v switch
+    private static VOTableField Field(SpecVector v, string? size, string? fluxUnit, string note) => v switch
     {
         SpecVector.Loglam => new VOTableField("loglam", size is null ? "float" : "double") { Arraysize = size, Unit = "log(Angstrom)", Ucd = "em.wl", Description = "log10 of the vacuum wavelength in Angstrom" },
-        SpecVector.Flux => new VOTableField("flux", "float") { Arraysize = size, Unit = FluxUnit, Ucd = "phot.flux.density;em.wl" },
-        SpecVector.Ivar => new VOTableField("ivar", "float") { Arraysize = size, Unit = SpectrumUnits.InverseVariance, Ucd = "stat.weight;phot.flux.density", Description = "inverse variance of flux" },
+        SpecVector.Flux => new VOTableField("flux", "float") { Arraysize = size, Unit = fluxUnit, Ucd = "phot.flux.density;em.wl", Description = note.Length == 0 ? null : "flux" + note },
+        SpecVector.Ivar => new VOTableField("ivar", "float") { Arraysize = size, Unit = fluxUnit == SpectrumUnits.Flux ? SpectrumUnits.InverseVariance : null, Ucd = "stat.weight;phot.flux.density", Description = "inverse variance of flux" + note },
         SpecVector.AndMask => new VOTableField("and_mask", "int") { Arraysize = size, Ucd = "meta.code.qual" },
         SpecVector.OrMask => new VOTableField("or_mask", "int") { Arraysize = size, Ucd = "meta.code.qual" },
         SpecVector.WDisp => new VOTableField("wdisp", "float") { Arraysize = size, Description = "wavelength dispersion in pixels (log-lambda units)" },
-        SpecVector.Sky => new VOTableField("sky", "float") { Arraysize = size, Unit = FluxUnit, Ucd = "phot.flux.density;em.wl;instr.skyLevel" },
-        _ => new VOTableField("model", "float") { Arraysize = size, Unit = FluxUnit, Ucd = "phot.flux.density;em.wl;meta.modelled" },
+        SpecVector.Sky => new VOTableField("sky", "float") { Arraysize = size, Unit = fluxUnit, Ucd = "phot.flux.density;em.wl;instr.skyLevel", Description = note.Length == 0 ? null : "sky" + note },
+        _ => new VOTableField("model", "float") { Arraysize = size, Unit = fluxUnit, Ucd = "phot.flux.density;em.wl;meta.modelled", Description = note.Length == 0 ? null : "model" + note },
     };
 }

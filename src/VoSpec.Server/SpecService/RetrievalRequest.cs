@@ -9,7 +9,9 @@ namespace VoSpec.Server.SpecService;
 /// <summary>
 /// getSpec/listSpan parameters: id_list, values, align, cutout, w0/w1, format, context, profile.
 /// A cutout (Å, "start-end") implies align; w0/w1 (from listSpan) widen the aligned grid to that span so that
-/// successive pages of one list, or one-id requests for the ids of one list, share a grid.
+/// successive pages of one list, or one-id requests for the ids of one list, share a grid. With dloglam (a log10 step)
+/// or resolving_power (R = λ/Δλ, one pixel per element) beside w0 and w1, the caller names the grid itself: every
+/// spectrum, of whatever survey, is resampled onto it (flux-conserving) and the answer is the same whatever the ids.
 /// </summary>
 public sealed record RetrievalRequest
 {
@@ -24,6 +26,8 @@ public sealed record RetrievalRequest
     public double? W0 { get; init; }
     public double? W1 { get; init; }
     public SpectrumFormat Format { get; init; }
+    /// <summary>The grid the caller named (w0, w1 and dloglam or resolving_power); null: the common grid of the spectra.</summary>
+    public LogLinearGrid? Grid { get; init; }
 
     public static RetrievalRequest Parse(SpecParameters p, SpecContext context, SpecServiceLimits limits, bool idsOnly = false)
     {
@@ -34,8 +38,10 @@ public sealed record RetrievalRequest
         var cutout = p.Get("cutout") is { } c ? ParseCutout(c) : (WavelengthInterval?)null;
         double? w0 = Wavelength(p.Get("w0"), "w0"), w1 = Wavelength(p.Get("w1"), "w1");
         if (w0 is { } a && w1 is { } b && a > b) throw new UserInputException($"w0 ({a}) is greater than w1 ({b})");
+        var grid = NamedGrid(p, w0, w1, cutout, limits.MaxAlignedLength);
         return new RetrievalRequest
         {
+            Grid = grid,
             Ids = ids,
             Context = context,
             Values = ParseValues(p.Get("values")),
@@ -48,6 +54,19 @@ public sealed record RetrievalRequest
             W1 = w1,
             Format = SpectrumNegotiation.SpecService.Parse(p.Get("format")),
         };
+    }
+
+    /// <summary>The grid dloglam or resolving_power names over w0-w1; null when neither is given.</summary>
+    private static LogLinearGrid? NamedGrid(SpecParameters p, double? w0, double? w1, WavelengthInterval? cutout, int maxLength)
+    {
+        string? step = p.Get("dloglam"), power = p.Get("resolving_power");
+        if (step is null && power is null) return null;
+        if (step is not null && power is not null) throw new UserInputException("give dloglam or resolving_power, not both");
+        if (w0 is not { } lo || w1 is not { } hi) throw new UserInputException("a named grid (dloglam or resolving_power) needs w0 and w1 in Angstrom");
+        if (cutout is not null) throw new UserInputException("give a cutout or a named grid (w0, w1 and dloglam or resolving_power), not both");
+        double Number(string text, string name) => TryNumber(text, out var v) ? v : throw new UserInputException($"{name} must be a number, not '{text}'");
+        double log10Step = step is not null ? Number(step, "dloglam") : Engine.AlignmentPlan.Log10StepOfResolvingPower(Number(power!, "resolving_power"));
+        return Engine.AlignmentPlan.NamedGrid(lo, hi, log10Step, maxLength);
     }
 
     /// <summary>"all" or a comma list of vector names; loglam is added when missing (without it nothing can be plotted).</summary>

@@ -10,7 +10,8 @@ namespace VoSpec.Server.SpecService;
 /// <summary>
 /// A spec-service context: the spectra of one archive collection, or of all of them ("default"). Its catalog is
 /// the <c>schema.table</c> name the query call accepts: <c>COLLECTION.specobj</c> is spec.specobj restricted to
-/// the collection, <c>spec.specobj</c> is every collection the caller may see (<see cref="Members"/>).
+/// the collection, <c>spec.specobj</c> is every collection the caller may see (<see cref="Members"/>). A DESI or LAMOST
+/// collection also offers its survey's own table (<see cref="SurveyCatalog"/>), as Data Lab's desi_edr context offers zpix.
 /// </summary>
 public sealed record SpecContext(string Name, string? Collection, string Catalog, string Description, long Count, double? WaveMin, double? WaveMax, double? ZMin, double? ZMax)
 {
@@ -36,8 +37,29 @@ public sealed record SpecContext(string Name, string? Collection, string Catalog
         ["wavelength_unit"] = VoSpec.Core.Spectra.SpectrumUnits.Wavelength,
         ["z_min"] = ZMin,
         ["z_max"] = ZMax,
-        ["flux_unit"] = VoSpec.Core.Spectra.SpectrumUnits.Flux,
+        ["flux_unit"] = FluxUnit,
+        ["survey"] = Collection is null ? null : VoSpec.Archive.Catalogue.SurveyFacts.OfCollection(Collection).Designation,
+        ["survey_catalog"] = SurveyCatalog,
     };
+
+    /// <summary>
+    /// The survey's own table (desi.fibermap, lamost.lrs) of a collection context, which the query call also reads
+    /// (restricted to the collection); null for SDSS collections and for default.
+    /// </summary>
+    public string? SurveyCatalog => Collection is null ? null : VoSpec.Archive.Catalogue.SurveyFacts.OfCollection(Collection).Table?.QualifiedName;
+
+    /// <summary>
+    /// The flux unit (VOUnit) of the context's spectra: its survey's; null for relative flux (LAMOST) and for a default
+    /// context whose collections differ (an archive of nothing: SDSS's).
+    /// </summary>
+    public string? FluxUnit
+    {
+        get
+        {
+            var units = Members.Select(m => VoSpec.Archive.Catalogue.SurveyFacts.OfCollection(m).VoFluxUnit).Distinct().ToList();
+            return units.Count switch { 0 => VoSpec.Core.Spectra.SpectrumUnits.Flux, 1 => units[0], _ => null };
+        }
+    }
 }
 
 /// <summary>

@@ -12,12 +12,12 @@ public enum QueryFormat { Csv, Json, VOTable }
 /// <summary>
 /// The query call: id, fields, catalog, cond, context → one ADQL query on spec.specobj, checked and translated by
 /// VoSpec.Adql (so cones go through the spatial index). The catalog COLLECTION.specobj adds collection = 'COLLECTION'
-/// in the tree; id adds specobjid = id (or plate/mjd/fiberid); LIMIT becomes TOP.
+/// in the tree, as a survey's own table (desi.fibermap) does for the collection that offers it; id adds specobjid = id (or plate/mjd/fiberid); LIMIT becomes TOP.
 /// </summary>
 public sealed partial record SpecQuery(SelectStatement Statement, QueryFormat Format)
 {
-    /// <summary>The one table the query call reads.</summary>
-    public static readonly TableMetadata Metadata = new TableMetadata([SchemaCatalog.SpecObj]);
+    /// <summary>The tables the query call reads: spec.specobj and the surveys' own (desi.fibermap, lamost.lrs).</summary>
+    public static readonly TableMetadata Metadata = new TableMetadata([SchemaCatalog.SpecObj, .. SchemaCatalog.SurveyTables]);
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex ColumnName();
@@ -29,8 +29,11 @@ public sealed partial record SpecQuery(SelectStatement Statement, QueryFormat Fo
         var context = contextName is null ? contexts[0] : SpecContexts.Find(contexts, contextName)
             ?? throw new UserInputException($"unknown context '{contextName}' (known: {string.Join(", ", contexts.Select(c => c.Name))})");
         var catalogName = p.Get("catalog");
-        var catalog = catalogName is null ? context : contexts.FirstOrDefault(c => c.Catalog.Equals(catalogName, StringComparison.OrdinalIgnoreCase))
-            ?? throw new UserInputException($"unknown catalog '{catalogName}' (offered: {string.Join(", ", contexts.Select(c => c.Catalog).Distinct())})");
+        // A survey's own table is read restricted to the collection whose context offers it.
+        var surveyTable = catalogName is null ? null : contexts.FirstOrDefault(c => c.SurveyCatalog?.Equals(catalogName, StringComparison.OrdinalIgnoreCase) == true);
+        var catalog = catalogName is null ? context : surveyTable ?? contexts.FirstOrDefault(c => c.Catalog.Equals(catalogName, StringComparison.OrdinalIgnoreCase))
+            ?? throw new UserInputException($"unknown catalog '{catalogName}' (offered: {string.Join(", ", contexts.SelectMany(c => new[] { c.Catalog, c.SurveyCatalog }).OfType<string>().Distinct())})");
+        string table = surveyTable?.SurveyCatalog ?? SpecContext.AllCatalog;
 
         var fields = (p.Get("fields") ?? SpecContext.IdMain).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (fields.Length == 0) fields = [SpecContext.IdMain];
@@ -39,7 +42,7 @@ public sealed partial record SpecQuery(SelectStatement Statement, QueryFormat Fo
                 throw new UserInputException($"fields: '{f}' is not a column name (give a comma-separated list of columns of {catalog.Catalog})");
 
         var cond = SpecCondition.Parse(p.Get("cond"));
-        var adql = $"SELECT {string.Join(", ", fields)} FROM {SpecContext.AllCatalog}";
+        var adql = $"SELECT {string.Join(", ", fields)} FROM {table}";
         if (cond.Where.Count > 0) adql += " WHERE " + CondLexer.ToAdql(cond.Where);
         if (cond.OrderBy.Count > 0) adql += " ORDER BY " + CondLexer.ToAdql(cond.OrderBy);
         SelectStatement statement;

@@ -116,9 +116,13 @@ public static class SpecServiceEndpoints
         SpecContexts.CheckProfile(p.Get("profile"));
         var all = SpecContexts.All(archive, http.AccessRights());
         var chosen = p.Get("context") is { } name ? [SpecContexts.Resolve(archive, http.AccessRights(), name)] : all;
+        // Each context's catalog, then its survey's own table where it has one.
+        var rows = chosen.SelectMany(c => c.SurveyCatalog is { } survey
+            ? new[] { (c.Name, c.Catalog, c.Description), (c.Name, survey, VoSpec.Core.Schema.SchemaCatalog.Get(survey).Description) }
+            : [(c.Name, c.Catalog, c.Description)]).ToList();
         if (WantsJson(p))
-            return Json(http, chosen.Select(c => new Dictionary<string, object?> { ["context"] = c.Name, ["catalog"] = c.Catalog, ["description"] = c.Description }).ToList());
-        return Text(http, string.Concat(chosen.Select(c => $"{c.Catalog,-24} {c.Description}\n")));
+            return Json(http, rows.Select(r => new Dictionary<string, object?> { ["context"] = r.Item1, ["catalog"] = r.Item2, ["description"] = r.Item3 }).ToList());
+        return Text(http, string.Concat(rows.Select(r => $"{r.Item2,-24} {r.Item3}\n")));
     }
 
     /// <summary>what=context|profile, value=NAME: the body is OK when valid, a reason otherwise (both with 200).</summary>
@@ -185,7 +189,7 @@ public static class SpecServiceEndpoints
             return;
         }
         SpectrumRows rows;
-        if (request.Align) rows = SpectrumRows.Align(archive, locations, request.Values, request.Cutout, request.W0, request.W1, limits.MaxAlignedLength);
+        if (request.Align) rows = SpectrumRows.Align(archive, locations, request.Values, request.Cutout, request.W0, request.W1, limits.MaxAlignedLength, request.Grid);
         else if (locations.Length == 1) rows = SpectrumRows.Single(archive, locations[0], request.Values);
         else throw new UserInputException($"align=False serves one spectrum per request ({locations.Length} ids given): send one id per request, or align=True");
 
