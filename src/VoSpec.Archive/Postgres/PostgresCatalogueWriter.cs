@@ -131,7 +131,7 @@ internal sealed class PostgresCatalogueWriter : ICatalogueWriter
             foreach (var (table, surveyRows) in SurveyTableRows.Of(placed.Select(p => (p.Item.Spectrum.Meta, p.SpecId)), _collection))
                 Copy(table, surveyRows, 0);
             Statistics(tx);
-            PostgresCatalogue.Execute(_conn, CollectionClassRows.AddSql("@first", "@c"), tx, ("first", _nextSpecId), ("c", _collection));
+            PostgresCatalogue.Execute(_conn, CollectionClassRows.AddSql("@first"), tx, ("first", _nextSpecId));
             Coverage(tx, batch.Coverage);
             PostgresCatalogue.Execute(_conn, "UPDATE collections SET committed_length = @l WHERE name = @n", tx, ("l", _pixels.Position), ("n", _collection));
             tx.Commit();

@@ -165,12 +165,12 @@ internal sealed class CatalogueWriter : ICatalogueWriter
             // The surveys' own tables (desi.fibermap, lamost.lrs), for the spectra that have a row there.
             foreach (var (table, surveyRows) in SurveyTableRows.Of(placed.Select(p => (p.Item.Spectrum.Meta, p.SpecId)), _collection))
             {
-                using var insert = Insert(table, null);
+                using var insert = Insert(table);
                 foreach (var row in surveyRows) insert.Run(row);
             }
             long commit = Stopwatch.GetTimestamp();
             SkyCoverage.Record(_conn, tx, _collection, batch.Coverage);
-            SqliteCatalogue.Execute(_conn, CollectionClassRows.AddSql("$first", "$c"), tx, ("$first", _nextSpecId), ("$c", _collection));
+            SqliteCatalogue.Execute(_conn, CollectionClassRows.AddSql("$first"), tx, ("$first", _nextSpecId));
             SqliteCatalogue.Execute(_conn, "UPDATE collections SET committed_length=$l WHERE name=$n", tx, ("$l", _pixels.Position), ("$n", _collection));
             tx.Commit();
             Lap(WritePhase.Commit, commit);
