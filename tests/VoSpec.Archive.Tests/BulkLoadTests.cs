@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using System.Globalization;
 using VoSpec.Adql.Translator;
+using VoSpec.Archive.Catalogue;
 using VoSpec.Archive.Demo;
 using VoSpec.Archive.Ingest;
 using VoSpec.Archive.Sqlite;
@@ -198,5 +199,28 @@ public class BulkLoadTests
         log.Clear();
         using (SpectrumArchive.Open(dir.Path, options)) { }
         Assert.DoesNotContain(log, l => l.Contains("spatial index"));
+    }
+
+    [Fact]
+    public void A_batch_s_classes_are_counted_from_its_key_range_alone()
+    {
+        using var dir = TestPaths.NewTempDir();
+        using var archive = SpectrumArchive.Open(dir.Path, Small);
+        new Ingester(archive).StoreCatalogueOnly(new DemoGenerator(11).GenerateRange(0, 150), "big", expectedRows: 150);
+        using var conn = archive.Sqlite.OpenConnection();
+        string Plan(string sql)
+        {
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = "EXPLAIN QUERY PLAN " + sql;
+            using var r = cmd.ExecuteReader();
+            var plan = "";
+            while (r.Read()) plan += r.GetString(3) + "\n";
+            return plan;
+        }
+        var plan = Plan(CollectionClassRows.AddSql("100"));
+        Assert.Contains("specobj USING INTEGER PRIMARY KEY (rowid>?)", plan);
+        Assert.DoesNotContain("USING INDEX", plan);
+        // The check sees the old form, which read the whole collection through the unique index at every batch.
+        Assert.Contains("USING INDEX", Plan(CollectionClassRows.AddSql("100").Replace("WHERE spec_id >= 100", "WHERE spec_id >= 100 AND collection = 'big'")));
     }
 }
