@@ -52,13 +52,19 @@ public class BulkLoadTests
         Assert.Equal(expected, Indexes(bulk));
         RowImagesTests.AssertStoredRowsAreCurrent(bulk);
 
-        using var conn = bulk.Sqlite.OpenConnection();
+        Assert.Contains("USING INDEX ivoa_obscore_em_min", Plan(bulk, "SELECT * FROM ivoa_obscore WHERE em_min > 1e-6"));
+    }
+
+    /// <summary>SQLite's plan of a statement, one line per step.</summary>
+    private static string Plan(SpectrumArchive archive, string sql)
+    {
+        using var conn = archive.Sqlite.OpenConnection();
         using var cmd = conn.CreateCommand();
-        cmd.CommandText = "EXPLAIN QUERY PLAN SELECT * FROM ivoa_obscore WHERE em_min > 1e-6";
+        cmd.CommandText = "EXPLAIN QUERY PLAN " + sql;
         using var r = cmd.ExecuteReader();
         var plan = "";
         while (r.Read()) plan += r.GetString(3) + "\n";
-        Assert.Contains("USING INDEX ivoa_obscore_em_min", plan);
+        return plan;
     }
 
     [Fact]
@@ -207,20 +213,10 @@ public class BulkLoadTests
         using var dir = TestPaths.NewTempDir();
         using var archive = SpectrumArchive.Open(dir.Path, Small);
         new Ingester(archive).StoreCatalogueOnly(new DemoGenerator(11).GenerateRange(0, 150), "big", expectedRows: 150);
-        using var conn = archive.Sqlite.OpenConnection();
-        string Plan(string sql)
-        {
-            using var cmd = conn.CreateCommand();
-            cmd.CommandText = "EXPLAIN QUERY PLAN " + sql;
-            using var r = cmd.ExecuteReader();
-            var plan = "";
-            while (r.Read()) plan += r.GetString(3) + "\n";
-            return plan;
-        }
-        var plan = Plan(CollectionClassRows.AddSql("100"));
+        var plan = Plan(archive, CollectionClassRows.AddSql("100"));
         Assert.Contains("specobj USING INTEGER PRIMARY KEY (rowid>?)", plan);
         Assert.DoesNotContain("USING INDEX", plan);
         // The check sees the old form, which read the whole collection through the unique index at every batch.
-        Assert.Contains("USING INDEX", Plan(CollectionClassRows.AddSql("100").Replace("WHERE spec_id >= 100", "WHERE spec_id >= 100 AND collection = 'big'")));
+        Assert.Contains("USING INDEX", Plan(archive, CollectionClassRows.AddSql("100").Replace("WHERE spec_id >= 100", "WHERE spec_id >= 100 AND collection = 'big'")));
     }
 }

@@ -102,6 +102,44 @@ public class PreviewCacheTests
         Assert.Single(Directory.GetFiles(dir.Path));   // no temp files left behind
     }
 
+    /// <summary>
+    /// Two servers on one shared archive (docs/scale-out.md) each have a cache over the same directory and may render the
+    /// same preview at once: each writes its own temporary name and renames it, so every reader gets a whole file.
+    /// </summary>
+    [Fact]
+    public void Two_caches_over_one_directory_write_the_same_previews_at_once()
+    {
+        using var dir = TestPaths.NewTempDir("preview-cache");
+        var caches = new[] { new PreviewCache(dir.Path), new PreviewCache(dir.Path) };
+        var counters = new[] { new CountingSource(Spectrum), new CountingSource(Spectrum) };
+        using var start = new Barrier(8);
+        var results = new System.Collections.Concurrent.ConcurrentBag<(string Key, byte[] Png)>();
+        var errors = new System.Collections.Concurrent.ConcurrentBag<Exception>();
+        var threads = Enumerable.Range(0, 8).Select(t => new Thread(() =>
+        {
+            try
+            {
+                start.SignalAndWait();
+                for (int k = 0; k < 6; k++)
+                {
+                    var key = $"shared-{k % 3}";
+                    var png = File.ReadAllBytes(caches[t % 2].GetOrRenderFile(key, PreviewSize.Full, counters[t % 2].Source));
+                    PngImage.Decode(png);
+                    results.Add((key, png));
+                }
+            }
+            catch (Exception e) { errors.Add(e); }
+        })).ToList();
+        threads.ForEach(th => th.Start());
+        threads.ForEach(th => th.Join());
+        Assert.Empty(errors);
+        Assert.All(results.GroupBy(r => r.Key), g => Assert.All(g, r => Assert.Equal(g.First().Png, r.Png)));
+        // Each cache renders a key at most once; both may have rendered it, or one read what the other wrote.
+        Assert.All(counters, c => Assert.InRange(c.Calls, 0, 3));
+        Assert.InRange(counters.Sum(c => c.Calls), 3, 6);
+        Assert.Equal(3, Directory.GetFiles(dir.Path).Length);   // no temporary file left behind
+    }
+
     [Fact]
     public void Concurrent_requests_for_many_keys_all_succeed()
     {
