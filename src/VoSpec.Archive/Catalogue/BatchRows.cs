@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using VoSpec.Archive.Pixels;
 using VoSpec.Archive.Sqlite;
 using VoSpec.Core.Schema;
 using VoSpec.Core.Sky;
@@ -52,6 +53,23 @@ internal static class BatchRows
         Interlocked.Add(ref ticks[(int)WritePhase.SkyOrder], t1 - t0);
         Interlocked.Add(ref ticks[(int)WritePhase.Values], Stopwatch.GetTimestamp() - t1);
         return new PreparedBatch(ordered, rows, SkyCoverage.Part.Of(rows.Select(r => r.ObsCore), options.CoverageOrder));
+    }
+
+    /// <summary>
+    /// Appends each item's pixels to the collection's store (none for a catalogue-only row) and flushes it, before the
+    /// catalogue rows that point at them are written: spec_ids from <paramref name="firstSpecId"/> on, in batch order.
+    /// </summary>
+    public static List<(CatalogueItem Item, long SpecId, long Offset, long Length)> PlacePixels(CatalogueItem[] ordered, PixelStoreWriter pixels, long firstSpecId)
+    {
+        var placed = new List<(CatalogueItem Item, long SpecId, long Offset, long Length)>(ordered.Length);
+        foreach (var item in ordered)
+        {
+            long specId = firstSpecId + placed.Count;
+            var (off, len) = item.CatalogueOnly ? (0L, 0L) : pixels.Append(item.Spectrum.Arrays, specId);
+            placed.Add((item, specId, off, len));
+        }
+        pixels.Flush();
+        return placed;
     }
 
     /// <summary>The batch in HEALPix NESTED order (stable: the input's order among neighbours).</summary>

@@ -85,17 +85,11 @@ internal sealed class PostgresCatalogueWriter : ICatalogueWriter
     {
         var (ordered, rows) = (batch.Items, batch.Rows);
         if (ordered.Length == 0) return;
-        var placed = new List<(CatalogueItem Item, long SpecId, long Offset, long Length)>(ordered.Length);
         NpgsqlTransaction? tx = null;
+        List<(CatalogueItem Item, long SpecId, long Offset, long Length)> placed;
         try
         {
-            foreach (var item in ordered)
-            {
-                long specId = _nextSpecId + placed.Count;
-                var (off, len) = item.CatalogueOnly ? (0L, 0L) : _pixels.Append(item.Spectrum.Arrays, specId);
-                placed.Add((item, specId, off, len));
-            }
-            _pixels.Flush();
+            placed = BatchRows.PlacePixels(ordered, _pixels, _nextSpecId);
             tx = _conn.BeginTransaction();
             long t = Stopwatch.GetTimestamp();
             var now = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);

@@ -121,17 +121,11 @@ internal sealed class CatalogueWriter : ICatalogueWriter
     public void WriteBatch(PreparedBatch batch)
     {
         var (ordered, rows) = (batch.Items, batch.Rows);
-        var placed = new List<(CatalogueItem Item, long SpecId, long Offset, long Length)>(ordered.Length);
         SqliteTransaction? tx = null;
+        List<(CatalogueItem Item, long SpecId, long Offset, long Length)> placed;
         try
         {
-            foreach (var item in ordered)
-            {
-                long specId = _nextSpecId + placed.Count;
-                var (off, len) = item.CatalogueOnly ? (0L, 0L) : _pixels.Append(item.Spectrum.Arrays, specId);
-                placed.Add((item, specId, off, len));
-            }
-            _pixels.Flush();
+            placed = BatchRows.PlacePixels(ordered, _pixels, _nextSpecId);
             tx = _conn.BeginTransaction();
             using var insertStore = new RawInsert(_conn, """
                 INSERT INTO spectrum_store(spec_id, collection, specobjid, px_offset, px_length, npix, source_path, source_bytes, source_format, ingested)

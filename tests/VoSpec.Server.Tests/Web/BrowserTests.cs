@@ -265,7 +265,18 @@ public sealed class BrowserTests(RunningServer server, BrowserTests.Fixture fixt
         B.Js("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change'));", select, value);
     }
 
-    private string SodaUrl() => B.Driver.FindElement(By.Id("soda-url-0")).GetAttribute("href")!;
+    // Read through the page, not an element handle: the links are rebuilt 120 ms after the view rests.
+    private string SodaUrl() => Href("soda-url-0");
+
+    private string Href(string id) => (string)B.Js("return document.getElementById(arguments[0]).href", id)!;
+
+    /// <summary>Waits until the permalink and the SODA links have followed the view (they do so once it rests).</summary>
+    private void Settled() => B.Until(() =>
+    {
+        string links = Href("permalink") + SodaUrl();
+        Thread.Sleep(300);
+        return links == Href("permalink") + SodaUrl();
+    }, "the links following the view");
 
     private static (double Lo, double Hi) Band(string url)
     {
@@ -453,8 +464,9 @@ public sealed class BrowserTests(RunningServer server, BrowserTests.Fixture fixt
         B.Driver.FindElement(By.Id("pan-right")).Click();
         WaitDrawn();
         B.Until(() => SodaUrl().Contains("BAND="), "the zoomed SODA URL");
-        string permalink = B.Driver.FindElement(By.Id("permalink")).GetAttribute("href")!, soda0 = SodaUrl();
-        string soda1 = B.Driver.FindElement(By.Id("soda-url-1")).GetAttribute("href")!;
+        Settled();
+        string permalink = Href("permalink"), soda0 = SodaUrl();
+        string soda1 = Href("soda-url-1");
         string State() => (string)B.Js("return ['unit','frame','smooth','z','soda-format'].map(id => document.getElementById(id).value).join('|') + '|' + ['show-sky','show-err','show-model'].map(id => document.getElementById(id).checked).join('|')")!;
         var before = State();
         Assert.Contains("RESPONSEFORMAT=application%2Fx-votable%2Bxml", soda0);
@@ -464,9 +476,10 @@ public sealed class BrowserTests(RunningServer server, BrowserTests.Fixture fixt
         B.Open(new Uri("about:blank"));
         B.Open(new Uri(permalink));
         WaitDrawn();
+        Settled();
         Assert.True(before == State(), $"{before} then {State()}");
         Assert.True(soda0 == SodaUrl(), $"{soda0} then {SodaUrl()}");
-        Assert.Equal(soda1, B.Driver.FindElement(By.Id("soda-url-1")).GetAttribute("href"));
+        Assert.Equal(soda1, Href("soda-url-1"));
         AssertClean("/view permalink");
     }
 
