@@ -99,6 +99,64 @@ public class BulkLoadTests
         Assert.Equal(all, Indexes(again));
     }
 
+    private static string JournalMode(SpectrumArchive archive)
+    {
+        using var conn = archive.Sqlite.OpenConnection();
+        return SqliteCatalogue.Scalar<string>(conn, "PRAGMA journal_mode")!;
+    }
+
+    [Fact]
+    public void A_bulk_load_into_an_empty_archive_writes_through_a_rollback_journal_and_ends_in_wal()
+    {
+        using var dir = TestPaths.NewTempDir();
+        using var archive = SpectrumArchive.Open(dir.Path, Small);
+        Assert.Equal("wal", JournalMode(archive));
+        var during = new List<(string Mode, bool Wal)>();
+        new Ingester(archive).StoreCatalogueOnly(new DemoGenerator(11).GenerateRange(0, 200), "big", expectedRows: 200,
+            batchDone: _ => during.Add((JournalMode(archive), File.Exists(archive.Sqlite.Path + "-wal"))));
+        Assert.Equal(4, during.Count);
+        Assert.All(during, d => Assert.Equal(("delete", false), d));
+        Assert.Equal("wal", JournalMode(archive));
+        Assert.Equal(200, archive.Lookup.CountSpectra());
+        Assert.Equal("ok", RtreeCheck(archive));
+    }
+
+    [Fact]
+    public void A_bulk_load_keeps_the_wal_while_another_connection_has_the_archive_open()
+    {
+        using var dir = TestPaths.NewTempDir();
+        var log = new List<string>();
+        using var archive = SpectrumArchive.Open(dir.Path, new ArchiveOptions { BulkLoadRows = 100, IngestBatchSize = 64, Log = log.Add });
+        // A reader elsewhere (a server on the same archive): not pooled, so clearing the pools leaves it open.
+        using var reader = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = archive.Sqlite.Path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        reader.Open();
+        Assert.Equal("wal", SqliteCatalogue.Scalar<string>(reader, "PRAGMA journal_mode"));
+        var during = new List<string>();
+        new Ingester(archive).StoreCatalogueOnly(new DemoGenerator(12).GenerateRange(0, 200), "big", expectedRows: 200,
+            batchDone: _ => during.Add(JournalMode(archive)));
+        Assert.All(during, m => Assert.Equal("wal", m));
+        Assert.Contains(log, l => l.Contains("the bulk load keeps the write-ahead log"));
+        Assert.Equal(200, SqliteCatalogue.Scalar<long>(reader, "SELECT count(*) FROM ivoa_obscore"));
+    }
+
+    [Fact]
+    public void An_archive_left_in_a_rollback_journal_returns_to_wal_at_its_next_open()
+    {
+        using var dir = TestPaths.NewTempDir();
+        using (var archive = SpectrumArchive.Open(dir.Path, Small))
+        {
+            new Ingester(archive).StoreCatalogueOnly(new DemoGenerator(13).GenerateRange(0, 120), "big", expectedRows: 120);
+            // What a load killed before its end leaves: the file out of WAL mode.
+            archive.Sqlite.ClearPools();
+            using var conn = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = archive.Sqlite.Path, Pooling = false }.ToString());
+            conn.Open();
+            Assert.Equal("delete", SqliteCatalogue.Scalar<string>(conn, "PRAGMA journal_mode=DELETE"));
+        }
+        using var again = SpectrumArchive.Open(dir.Path, Small);
+        Assert.Equal("wal", JournalMode(again));
+        Assert.Equal(120, again.Lookup.CountSpectra());
+    }
+
     [Fact]
     public void Each_batch_is_stored_in_sky_order()
     {

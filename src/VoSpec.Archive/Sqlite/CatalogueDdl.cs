@@ -45,7 +45,7 @@ public static class CatalogueDdl
         // SDSS's key, completed by obs_id: DESI's (plate, MJD, fibre) stand-ins repeat (a tile's cumulative and per-night
         // coadds; two tiles' fibres in one HEALPix coadd), its obs_id (group and TARGETID) does not. An older archive's index is replaced.
         yield return "DROP INDEX IF EXISTS specobj_plate_mjd_fiber";
-        yield return "CREATE UNIQUE INDEX IF NOT EXISTS specobj_fibre_obs_id ON specobj(collection, plate, mjd, fiberid, obs_id)";
+        yield return $"CREATE UNIQUE INDEX IF NOT EXISTS specobj_fibre_obs_id ON specobj({string.Join(", ", SpecObjKey)})";
         // Positions as unit vectors: a cone is a 3-D box plus an exact test, with no RA wrap or pole trouble.
         yield return "CREATE VIRTUAL TABLE IF NOT EXISTS spatial_idx USING rtree(spec_id, x_min, x_max, y_min, y_max, z_min, z_max)";
         foreach (var s in StatisticsStatements()) yield return s;
@@ -114,9 +114,16 @@ public static class CatalogueDdl
         foreach (var (_, create) in SecondaryIndexes(table)) yield return create;
     }
 
-    /// <summary>The table's non-unique indexes (columns marked indexed in schemas/): name and statement.</summary>
+    /// <summary>specobj's unique key: SDSS's (plate, MJD, fibre) in each collection, completed by obs_id.</summary>
+    private static readonly string[] SpecObjKey = ["collection", "plate", "mjd", "fiberid", "obs_id"];
+
+    /// <summary>
+    /// The table's non-unique indexes (columns marked indexed in schemas/): name and statement. A column that leads the
+    /// table's unique key is indexed by it already (specobj's collection): a second index would only cost a build and
+    /// upkeep at every insert. Archives from before keep theirs.
+    /// </summary>
     public static IEnumerable<(string Name, string Create)> SecondaryIndexes(TableSchema table) =>
-        table.Columns.Where(c => c.Indexed && !c.PrimaryKey).Select(c => (table.SqlName + "_" + c.Name,
+        table.Columns.Where(c => c.Indexed && !c.PrimaryKey && !(table == SchemaCatalog.SpecObj && c.Name == SpecObjKey[0])).Select(c => (table.SqlName + "_" + c.Name,
             $"CREATE INDEX IF NOT EXISTS {Quote(table.SqlName + "_" + c.Name)} ON {Quote(table.SqlName)}({Quote(c.Name)})"));
 
     public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";

@@ -19,7 +19,8 @@ namespace VoSpec.Archive.Sqlite;
 /// given, so the table, the R*Tree and the later cones read neighbours from neighbouring pages; the rows' values and
 /// stored BINARY2 bytes are made on every core before the transaction; and a large load (<see cref="ArchiveOptions.BulkLoadRows"/>) drops
 /// the secondary indexes first and builds them once at the end — maintained row by row, each commit rewrote most of
-/// every index's pages — and, into an empty archive, packs the R*Tree once at the end too (<see cref="SpatialIndex.Rebuild"/>).
+/// every index's pages — and, into an empty archive, packs the R*Tree once at the end too (<see cref="SpatialIndex.Rebuild"/>)
+/// and writes through a rollback journal rather than the WAL (<see cref="UseRollbackJournal"/>).
 /// An interrupted bulk load leaves both to the next open, which creates what is missing.
 /// </para>
 /// </summary>
@@ -39,6 +40,9 @@ internal sealed class CatalogueWriter : ICatalogueWriter
 
     /// <summary>A bulk load into an empty R*Tree: no row-by-row inserts, one packed build at the end.</summary>
     private bool _spatialDeferred;
+
+    /// <summary>A bulk load into an empty archive writing through a rollback journal, until the WAL is back at its end.</summary>
+    private bool _rollbackJournal;
 
     /// <param name="expectedRows">How many rows the caller means to write (0: unknown); a large load is a bulk load.</param>
     public CatalogueWriter(SpectrumArchive archive, string collection, string title, long expectedRows = 0)
@@ -71,6 +75,7 @@ internal sealed class CatalogueWriter : ICatalogueWriter
     /// </summary>
     private void DeferIndexes()
     {
+        if (_archive.Lookup.CountSpectra() == 0) _rollbackJournal = UseRollbackJournal();
         using var tx = _conn.BeginTransaction();
         if (SpatialIndex.IsEmpty(_conn, tx))
         {
@@ -84,6 +89,48 @@ internal sealed class CatalogueWriter : ICatalogueWriter
                 _deferredIndexes.Add(create);
             }
         tx.Commit();
+    }
+
+    /// <summary>
+    /// Leaves the WAL for a rollback journal, if no other connection has the archive open. The WAL writes every page twice
+    /// (into the log at each commit, into the file at each checkpoint); a rollback journal keeps only the old content of
+    /// pages a transaction changes, and a load into an empty archive mostly appends new pages, which need none. Each commit
+    /// still reaches the disk (synchronous FULL), and a load killed midway is rolled back to its last commit by the next
+    /// connection, which the next read-write open returns to the WAL (<see cref="SqliteCatalogue.Create()"/>).
+    /// </summary>
+    private bool UseRollbackJournal()
+    {
+        _archive.Sqlite.ClearPools();
+        // Asked for a second at most (SQLite's busy wait off, Microsoft.Data.Sqlite's retries cut to the command's timeout):
+        // another connection does not go away in five seconds, nor in thirty.
+        SqliteCatalogue.Execute(_conn, "PRAGMA busy_timeout=0");
+        try
+        {
+            using var cmd = _conn.CreateCommand();
+            cmd.CommandText = "PRAGMA journal_mode=TRUNCATE";
+            cmd.CommandTimeout = 1;
+            if (cmd.ExecuteScalar() as string == "truncate") return true;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 5) { }
+        finally { SqliteCatalogue.Execute(_conn, "PRAGMA busy_timeout=5000"); }
+        _archive.Options.Log?.Invoke("another connection has the archive open: the bulk load keeps the write-ahead log");
+        return false;
+    }
+
+    /// <summary>Back to the WAL after a bulk load, which readers need to read while a later ingest writes.</summary>
+    private void RestoreWal()
+    {
+        if (!_rollbackJournal) return;
+        _rollbackJournal = false;
+        _archive.Sqlite.ClearPools();
+        try
+        {
+            SqliteCatalogue.Scalar<string>(_conn, "PRAGMA journal_mode=WAL");
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 5)
+        {
+            _archive.Options.Log?.Invoke("another connection has the archive open: it returns to the write-ahead log at its next read-write open");
+        }
     }
 
     public bool Contains(long specObjId) => _known.Contains(specObjId);
@@ -205,6 +252,7 @@ internal sealed class CatalogueWriter : ICatalogueWriter
         long t = Stopwatch.GetTimestamp();
         foreach (var create in _deferredIndexes) SqliteCatalogue.Execute(_conn, create);
         _deferredIndexes.Clear();
+        RestoreWal();
         Lap(WritePhase.Indexes, t);
     }
 

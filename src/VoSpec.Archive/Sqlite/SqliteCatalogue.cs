@@ -98,7 +98,15 @@ public sealed class SqliteCatalogue : ICatalogue
 
     private void Create(SqliteConnection conn)
     {
-        Execute(conn, "PRAGMA journal_mode=WAL");
+        try
+        {
+            // Also ends the rollback journal a bulk load into an empty archive writes through (CatalogueWriter), if it was killed.
+            Execute(conn, "PRAGMA journal_mode=WAL");
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 5)
+        {
+            archive.Options.Log?.Invoke("a bulk load is writing through a rollback journal: the archive returns to the write-ahead log when it ends");
+        }
         Execute(conn, "CREATE TABLE IF NOT EXISTS archive_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
         var version = Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key='schema_version'");
         if (version is not null && version != CatalogueDdl.SchemaVersion.ToString(CultureInfo.InvariantCulture))
@@ -173,6 +181,13 @@ public sealed class SqliteCatalogue : ICatalogue
         // Writes to a table with row images run its triggers, which call the encoding functions.
         if (!readOnly) RowImages.Register(conn);
         return conn;
+    }
+
+    /// <summary>Closes this catalogue's idle pooled connections (a change of journal mode needs the file to itself).</summary>
+    internal void ClearPools()
+    {
+        foreach (var cs in new[] { _readOnlyConnectionString, _readWriteConnectionString })
+            using (var conn = new SqliteConnection(cs)) SqliteConnection.ClearPool(conn);
     }
 
     public string StoredPublicUrl()
