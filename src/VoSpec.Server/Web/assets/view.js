@@ -33,8 +33,11 @@ const state = {
   lo: finite(params.get('lo')), hi: finite(params.get('hi')), // the zoomed range, observed-frame Å; null = everything
   fmt: params.get('fmt') || 'application/fits',
   layout: params.get('layout') === 'stack' ? 'stack' : 'overlay', // several spectra in one chart, or one panel each
+  zs: (params.get('zs') ?? '').split(',').map(finite),            // stacked: each panel's own redshift, for its line list
 };
-let spectra = [];   // { id, label, soda: {url, min, max}, wave, flux, ivar, model, sky, mask, z, colour }
+/** Stacked panels: each spectrum has its own redshift for its line list (s.zLines); overlaid, one redshift for all. */
+const stacked = () => state.layout === 'stack' && spectra.length > 1;
+let spectra = [];   // { id, label, soda: {url, min, max}, wave, flux, ivar, model, sky, mask, z, zLines, colour }
 let lineList = [];
 let plots = [];     // the uPlot charts: one (overlay), or one per spectrum (stack), all on one x range
 
@@ -165,6 +168,7 @@ async function load() {
   // Performance marks (User Timing) for the budgets' benchmark (VoSpec.Bench web): data in → first complete draw.
   performance.mark('vospec:data');
   if (state.z === null) state.z = spectra.find((s) => s.z !== null)?.z ?? 0;
+  spectra.forEach((s, k) => { s.zLines = Math.max(0, Math.min(7, state.zs[k] ?? s.z ?? state.z)); });
   if (allIds.length > MAX_SPECTRA) problems.push(`${allIds.length - MAX_SPECTRA} more (at most ${MAX_SPECTRA} are shown)`);
   $('view-status').textContent = problems.length ? 'Not shown: ' + problems.join('; ') : '';
   $('layout-box').hidden = spectra.length < 2;
@@ -345,12 +349,12 @@ function drawOverlays(u) {
     ctx.strokeStyle = 'rgba(60, 60, 60, 0.55)'; ctx.fillStyle = '#333';
     ctx.setLineDash([3 * dpr, 3 * dpr]); ctx.lineWidth = dpr;
     ctx.font = `${11 * dpr}px sans-serif`;
-    const { min, max } = u.scales.x;
+    const { min, max } = u.scales.x, z = stacked() ? u.spectra[0].zLines : state.z;
     let lastLabel = -Infinity;
     ctx.beginPath();
     const labels = [];
     for (const line of lineList) {
-      const v = toDisplay(line.vacuum * (1 + state.z));
+      const v = toDisplay(line.vacuum * (1 + z));
       if (v < min || v > max) continue;
       const x = Math.round(u.valToPos(v, 'x', true)) + 0.5;
       ctx.moveTo(x, top); ctx.lineTo(x, top + height);
@@ -431,6 +435,7 @@ function draw() {
     }
   }
   renderMaskLegend();
+  $('z-note').hidden = !stacked();
   for (const p of plots) p.destroy();
   plots = [];
   const chart = $('chart');
@@ -457,6 +462,7 @@ function draw() {
     panel.className = 'panel';
     if (groups.length > 1) panel.dataset.spectrum = String(k);
     chart.append(panel);
+    if (groups.length > 1) panel.append(panelRedshift(list[0], k, () => u.redraw()));
     const u = new window.uPlot(opts, data, panel);
     u.setScale('x', { min: lo, max: hi }); // ranges y on the data shown
     u.over.addEventListener('wheel', onWheel, { passive: false });
@@ -470,6 +476,26 @@ function draw() {
 }
 // Each chart's x range, for the browser tests (stacked panels share theirs).
 $('chart').ranges = () => plots.map((p) => [p.scales.x.min, p.scales.x.max]);
+
+/** A stacked panel's own redshift (slider and field): it moves that panel's line list only. */
+function panelRedshift(s, k, repaint) {
+  const label = document.createElement('label');
+  label.className = 'panel-z';
+  const slider = document.createElement('input'), field = document.createElement('input');
+  Object.assign(slider, { type: 'range', id: 'z-slider-' + k, min: '0', max: '7', step: '0.0001' });
+  Object.assign(field, { type: 'number', id: 'z-' + k, min: '0', max: '7', step: 'any' });
+  slider.value = s.zLines; field.value = Number(s.zLines.toFixed(5));
+  const set = (value) => {
+    const z = Math.max(0, Math.min(7, Number(value)));
+    if (!Number.isFinite(z)) return;
+    s.zLines = z; field.value = Number(z.toFixed(5)); slider.value = z;
+    repaint(); update();
+  };
+  slider.addEventListener('input', () => set(slider.value));
+  field.addEventListener('change', () => set(field.value));
+  label.append(`Redshift of ${s.label} (its line list) `, slider, ' ', field);
+  return label;
+}
 
 /** A chart's x range changed (drag, wheel, keys, touch, buttons): the other panels follow, the state keeps it, and
  *  the URL and SODA links follow once the view rests. */
@@ -591,6 +617,7 @@ function flush() {
   if (state.lo !== null) { query.set('lo', state.lo.toFixed(2)); query.set('hi', state.hi.toFixed(2)); }
   if (state.fmt !== 'application/fits') query.set('fmt', state.fmt);
   if (state.layout !== 'overlay') query.set('layout', state.layout);
+  if (stacked()) query.set('zs', spectra.map((s) => String(Number(s.zLines.toFixed(5)))).join(','));
   const permalink = new URL('view?' + query.toString(), location.href).href;
   $('permalink').href = permalink;
   renderSoda();
@@ -693,6 +720,7 @@ $('soda-urls').addEventListener('click', async (event) => {
   save.remove();
 });
 $('chart').addEventListener('keydown', (event) => {
+  if (event.target.closest('input, select')) return; // a stacked panel's redshift field takes its own keys
   const keys = { ArrowLeft: () => pan(-0.1), ArrowRight: () => pan(0.1), '+': () => zoom(0.5), '=': () => zoom(0.5), '-': () => zoom(2), '0': () => setRange(null, null) };
   const action = keys[event.key];
   if (action) { event.preventDefault(); action(); }
