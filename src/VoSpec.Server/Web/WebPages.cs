@@ -47,6 +47,8 @@ public static class WebPages
             http.Response.Headers.CacheControl = "no-cache";
             return Results.Bytes(png, "image/png");
         });
+        // Pages that name no icon (the /spec reference's) make browsers ask for this one: no icon, and no failed request.
+        app.MapGet("/favicon.ico", () => Results.NoContent());
         app.MapWebAssets();
         app.MapDocsPages();
         return app;
