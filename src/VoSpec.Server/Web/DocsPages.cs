@@ -27,7 +27,7 @@ public static class DocsPages
         {
             using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!, Encoding.UTF8);
             string text = reader.ReadToEnd(), path = name[Prefix.Length..].Replace('\\', '/');
-            string title = text.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("# ", StringComparison.Ordinal))?[2..] ?? path;
+            string title = text.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("# ", StringComparison.Ordinal))?[2..].Replace("`", "", StringComparison.Ordinal) ?? path; // a title is plain text in a list
             docs[path] = (text, title);
         }
         return docs.ToFrozenDictionary(StringComparer.Ordinal);
