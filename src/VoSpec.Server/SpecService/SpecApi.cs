@@ -153,7 +153,25 @@ public static class SpecApi
             o.AddDocument(DocumentName);
             o.AddDocument(OData.ODataApi.DocumentName);
             o.WithOpenApiRoutePattern(DocumentPath);
+            o.DisableDefaultFonts(); // its fonts would come from a CDN: the page fetches nothing from outside
+        }).AddEndpointFilter(async (context, next) =>
+        {
+            var result = await next(context);
+            // Scalar's page runs its own scripts and one inline configuration script: the policy names that script by its
+            // hash (computed from the page as served) instead of the server's no-script default.
+            if (result is Microsoft.AspNetCore.Http.HttpResults.ContentHttpResult { ResponseContent: { } html } && html.Contains("<script", StringComparison.Ordinal))
+                context.HttpContext.Response.Headers.ContentSecurityPolicy = ReferencePagePolicy(html);
+            return result;
         });
         return app;
+    }
+
+    /// <summary>The reference page's policy: this origin's scripts plus the page's inline scripts by hash; its own styles.</summary>
+    internal static string ReferencePagePolicy(string html)
+    {
+        var hashes = System.Text.RegularExpressions.Regex.Matches(html, @"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", System.Text.RegularExpressions.RegexOptions.Singleline)
+            .Select(m => "'sha256-" + Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(m.Groups[1].Value))) + "'");
+        return "default-src 'none'; script-src 'self' " + string.Join(' ', hashes) + "; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+            + "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     }
 }

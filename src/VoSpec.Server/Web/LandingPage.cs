@@ -21,7 +21,9 @@ public static class LandingPage
         string url = archive.PublicUrl;
         var sb = new StringBuilder();
         sb.Append("<h1>VoSpec</h1>\n<p>A Virtual Observatory server for 1-D spectra: search them with <a href=\"search\">the search page</a> ")
-          .Append("or any VO client, and look at them in the viewer.</p>\n<h2>Collections</h2>\n");
+          .Append("or any VO client, and look at them in the viewer.</p>\n<h2>Collections</h2>\n")
+          // The collections an anonymous caller sees; with a token in the header, common.js replaces this part with the token's.
+          .Append("<div data-rights=\"collections\">");
         if (collections.Count == 0) sb.Append("<p>The archive holds no spectra yet: ingest some with <code>vospec ingest</code>.</p>\n");
         else
         {
@@ -49,9 +51,11 @@ public static class LandingPage
                 sb.Append("<p>Last ingest: <time id=\"last-ingest\" datetime=\"").Append(E(last.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)))
                   .Append("\">").Append(E(last.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture))).Append("</time>.</p>\n");
         }
+        sb.Append("</div>\n");
         sb.Append("<figure><img id=\"skymap\" src=\"web/skymap.png\" width=\"720\" height=\"360\" alt=\"Sky coverage of the archive's spectra (Mollweide projection, ICRS; RA 180° at the centre, increasing to the left)\">")
           .Append("<figcaption>Where the spectra lie (Mollweide, ICRS, RA increasing to the left); the coverage as an IVOA MOC: <a href=\"coverage?format=json\">JSON</a>, <a href=\"coverage\">FITS</a>.</figcaption></figure>\n");
         Services(sb, archive, collections, url);
+        Documents(sb);
         return Shell("VoSpec", sb.ToString(), "common.js");
     }
 
@@ -87,6 +91,15 @@ public static class LandingPage
         Service(sb, "odata", "OData 4 feed (ObsCore and spec.specobj for spreadsheets and BI tools)", url + "odata",
             ("curl: two quasars (single quotes: the shell leaves $ alone)", $"curl '{url}odata/specobj?$top=2&$select=specobjid,z,class&$filter=class%20eq%20%27QSO%27'"));
         Service(sb, "oai", "Registry interface (OAI-PMH)", url + "oai?verb=Identify");
+    }
+
+    /// <summary>The repository's documents, served by this server under /docs/.</summary>
+    private static void Documents(StringBuilder sb)
+    {
+        sb.Append("<h2>Documentation</h2>\n<ul id=\"docs-list\"><li><a href=\"docs/\">All documents</a></li>");
+        foreach (var (path, doc) in DocsPages.Listed())
+            sb.Append("<li><a href=\"docs/").Append(E(path)).Append("\">").Append(E(doc.Title)).Append("</a></li>");
+        sb.Append("<li><a href=\"docs/api\">The <code>/spec</code> API reference</a></li></ul>\n");
     }
 
     private static void Service(StringBuilder sb, string id, string name, string serviceUrl, params (string Label, string Code)[] snippets)

@@ -23,7 +23,7 @@ public static class SearchPage
           .Append(Field("ra", "RA (deg or h:m:s)", "text", "e.g. 153.57 or 10:14:17.9"))
           .Append(Field("dec", "Dec (deg or d:m:s)", "text", "e.g. 79.31 or +79:18:33"))
           .Append(Field("radius", "Radius (deg)", "number", "1", "step=\"any\" min=\"0\""))
-          .Append("</fieldset>\n<fieldset><legend>Constraints</legend><label>Collection <select id=\"collection\" name=\"collection\"><option value=\"\">any</option>");
+          .Append("</fieldset>\n<fieldset><legend>Constraints</legend><label>Collection <select id=\"collection\" name=\"collection\" data-rights=\"collection-list\"><option value=\"\">any</option>");
         foreach (var c in archive.Lookup.CollectionNames().Where(c => rights.CanSee(c.Name)))
             sb.Append("<option value=\"").Append(E(c.Name)).Append("\">").Append(E(c.Name)).Append("</option>");
         sb.Append("</select></label>")
@@ -47,7 +47,8 @@ public static class SearchPage
           .Append("<label>as <select id=\"getspec-format\"><option value=\"auto\">FITS (one) or VOTable (several)</option><option value=\"numpy\">NumPy .npy</option>")
           .Append("<option value=\"csv\">CSV</option><option value=\"votable\">VOTable</option><option value=\"fits\">FITS (one spectrum)</option></select></label> ")
           .Append("<button type=\"button\" id=\"samp-selected\">Send selected to SAMP hub</button> ")
-          .Append("<button type=\"button\" id=\"samp-table\">Send the table to SAMP hub</button> <span id=\"samp-status\" role=\"status\"></span></div>\n")
+          .Append("<button type=\"button\" id=\"samp-table\">Send the table to SAMP hub</button> <span id=\"samp-status\" role=\"status\"></span>")
+          .Append(TokenNote).Append("</div>\n")
           .Append("<div class=\"scroll\"><table id=\"result-table\"></table></div>\n")
           .Append("<div class=\"pager\" id=\"pager\" hidden><button type=\"button\" id=\"prev\">‹ Previous</button> <span id=\"page-info\"></span> <button type=\"button\" id=\"next\">Next ›</button></div>\n")
           .Append("</section>\n");

@@ -10,7 +10,7 @@ namespace VoSpec.Server.Web;
 /// </summary>
 public static class ViewerPage
 {
-    public static string Render() => Shell("VoSpec – spectrum viewer", """
+    public static string Render() => Shell("VoSpec – spectrum viewer", $$"""
         <h1>Spectrum viewer</h1>
         <p id="view-status" role="status"></p>
         <div id="legend" class="legend"></div>
@@ -30,7 +30,7 @@ public static class ViewerPage
             <label>Units <select id="unit"><option value="A">Å</option><option value="nm">nm</option><option value="um">µm</option></select></label>
             <label>Flux <select id="fluxu"><option value="flam">f<sub>λ</sub></option><option value="fnu">f<sub>ν</sub> (µJy)</option></select></label>
             <label>Frame <select id="frame"><option value="obs">observed</option><option value="rest">rest</option></select></label>
-            <label>Redshift <input type="range" id="z-slider" min="0" max="7" step="0.0001" value="0"> <input type="number" id="z" step="any" min="0" max="7" value="0"></label>
+            <label>Redshift <input type="range" id="z-slider" min="0" max="7" step="0.0001" value="0"> <input type="number" id="z" step="any" min="0" max="7" value="0"></label> <span id="z-note" class="note" hidden>(the rest frame’s; each stacked panel has its own redshift for its line list)</span>
             <label id="layout-box" hidden>Several spectra <select id="layout"><option value="overlay">overlaid (aligned through getSpec)</option><option value="stack">stacked</option></select></label>
           </fieldset>
           <fieldset><legend>Zoom</legend>
@@ -43,6 +43,7 @@ public static class ViewerPage
           <div id="soda-urls"></div>
           <p><button type="button" id="samp-send">Send to SAMP hub</button> <span id="samp-status" role="status"></span></p>
           <p>Permalink: <a id="permalink" href="">this view</a> <button type="button" class="copy" data-copy="permalink">Copy</button></p>
+          {{TokenNote}}
         </section>
         <p class="note">Line list: <a href="web/lines.json">web/lines.json</a> (vacuum rest wavelengths; its source is cited in the file).</p>
         """, "uplot/uPlot.min.css", "uplot/uPlot.iife.min.js", "common.js", "view.js");

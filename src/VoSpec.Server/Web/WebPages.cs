@@ -47,35 +47,46 @@ public static class WebPages
             http.Response.Headers.CacheControl = "no-cache";
             return Results.Bytes(png, "image/png");
         });
+        // Pages that name no icon (the /spec reference's) make browsers ask for this one: no icon, and no failed request.
+        app.MapGet("/favicon.ico", () => Results.NoContent());
         app.MapWebAssets();
+        app.MapDocsPages();
         return app;
     }
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> SkyMaps = new(StringComparer.Ordinal);
 
-    private static IResult Page(HttpContext http, string html)
+    internal static IResult Page(HttpContext http, string html)
     {
         http.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
         http.Response.Headers.CacheControl = "no-cache";
         return Results.Content(html, "text/html; charset=utf-8");
     }
 
+    /// <summary>Shown beside copy and SAMP buttons while a token is in use (common.js): what they hand on is public only.</summary>
+    internal const string TokenNote = "<p class=\"note token-note\" hidden>Copied links, the permalink and what is sent to a SAMP hub do not carry your access token "
+        + "(a bearer token never goes into a URL): another program or person given them sees the public data only; proprietary spectra "
+        + "open there with the token sent as an <code>Authorization: Bearer</code> header.</p>";
+
     internal static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
 
     /// <summary>The common frame of every page: head with its style and scripts, the navigation, then <paramref name="body"/>.</summary>
-    internal static string Shell(string title, string body, params string[] modules)
+    internal static string Shell(string title, string body, params string[] modules) => ShellAt("", title, body, modules);
+
+    /// <summary>The same frame for a page below the root (/docs/…): <paramref name="root"/> ("../") leads its relative links back.</summary>
+    internal static string ShellAt(string root, string title, string body, params string[] modules)
     {
         var sb = new StringBuilder();
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
           .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
           .Append("<title>").Append(E(title)).Append("</title>")
-          .Append("<link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"web/site.css\">");
+          .Append("<link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"").Append(root).Append("web/site.css\">");
         foreach (var m in modules)
-            sb.Append(m.EndsWith(".css", StringComparison.Ordinal) ? $"<link rel=\"stylesheet\" href=\"web/{m}\">"
-                : m.StartsWith("uplot/", StringComparison.Ordinal) ? $"<script src=\"web/{m}\"></script>"
-                : $"<script type=\"module\" src=\"web/{m}\"></script>");
-        sb.Append("</head><body>\n<header><nav><a href=\"./\" class=\"brand\">VoSpec</a> <a href=\"search\">Search</a> ")
-          .Append("<a href=\"tap/examples\">TAP examples</a> <a href=\"docs/api\">/spec API</a></nav>")
+            sb.Append(m.EndsWith(".css", StringComparison.Ordinal) ? $"<link rel=\"stylesheet\" href=\"{root}web/{m}\">"
+                : m.StartsWith("uplot/", StringComparison.Ordinal) ? $"<script src=\"{root}web/{m}\"></script>"
+                : $"<script type=\"module\" src=\"{root}web/{m}\"></script>");
+        sb.Append("</head><body>\n<header><nav><a href=\"").Append(root).Append("./\" class=\"brand\">VoSpec</a> <a href=\"").Append(root).Append("search\">Search</a> ")
+          .Append($"<a href=\"{root}tap/examples\">TAP examples</a> <a href=\"{root}docs/\">Docs</a> <a href=\"{root}docs/api\">/spec API</a></nav>")
           // Proprietary collections: a token kept in the tab's sessionStorage and sent as Authorization (common.js).
           .Append("<form id=\"token-form\" class=\"token\" autocomplete=\"off\"><label>Access token <input type=\"password\" id=\"token\" autocomplete=\"off\"></label>")
           .Append("<button type=\"submit\" id=\"token-use\">Use</button><button type=\"button\" id=\"token-forget\" hidden>Forget</button><span id=\"token-status\" role=\"status\"></span></form></header>\n<main>\n")

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using OpenQA.Selenium;
+using VoSpec.Testing;
 using Xunit;
 
 namespace VoSpec.Server.Tests.Web;
@@ -747,6 +748,107 @@ public sealed class BrowserTests(RunningServer server, BrowserTests.Fixture fixt
             B.Screenshot($"view-{width}x{height}@{scale}");
         }
         finally { B.Driver.ExecuteCdpCommand("Emulation.clearDeviceMetricsOverride", new Dictionary<string, object?>()); }
+    }
+
+    [Fact]
+    public async Task Every_docs_link_of_the_landing_page_answers_and_loads_cleanly()
+    {
+        B.Open(Url(""));
+        var links = B.Driver.FindElements(By.CssSelector("#docs-list a")).Select(a => a.GetAttribute("href")!).ToList();
+        AssertClean("/ (docs links)");
+        // Every document of docs/ (the index's README aside), the index, and the /spec reference.
+        int documents = Directory.GetFiles(Path.Combine(TestPaths.RepoRoot, "docs"), "*.md", SearchOption.AllDirectories).Length - 1;
+        Assert.Equal(documents + 2, links.Count);
+        Assert.Contains(Url("docs/architecture.md").AbsoluteUri, links);
+        Assert.Contains(Url("docs/reliability/security.md").AbsoluteUri, links);
+        foreach (var link in links)
+        {
+            B.Open(new Uri(link));
+            Assert.Equal(200L, Convert.ToInt64(B.Js("return performance.getEntriesByType('navigation')[0].responseStatus")));
+            // The /spec reference (Scalar) runs under its own policy: its scripts draw the OpenAPI document.
+            if (link.Contains("/docs/api", StringComparison.Ordinal))
+                B.Until(() => B.Driver.FindElement(By.TagName("body")).Text.Contains("getSpec", StringComparison.Ordinal), "the /spec reference drawn");
+            AssertClean(link);
+            if (!link.Contains("/docs/api", StringComparison.Ordinal))
+            {
+                Assert.NotEmpty(B.Driver.FindElements(By.CssSelector("main h1")));
+                // The links inside a document lead somewhere on this server (or outside it): none is broken.
+                var inner = ((IReadOnlyCollection<object>)B.Js("return [...document.querySelectorAll('main a')].map(a => a.href).filter(h => h.startsWith(location.origin))")!)
+                    .Cast<string>().Select(h => h.Split('#')[0]).Distinct();
+                foreach (var target in inner)
+                {
+                    using var answer = await server.Client.GetAsync(target);
+                    Assert.True(answer.IsSuccessStatusCode, $"{link} links {target}, which answers {(int)answer.StatusCode}");
+                }
+            }
+        }
+        B.Screenshot("docs-page");
+    }
+
+    [Fact]
+    public void A_docs_page_shows_script_text_escaped()
+    {
+        B.Js("window.alert = () => { window.__alerted = true; };");
+        B.Open(Url("docs/reliability/security.md"));
+        var codes = B.Driver.FindElements(By.CssSelector("article.doc code")).Select(c => c.Text).ToList();
+        Assert.Contains("<script>alert(1)</script>", codes);
+        Assert.Equal(0L, Convert.ToInt64(B.Js("return document.querySelectorAll('main script, main [onload], main [onerror]').length")));
+        Assert.Null(B.Js("return window.__alerted ?? null"));
+        AssertClean("/docs/reliability/security.md");
+        AssertFitsNarrow(360, "docs-360");
+    }
+
+    [Fact]
+    public async Task Stacked_panels_each_have_their_own_redshift_kept_in_the_permalink()
+    {
+        var dids = await Dids(2);
+        var zs = new List<double>();
+        foreach (var did in dids)
+        {
+            var body = new FormUrlEncodedContent(new Dictionary<string, string> { ["LANG"] = "ADQL", ["FORMAT"] = "csv",
+                ["QUERY"] = $"SELECT s.z FROM ivoa.obscore AS o JOIN spec.specobj AS s ON s.collection = o.obs_collection AND s.obs_id = o.obs_id WHERE o.obs_publisher_did = '{did}'" });
+            using var r = await server.Client.PostAsync("tap/sync", body);
+            zs.Add(double.Parse((await r.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture));
+        }
+        Assert.True(Math.Abs(zs[0] - zs[1]) > 0.01, $"the two spectra's redshifts differ ({zs[0]}, {zs[1]})");
+        string ids = string.Join("&", dids.Select(d => "ID=" + Uri.EscapeDataString(d)));
+        B.Open(Url("view?" + ids + "&model=0&err=0&mask=0"));
+        WaitDrawn();
+        // Overlaid: one redshift for all, no panel's own.
+        Assert.Empty(B.Driver.FindElements(By.Id("z-0")));
+        Choose("layout", "stack");
+        B.Until(() => B.Driver.FindElements(By.CssSelector("#chart canvas")).Count == 2 && B.Driver.FindElements(By.Id("z-1")).Count == 1, "two stacked panels with their redshifts");
+        double PanelZ(int k) => double.Parse(B.Driver.FindElement(By.Id("z-" + k)).GetDomProperty("value")!, CultureInfo.InvariantCulture);
+        Assert.Equal(zs[0], PanelZ(0), 1e-5);
+        Assert.Equal(zs[1], PanelZ(1), 1e-5);
+        // The line markers (grey dashes) of each panel, column by column.
+        string Markers(int k) => (string)B.Js("""
+            const c = document.querySelectorAll('#chart canvas')[arguments[0]], ctx = c.getContext('2d');
+            const d = ctx.getImageData(0, 0, c.width, c.height).data, cols = new Set();
+            for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 60 && Math.abs(d[i] - 60) < 25 && Math.abs(d[i + 1] - 60) < 25 && Math.abs(d[i + 2] - 60) < 25) cols.add((i / 4) % c.width);
+            return [...cols].sort((a, b) => a - b).join(',');
+            """, k)!;
+        B.Until(() => Markers(0) != "" && Markers(1) != "", "the line markers of both panels");
+        // The panels' own redshifts place their lines apart (one shared redshift would draw the same columns).
+        Assert.NotEqual(Markers(0), Markers(1));
+        string before0 = Markers(0), before1 = Markers(1);
+        var field = B.Driver.FindElement(By.Id("z-1"));
+        field.Clear();
+        field.SendKeys("0.5" + Keys.Tab);
+        B.Until(() => Markers(1) != before1, "the second panel's lines moved");
+        Assert.Equal(before0, Markers(0)); // the first panel's did not
+        Assert.Equal(zs[0], PanelZ(0), 1e-5);
+        B.Until(() => Href("permalink").Contains("zs=", StringComparison.Ordinal) && Href("permalink").Contains("%2C0.5", StringComparison.Ordinal), "the panels' redshifts in the permalink");
+        string permalink = Href("permalink"), lines1 = Markers(1);
+        AssertClean("/view stacked redshifts");
+
+        B.Open(new Uri("about:blank"));
+        B.Open(new Uri(permalink));
+        B.Until(() => B.Driver.FindElements(By.Id("z-1")).Count == 1 && InkPixels() > 100, "the stacked panels from the permalink");
+        Assert.Equal(zs[0], PanelZ(0), 1e-5);
+        Assert.Equal(0.5, PanelZ(1), 1e-9);
+        B.Until(() => Markers(1) == lines1 && Markers(0) == before0, "the same line markers again");
+        AssertClean("/view stacked redshifts permalink");
     }
 
     [Fact]

@@ -10,8 +10,9 @@ namespace VoSpec.Server.Tests.Web;
 /// <summary>
 /// The landing page's snippets work as shown: each is read from the served HTML (the text a person copies) and run as
 /// it stands — pyVO's TAP query and iter_datalinks with Debian's python3, STILTS tapquery, every curl command through
-/// the shell — against the running server, and what they print or write is checked. Data Lab's client is not
-/// installed anywhere here (nor installable from Debian): its snippet's URL, id and context are read from the page
+/// the shell — against the running server, and what they print or write is checked. Data Lab's client cannot run
+/// here: it is published on PyPI only (astro-datalab), which this workplace cannot reach (pip download fails to
+/// resolve the index), and neither Debian nor the npm or NuGet registries carry it; its snippet's URL, id and context are read from the page
 /// and sent as that client sends getSpec (SpecClient), and the .npy answer is read with numpy as the client does.
 /// </summary>
 [Collection("host")]

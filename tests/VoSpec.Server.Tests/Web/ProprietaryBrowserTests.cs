@@ -98,4 +98,51 @@ public sealed class ProprietaryBrowserTests(ProprietaryServer server) : IClassFi
         _b.Until(() => _b.Driver.FindElement(By.Id("view-status")).Text.Contains("Not shown"), "the proprietary spectrum refused after Forget");
         Assert.Null(_b.Js("return sessionStorage.getItem('vospec-token')"));
     }
+
+    [Fact]
+    public void With_a_token_the_landing_and_search_pages_list_the_collections_it_grants_and_say_links_stay_public()
+    {
+        IReadOnlyList<string> Listed() => _b.Driver.FindElements(By.CssSelector("#collections tbody tr td:first-child a")).Select(a => a.Text).ToList();
+        IReadOnlyList<string> Options() => _b.Driver.FindElements(By.CssSelector("#collection option")).Select(o => o.GetAttribute("value")!).ToList();
+        bool NoteShown() => _b.Driver.FindElements(By.CssSelector(".token-note")).Any(n => n.Displayed);
+
+        // Without a token: the public collection only, and no note.
+        _b.Open(Url(""));
+        Assert.DoesNotContain(ProprietaryServer.Secret, Listed());
+        _b.Open(Url("search"));
+        Assert.DoesNotContain(ProprietaryServer.Secret, Options());
+        Assert.False(NoteShown());
+
+        // With the token: the landing page's table and sky map, and the search page's list, hold the proprietary
+        // collection too (the server's parts fetched again with the token).
+        _b.Open(Url(""));
+        UseToken(ProprietaryServer.PlainToken);
+        _b.Until(() => Listed().Contains(ProprietaryServer.Secret), "the proprietary collection in the landing page's table");
+        var row = _b.Driver.FindElements(By.CssSelector("#collections tbody tr")).Single(r => r.Text.StartsWith(ProprietaryServer.Secret, StringComparison.Ordinal));
+        Assert.Contains(ProprietaryServer.SecretCount.ToString(System.Globalization.CultureInfo.InvariantCulture), row.Text);
+        Assert.Contains("proprietary", row.Text);
+        _b.Until(() => (bool)_b.Js("const i = document.getElementById('skymap'); return i.src.startsWith('blob:') && i.complete && i.naturalWidth > 0")!, "the sky map fetched with the token");
+        Assert.Empty(_b.Problems());
+
+        // The search page: the list holds it, and a search in it from the address finds its rows.
+        _b.Open(Url("search?collection=" + ProprietaryServer.Secret));
+        _b.Until(() => Options().Contains(ProprietaryServer.Secret), "the proprietary collection in the search page's list");
+        _b.Until(() => Status().Contains("found"), "the search in the proprietary collection");
+        Assert.Equal($"{ProprietaryServer.SecretCount} rows found.", Status());
+        Assert.Equal(ProprietaryServer.Secret, _b.Driver.FindElement(By.Id("collection")).GetDomProperty("value"));
+        // Beside the copy and SAMP buttons: the note that what they hand on does not carry the token.
+        Assert.True(NoteShown(), "the token note on the search page");
+        Assert.Contains("do not carry your access token", _b.Driver.FindElement(By.CssSelector(".token-note")).Text);
+        var (_, secretDid) = server.OneSecret;
+        _b.Open(Url("view?ID=" + Uri.EscapeDataString(secretDid)));
+        _b.Until(() => InkPixels() > 300, "the proprietary spectrum drawn");
+        Assert.True(NoteShown(), "the token note on the viewer");
+        Assert.Empty(_b.Problems());
+
+        _b.Driver.FindElement(By.Id("token-forget")).Click();
+        _b.Until(() => _b.Driver.FindElement(By.Id("token-status")).Text == "", "the token forgotten");
+        Assert.False(NoteShown());
+        _b.Open(Url(""));
+        Assert.DoesNotContain(ProprietaryServer.Secret, Listed());
+    }
 }

@@ -121,4 +121,47 @@ public class WebPagesTests(RunningServer server) : IClassFixture<RunningServer>
         Assert.True(Math.Min(dRa, 360 - dRa) * Math.Cos(dec * Math.PI / 180) < 1.5, $"{back} for {ra},{dec}");
         Assert.InRange(back.Value.Dec, dec - 1.5, dec + 1.5);
     }
+
+    [Fact]
+    public async Task The_docs_are_served_as_pages_with_an_index_and_unknown_names_are_404()
+    {
+        var index = await server.Client.GetStringAsync("docs/");
+        Assert.Contains("<a href=\"architecture.md\">", index);
+        Assert.Contains("<a href=\"reliability/security.md\">", index);
+        using var page = await server.Client.GetAsync("docs/reliability/security.md");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal(WebPages.ContentSecurityPolicy, page.Headers.GetValues("Content-Security-Policy").Single());
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("<code>&lt;script&gt;alert(1)&lt;/script&gt;</code>", html);
+        Assert.Contains("href=\"../../web/site.css\"", html); // its relative links lead back from two levels down
+        Assert.Contains("<a href=\"../../docs/\">Docs</a>", html);
+        foreach (var bad in new[] { "docs/nope.md", "docs/../appsettings.json", "docs/%2e%2e/README.md", "docs/reliability/../../src/VoSpec.Server/Web/WebPages.cs" })
+        {
+            using var r = await server.Client.GetAsync(bad);
+            Assert.True(r.StatusCode == HttpStatusCode.NotFound, $"{bad}: {(int)r.StatusCode}");
+        }
+        var landing = await server.Client.GetStringAsync("");
+        Assert.Contains("<a href=\"docs/architecture.md\">", landing);
+        Assert.Contains("<a href=\"tap/examples\">", landing);
+        Assert.Contains("<a href=\"tap/capabilities\">", landing);
+    }
+
+    [Theory]
+    [InlineData("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;")]
+    [InlineData("`<img src=x onerror=alert(1)>`", "<code>&lt;img src=x onerror=alert(1)&gt;</code>")]
+    [InlineData("[click](javascript:alert(1))", "<p>click)</p>")]
+    [InlineData("[up](../../secret.md)", "<p>up</p>")]
+    [InlineData("[faults](reliability/faults.md#top)", "<a href=\"reliability/faults.md#top\">faults</a>")]
+    [InlineData("[x](\"onmouseover=alert(1))", "<p>x)</p>")]
+    [InlineData("# A <b>title</b>", "<h1 id=\"a-btitleb\">A &lt;b&gt;title&lt;/b&gt;</h1>")]
+    [InlineData("| a | <i>b</i> |\n|---|---|\n| `1` | 2 |", "<th>&lt;i&gt;b&lt;/i&gt;</th>")]
+    public void Markdown_is_rendered_with_every_piece_of_text_escaped_and_only_served_links(string markdown, string expected)
+    {
+        var html = MarkdownHtml.Render(markdown, "", p => p is "reliability/faults.md" or "access.md");
+        Assert.Contains(expected, html);
+        Assert.DoesNotContain("<script", html);
+        Assert.DoesNotContain("<img", html);
+        Assert.DoesNotContain("href=\"javascript", html);
+        Assert.DoesNotContain("href=\"\"", html);
+    }
 }

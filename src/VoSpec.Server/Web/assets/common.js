@@ -21,6 +21,32 @@ export function authFetch(url, init = {}) {
   return fetch(url, { ...init, headers });
 }
 
+/**
+ * The server writes into a page only what an anonymous caller may see (the collection table, the collection list).
+ * With a token, the page is asked for again with it and each part marked data-rights is replaced by the fresh one
+ * (text the server has already escaped; DOMParser runs no script), and the sky map is fetched with the token too.
+ * Resolves once the parts are in place, so that a page's script reads the collections the token grants.
+ */
+export const rightsReady = (async () => {
+  const parts = [...document.querySelectorAll('[data-rights]')], map = document.getElementById('skymap');
+  if (!token() || (parts.length === 0 && !map)) return;
+  try {
+    if (map) authFetch(map.getAttribute('src')).then((r) => (r.ok ? r.blob() : null)).then((b) => { if (b) map.src = URL.createObjectURL(b); });
+    if (parts.length === 0) return;
+    const response = await authFetch(location.href);
+    if (!response.ok) return;
+    const fresh = new DOMParser().parseFromString(await response.text(), 'text/html');
+    for (const part of parts) {
+      const replacement = fresh.querySelector(`[data-rights="${part.dataset.rights}"]`);
+      if (replacement) part.replaceWith(document.importNode(replacement, true));
+    }
+  } catch { /* the public parts stay */ }
+})();
+
+// Copied links, permalinks and SAMP sends never carry the token (a bearer token must not go into a URL): where a page
+// offers them, a note says so while a token is in use.
+for (const note of document.querySelectorAll('.token-note')) note.hidden = !token();
+
 const tokenForm = document.getElementById('token-form');
 if (tokenForm) {
   const field = document.getElementById('token'), status = document.getElementById('token-status');

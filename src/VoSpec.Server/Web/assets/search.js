@@ -4,7 +4,7 @@
 // textContent or attributes, never parsed as HTML.
 import { notifyAll } from './samp.js';
 import { parseCsv } from './csv.js';
-import { authFetch, token } from './common.js';
+import { authFetch, rightsReady, token } from './common.js';
 
 const PAGE_SIZE = 20;
 const FORM_FIELDS = ['ra', 'dec', 'radius', 'collection', 'class', 'zmin', 'zmax', 'snmin', 'wave', 'top'];
@@ -335,5 +335,8 @@ async function loadExamples() {
 const formToAdqlSafe = () => { try { return formToAdql(); } catch { return ''; } };
 
 const params = new URLSearchParams(location.search);
-for (const id of FORM_FIELDS) if (params.has(id)) $(id).value = params.get(id);
-loadExamples().then(() => { if ([...params.keys()].length) $('search-form').requestSubmit(); });
+// With a token, the collection list is first replaced by the one the token grants (common.js).
+rightsReady.then(() => {
+  for (const id of FORM_FIELDS) if (params.has(id)) $(id).value = params.get(id);
+  return loadExamples();
+}).then(() => { if ([...params.keys()].length) $('search-form').requestSubmit(); });
