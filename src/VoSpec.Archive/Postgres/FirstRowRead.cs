@@ -17,20 +17,18 @@ internal sealed class FirstRowRead(NpgsqlDataReader inner, Func<Exception> budge
 
     public void ReadFirst()
     {
-        _first = Step(() => inner.Read());
+        try { _first = inner.Read(); }
+        catch (PostgresException e) when (IsBudget(e)) { throw budgetError(); }
         _state = 1;
     }
 
-    private bool Step(Func<bool> read)
-    {
-        try { return read(); }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.QueryCanceled && timeoutIsBudget()) { throw budgetError(); }
-    }
+    private bool IsBudget(PostgresException e) => e.SqlState == PostgresErrorCodes.QueryCanceled && timeoutIsBudget();
 
     public override bool Read()
     {
         if (_state == 1) { _state = 2; return _first; }
-        return Step(() => inner.Read());
+        try { return inner.Read(); }
+        catch (PostgresException e) when (IsBudget(e)) { throw budgetError(); }
     }
 
     public override Task<bool> ReadAsync(CancellationToken cancellationToken) => Task.FromResult(Read());

@@ -40,6 +40,9 @@ internal sealed class PostgresCatalogue : ICatalogue
         // A pooled connection keeps its session as it is (no DISCARD ALL): queries change nothing that outlives their
         // transaction (SET LOCAL, temporary tables ON COMMIT DROP), and the prepared statements stay prepared.
         csb.NoResetOnClose = true;
+        // A result is read in pieces of up to 256 KiB rather than 8 KiB: a whole-table stream makes 30 times fewer
+        // receive calls and waits (each connection of the pool keeps its buffer).
+        if (csb.ReadBufferSize == 8192) csb.ReadBufferSize = 256 * 1024;
         _connectionString = csb.ConnectionString;
         Location = Describe(csb);
         var builder = new NpgsqlDataSourceBuilder(_connectionString);

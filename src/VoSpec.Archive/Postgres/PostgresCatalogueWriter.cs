@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Npgsql;
-using NpgsqlTypes;
 using VoSpec.Archive.Catalogue;
 using VoSpec.Archive.Pixels;
 using VoSpec.Archive.Sqlite;
@@ -11,9 +10,10 @@ namespace VoSpec.Archive.Postgres;
 /// <summary>
 /// Writes spectra into one collection of a PostgreSQL catalogue, a batch at a time: pixels appended to the
 /// collection's store and flushed, then the batch's rows go in by binary COPY (spectrum_store, specobj, ivoa_obscore),
-/// with the collection's statistics, coverage and the store's committed length, in one transaction. pgSphere's
-/// positions are generated columns, computed by PostgreSQL from each row. A large load (<see cref="ArchiveOptions.BulkLoadRows"/>)
-/// drops the secondary and spatial indexes first and builds them once at the end, then ANALYZEs.
+/// with the collection's statistics, coverage and the store's committed length, in one transaction; the rows are
+/// encoded by <see cref="PostgresCopyRows"/>. pgSphere's positions are expression indexes over the declared columns.
+/// A large load (<see cref="ArchiveOptions.BulkLoadRows"/>) drops the secondary and spatial indexes first and builds
+/// them once at the end (several at a time), then ANALYZEs; its batches commit without waiting for the WAL flush.
 /// No stored BINARY2 rows on this backend: TAP encodes every cell.
 /// </summary>
 internal sealed class PostgresCatalogueWriter : ICatalogueWriter
@@ -28,6 +28,8 @@ internal sealed class PostgresCatalogueWriter : ICatalogueWriter
     private long _nextSpecId;
 
     private static readonly TableSchema SpecObj = SchemaCatalog.SpecObj, ObsCore = SchemaCatalog.ObsCore;
+    private static readonly string[] StoreColumns =
+        ["spec_id", "collection", "specobjid", "px_offset", "px_length", "npix", "source_path", "source_bytes", "source_format", "ingested"];
 
     public PostgresCatalogueWriter(PostgresCatalogue catalogue, string collection, string title, long expectedRows)
     {
@@ -93,21 +95,26 @@ internal sealed class PostgresCatalogueWriter : ICatalogueWriter
             tx = _conn.BeginTransaction();
             long t = Stopwatch.GetTimestamp();
             var now = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
-            using (var copy = _conn.BeginBinaryImport("COPY spectrum_store(spec_id, collection, specobjid, px_offset, px_length, npix, source_path, source_bytes, source_format, ingested) FROM STDIN (FORMAT BINARY)"))
+            // During a bulk load the batches commit without waiting for their WAL to reach the disk: a crash loses at most
+            // the last few, rows and committed pixel length together (the pixels past it are cut off at the next open, and
+            // the spectra are not known, so ingest stores them again); the index build at the end commits synchronously,
+            // which flushes every batch before it.
+            if (_deferredIndexes.Count > 0) PostgresCatalogue.Execute(_conn, "SET LOCAL synchronous_commit = off", tx);
+            using (var copy = new PostgresCopyRows(_conn, "spectrum_store", StoreColumns))
             {
                 foreach (var (item, specId, off, len) in placed)
                 {
-                    copy.StartRow();
-                    copy.Write(specId, NpgsqlDbType.Bigint);
-                    copy.Write(_collection, NpgsqlDbType.Text);
-                    copy.Write(item.Spectrum.Meta.SpecObjId, NpgsqlDbType.Bigint);
-                    copy.Write(off, NpgsqlDbType.Bigint);
-                    copy.Write(len, NpgsqlDbType.Bigint);
-                    copy.Write(item.Spectrum.Arrays.Count, NpgsqlDbType.Integer);
-                    Nullable(copy, item.SourcePath, NpgsqlDbType.Text);
-                    copy.Write(item.SourceBytes, NpgsqlDbType.Bigint);
-                    copy.Write(item.SourceFormat, NpgsqlDbType.Text);
-                    copy.Write(now, NpgsqlDbType.Text);
+                    copy.StartRow(StoreColumns.Length);
+                    copy.Int64(specId);
+                    copy.Text(_collection);
+                    copy.Int64(item.Spectrum.Meta.SpecObjId);
+                    copy.Int64(off);
+                    copy.Int64(len);
+                    copy.Int32(item.Spectrum.Arrays.Count);
+                    copy.Text(item.SourcePath);
+                    copy.Int64(item.SourceBytes);
+                    copy.Text(item.SourceFormat);
+                    copy.Text(now);
                 }
                 copy.Complete();
             }
@@ -117,13 +124,13 @@ internal sealed class PostgresCatalogueWriter : ICatalogueWriter
                 rows[k].SpecObj[BatchRows.SpecObjIdSlot] = placed[k].SpecId;
                 rows[k].ObsCore[BatchRows.ObsCoreIdSlot] = placed[k].SpecId;
             }
-            Copy(SpecObj, rows.Select(r => r.SpecObj), 0);
+            PostgresCopyRows.Write(_conn, SpecObj, rows.Select(r => r.SpecObj), 0);
             t = Lap(WritePhase.SpecObj, t);
-            Copy(ObsCore, rows.Select(r => r.ObsCore), 1);
+            PostgresCopyRows.Write(_conn, ObsCore, rows.Select(r => r.ObsCore), 1);
             t = Lap(WritePhase.ObsCore, t);
             // The surveys' own tables (desi.fibermap, lamost.lrs), for the spectra that have a row there.
             foreach (var (table, surveyRows) in SurveyTableRows.Of(placed.Select(p => (p.Item.Spectrum.Meta, p.SpecId)), _collection))
-                Copy(table, surveyRows, 0);
+                PostgresCopyRows.Write(_conn, table, surveyRows, 0);
             Statistics(tx);
             PostgresCatalogue.Execute(_conn, CollectionClassRows.AddSql("@first"), tx, ("first", _nextSpecId));
             Coverage(tx, batch.Coverage);
@@ -140,39 +147,6 @@ internal sealed class PostgresCatalogueWriter : ICatalogueWriter
         finally { tx?.Dispose(); }
         _nextSpecId += placed.Count;
         foreach (var p in placed) _known.Add(p.Item.Spectrum.Meta.SpecObjId);
-    }
-
-    private static void Nullable(NpgsqlBinaryImporter copy, object? value, NpgsqlDbType type)
-    {
-        if (value is null) copy.WriteNull(); else copy.Write(value, type);
-    }
-
-    /// <summary>A table's rows in schema order by binary COPY (<paramref name="skip"/>: leading slots that are not columns).</summary>
-    private void Copy(TableSchema table, IEnumerable<object?[]> rows, int skip)
-    {
-        var columns = table.Columns;
-        var types = columns.Select(PostgresValues.DbType).ToArray();
-        using var copy = _conn.BeginBinaryImport($"COPY {PostgresDdl.Quote(table.SqlName)}({string.Join(", ", columns.Select(c => PostgresDdl.Quote(c.Name)))}) FROM STDIN (FORMAT BINARY)");
-        foreach (var row in rows)
-        {
-            copy.StartRow();
-            for (int i = 0; i < columns.Count; i++)
-            {
-                // Typed writes: the untyped Write(object) looks its converter up for every value.
-                switch (PostgresValues.As(columns[i], row[i + skip]))
-                {
-                    case null: copy.WriteNull(); break;
-                    case long v: copy.Write(v, NpgsqlDbType.Bigint); break;
-                    case int v: copy.Write(v, NpgsqlDbType.Integer); break;
-                    case short v: copy.Write(v, NpgsqlDbType.Smallint); break;
-                    case double v: copy.Write(v, NpgsqlDbType.Double); break;
-                    case float v: copy.Write(v, NpgsqlDbType.Real); break;
-                    case string v: copy.Write(v, NpgsqlDbType.Text); break;
-                    case var v: copy.Write(v, types[i]); break;
-                }
-            }
-        }
-        copy.Complete();
     }
 
     /// <summary>The collection's count and ranges after this batch (what SQLite's triggers keep), from the batch just copied.</summary>
@@ -201,13 +175,24 @@ internal sealed class PostgresCatalogueWriter : ICatalogueWriter
     {
         if (_deferredIndexes.Count == 0) return;
         long t = Stopwatch.GetTimestamp();
-        using (var tx = _conn.BeginTransaction())
+        // The GiST builds (pgSphere's types have no sorted build: each inserts its keys one by one) take as long as all
+        // the B-trees together, and each is one process on the server: the indexes are built on as many connections
+        // as there are cores here (at most 4), the GiST ones first, each connection taking the next when it is done.
+        var queue = new System.Collections.Concurrent.ConcurrentQueue<string>(
+            _deferredIndexes.OrderBy(c => c.Contains("USING gist", StringComparison.Ordinal) ? 0 : 1));
+        int connections = Math.Clamp(Environment.ProcessorCount, 1, 4);
+        // Each index sorts (or buffers, for GiST) its keys in memory rather than in temporary files: 1 GB shared among them.
+        var memory = $"SET maintenance_work_mem = '{1024 / connections}MB'";
+        var builds = Enumerable.Range(0, connections).Select(k => Task.Run(() =>
         {
-            // Each index sorts (or buffers, for GiST) its keys in memory rather than in temporary files.
-            PostgresCatalogue.Execute(_conn, "SET LOCAL maintenance_work_mem = '1GB'", tx);
-            foreach (var create in _deferredIndexes) PostgresCatalogue.Execute(_conn, create, tx);
-            tx.Commit();
-        }
+            using var conn = k == 0 ? null : _catalogue.OpenPrimary();
+            var c = conn ?? _conn;
+            PostgresCatalogue.Execute(c, memory);
+            while (queue.TryDequeue(out var create)) PostgresCatalogue.Execute(c, create);
+            PostgresCatalogue.Execute(c, "RESET maintenance_work_mem");
+        })).ToArray();
+        try { Task.WaitAll(builds); }
+        catch (AggregateException e) { System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw(); }
         _deferredIndexes.Clear();
         // The planner's statistics for the new rows: cones and joins choose their indexes from them.
         PostgresCatalogue.Execute(_conn, "ANALYZE spectrum_store, specobj, ivoa_obscore");

@@ -1,0 +1,172 @@
+using System.Buffers.Binary;
+using System.Text;
+using Npgsql;
+using VoSpec.Core.Schema;
+
+namespace VoSpec.Archive.Postgres;
+
+/// <summary>
+/// Rows into one table by binary COPY, encoded here into a reused buffer and sent through Npgsql's raw COPY stream:
+/// a bulk load's cells (tens of millions) without a boxed value or a converter look-up each, which Npgsql's
+/// <see cref="NpgsqlBinaryImporter"/> costs per cell. The values are those <see cref="PostgresValues.As"/> gives (a
+/// NaN double as NULL, a bool as 0 or 1, a number into its column's width); the common pairings are encoded directly,
+/// any other through <see cref="PostgresValues.As"/> itself. Format: PostgreSQL's "Binary Format" of COPY (a
+/// signature, each row as its field count and length-prefixed big-endian fields, -1 at the end).
+/// </summary>
+internal sealed class PostgresCopyRows : IDisposable
+{
+    // "PGCOPY\n", 0xFF, "\r\n", 0x00.
+    private static readonly byte[] Signature = [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xFF, (byte)'\r', (byte)'\n', 0];
+    private readonly NpgsqlRawCopyStream _stream;
+    private byte[] _buffer = new byte[1 << 16];
+    private int _pos;
+    private bool _done;
+
+    /// <summary>Starts <c>COPY table(columns) FROM STDIN (FORMAT BINARY)</c> on the connection (inside its transaction, if any).</summary>
+    public PostgresCopyRows(NpgsqlConnection conn, string table, IEnumerable<string> columns)
+    {
+        _stream = conn.BeginRawBinaryCopy($"COPY {PostgresDdl.Quote(table)}({string.Join(", ", columns.Select(PostgresDdl.Quote))}) FROM STDIN (FORMAT BINARY)");
+        Signature.CopyTo(_buffer, 0);
+        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(11), 0); // flags
+        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(15), 0); // header extension length
+        _pos = 19;
+    }
+
+    /// <summary>A table's rows in schema order (<paramref name="skip"/>: leading slots of each row that are not columns).</summary>
+    public static void Write(NpgsqlConnection conn, TableSchema table, IEnumerable<object?[]> rows, int skip)
+    {
+        var columns = table.Columns;
+        var kinds = columns.Select(c => PostgresDdl.SqlType(c)).ToArray();
+        using var copy = new PostgresCopyRows(conn, table.SqlName, columns.Select(c => c.Name));
+        foreach (var row in rows)
+        {
+            copy.StartRow(columns.Count);
+            for (int i = 0; i < columns.Count; i++) copy.Value(columns[i], kinds[i], row[i + skip]);
+        }
+        copy.Complete();
+    }
+
+    public void StartRow(int fields)
+    {
+        Room(2);
+        BinaryPrimitives.WriteInt16BigEndian(_buffer.AsSpan(_pos), (short)fields);
+        _pos += 2;
+    }
+
+    public void Null()
+    {
+        Room(4);
+        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_pos), -1);
+        _pos += 4;
+    }
+
+    public void Int16(short v)
+    {
+        Room(6);
+        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_pos), 2);
+        BinaryPrimitives.WriteInt16BigEndian(_buffer.AsSpan(_pos + 4), v);
+        _pos += 6;
+    }
+
+    public void Int32(int v)
+    {
+        Room(8);
+        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_pos), 4);
+        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_pos + 4), v);
+        _pos += 8;
+    }
+
+    public void Int64(long v)
+    {
+        Room(12);
+        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_pos), 8);
+        BinaryPrimitives.WriteInt64BigEndian(_buffer.AsSpan(_pos + 4), v);
+        _pos += 12;
+    }
+
+    public void Single(float v)
+    {
+        Room(8);
+        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_pos), 4);
+        BinaryPrimitives.WriteSingleBigEndian(_buffer.AsSpan(_pos + 4), v);
+        _pos += 8;
+    }
+
+    /// <summary>A double precision value; NaN as NULL (<see cref="PostgresValues.As"/>).</summary>
+    public void Double(double v)
+    {
+        if (double.IsNaN(v)) { Null(); return; }
+        Room(12);
+        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_pos), 8);
+        BinaryPrimitives.WriteDoubleBigEndian(_buffer.AsSpan(_pos + 4), v);
+        _pos += 12;
+    }
+
+    public void Text(string? v)
+    {
+        if (v is null) { Null(); return; }
+        Room(4 + Encoding.UTF8.GetMaxByteCount(v.Length));
+        int n = Encoding.UTF8.GetBytes(v, _buffer.AsSpan(_pos + 4));
+        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_pos), n);
+        _pos += 4 + n;
+    }
+
+    /// <summary>One cell of a column whose PostgreSQL type is <paramref name="sqlType"/> (<see cref="PostgresDdl.SqlType"/>).</summary>
+    public void Value(ColumnSchema column, string sqlType, object? v)
+    {
+        switch (sqlType, v)
+        {
+            case (_, null or DBNull): Null(); return;
+            case ("bigint", long l): Int64(l); return;
+            case ("bigint", int i): Int64(i); return;
+            case ("integer", int i): Int32(i); return;
+            case ("double precision", double d): Double(d); return;
+            case ("double precision", float f): Double(f); return;
+            case ("real", float f): Single(f); return;
+            case ("text", string t): Text(t); return;
+        }
+        switch (PostgresValues.As(column, v))
+        {
+            case null: Null(); break;
+            case short x: Int16(x); break;
+            case int x: Int32(x); break;
+            case long x: Int64(x); break;
+            case float x: Single(x); break;
+            case double x: Double(x); break;
+            case var x: Text((string)x); break;
+        }
+    }
+
+    /// <summary>Ends the COPY: the server has every row once this returns.</summary>
+    public void Complete()
+    {
+        Room(2);
+        BinaryPrimitives.WriteInt16BigEndian(_buffer.AsSpan(_pos), -1);
+        _pos += 2;
+        Flush();
+        _done = true;
+        _stream.Dispose();
+    }
+
+    private void Room(int bytes)
+    {
+        if (_pos + bytes <= _buffer.Length) return;
+        Flush();
+        if (bytes > _buffer.Length) _buffer = new byte[Math.Max(bytes, _buffer.Length * 2)];
+    }
+
+    private void Flush()
+    {
+        _stream.Write(_buffer, 0, _pos);
+        _pos = 0;
+    }
+
+    /// <summary>Without <see cref="Complete"/> (an exception part-way), the COPY is cancelled: none of its rows are kept.</summary>
+    public void Dispose()
+    {
+        if (_done) return;
+        _done = true;
+        // A broken connection fails both; the caller's own exception is the one that matters.
+        try { _stream.Cancel(); _stream.Dispose(); } catch (NpgsqlException) { } catch (InvalidOperationException) { } catch (IOException) { }
+    }
+}
