@@ -61,16 +61,23 @@ public sealed class ImageHdu : Hdu
     /// <summary>Physical values as floats; a BITPIX −32 image without scaling is decoded straight into the result.</summary>
     public float[] ReadFloats()
     {
+        var result = GC.AllocateUninitializedArray<float>(checked((int)PixelCount));
+        ReadFloats(result);
+        return result;
+    }
+
+    /// <summary>Physical values as floats into the first <see cref="PixelCount"/> places of <paramref name="destination"/> (a pooled buffer may be longer).</summary>
+    public void ReadFloats(Span<float> destination)
+    {
         int n = checked((int)PixelCount);
-        var result = new float[n];
+        destination = destination[..n];
         if (Bitpix == -32 && !IsScaled)
         {
-            BigEndian.Read(Data.Span, result.AsSpan());
-            return result;
+            BigEndian.Read(Data.Span, destination);
+            return;
         }
         var d = ReadDoubles();
-        for (int i = 0; i < n; i++) result[i] = (float)d[i];
-        return result;
+        for (int i = 0; i < n; i++) destination[i] = (float)d[i];
     }
 
     /// <summary>
@@ -93,6 +100,22 @@ public sealed class ImageHdu : Hdu
             default: BigEndian.Read(src, result.AsSpan()); for (int i = 0; i < n; i++) result[i] = unchecked(result[i] + zero); break;
         }
         return result;
+    }
+
+    /// <summary>
+    /// The 32 bits of each pixel of a bit-mask image as an int: BITPIX 32 with BZERO 0 (int32) or 2^31 (uint32,
+    /// whose value is raw + 2^31: the raw bits with the top one flipped), BSCALE 1, decoded straight into the result.
+    /// False for any other image (the caller falls back to <see cref="ReadInt64s"/> and checks the range). The values go
+    /// into the first <see cref="PixelCount"/> places of <paramref name="destination"/> (a pooled buffer may be longer).
+    /// </summary>
+    public bool ReadBits32(Span<int> destination)
+    {
+        if (Bitpix != 32 || BScale != 1.0 || (BZero != 0.0 && BZero != 2147483648.0)) return false;
+        destination = destination[..checked((int)PixelCount)];
+        BigEndian.Read(Data.Span, destination);
+        if (BZero != 0.0)
+            for (int i = 0; i < destination.Length; i++) destination[i] ^= int.MinValue;
+        return true;
     }
 
     private void Scale(Span<double> values)

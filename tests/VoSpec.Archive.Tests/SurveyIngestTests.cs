@@ -35,6 +35,45 @@ public class SurveyIngestTests
         return rows;
     }
 
+    /// <summary>
+    /// An archive built before the survey tables (main from 10:31 to 13:29 on 2026-12-04) opens with them empty: the
+    /// first open that can write fills them from the source files, row for row what ingest writes today.
+    /// </summary>
+    [Fact]
+    public void An_archive_from_before_the_survey_tables_gets_them_filled_at_open()
+    {
+        using var dir = TestPaths.NewTempDir();
+        var tables = VoSpec.Core.Schema.SchemaCatalog.SurveyTables.Select(t => t.SqlName).ToList();
+        Assert.Equal(2, tables.Count);
+        var before = new Dictionary<string, List<object?[]>>();
+        var (archive, _) = IngestRealData(dir);
+        using (archive)
+        {
+            foreach (var t in tables) before[t] = Rows(archive, $"SELECT * FROM \"{t}\" ORDER BY spec_id");
+            Assert.All(tables, t => Assert.NotEmpty(before[t]));
+            // What such an archive looks like: the tables there (created at open) but empty, the backfill never done.
+            using var conn = archive.Sqlite.OpenConnection(readOnly: false);
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = string.Join(";", tables.Select(t => $"DELETE FROM \"{t}\"")) + ";DELETE FROM archive_meta WHERE key = 'survey_tables_filled'";
+            cmd.ExecuteNonQuery();
+            Assert.All(tables, t => Assert.Empty(Rows(archive, $"SELECT * FROM \"{t}\"")));
+        }
+        var log = new List<string>();
+        using (var reopened = SpectrumArchive.Open(Path.Combine(dir.Path, "archive"), new ArchiveOptions { Log = log.Add }))
+        {
+            foreach (var t in tables) Assert.Equal(before[t], Rows(reopened, $"SELECT * FROM \"{t}\" ORDER BY spec_id"));
+            Assert.Contains(log, l => l.Contains("survey tables:", StringComparison.Ordinal) && l.Contains($"{before.Values.Sum(v => v.Count)} rows", StringComparison.Ordinal));
+        }
+        // Done once: rows deleted after it are not filled again at the next open.
+        using (var again = SpectrumArchive.Open(Path.Combine(dir.Path, "archive")))
+        {
+            using (var conn = again.Sqlite.OpenConnection(readOnly: false))
+            using (var cmd = conn.CreateCommand()) { cmd.CommandText = $"DELETE FROM \"{tables[0]}\""; cmd.ExecuteNonQuery(); }
+        }
+        using (var third = SpectrumArchive.Open(Path.Combine(dir.Path, "archive")))
+            Assert.Empty(Rows(third, $"SELECT * FROM \"{tables[0]}\""));
+    }
+
     [Fact]
     public void The_real_data_folder_ingests_every_survey_into_its_own_collection()
     {

@@ -29,4 +29,4 @@ internal interface ICatalogueWriter : IDisposable
 }
 
 /// <summary>The phases of a write whose time a load reports (issue 18 asks where the time goes).</summary>
-public enum WritePhase { SkyOrder, Values, Store, SpecObj, ObsCore, RTree, Commit, Indexes }
+public enum WritePhase { SkyOrder, Values, Store, SpecObj, ObsCore, RTree, Commit, Indexes, Pixels }

@@ -28,7 +28,7 @@ public sealed class Ingester(SpectrumArchive archive)
         progress?.Started(files.Count);
         using var writer = new WriterSet(archive, collection, title ?? collection, files.Count);
         int batchSize = Math.Max(1, archive.Options.IngestBatchSize);
-        var chunks = files.Chunk(batchSize).ToList();
+        var chunks = Chunks(files, batchSize, ChunkBytes).ToList();
         long parseTicks = 0;
         Task<Parsed[]>? next = chunks.Count > 0 ? Task.Run(() => ParseChunk(chunks[0], collection)) : null;
         for (int k = 0; k < chunks.Count; k++)
@@ -48,6 +48,7 @@ public sealed class Ingester(SpectrumArchive archive)
         var indexClock = Stopwatch.StartNew();
         writer.Current.BuildDeferredIndexes();
         report.IndexTime = indexClock.Elapsed;
+        report.Phases = writer.Times;
         report.ParseTime = TimeSpan.FromTicks(parseTicks * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
         report.Elapsed = clock.Elapsed;
         return report;
@@ -110,6 +111,33 @@ public sealed class Ingester(SpectrumArchive archive)
             report.Ingested += batch.Count;
             batchDone?.Invoke(report.Ingested);
         }
+    }
+
+    /// <summary>
+    /// At most this many bytes of files are parsed ahead of the writer: a chunk of survey-sized files (a DESI
+    /// coadd is 223 MB and 500 spectra) is one or two files, so the next file is parsed while this one is
+    /// written, instead of every file being parsed before the first is written.
+    /// </summary>
+    public const long ChunkBytes = 256L << 20;
+
+    /// <summary>Files in order, in chunks of at most <paramref name="count"/> files and (unless one file alone is larger) <paramref name="bytes"/> bytes.</summary>
+    internal static IEnumerable<(string Path, string? Problem)[]> Chunks(IReadOnlyList<(string Path, string? Problem)> files, int count, long bytes)
+    {
+        var chunk = new List<(string Path, string? Problem)>();
+        long size = 0;
+        foreach (var f in files)
+        {
+            long length = f.Problem is null && File.Exists(f.Path) ? new FileInfo(f.Path).Length : 0;
+            if (chunk.Count > 0 && (chunk.Count >= count || size + length > bytes))
+            {
+                yield return [.. chunk];
+                chunk.Clear();
+                size = 0;
+            }
+            chunk.Add(f);
+            size += length;
+        }
+        if (chunk.Count > 0) yield return [.. chunk];
     }
 
     private static Parsed[] ParseChunk((string Path, string? Problem)[] chunk, string sdssCollection)
@@ -221,9 +249,16 @@ public sealed class Ingester(SpectrumArchive archive)
 
         public ICatalogueWriter Current { get; private set; }
 
+        /// <summary>The write phases' times of every writer this set opened (for the report).</summary>
+        public IReadOnlyList<(string Phase, TimeSpan Time)> Times =>
+            _closed.Concat(Current.Times).GroupBy(p => p.Phase).Select(g => (g.Key.ToString(), g.Aggregate(TimeSpan.Zero, (t, p) => t + p.Time))).ToList();
+
+        private readonly List<(WritePhase Phase, TimeSpan Time)> _closed = [];
+
         public ICatalogueWriter For(string collection, string? title)
         {
             if (Current.Collection == collection) return Current;
+            _closed.AddRange(Current.Times);
             Current.Dispose();
             bool main = collection == _collection;
             Current = _archive.OpenWriter(collection, main ? _title : title ?? collection, main ? _expectedRows : 0);

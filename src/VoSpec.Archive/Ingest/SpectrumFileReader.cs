@@ -16,6 +16,9 @@ public static class SpectrumFileReader
 {
     public static readonly string[] Patterns = ["*.fits", "*.fit", "*.fits.gz", "*.fit.gz", "*.fts"];
 
+    /// <summary>Files from this size on are memory-mapped; below it one pooled read costs less than a map and its page faults.</summary>
+    public const long MapFrom = 8 << 20;
+
     /// <summary>
     /// Reads one file through a pooled buffer: survey files are ~100-200 KB, so a fresh array per file
     /// would land on the large-object heap and make bulk ingest pay for page faults and gen-2 GCs.
@@ -25,6 +28,14 @@ public static class SpectrumFileReader
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
         long length = file.Length;
+        if (length >= MapFrom)
+        {
+            // A survey-sized file (a DESI coadd is 223 MB, mostly resolution matrices ingest never reads) is
+            // mapped, not read: only the HDUs read are paged in, and nothing is copied or zeroed whole.
+            file.Dispose();
+            using var mapped = MappedFitsFile.Open(path);
+            return Read(mapped.File);
+        }
         if (length > int.MaxValue) throw new InvalidDataException($"{path}: file too large ({length} bytes)");
         byte[] buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(1, length));
         try
@@ -40,8 +51,9 @@ public static class SpectrumFileReader
     {
         if (DesiReader.Recognises(file))
         {
-            // The merged spectrum carries no resolution matrix: its images are not read.
-            var desi = DesiReader.Read(file, resolution: false);
+            // The merged spectrum carries no resolution matrix and is all ingest stores: neither the resolution
+            // images nor per-fibre copies of the arms are made.
+            var desi = DesiReader.Read(file, resolution: false, arms: false);
             string format = desi.Kind == DesiFileKind.Coadd ? "desi-coadd" : "desi-spectra";
             return new SurveyFile(Survey.Desi, format, desi.Spectra.Select(s => s.Merged).ToList(), desi.SkyFibres + desi.UnassignedFibres);
         }

@@ -91,7 +91,9 @@ internal sealed class PostgresCatalogueWriter : ICatalogueWriter
         List<(CatalogueItem Item, long SpecId, long Offset, long Length)> placed;
         try
         {
+            long pixelsAt = Stopwatch.GetTimestamp();
             placed = BatchRows.PlacePixels(ordered, _pixels, _nextSpecId);
+            Lap(WritePhase.Pixels, pixelsAt);
             tx = _conn.BeginTransaction();
             long t = Stopwatch.GetTimestamp();
             var now = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);

@@ -172,7 +172,9 @@ internal sealed class CatalogueWriter : ICatalogueWriter
         List<(CatalogueItem Item, long SpecId, long Offset, long Length)> placed;
         try
         {
+            long pixelsAt = Stopwatch.GetTimestamp();
             placed = BatchRows.PlacePixels(ordered, _pixels, _nextSpecId);
+            Lap(WritePhase.Pixels, pixelsAt);
             tx = _conn.BeginTransaction();
             using var insertStore = new RawInsert(_conn, """
                 INSERT INTO spectrum_store(spec_id, collection, specobjid, px_offset, px_length, npix, source_path, source_bytes, source_format, ingested)

@@ -129,6 +129,8 @@ public sealed class SqliteCatalogue : ICatalogue
                 Execute(conn, "INSERT INTO collection_classes(name, class, n) SELECT collection, class, count(*) FROM specobj WHERE class IS NOT NULL AND class <> '' GROUP BY collection, class", tx);
                 Execute(conn, "INSERT INTO archive_meta(key, value) VALUES ($k, '1')", tx, ("$k", CollectionClassRows.Key));
             }
+            // An archive from before the surveys' own tables: filled once from the source files.
+            SurveyTablesBackfill.Run(conn, tx, archive.Options.Log);
             SkyCoverage.Ensure(conn, tx, archive.Options.CoverageOrder, archive.Options.Log);
             RebuildSpatialIndexIfPending(conn, tx);
             TapSchemaTables.Refresh(conn, tx);

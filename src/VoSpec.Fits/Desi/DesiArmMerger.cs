@@ -8,83 +8,123 @@ namespace VoSpec.Fits.Desi;
 /// values bit for bit; where arms overlap, flux is the inverse-variance weighted mean (the plain mean when no
 /// arm has weight), ivar the sum, or_mask the OR and and_mask the AND of the arms' masks. The wavelength of
 /// each pixel is that of the bluest arm covering it. Arms off the common lattice are a <see cref="FitsFormatException"/>.
+/// All fibres of a file share their arms' wavelengths, so the lattice (offsets, merged grid) is found once per
+/// file (<see cref="Lattice.Of"/>) and each fibre's merge reads its rows of the arm images in place.
 /// </summary>
 internal static class DesiArmMerger
 {
     /// <summary>How far (in pixels) an arm's wavelengths may stray from the common lattice: DESI's are exact to ~1e-12.</summary>
     private const double Tolerance = 1e-3;
 
-    public static SpectrumArrays Merge(IReadOnlyList<DesiArm> arms, string name)
+    /// <summary>One arm's values for one fibre: its row of the arm's images, from <see cref="Start"/> (no copy); no mask when the file has none.</summary>
+    public readonly record struct ArmRow(float[] Flux, float[] Ivar, int[]? Mask, int Start);
+
+    /// <summary>Where each arm's pixels fall on the merged grid, and that grid (shared, immutable, by every fibre of a file).</summary>
+    public sealed class Lattice
     {
-        if (arms.Count == 0) throw new FitsFormatException($"{name}: no arms to merge");
-        var first = arms[0];
-        if (first.Count < 2) throw new FitsFormatException($"{name}: arm {first.Name} has {first.Count} pixels, too few for a wavelength step");
-        double start = first.Wavelength[0];
-        double step = (first.Wavelength[^1] - start) / (first.Count - 1);
-        if (!(step > 0)) throw new FitsFormatException($"{name}: arm {first.Name}'s wavelengths do not increase");
+        public required int[] Offsets { get; init; }
+        public required int[] Counts { get; init; }
+        public required ExplicitGrid Grid { get; init; }
+        /// <summary>How many arms cover each merged pixel (0 in a gap between arms).</summary>
+        public required byte[] Cover { get; init; }
 
-        var offsets = new int[arms.Count];
-        int length = 0;
-        for (int k = 0; k < arms.Count; k++)
-        {
-            var w = arms[k].Wavelength;
-            for (int j = 0; j < w.Length; j++)
-            {
-                double at = (w[j] - start) / step;
-                if (j == 0) offsets[k] = (int)Math.Round(at);
-                if (!(Math.Abs(at - (offsets[k] + j)) < Tolerance) || offsets[k] < 0)
-                    throw new FitsFormatException($"{name}: arm {arms[k].Name} pixel {j} ({w[j]} Å) is not on the {step} Å lattice from {start} Å that the arms share");
-            }
-            length = Math.Max(length, offsets[k] + w.Length);
-        }
+        public int Length => Grid.Count;
 
-        var wave = new double[length];
-        var flux = new float[length];
-        var ivar = new float[length];
-        var orMask = new int[length];
-        var andMask = new int[length];
-        bool masks = arms.All(a => a.Mask is not null);
-        for (int i = 0; i < length; i++)
+        public static Lattice Of(IReadOnlyList<(string Name, double[] Wavelength)> arms, string name)
         {
-            double weighted = 0, weight = 0, plain = 0;
-            int seen = 0, or = 0, and = -1;
-            float single = 0, singleIvar = 0;
+            if (arms.Count == 0) throw new FitsFormatException($"{name}: no arms to merge");
+            var first = arms[0];
+            if (first.Wavelength.Length < 2) throw new FitsFormatException($"{name}: arm {first.Name} has {first.Wavelength.Length} pixels, too few for a wavelength step");
+            double start = first.Wavelength[0];
+            double step = (first.Wavelength[^1] - start) / (first.Wavelength.Length - 1);
+            if (!(step > 0)) throw new FitsFormatException($"{name}: arm {first.Name}'s wavelengths do not increase");
+
+            var offsets = new int[arms.Count];
+            var counts = new int[arms.Count];
+            int length = 0;
             for (int k = 0; k < arms.Count; k++)
             {
-                int j = i - offsets[k];
-                var a = arms[k];
-                if ((uint)j >= (uint)a.Count) continue;
-                if (seen == 0) { wave[i] = a.Wavelength[j]; single = a.Flux[j]; singleIvar = a.Ivar[j]; }
-                seen++;
-                double iv = a.Ivar[j] > 0 ? a.Ivar[j] : 0;
-                weighted += iv * a.Flux[j];
-                weight += iv;
-                plain += a.Flux[j];
-                if (a.Mask is not null) { or |= a.Mask[j]; and &= a.Mask[j]; }
+                var w = arms[k].Wavelength;
+                counts[k] = w.Length;
+                for (int j = 0; j < w.Length; j++)
+                {
+                    double at = (w[j] - start) / step;
+                    if (j == 0) offsets[k] = (int)Math.Round(at);
+                    if (!(Math.Abs(at - (offsets[k] + j)) < Tolerance) || offsets[k] < 0)
+                        throw new FitsFormatException($"{name}: arm {arms[k].Name} pixel {j} ({w[j]} Å) is not on the {step} Å lattice from {start} Å that the arms share");
+                }
+                length = Math.Max(length, offsets[k] + w.Length);
             }
-            if (seen == 0)
+            var wave = new double[length];
+            var cover = new byte[length];
+            for (int k = arms.Count - 1; k >= 0; k--)
             {
-                // A gap between arms (DESI's overlap, so never in its files): a pixel with no data.
-                wave[i] = start + i * step;
-                continue;
+                // Bluest arm last: its wavelength is the one a pixel keeps.
+                var w = arms[k].Wavelength;
+                for (int j = 0; j < w.Length; j++) { wave[offsets[k] + j] = w[j]; cover[offsets[k] + j]++; }
             }
-            if (seen == 1) { flux[i] = single; ivar[i] = singleIvar; }
-            else if (weight > 0) { flux[i] = (float)(weighted / weight); ivar[i] = (float)weight; }
-            else flux[i] = (float)(plain / seen);
-            orMask[i] = or;
-            andMask[i] = and;
+            // A gap between arms (DESI's overlap, so never in its files): a pixel with no data.
+            for (int i = 0; i < length; i++) if (cover[i] == 0) wave[i] = start + i * step;
+            try { return new Lattice { Offsets = offsets, Counts = counts, Grid = new ExplicitGrid(wave), Cover = cover }; }
+            catch (ArgumentException e) { throw new FitsFormatException($"{name}: the merged wavelengths do not increase ({e.Message})", e); }
         }
-        try
+
+        /// <summary>One fibre's arms merged; <paramref name="rows"/> in the lattice's arm order.</summary>
+        public SpectrumArrays Merge(ReadOnlySpan<ArmRow> rows)
         {
-            return new SpectrumArrays
+            int length = Length;
+            // Not zeroed on allocation: every pixel is written below (a gap's are set to 0 here).
+            var flux = GC.AllocateUninitializedArray<float>(length);
+            var ivar = GC.AllocateUninitializedArray<float>(length);
+            bool masks = true;
+            foreach (var r in rows) masks &= r.Mask is not null;
+            var orMask = masks ? GC.AllocateUninitializedArray<int>(length) : null;
+            var andMask = masks ? GC.AllocateUninitializedArray<int>(length) : null;
+            for (int i = 0; i < length; i++)
             {
-                Grid = new ExplicitGrid(wave),
-                Flux = flux,
-                Ivar = ivar,
-                OrMask = masks ? orMask : null,
-                AndMask = masks ? andMask : null,
-            };
+                if (Cover[i] != 0) continue;
+                flux[i] = 0; ivar[i] = 0;
+                if (masks) { orMask![i] = 0; andMask![i] = 0; }
+            }
+            // Pixels one arm covers are copied as they are; the overlaps are then merged pixel by pixel.
+            for (int k = rows.Length - 1; k >= 0; k--)
+            {
+                var r = rows[k];
+                int o = Offsets[k], n = Counts[k];
+                r.Flux.AsSpan(r.Start, n).CopyTo(flux.AsSpan(o, n));
+                r.Ivar.AsSpan(r.Start, n).CopyTo(ivar.AsSpan(o, n));
+                if (masks) { r.Mask.AsSpan(r.Start, n).CopyTo(orMask.AsSpan(o, n)); r.Mask.AsSpan(r.Start, n).CopyTo(andMask.AsSpan(o, n)); }
+            }
+            for (int i = 0; i < length; i++)
+            {
+                if (Cover[i] < 2) continue;
+                double weighted = 0, weight = 0, plain = 0;
+                int seen = 0, or = 0, and = -1;
+                for (int k = 0; k < rows.Length; k++)
+                {
+                    int j = i - Offsets[k];
+                    if ((uint)j >= (uint)Counts[k]) continue;
+                    var r = rows[k];
+                    float f = r.Flux[r.Start + j], v = r.Ivar[r.Start + j];
+                    seen++;
+                    double iv = v > 0 ? v : 0;
+                    weighted += iv * f;
+                    weight += iv;
+                    plain += f;
+                    if (masks) { or |= r.Mask![r.Start + j]; and &= r.Mask![r.Start + j]; }
+                }
+                if (weight > 0) { flux[i] = (float)(weighted / weight); ivar[i] = (float)weight; }
+                else { flux[i] = (float)(plain / seen); ivar[i] = 0; }
+                if (masks) { orMask![i] = or; andMask![i] = and; }
+            }
+            return new SpectrumArrays { Grid = Grid, Flux = flux, Ivar = ivar, OrMask = orMask, AndMask = andMask };
         }
-        catch (ArgumentException e) { throw new FitsFormatException($"{name}: the merged wavelengths do not increase ({e.Message})", e); }
+    }
+
+    /// <summary>One spectrum's arms merged (a lattice of its own).</summary>
+    public static SpectrumArrays Merge(IReadOnlyList<DesiArm> arms, string name)
+    {
+        var lattice = Lattice.Of(arms.Select(a => (a.Name, a.Wavelength)).ToList(), name);
+        return lattice.Merge(arms.Select(a => new ArmRow(a.Flux, a.Ivar, a.Mask, 0)).ToArray());
     }
 }

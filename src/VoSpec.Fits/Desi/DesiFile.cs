@@ -64,5 +64,8 @@ public sealed record DesiArm(string Name, double[] Wavelength, float[] Flux, flo
     public int Count => Wavelength.Length;
 }
 
-/// <summary>One target spectrum: its fibre, its exposures, its arms as stored, and all arms merged into one <see cref="Spectrum"/>.</summary>
+/// <summary>
+/// One target spectrum: its fibre, its exposures, its arms as stored (empty when the reader was asked for the merged
+/// spectrum only), and all arms merged into one <see cref="Spectrum"/>.
+/// </summary>
 public sealed record DesiSpectrum(DesiFibre Fibre, IReadOnlyList<DesiExposure> Exposures, IReadOnlyList<DesiArm> Arms, Spectrum Merged);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using VoSpec.Core.Spectra;
 
 namespace VoSpec.Fits.Desi;
@@ -10,7 +11,12 @@ namespace VoSpec.Fits.Desi;
 /// </summary>
 public static class DesiReader
 {
-    public static DesiFile Read(string path) => Read(FitsReader.Open(path));
+    /// <summary>Reads a file through a memory map: only the HDUs read are touched (the spectra hold copies).</summary>
+    public static DesiFile Read(string path, bool resolution = true, bool arms = true)
+    {
+        using var mapped = MappedFitsFile.Open(path);
+        return Read(mapped.File, resolution, arms);
+    }
 
     public static DesiFile Read(ReadOnlyMemory<byte> fileBytes, string nameForErrors) => Read(FitsReader.Parse(fileBytes, nameForErrors));
 
@@ -23,9 +29,13 @@ public static class DesiReader
     /// False: the X_RESOLUTION images (11 of every 14 bytes of a coadd) are not read and each arm's
     /// <see cref="DesiArm.Resolution"/> is null — what ingest does, as the merged spectrum does not carry them.
     /// </param>
-    public static DesiFile Read(FitsFile file, bool resolution = true)
+    /// <param name="arms">
+    /// False: each spectrum's <see cref="DesiSpectrum.Arms"/> is empty (its merged spectrum is read straight from the
+    /// arm images, no per-fibre copy of them) — what ingest does.
+    /// </param>
+    public static DesiFile Read(FitsFile file, bool resolution = true, bool arms = true)
     {
-        try { return ReadChecked(file, resolution); }
+        try { return ReadChecked(file, resolution, arms); }
         // A column of the wrong type (TARGETID as text): the table API refuses it.
         catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or OverflowException)
         {
@@ -33,7 +43,7 @@ public static class DesiReader
         }
     }
 
-    private static DesiFile ReadChecked(FitsFile file, bool resolution)
+    private static DesiFile ReadChecked(FitsFile file, bool resolution, bool keepArms)
     {
         string name = file.Name;
         if (!Recognises(file)) throw new FitsFormatException($"{name}: not a DESI spectra or coadd file: no FIBERMAP table with X_WAVELENGTH and X_FLUX images");
@@ -42,30 +52,40 @@ public static class DesiReader
         var kind = expFibermap is not null || fibermap.HasColumn("COADD_EXPTIME") ? DesiFileKind.Coadd : DesiFileKind.Spectra;
         var group = GroupOf(file.Primary.Header, fibermap);
         var arms = ReadArms(file, fibermap.RowCount, resolution);
-
-        var exposuresByTarget = expFibermap is null ? null : ExposuresByTarget(expFibermap);
-        var spectra = new List<DesiSpectrum>();
-        int sky = 0, unassigned = 0;
-        for (int row = 0; row < fibermap.RowCount; row++)
+        try
         {
-            long targetId = fibermap.GetLong(row, "TARGETID");
-            string objType = fibermap.HasColumn("OBJTYPE") ? fibermap.GetString(row, "OBJTYPE").Trim() : "TGT";
-            if (objType.Equals("SKY", StringComparison.OrdinalIgnoreCase)) { sky++; continue; }
-            if (!objType.Equals("TGT", StringComparison.OrdinalIgnoreCase) || targetId <= 0) { unassigned++; continue; }
+            var lattice = DesiArmMerger.Lattice.Of(arms.Select(a => (a.Name, a.Wavelength)).ToList(), name);
+            var rows = new DesiArmMerger.ArmRow[arms.Count];
 
-            var fibre = FibreOf(fibermap, row, targetId, objType, name);
-            var exposures = kind == DesiFileKind.Spectra
-                ? ExposureOfRow(fibermap, row, group)
-                : exposuresByTarget?.GetValueOrDefault(targetId) ?? [];
-            var fibreArms = arms.Select(a => a.Slice(row)).ToList();
-            string obsId = kind == DesiFileKind.Spectra && fibre.ExpId is long e ? $"{group.Name}-e{e}-{targetId}" : $"{group.Name}-{targetId}";
-            var meta = MetaOf(fibre, exposures, group, kind, obsId, arms[0].FluxUnit) with { SurveyColumns = SurveyColumnsOf(fibermap, row, fibre, group) };
-            var merged = new Spectrum { Meta = meta, Arrays = DesiArmMerger.Merge(fibreArms, $"{name} row {row}") };
-            try { merged.Arrays.Validate(); }
-            catch (InvalidDataException ex) { throw new FitsFormatException($"{name} row {row}: {ex.Message}", ex); }
-            spectra.Add(new DesiSpectrum(fibre, exposures, fibreArms, merged));
+            var exposuresByTarget = expFibermap is null ? null : ExposuresByTarget(expFibermap);
+            var spectra = new List<DesiSpectrum>();
+            int sky = 0, unassigned = 0;
+            for (int row = 0; row < fibermap.RowCount; row++)
+            {
+                long targetId = fibermap.GetLong(row, "TARGETID");
+                string objType = fibermap.HasColumn("OBJTYPE") ? fibermap.GetString(row, "OBJTYPE").Trim() : "TGT";
+                if (objType.Equals("SKY", StringComparison.OrdinalIgnoreCase)) { sky++; continue; }
+                if (!objType.Equals("TGT", StringComparison.OrdinalIgnoreCase) || targetId <= 0) { unassigned++; continue; }
+
+                var fibre = FibreOf(fibermap, row, targetId, objType, name);
+                var exposures = kind == DesiFileKind.Spectra
+                    ? ExposureOfRow(fibermap, row, group)
+                    : exposuresByTarget?.GetValueOrDefault(targetId) ?? [];
+                IReadOnlyList<DesiArm> fibreArms = keepArms ? arms.Select(a => a.Slice(row)).ToList() : [];
+                for (int k = 0; k < arms.Count; k++) rows[k] = new DesiArmMerger.ArmRow(arms[k].Flux, arms[k].Ivar, arms[k].Mask, row * arms[k].Wavelength.Length);
+                string obsId = kind == DesiFileKind.Spectra && fibre.ExpId is long e ? $"{group.Name}-e{e}-{targetId}" : $"{group.Name}-{targetId}";
+                var meta = MetaOf(fibre, exposures, group, kind, obsId, arms[0].FluxUnit) with { SurveyColumns = SurveyColumnsOf(fibermap, row, fibre, group) };
+                var merged = new Spectrum { Meta = meta, Arrays = lattice.Merge(rows) };
+                try { merged.Arrays.Validate(); }
+                catch (InvalidDataException ex) { throw new FitsFormatException($"{name} row {row}: {ex.Message}", ex); }
+                spectra.Add(new DesiSpectrum(fibre, exposures, fibreArms, merged));
+            }
+            return new DesiFile(kind, group, spectra, fibermap.RowCount, sky, unassigned);
         }
-        return new DesiFile(kind, group, spectra, fibermap.RowCount, sky, unassigned);
+        finally
+        {
+            foreach (var a in arms) a.Return();
+        }
     }
 
     private static DesiGroup GroupOf(FitsHeader h, BinaryTable fibermap)
@@ -109,18 +129,23 @@ public static class DesiReader
                     throw new FitsFormatException($"{file.Name}: {arm}_RESOLUTION is ({string.Join(", ", res.Axes)}), not ({n}, diagonals, {rows})");
                 diagonals = res.Axes[1];
             }
-            int[]? maskBits = null;
-            if (mask is not null)
+            // The images are read into pooled buffers (given back by ReadChecked once every fibre is merged): a coadd's
+            // are 5.5 MB each, fresh arrays of them cost page faults and zeroing on every file.
+            int[]? maskBits = mask is null ? null : ArrayPool<int>.Shared.Rent(n * rows);
+            if (mask is not null && !mask.ReadBits32(maskBits))
             {
                 // DESI masks are uint32 (BZERO 2^31); the bits go into an int unchanged.
                 var values = mask.ReadInt64s();
-                maskBits = new int[values.Length];
                 for (int i = 0; i < values.Length; i++)
-                    maskBits[i] = values[i] is >= int.MinValue and <= uint.MaxValue ? unchecked((int)(uint)values[i])
+                    maskBits![i] = values[i] is >= int.MinValue and <= uint.MaxValue ? unchecked((int)(uint)values[i])
                         : throw new FitsFormatException($"{file.Name}: {arm}_MASK value {values[i]} is not a 32-bit mask");
             }
-            arms.Add(new ArmImages(arm, wave.ReadDoubles(), flux.ReadFloats(), ivar.ReadFloats(), maskBits, res?.ReadFloats(), diagonals,
+            var fluxValues = ArrayPool<float>.Shared.Rent(n * rows);
+            var ivarValues = ArrayPool<float>.Shared.Rent(n * rows);
+            arms.Add(new ArmImages(arm, wave.ReadDoubles(), fluxValues, ivarValues, maskBits, res?.ReadFloats(), diagonals,
                 flux.Header.GetStringOrNull("BUNIT")?.Trim() ?? DesiConventions.FluxUnit));
+            flux.ReadFloats(fluxValues);
+            ivar.ReadFloats(ivarValues);
         }
         if (arms.Count == 0) throw new FitsFormatException($"{file.Name}: no X_WAVELENGTH arm");
         arms.Sort((a, b) => a.Wavelength[0].CompareTo(b.Wavelength[0]));
@@ -137,8 +162,16 @@ public static class DesiReader
         return image;
     }
 
+    /// <summary>One arm's images; Flux, Ivar and Mask are pooled buffers (possibly longer than the image) until <see cref="Return"/>.</summary>
     private sealed record ArmImages(string Name, double[] Wavelength, float[] Flux, float[] Ivar, int[]? Mask, float[]? Resolution, int Diagonals, string FluxUnit)
     {
+        public void Return()
+        {
+            if (Flux.Length > 0) ArrayPool<float>.Shared.Return(Flux);
+            if (Ivar.Length > 0) ArrayPool<float>.Shared.Return(Ivar);
+            if (Mask is { Length: > 0 }) ArrayPool<int>.Shared.Return(Mask);
+        }
+
         public DesiArm Slice(int row)
         {
             int n = Wavelength.Length;

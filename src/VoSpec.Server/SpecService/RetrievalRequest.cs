@@ -36,9 +36,7 @@ public sealed record RetrievalRequest
         if (ids.Count == 0) throw new UserInputException("id_list is empty: give at least one specobjid or (plate, mjd, fiberid)");
         if (idsOnly) return new RetrievalRequest { Ids = ids, Context = context };
         var cutout = p.Get("cutout") is { } c ? ParseCutout(c) : (WavelengthInterval?)null;
-        double? w0 = Wavelength(p.Get("w0"), "w0"), w1 = Wavelength(p.Get("w1"), "w1");
-        if (w0 is { } a && w1 is { } b && a > b) throw new UserInputException($"w0 ({a}) is greater than w1 ({b})");
-        var grid = NamedGrid(p, w0, w1, cutout, limits.MaxAlignedLength);
+        var (w0, w1, grid) = Span(p, cutout, limits.MaxAlignedLength);
         return new RetrievalRequest
         {
             Grid = grid,
@@ -54,6 +52,17 @@ public sealed record RetrievalRequest
             W1 = w1,
             Format = SpectrumNegotiation.SpecService.Parse(p.Get("format")),
         };
+    }
+
+    /// <summary>
+    /// w0 and w1 (Å; 0 or absent: not given) and the grid dloglam or resolving_power names over them (null when neither
+    /// is given). getSpec and stackedImage take the same span and named grid.
+    /// </summary>
+    internal static (double? W0, double? W1, LogLinearGrid? Grid) Span(SpecParameters p, WavelengthInterval? cutout, int maxLength)
+    {
+        double? w0 = Wavelength(p.Get("w0"), "w0"), w1 = Wavelength(p.Get("w1"), "w1");
+        if (w0 is { } a && w1 is { } b && a > b) throw new UserInputException($"w0 ({a}) is greater than w1 ({b})");
+        return (w0, w1, NamedGrid(p, w0, w1, cutout, maxLength));
     }
 
     /// <summary>The grid dloglam or resolving_power names over w0-w1; null when neither is given.</summary>

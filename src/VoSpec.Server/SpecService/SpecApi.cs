@@ -62,7 +62,10 @@ public static class SpecApi
             [IdList, new("xscale", "Horizontal scale", JsonSchemaType.Number), new("yscale", "Vertical scale", JsonSchemaType.Number),
              new("thickness", "Rows per spectrum", JsonSchemaType.Integer), new("cmap", "Colour map, e.g. `gray`"), new("inverse", "`True`/`False`"),
              new("width", "Width in pixels (0: natural)", JsonSchemaType.Integer), new("height", "Height in pixels (0: natural)", JsonSchemaType.Integer),
-             new("format", "`png` or `numpy`"), Context, Profile, Debug, Verbose], ["image/png", "application/octet-stream"]),
+             new("format", "`png` or `numpy`"),
+             new("w0", "Start of the grid in Å", JsonSchemaType.Number), new("w1", "End of the grid in Å", JsonSchemaType.Number),
+             new("dloglam", "With w0 and w1: the log10 step of a grid the caller names", JsonSchemaType.Number),
+             new("resolving_power", "With w0 and w1: a named grid of one pixel per λ/R", JsonSchemaType.Number), Context, Profile, Debug, Verbose], ["image/png", "application/octet-stream"]),
     ];
 
     public static IServiceCollection AddSpecApi(this IServiceCollection services) => services.AddOpenApi(DocumentName, o =>

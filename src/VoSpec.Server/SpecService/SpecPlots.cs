@@ -80,6 +80,8 @@ public static class SpecPlots
     /// xscale is given), n × thickness × yscale high (at most 4,000); width/height (pixels, &gt; 0) set a side
     /// outright; at most 16 Mpixels in all.
     /// format=png (default) or numpy/npy: the same raster as float32 values in [0, 1] (NaN: no data), shape (height, width).
+    /// w0/w1 (Å) widen the grid to that span; with dloglam or resolving_power beside them the grid is the one they name,
+    /// as getSpec's (<see cref="RetrievalRequest"/>).
     /// </summary>
     public static async Task StackedImage(HttpContext http, SpectrumArchive archive, SpecServiceLimits limits, SpecParameters p)
     {
@@ -91,9 +93,10 @@ public static class SpecPlots
         int thickness = Int(p, "thickness", 1, 1, MaxSide);
         double xscale = Scale(p, "xscale"), yscale = Scale(p, "yscale");
         int? width = OptionalSide(p, "width", MaxStackedWidth), height = OptionalSide(p, "height", MaxSide);
+        var (w0, w1, grid) = RetrievalRequest.Span(p, null, limits.MaxAlignedLength);
         var ids = ParseIds(p, Math.Min(limits.MaxIds, MaxStackedIds), $"a stacked image holds at most {MaxStackedIds} spectra");
         var locations = SpectrumResolver.Resolve(archive, context, ids);
-        var rows = SpectrumRows.Align(archive, locations, [SpecVector.Loglam, SpecVector.Flux, SpecVector.Ivar], null, null, null, limits.MaxAlignedLength);
+        var rows = SpectrumRows.Align(archive, locations, [SpecVector.Loglam, SpecVector.Flux, SpecVector.Ivar], null, w0, w1, limits.MaxAlignedLength, grid);
 
         int w = width ?? Side(rows.Length * xscale, "width", MaxStackedWidth, p.Get("xscale") is null);
         int h = height ?? Side((double)rows.Count * thickness * yscale, "height", MaxSide, false);

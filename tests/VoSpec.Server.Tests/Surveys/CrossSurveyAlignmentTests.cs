@@ -128,6 +128,40 @@ public sealed class CrossSurveyAlignmentTests(RealSurveysServer server) : IClass
         Assert.True(r.ExitCode == 0, r.All);
     }
 
+    /// <summary>stackedImage on a grid the caller names (getSpec's w0, w1 and dloglam): one column per grid pixel, every band drawn.</summary>
+    [Theory]
+    [InlineData("dloglam", "1e-4", 3011)]          // log10(8000/4000) / 1e-4 = 3010.3 steps after pixel 0
+    [InlineData("resolving_power", "2000", 1387)]  // log10(2) / log10(1 + 1/2000) = 1386.6
+    public async Task StackedImage_on_a_named_grid_has_one_column_per_grid_pixel(string key, string value, int pixels)
+    {
+        var mixed = Mixed();
+        using var dir = TestPaths.NewTempDir("align");
+        var path = Path.Combine(dir.Path, "stack.npy");
+        File.WriteAllBytes(path, await PostBytes(server, "stackedImage", mixed.Select(m => m.Id), ("w0", "4000"), ("w1", "8000"), (key, value), ("format", "numpy")));
+        var r = ExternalTool.RunPython("""
+            import sys, numpy as np
+            v = np.load(sys.argv[1], allow_pickle=False)
+            assert v.shape == (3, int(sys.argv[2])), v.shape
+            for band in range(3):
+                assert np.isfinite(v[band]).mean() > 0.3, (band, np.isfinite(v[band]).mean())
+            print('ok')
+            """, path, pixels.ToString(CultureInfo.InvariantCulture));
+        Assert.True(r.ExitCode == 0, r.All);
+    }
+
+    [Theory]
+    [InlineData("dloglam=1e-4")]
+    [InlineData("w0=4000&w1=8000&dloglam=-1")]
+    [InlineData("w0=8000&w1=4000&dloglam=1e-4")]
+    [InlineData("w0=4000&w1=8000&dloglam=1e-12")]
+    public async Task A_bad_named_grid_for_stackedImage_is_a_400_with_a_reason(string query)
+    {
+        var id = Mixed()[0].Id;
+        using var r = await server.Client.GetAsync($"spec/stackedImage?id_list={id}&format=numpy&{query}");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, r.StatusCode);
+        Assert.False(string.IsNullOrWhiteSpace(await r.Content.ReadAsStringAsync()));
+    }
+
     [Theory]
     [InlineData("dloglam=1e-4")]                                  // no w0/w1
     [InlineData("w0=4000&w1=8000&dloglam=-1")]
