@@ -99,10 +99,10 @@ internal sealed class PostgresStandbyWatch : IDisposable
             }
             _primaries = [.. primaries];
             // A lost standby is back once every host answers again, asked after the loss (not by a tick already under way).
-            if (_lost is { } lost && started > Interlocked.Read(ref _lostAt) && _hosts.Length == standbys.Count + primaries.Count && standbys.Count > 0)
+            if (_lost is not null && started > Interlocked.Read(ref _lostAt) && _hosts.Length == standbys.Count + primaries.Count && standbys.Count > 0)
             {
                 _lost = null;
-                _log?.Invoke($"standbys answer again after the {lost}: reads go to them again");
+                _log?.Invoke("standbys answer again: reads go to them again");
             }
             if (_limit <= TimeSpan.Zero) return;
             var now = DateTime.UtcNow;

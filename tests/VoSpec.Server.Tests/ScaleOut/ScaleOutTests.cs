@@ -2,6 +2,7 @@ using System.Net;
 using VoSpec.Server.Tests.Interop;
 using VoSpec.Testing;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace VoSpec.Server.Tests.ScaleOut;
 
@@ -12,7 +13,7 @@ namespace VoSpec.Server.Tests.ScaleOut;
 /// job ends in ERROR with a reason, and restarted it rejoins only once warmed up; the standby stopped under load —
 /// reads go on from the primary.
 /// </summary>
-public sealed class ScaleOutTests(LocalCluster cluster) : IClassFixture<LocalCluster>
+public sealed class ScaleOutTests(LocalCluster cluster, ITestOutputHelper output) : IClassFixture<LocalCluster>
 {
     // wrk's connections: at most this many requests are in flight at once.
     private const int Connections = 4;
@@ -87,6 +88,7 @@ public sealed class ScaleOutTests(LocalCluster cluster) : IClassFixture<LocalClu
         // The node is really gone: its own port refuses.
         await Assert.ThrowsAsync<HttpRequestException>(() => a.GetAsync("health/live"));
         var across = await load;
+        output.WriteLine("node 1 killed under load: " + across);
         // A connection has one request in flight at a time: at most that many could fail at the kill.
         Assert.True(across.Failed <= Connections, $"{across.Failed} failed requests, at most {Connections} were in flight: {across}");
         Assert.True(across.Ok > 0, across.ToString());
@@ -141,6 +143,7 @@ public sealed class ScaleOutTests(LocalCluster cluster) : IClassFixture<LocalClu
 
         // wrk through nginx, the standby stopped (fast shutdown) 3 s into its 10 s: not one failed request.
         var (across, down) = await StandbyStoppedUnderAsync(cluster.PublicUri, paths);
+        output.WriteLine($"standby stopped under load, through nginx: {across}; then with it down: {down}");
         try
         {
             Assert.True(across.Failed == 0 && across.Ok > 0, "with the standby stopped: " + across);
@@ -159,6 +162,7 @@ public sealed class ScaleOutTests(LocalCluster cluster) : IClassFixture<LocalClu
         {
             Assert.True(started.ExitCode == 0, started.All);
             var (unretried, downUnretried) = await StandbyStoppedUnderAsync(cluster.Node(3), paths);
+            output.WriteLine($"standby stopped under load, node 3 without the retry: {unretried}; then with it down: {downUnretried}");
             Assert.True(unretried.Failed > 0, "no read failed without the retry: " + unretried);
             Assert.True(downUnretried.Failed == 0, "the standby marked lost, reads on the primary: " + downUnretried);
         }
@@ -168,6 +172,46 @@ public sealed class ScaleOutTests(LocalCluster cluster) : IClassFixture<LocalClu
             cluster.StopNode(3);
         }
         await BackOnTheStandbyAsync(paths);
+    }
+
+    [Fact]
+    public async Task A_standby_too_far_behind_sends_reads_to_the_primary_until_it_catches_up()
+    {
+        var ids = (await cluster.Client.GetStringAsync("tap/sync?LANG=ADQL&RESPONSEFORMAT=csv&QUERY=" +
+            Uri.EscapeDataString("SELECT TOP 1 obs_id, target_name FROM ivoa.obscore ORDER BY obs_id"))).Split('\n', StringSplitOptions.RemoveEmptyEntries)[1].TrimEnd('\r').Split(',');
+        var (obsId, name) = (ids[0], ids[1]);
+        async Task<List<string>> NamesAsync() => [.. await Task.WhenAll(new[] { 1, 2 }.Select(async k =>
+        {
+            using var http = new HttpClient { BaseAddress = cluster.Node(k) };
+            var csv = await http.GetStringAsync("tap/sync?LANG=ADQL&RESPONSEFORMAT=csv&QUERY=" +
+                Uri.EscapeDataString($"SELECT target_name FROM ivoa.obscore WHERE obs_id = '{obsId}'"));
+            return csv.Split('\n', StringSplitOptions.RemoveEmptyEntries)[1].Trim();
+        }))];
+        // Replay stops on the standby; the primary changes a row.
+        cluster.OnStandby("SELECT pg_wal_replay_pause()");
+        try
+        {
+            cluster.OnPrimary($"UPDATE ivoa_obscore SET target_name = 'lag probe' WHERE obs_id = '{obsId}'");
+            // At first both nodes read the standby, which has not replayed it...
+            Assert.All(await NamesAsync(), n => Assert.Equal(name, n));
+            // ...then, the standby more than MaxStandbyLagSeconds (10) behind, they read the primary.
+            var until = DateTime.UtcNow.AddSeconds(60);
+            List<string> names;
+            while ((names = await NamesAsync()).Any(n => n != "lag probe") && DateTime.UtcNow < until) await Task.Delay(500);
+            Assert.All(names, n => Assert.Equal("lag probe", n));
+            foreach (var k in new[] { 1, 2 })
+                Assert.Contains("more than 10 s behind the primary: reads go to the primary", File.ReadAllText(Path.Combine(cluster.Dir, $"vospec-node-{k}.log")));
+        }
+        finally
+        {
+            cluster.OnPrimary($"UPDATE ivoa_obscore SET target_name = '{name}' WHERE obs_id = '{obsId}'");
+            cluster.OnStandby("SELECT pg_wal_replay_resume()");
+        }
+        // Caught up again: reads go back to the standby.
+        var back = DateTime.UtcNow.AddSeconds(30);
+        while (!File.ReadAllText(Path.Combine(cluster.Dir, "vospec-node-1.log")).Contains("standbys caught up") && DateTime.UtcNow < back) await Task.Delay(500);
+        Assert.Contains("standbys caught up: reads go to them again", File.ReadAllText(Path.Combine(cluster.Dir, "vospec-node-1.log")));
+        Assert.All(await NamesAsync(), n => Assert.Equal(name, n));
     }
 
     /// <summary>
@@ -196,7 +240,7 @@ public sealed class ScaleOutTests(LocalCluster cluster) : IClassFixture<LocalClu
             using var http = new HttpClient { BaseAddress = cluster.Node(k) };
             foreach (var p in paths.Concat(paths)) Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(p)).StatusCode);
             var log = Path.Combine(cluster.Dir, $"vospec-node-{k}.log");
-            int Count(string text) => File.ReadAllText(log).Split(text).Length - 1;
+            int Count(string text) => File.ReadLines(log).Count(l => l.Contains(text));
             for (int i = 0; i < 120 && Count("standbys answer again") < Count(" lost ("); i++) await Task.Delay(500);
             Assert.Equal(Count(" lost ("), Count("standbys answer again"));
         }
