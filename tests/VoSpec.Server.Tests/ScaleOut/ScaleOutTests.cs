@@ -10,9 +10,9 @@ namespace VoSpec.Server.Tests.ScaleOut;
 /// <summary>
 /// The scale-out topology of deploy/local-cluster (nginx, two nodes, a PostgreSQL primary and a hot standby) under
 /// the failures it is built for: VO clients through nginx; a UWS job created on one node and followed, aborted and
-/// deleted on the other; a node killed (kill -9) under load — no failed requests beyond those in flight, its running
-/// job ends in ERROR with a reason, and restarted it rejoins only once warmed up; the standby stopped under load —
-/// reads go on from the primary.
+/// deleted on the other; a node killed (kill -9) under wrk's load — no failed requests beyond those in flight, its
+/// running job ends in ERROR with a reason, and restarted it rejoins only once warmed up; the standby stopped under
+/// wrk's load — not one failed read (and some without the retry on the primary), reads go on from the primary.
 /// </summary>
 public sealed class ScaleOutTests(LocalCluster cluster, ITestOutputHelper output) : IClassFixture<LocalCluster>
 {
