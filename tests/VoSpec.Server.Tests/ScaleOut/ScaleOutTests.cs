@@ -144,7 +144,7 @@ public sealed class ScaleOutTests(LocalCluster cluster, ITestOutputHelper output
 
         // wrk through nginx, the standby stopped (fast shutdown) 3 s into its 10 s: not one failed request. A query
         // of a few hundred ms among the reads keeps reads under way on the standby when it stops.
-        paths = [.. paths, "tap/sync?LANG=ADQL&FORMAT=csv&QUERY=" + Uri.EscapeDataString("SELECT COUNT(*) FROM ivoa.obscore a, ivoa.obscore b, ivoa.obscore c WHERE c.s_ra < 90")];
+        paths = [.. paths, "tap/sync?LANG=ADQL&FORMAT=csv&QUERY=" + Uri.EscapeDataString("SELECT COUNT(*) FROM ivoa.obscore a, ivoa.obscore b, ivoa.obscore c")];
         var (across, down) = await StandbyStoppedUnderAsync(cluster.PublicUri, paths);
         output.WriteLine($"standby stopped under load, through nginx: {across}; then with it down: {down}");
         try
