@@ -37,6 +37,12 @@ public sealed record ArchiveOptions
     /// </summary>
     public TimeSpan MaxStandbyLag { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// With reads on PostgreSQL standbys: a read whose standby connection is lost before it has answered (the standby
+    /// stopped or restarted) runs once more on the primary. False only to see what that saves (ScaleOutTests).
+    /// </summary>
+    public bool RetryReadsOnPrimary { get; init; } = true;
+
     /// <summary>Spectra per ingest transaction.</summary>
     public int IngestBatchSize { get; init; } = 500;
 

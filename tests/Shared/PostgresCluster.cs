@@ -82,7 +82,8 @@ internal sealed class PostgresCluster : IDisposable
         if (r.ExitCode != 0) throw new InvalidOperationException($"{what} failed ({r.ExitCode}): {r.All}");
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port free now (also for the scale-out tests' extra node).</summary>
+    internal static int FreePort()
     {
         var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();

@@ -32,10 +32,9 @@ internal sealed class PostgresAdqlExecution : IAdqlExecution
     public IReadOnlyList<OutputColumn> Columns { get; private set; } = [];
     public bool RowsPreEncoded => false;
 
-    public static async Task<IAdqlExecution> PrepareAsync(PostgresCatalogue catalogue, AdqlRequest request, CancellationToken cancel)
+    /// <summary>The query on <paramref name="conn"/>, which it owns from here on (disposed when it fails).</summary>
+    public static async Task<IAdqlExecution> PrepareAsync(PostgresCatalogue catalogue, NpgsqlConnection conn, AdqlRequest request, CancellationToken cancel)
     {
-        // Uploads become temporary tables, which a hot standby cannot create: a query with uploads runs on the primary.
-        var conn = request.Uploads.Count == 0 ? catalogue.Open() : catalogue.OpenPrimary();
         NpgsqlTransaction? tx = null;
         PostgresAdqlExecution? q = null;
         try

@@ -61,9 +61,61 @@ internal sealed class PostgresCatalogue : ICatalogue
     private static string Describe(NpgsqlConnectionStringBuilder csb) =>
         $"postgresql://{csb.Username}@{csb.Host}:{csb.Port}/{csb.Database}";
 
-    /// <summary>A connection for reading: a standby when the connection string prefers one, unless the standbys are too far behind.</summary>
-    internal NpgsqlConnection Open() =>
-        _watch?.Lagging is not null && _data is NpgsqlMultiHostDataSource hosts ? hosts.OpenConnection(TargetSessionAttributes.Primary) : _data.OpenConnection();
+    /// <summary>
+    /// A connection for reading (a standby when the connection string prefers one, unless reads go to the primary now), and the host:port of the standby it may be on (null: the primary, or one host only),
+    /// for <see cref="StandbyLost"/>.
+    /// </summary>
+    internal (NpgsqlConnection Conn, string? Standby) OpenRead()
+    {
+        if (_watch is null || _data is not NpgsqlMultiHostDataSource hosts) return (_data.OpenConnection(), null);
+        if (_watch.ReadsOnPrimary is not null) return (hosts.OpenConnection(TargetSessionAttributes.Primary), null);
+        var conn = _data.OpenConnection();
+        var at = $"{conn.Host}:{conn.Port}";
+        return (conn, _watch.IsPrimary(at) ? null : at);
+    }
+
+    /// <summary>
+    /// Whether a read that failed with <paramref name="e"/> on the standby at <paramref name="standby"/> (host:port,
+    /// from <see cref="OpenRead"/>) runs again on the primary: when its connection was lost or refused (the standby
+    /// stopped, restarted, crashed, its network went; not the query's own error, nor its cancellation). The standby is
+    /// then marked lost, so that every read goes to the primary until the watch sees it again; the first read to lose
+    /// it clears the pools, whose idle connections to it died with it.
+    /// </summary>
+    internal bool StandbyLost(string? standby, Exception e)
+    {
+        if (standby is null || _watch is null || e is not NpgsqlException n || PostgresFaults.Describe(n).Kind != CatalogueFaultKind.Unavailable) return false;
+        if (_watch.Lost(standby, n.Message)) _data.Clear();
+        return _archive.Options.RetryReadsOnPrimary;
+    }
+
+    /// <summary>
+    /// A read on a connection of its own (<see cref="OpenRead"/>, disposed after), run once more on the primary when the
+    /// standby under it is lost (<see cref="StandbyLost"/>). What it returns must be complete (rows in memory): nothing
+    /// may have left the server when it fails.
+    /// </summary>
+    internal T Read<T>(Func<NpgsqlConnection, T> read) => ReadOwning(conn => { using (conn) return read(conn); });
+
+    /// <summary>
+    /// <see cref="Read"/> for a read that owns its connection when it succeeds (a data reader that closes it), and
+    /// disposes it when it fails. A reader's first row must be read before it returns (<see cref="FirstRowRead"/>):
+    /// what fails after that, while rows stream to the client, is not retried.
+    /// </summary>
+    internal T ReadOwning<T>(Func<NpgsqlConnection, T> read)
+    {
+        var (conn, standby) = OpenRead();
+        try { return read(conn); }
+        catch (Exception e) when (StandbyLost(standby, e)) { }
+        return read(OpenPrimary());
+    }
+
+    /// <summary><see cref="ReadOwning"/> for an asynchronous read.</summary>
+    internal async Task<T> ReadOwningAsync<T>(Func<NpgsqlConnection, Task<T>> read)
+    {
+        var (conn, standby) = OpenRead();
+        try { return await read(conn); }
+        catch (Exception e) when (StandbyLost(standby, e)) { }
+        return await read(OpenPrimary());
+    }
 
     /// <summary>A connection that can write: the primary of a multi-host connection string (the only host otherwise).</summary>
     internal NpgsqlConnection OpenPrimary() =>
@@ -86,8 +138,7 @@ internal sealed class PostgresCatalogue : ICatalogue
     public void Check()
     {
         RequirePgSphere();
-        using var conn = Open();
-        var version = Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key = 'schema_version'");
+        var version = Read(conn => Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key = 'schema_version'"));
         if (version != PostgresDdl.SchemaVersion)
             throw new InvalidOperationException($"the catalogue in {Location} has version {version ?? "none"}, this VoSpec needs {PostgresDdl.SchemaVersion}");
     }
@@ -113,11 +164,8 @@ internal sealed class PostgresCatalogue : ICatalogue
         tx.Commit();
     }
 
-    public string StoredPublicUrl()
-    {
-        using var conn = Open();
-        return Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key = 'public_url'") ?? ArchiveOptions.DefaultPublicUrl;
-    }
+    public string StoredPublicUrl() =>
+        Read(conn => Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key = 'public_url'")) ?? ArchiveOptions.DefaultPublicUrl;
 
     public void StorePublicUrl(string publicUrl)
     {
@@ -157,19 +205,17 @@ internal sealed class PostgresCatalogue : ICatalogue
 
     // ------------------------------------------------------------------ collections and probes (constant time)
 
-    public IReadOnlyList<(string Name, string Title)> CollectionNames()
+    public IReadOnlyList<(string Name, string Title)> CollectionNames() => Read<IReadOnlyList<(string, string)>>(conn =>
     {
-        using var conn = Open();
         using var cmd = new NpgsqlCommand("SELECT name, title FROM collections ORDER BY name", conn);
         using var r = cmd.ExecuteReader();
         var list = new List<(string, string)>();
         while (r.Read()) list.Add((r.GetString(0), r.GetString(1)));
         return list;
-    }
+    });
 
-    public IReadOnlyList<CollectionInfo> Collections()
+    public IReadOnlyList<CollectionInfo> Collections() => Read<IReadOnlyList<CollectionInfo>>(conn =>
     {
-        using var conn = Open();
         using var cmd = new NpgsqlCommand("""
             SELECT c.name, c.title, c.data_rights, coalesce(st.n, 0), st.wave_min, st.wave_max, st.z_min, st.z_max
             FROM collections c LEFT JOIN collection_stats st ON st.name = c.name ORDER BY c.name
@@ -180,32 +226,23 @@ internal sealed class PostgresCatalogue : ICatalogue
             list.Add(new CollectionInfo(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3),
                 Opt(r, 4), Opt(r, 5), Opt(r, 6), Opt(r, 7)));
         return list;
-    }
+    });
 
-    public IReadOnlyDictionary<string, IReadOnlyList<(string Class, long Count)>> CollectionClasses()
+    public IReadOnlyDictionary<string, IReadOnlyList<(string Class, long Count)>> CollectionClasses() => Read(conn =>
     {
-        using var conn = Open();
         using var cmd = new NpgsqlCommand(CollectionClassRows.Sql, conn);
         return CollectionClassRows.Read(cmd);
-    }
+    });
 
-    public long CountSpectra(string? collection = null)
-    {
-        using var conn = Open();
-        return collection is null
-            ? Scalar<long>(conn, "SELECT coalesce(sum(n), 0)::bigint FROM collection_stats")
-            : Scalar<long>(conn, "SELECT coalesce(sum(n), 0)::bigint FROM collection_stats WHERE name = @c", null, ("c", collection));
-    }
+    public long CountSpectra(string? collection = null) => Read(conn => collection is null
+        ? Scalar<long>(conn, "SELECT coalesce(sum(n), 0)::bigint FROM collection_stats")
+        : Scalar<long>(conn, "SELECT coalesce(sum(n), 0)::bigint FROM collection_stats WHERE name = @c", null, ("c", collection)));
 
-    public void Probe()
-    {
-        using var conn = Open();
-        _ = Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key = 'schema_version'") ?? throw new IOException("the catalogue has no schema version");
-    }
+    public void Probe() =>
+        _ = Read(conn => Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key = 'schema_version'")) ?? throw new IOException("the catalogue has no schema version");
 
-    public CollectionCoverage? Coverage(string collection)
+    public CollectionCoverage? Coverage(string collection) => Read<CollectionCoverage?>(conn =>
     {
-        using var conn = Open();
         using var cmd = new NpgsqlCommand("""
             SELECT cv.t_min, cv.t_max, cv.updated, st.wave_min, st.wave_max, coalesce(st.n, 0), (SELECT value FROM archive_meta WHERE key = @k)
             FROM collection_coverage cv LEFT JOIN collection_stats st ON st.name = cv.name WHERE cv.name = @n
@@ -229,48 +266,44 @@ internal sealed class PostgresCatalogue : ICatalogue
             while (r.Read()) cells.Add(r.GetInt64(0));
         }
         return new CollectionCoverage(collection, n, Moc.FromCells(order, cells), tMin, tMax, wMin, wMax, updated);
-    }
+    });
 
-    public IReadOnlyList<(string Collection, long Bytes)> PixelStores()
+    public IReadOnlyList<(string Collection, long Bytes)> PixelStores() => Read<IReadOnlyList<(string, long)>>(conn =>
     {
-        using var conn = Open();
         using var cmd = new NpgsqlCommand("SELECT name, committed_length FROM collections ORDER BY name", conn);
         using var r = cmd.ExecuteReader();
         var list = new List<(string, long)>();
         while (r.Read()) list.Add((r.GetString(0), r.GetInt64(1)));
         return list;
-    }
+    });
 
-    public (string Did, double Ra, double Dec)? AnyPublicSpectrum()
+    public (string Did, double Ra, double Dec)? AnyPublicSpectrum() => Read<(string, double, double)?>(conn =>
     {
-        using var conn = Open();
         using var cmd = new NpgsqlCommand("SELECT obs_publisher_did, s_ra, s_dec FROM ivoa_obscore WHERE data_rights = 'public' LIMIT 1", conn);
         using var r = cmd.ExecuteReader();
         return r.Read() ? (r.GetString(0), r.GetDouble(1), r.GetDouble(2)) : null;
-    }
+    });
 
     // ------------------------------------------------------------------ spectra by name
 
     private const string LocationColumns = "st.spec_id, st.collection, st.specobjid, st.px_offset, st.px_length, st.npix";
 
-    public SpectrumLocation? Locate(string collection, long specObjId)
+    public SpectrumLocation? Locate(string collection, long specObjId) => Read<SpectrumLocation?>(conn =>
     {
-        using var conn = Open();
         using var cmd = new NpgsqlCommand($"SELECT {LocationColumns} FROM spectrum_store st WHERE st.collection = @c AND st.specobjid = @id", conn);
         cmd.Parameters.AddWithValue("c", collection);
         cmd.Parameters.AddWithValue("id", specObjId);
         using var r = cmd.ExecuteReader();
         return r.Read() ? LocationOf(r) : null;
-    }
+    });
 
-    public SpectrumMeta? LoadMeta(long specId)
+    public SpectrumMeta? LoadMeta(long specId) => Read<SpectrumMeta?>(conn =>
     {
-        using var conn = Open();
         using var cmd = new NpgsqlCommand(MetaRow.Sql + "@id", conn);
         cmd.Parameters.AddWithValue("id", specId);
         using var r = cmd.ExecuteReader();
         return r.Read() ? MetaRow.Read(r) : null;
-    }
+    });
 
     public IDatasetFinder OpenDatasetFinder() => new DatasetFinder(this);
 
@@ -286,38 +319,52 @@ internal sealed class PostgresCatalogue : ICatalogue
             FROM spectrum_store st JOIN ivoa_obscore o ON o.spec_id = st.spec_id
             """;
         private NpgsqlConnection? _conn;
+        private string? _standby;
         private NpgsqlCommand? _cmd;
         private Dictionary<(string, long), Dataset>? _prefetched;
 
-        public void Prefetch(IReadOnlyCollection<(string Collection, long SpecObjId)> keys)
+        public void Prefetch(IReadOnlyCollection<(string Collection, long SpecObjId)> keys) => _prefetched = Ask(conn =>
         {
-            _conn ??= catalogue.Open();
-            using var cmd = new NpgsqlCommand(Columns + " JOIN unnest(@cs, @ids) AS k(c, id) ON st.collection = k.c AND st.specobjid = k.id", _conn);
+            using var cmd = new NpgsqlCommand(Columns + " JOIN unnest(@cs, @ids) AS k(c, id) ON st.collection = k.c AND st.specobjid = k.id", conn);
             cmd.Parameters.AddWithValue("cs", keys.Select(k => k.Collection).ToArray());
             cmd.Parameters.AddWithValue("ids", keys.Select(k => k.SpecObjId).ToArray());
-            _prefetched = [];
+            var found = new Dictionary<(string, long), Dataset>();
             using var r = cmd.ExecuteReader();
             while (r.Read())
             {
                 var d = Read(r, "");
-                _prefetched[(d.Location.Collection, d.Location.SpecObjId)] = d;
+                found[(d.Location.Collection, d.Location.SpecObjId)] = d;
             }
-        }
+            return found;
+        });
 
         public Dataset? Find(string did, string collection, long specObjId)
         {
             if (_prefetched is not null) return _prefetched.TryGetValue((collection, specObjId), out var d) ? d with { Did = did } : null;
-            if (_cmd is null)
+            return Ask(conn =>
             {
-                _conn ??= catalogue.Open();
-                _cmd = new NpgsqlCommand(Columns + " WHERE st.collection = @c AND st.specobjid = @id", _conn);
-                _cmd.Parameters.Add(new NpgsqlParameter<string>("c", ""));
-                _cmd.Parameters.Add(new NpgsqlParameter<long>("id", 0L));
-            }
-            ((NpgsqlParameter<string>)_cmd.Parameters[0]).TypedValue = collection;
-            ((NpgsqlParameter<long>)_cmd.Parameters[1]).TypedValue = specObjId;
-            using var r = _cmd.ExecuteReader();
-            return r.Read() ? Read(r, did) : null;
+                if (_cmd is null)
+                {
+                    _cmd = new NpgsqlCommand(Columns + " WHERE st.collection = @c AND st.specobjid = @id", conn);
+                    _cmd.Parameters.Add(new NpgsqlParameter<string>("c", ""));
+                    _cmd.Parameters.Add(new NpgsqlParameter<long>("id", 0L));
+                }
+                ((NpgsqlParameter<string>)_cmd.Parameters[0]).TypedValue = collection;
+                ((NpgsqlParameter<long>)_cmd.Parameters[1]).TypedValue = specObjId;
+                using var r = _cmd.ExecuteReader();
+                return r.Read() ? Read(r, did) : null;
+            });
+        }
+
+        /// <summary>One question on the request's connection; asked again on the primary when its standby is lost (one lookup: nothing was sent).</summary>
+        private T Ask<T>(Func<NpgsqlConnection, T> ask)
+        {
+            if (_conn is null) (_conn, _standby) = catalogue.OpenRead();
+            try { return ask(_conn); }
+            catch (Exception e) when (catalogue.StandbyLost(_standby, e)) { }
+            Dispose();
+            (_cmd, _conn, _standby) = (null, catalogue.OpenPrimary(), null);
+            return ask(_conn);
         }
 
         private static Dataset Read(NpgsqlDataReader r, string did) =>
@@ -340,53 +387,56 @@ internal sealed class PostgresCatalogue : ICatalogue
     public (Dictionary<long, List<SpectrumLocation>> BySpecObjId, List<SpectrumLocation>[] ByFibre) LocateSpectra(
         IReadOnlyCollection<long> specObjIds, IReadOnlyList<FibreKey> fibres, IReadOnlyCollection<string> collections)
     {
-        var bySpecObjId = new Dictionary<long, List<SpectrumLocation>>();
-        var byFibre = new List<SpectrumLocation>[fibres.Count];
-        if (specObjIds.Count == 0 && fibres.Count == 0) return (bySpecObjId, byFibre);
-        using var conn = Open();
-        var allowed = collections.ToArray();
-        if (specObjIds.Count > 0)
+        if (specObjIds.Count == 0 && fibres.Count == 0) return ([], new List<SpectrumLocation>[fibres.Count]);
+        return Read(conn =>
         {
-            // Every specobjid in one statement: an array parameter, joined as a set.
-            using var cmd = new NpgsqlCommand($"""
-                SELECT {LocationColumns} FROM unnest(@ids) AS j(id) JOIN specobj s ON s.specobjid = j.id
-                JOIN spectrum_store st ON st.spec_id = s.spec_id WHERE s.collection = ANY(@cs)
-                """, conn);
-            cmd.Parameters.AddWithValue("ids", specObjIds.ToArray());
-            cmd.Parameters.AddWithValue("cs", allowed);
-            using var r = cmd.ExecuteReader();
-            while (r.Read())
+            // Made here: a read retried on the primary starts afresh.
+            var bySpecObjId = new Dictionary<long, List<SpectrumLocation>>();
+            var byFibre = new List<SpectrumLocation>[fibres.Count];
+            var allowed = collections.ToArray();
+            if (specObjIds.Count > 0)
             {
-                var loc = LocationOf(r);
-                if (!bySpecObjId.TryGetValue(loc.SpecObjId, out var list)) bySpecObjId[loc.SpecObjId] = list = new List<SpectrumLocation>(1);
-                list.Add(loc);
-            }
-        }
-        if (fibres.Count > 0)
-        {
-            using var cmd = new NpgsqlCommand($"""
-                SELECT {LocationColumns} FROM specobj s JOIN spectrum_store st ON st.spec_id = s.spec_id
-                WHERE s.collection = @c AND s.plate = @p AND s.mjd = @m AND s.fiberid = @f
-                """, conn);
-            var c = cmd.Parameters.Add(new NpgsqlParameter<string>("c", ""));
-            var p = cmd.Parameters.Add(new NpgsqlParameter<int>("p", (int)0));
-            var m = cmd.Parameters.Add(new NpgsqlParameter<int>("m", 0));
-            var f = cmd.Parameters.Add(new NpgsqlParameter<int>("f", 0));
-            for (int i = 0; i < fibres.Count; i++)
-            {
-                var matches = byFibre[i] = new List<SpectrumLocation>(1);
-                foreach (var collection in collections)
+                // Every specobjid in one statement: an array parameter, joined as a set.
+                using var cmd = new NpgsqlCommand($"""
+                    SELECT {LocationColumns} FROM unnest(@ids) AS j(id) JOIN specobj s ON s.specobjid = j.id
+                    JOIN spectrum_store st ON st.spec_id = s.spec_id WHERE s.collection = ANY(@cs)
+                    """, conn);
+                cmd.Parameters.AddWithValue("ids", specObjIds.ToArray());
+                cmd.Parameters.AddWithValue("cs", allowed);
+                using var r = cmd.ExecuteReader();
+                while (r.Read())
                 {
-                    ((NpgsqlParameter<string>)c).TypedValue = collection;
-                    ((NpgsqlParameter<int>)p).TypedValue = fibres[i].Plate;
-                    ((NpgsqlParameter<int>)m).TypedValue = fibres[i].Mjd;
-                    ((NpgsqlParameter<int>)f).TypedValue = fibres[i].FiberId;
-                    using var r = cmd.ExecuteReader();
-                    while (r.Read()) matches.Add(LocationOf(r));
+                    var loc = LocationOf(r);
+                    if (!bySpecObjId.TryGetValue(loc.SpecObjId, out var list)) bySpecObjId[loc.SpecObjId] = list = new List<SpectrumLocation>(1);
+                    list.Add(loc);
                 }
             }
-        }
-        return (bySpecObjId, byFibre);
+            if (fibres.Count > 0)
+            {
+                using var cmd = new NpgsqlCommand($"""
+                    SELECT {LocationColumns} FROM specobj s JOIN spectrum_store st ON st.spec_id = s.spec_id
+                    WHERE s.collection = @c AND s.plate = @p AND s.mjd = @m AND s.fiberid = @f
+                    """, conn);
+                var c = cmd.Parameters.Add(new NpgsqlParameter<string>("c", ""));
+                var p = cmd.Parameters.Add(new NpgsqlParameter<int>("p", (int)0));
+                var m = cmd.Parameters.Add(new NpgsqlParameter<int>("m", 0));
+                var f = cmd.Parameters.Add(new NpgsqlParameter<int>("f", 0));
+                for (int i = 0; i < fibres.Count; i++)
+                {
+                    var matches = byFibre[i] = new List<SpectrumLocation>(1);
+                    foreach (var collection in collections)
+                    {
+                        ((NpgsqlParameter<string>)c).TypedValue = collection;
+                        ((NpgsqlParameter<int>)p).TypedValue = fibres[i].Plate;
+                        ((NpgsqlParameter<int>)m).TypedValue = fibres[i].Mjd;
+                        ((NpgsqlParameter<int>)f).TypedValue = fibres[i].FiberId;
+                        using var r = cmd.ExecuteReader();
+                        while (r.Read()) matches.Add(LocationOf(r));
+                    }
+                }
+            }
+            return (bySpecObjId, byFibre);
+        });
     }
 
     private static SpectrumLocation LocationOf(NpgsqlDataReader r) =>
@@ -394,20 +444,30 @@ internal sealed class PostgresCatalogue : ICatalogue
 
     // ------------------------------------------------------------------ SSA and ADQL
 
+    /// <summary>SSA's rows: the first read here (so that a standby lost before it is a read retried on the primary), the rest streamed.</summary>
     public DbDataReader Search(SpectrumSearch search)
     {
-        var conn = Open();
-        try
+        var (sql, parameters) = PostgresSpectrumSearch.Build(search, _archive.PublicUrl);
+        return ReadOwning<DbDataReader>(conn =>
         {
-            var (sql, parameters) = PostgresSpectrumSearch.Build(search, _archive.PublicUrl);
-            var cmd = new NpgsqlCommand(sql, conn);
-            foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
-            return cmd.ExecuteReader(CommandBehavior.CloseConnection);
-        }
-        catch { conn.Dispose(); throw; }
+            try
+            {
+                var cmd = new NpgsqlCommand(sql, conn);
+                foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+                var reader = new FirstRowRead(cmd.ExecuteReader(CommandBehavior.CloseConnection), static () => new InvalidOperationException("SSA has no database-time budget"), static () => false);
+                try { reader.ReadFirst(); }
+                catch { reader.Dispose(); throw; }
+                return reader;
+            }
+            catch { conn.Dispose(); throw; }
+        });
     }
 
-    public Task<IAdqlExecution> PrepareAsync(AdqlRequest request, CancellationToken cancel) => PostgresAdqlExecution.PrepareAsync(this, request, cancel);
+    /// <summary>An ADQL query; one with uploads on the primary (a hot standby cannot create their temporary tables).</summary>
+    public Task<IAdqlExecution> PrepareAsync(AdqlRequest request, CancellationToken cancel) =>
+        request.Uploads.Count > 0
+            ? PostgresAdqlExecution.PrepareAsync(this, OpenPrimary(), request, cancel)
+            : ReadOwningAsync(conn => PostgresAdqlExecution.PrepareAsync(this, conn, request, cancel));
 
     // ------------------------------------------------------------------ helpers
 

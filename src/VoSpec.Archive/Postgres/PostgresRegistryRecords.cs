@@ -5,16 +5,15 @@ namespace VoSpec.Archive.Postgres;
 /// <summary>The registry records in PostgreSQL's registry_records table (<see cref="IRegistryRecords"/>).</summary>
 internal sealed class PostgresRegistryRecords(PostgresCatalogue catalogue) : IRegistryRecords
 {
-    public IReadOnlyList<StoredRecord> Load()
+    public IReadOnlyList<StoredRecord> Load() => catalogue.Read<IReadOnlyList<StoredRecord>>(conn =>
     {
-        using var conn = catalogue.Open();
         using var cmd = new Npgsql.NpgsqlCommand("SELECT identifier, set_spec, body, created, updated, deleted FROM registry_records ORDER BY identifier", conn);
         using var r = cmd.ExecuteReader();
         var list = new List<StoredRecord>();
         while (r.Read())
             list.Add(new StoredRecord(r.GetString(0), r.GetString(1), r.GetString(2), Date(r.GetString(3)), Date(r.GetString(4)), r.GetInt32(5) != 0));
         return list;
-    }
+    });
 
     public void Save(IReadOnlyCollection<StoredRecord> records)
     {

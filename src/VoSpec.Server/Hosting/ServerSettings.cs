@@ -62,6 +62,12 @@ public sealed record ServerSettings
     /// </summary>
     public int MaxStandbyLagSeconds { get; init; } = 10;
 
+    /// <summary>
+    /// Reads on PostgreSQL standbys: a read that loses its standby connection before answering runs once more on the
+    /// primary (docs/scale-out.md). False only to measure what that saves.
+    /// </summary>
+    public bool RetryReadsOnPrimary { get; init; } = true;
+
     /// <summary>Metrics, health and request logs (VoSpec:Operations:Metrics and so on).</summary>
     public Operations.OperationsSettings Operations { get; init; } = new();
 

@@ -63,6 +63,29 @@ public sealed class LocalCluster : IAsyncLifetime
     /// <summary>Starts node k again through node.sh, which returns once /health/ready answers 200.</summary>
     internal ExternalTool.Result StartNode(int k) => ExternalTool.Run("bash", [Script("node.sh"), Dir, k.ToString()], timeout: TimeSpan.FromMinutes(5));
 
+    /// <summary>
+    /// Starts a node beyond up.sh's two (k ≥ 3) through node.sh on a free port, with <paramref name="settings"/> in its
+    /// environment; nginx does not know it (reach it at <see cref="Node"/>). Its PID is in DIR/vospec-node-k.pid, so
+    /// down.sh stops it if the test does not (<see cref="StopNode"/>).
+    /// </summary>
+    internal ExternalTool.Result StartExtraNode(int k, IReadOnlyDictionary<string, string> settings)
+    {
+        var port = PostgresCluster.FreePort().ToString();
+        File.AppendAllText(Path.Combine(Dir, "env"), $"P_NODE{k}={port}\n");
+        _env[$"P_NODE{k}"] = port;
+        return ExternalTool.Run("bash", [Script("node.sh"), Dir, k.ToString()], timeout: TimeSpan.FromMinutes(5), environment: settings);
+    }
+
+    /// <summary>Stops node k by its recorded PID (SIGTERM, a graceful stop) and forgets the PID.</summary>
+    internal void StopNode(int k)
+    {
+        int pid = Pid($"vospec-node-{k}");
+        Assert.Equal(0, ExternalTool.Run("kill", ["-TERM", pid.ToString()]).ExitCode);
+        for (int i = 0; i < 600 && Alive(pid); i++) Thread.Sleep(50);
+        Assert.False(Alive(pid), $"node {k} ({pid}) still runs");
+        File.Delete(Path.Combine(Dir, $"vospec-node-{k}.pid"));
+    }
+
     private string Standby => Path.Combine(Dir, "pg", "standby");
 
     /// <summary>A fast shutdown of the standby (pg_ctl stop -m fast, as its owner).</summary>
