@@ -47,6 +47,9 @@ internal static class TapBench
             string.Join(", ", report.Phases.Select(p => FormattableString.Invariant($"{p.Phase} {p.Time.TotalSeconds:0.0} s"))));
         Console.WriteLine(FormattableString.Invariant(
             $"peak RSS {peakRss / 1e9:0.00} GB, of which anonymous (heap, SQLite's page cache and sorter) {peakAnon / 1e9:0.00} GB; the rest is the memory-mapped catalogue (page cache)"));
+        // Collections stop every thread, the writer's too: their pauses are inside the phases above.
+        Console.WriteLine(FormattableString.Invariant(
+            $"garbage collections: {GC.CollectionCount(0)} / {GC.CollectionCount(1)} / {GC.CollectionCount(2)} (gen 0/1/2), paused {GC.GetTotalPauseDuration().TotalSeconds:0.0} s in all"));
     }
 
     /// <summary>
