@@ -149,6 +149,17 @@ public sealed class SqliteCatalogue : ICatalogue
         tx.Dispose();
     }
 
+    /// <summary>The archive's ingest lock for a repair at open, or null while an ingest holds it.</summary>
+    private FileStream? TryTakeIngestLock()
+    {
+        try
+        {
+            return new FileStream(System.IO.Path.Combine(archive.Directory, Ingest.Ingester.LockFileName), FileMode.OpenOrCreate,
+                FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (IOException) { return null; }
+    }
+
     /// <summary>archive_meta's mark of a bulk load running without syncs (CatalogueWriter), present until all it wrote is on disk.</summary>
     internal const string UnsyncedLoadKey = "bulk_load_unsynced";
 
@@ -160,28 +171,20 @@ public sealed class SqliteCatalogue : ICatalogue
     private void CheckUnsyncedLoad(SqliteConnection conn)
     {
         if (Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key = $k", null, ("$k", UnsyncedLoadKey)) is null) return;
-        FileStream ingestLock;
+        using var ingestLock = TryTakeIngestLock();
+        if (ingestLock is null) return;
+        archive.Options.Log?.Invoke("a bulk load that ran without syncs did not end: checking every page of the catalogue (once)");
+        string result;
         try
         {
-            ingestLock = new FileStream(System.IO.Path.Combine(archive.Directory, Ingest.Ingester.LockFileName), FileMode.OpenOrCreate,
-                FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            result = Scalar<string>(conn, "PRAGMA quick_check(1)") ?? "";
         }
-        catch (IOException) { return; }
-        using (ingestLock)
-        {
-            archive.Options.Log?.Invoke("a bulk load that ran without syncs did not end: checking every page of the catalogue (once)");
-            string result;
-            try
-            {
-                result = Scalar<string>(conn, "PRAGMA quick_check(1)") ?? "";
-            }
-            catch (SqliteException e) when (e.SqliteErrorCode == 11) { result = e.Message; }
-            if (result != "ok")
-                throw new InvalidOperationException($"the catalogue in {archive.Directory} was damaged while a bulk load ran without syncs " +
-                    $"(SQLite's check: {result}): delete {Path} and its -journal, -wal and -shm files, and run the ingest again");
-            Execute(conn, "DELETE FROM archive_meta WHERE key = $k", null, ("$k", UnsyncedLoadKey));
-            archive.Options.Log?.Invoke("the catalogue is intact; the interrupted load's rows up to its last commit are kept");
-        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 11) { result = e.Message; }
+        if (result != "ok")
+            throw new InvalidOperationException($"the catalogue in {archive.Directory} was damaged while a bulk load ran without syncs " +
+                $"(SQLite's check: {result}): delete {Path} and its -journal, -wal and -shm files, and run the ingest again");
+        Execute(conn, "DELETE FROM archive_meta WHERE key = $k", null, ("$k", UnsyncedLoadKey));
+        archive.Options.Log?.Invoke("the catalogue is intact; the interrupted load's rows up to its last commit are kept");
     }
 
     /// <summary>
@@ -191,19 +194,11 @@ public sealed class SqliteCatalogue : ICatalogue
     private void RebuildSpatialIndexIfPending(SqliteConnection conn, SqliteTransaction tx)
     {
         if (!SpatialIndex.IsPending(conn, tx)) return;
-        FileStream ingestLock;
-        try
-        {
-            ingestLock = new FileStream(System.IO.Path.Combine(archive.Directory, Ingest.Ingester.LockFileName), FileMode.OpenOrCreate,
-                FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
-        }
-        catch (IOException) { return; }
-        using (ingestLock)
-        {
-            archive.Options.Log?.Invoke("an interrupted bulk load left the spatial index incomplete: packing it from every position (once)");
-            long n = SpatialIndex.Rebuild(conn, tx);
-            archive.Options.Log?.Invoke($"spatial index packed: {n} positions");
-        }
+        using var ingestLock = TryTakeIngestLock();
+        if (ingestLock is null) return;
+        archive.Options.Log?.Invoke("an interrupted bulk load left the spatial index incomplete: packing it from every position (once)");
+        long n = SpatialIndex.Rebuild(conn, tx);
+        archive.Options.Log?.Invoke($"spatial index packed: {n} positions");
     }
 
     /// <summary>A new connection to the catalogue; the caller disposes it.</summary>
