@@ -63,7 +63,6 @@ public static class SdssV6SpecWriter
             .Add("OBSERVAT", target.Observatory, "Observatory")
             .Add("FIELDID", (long)m.Plate, "Field id")
             .Add("MJD", (long)m.Mjd, "MJD of the last night coadded")
-            .Add("CATALOGID", target.CatalogId, "SDSS-V catalogue id of the target")
             .Add("PLUG_RA", m.Ra, "RA of the fibre [deg]")
             .Add("PLUG_DEC", m.Dec, "Dec of the fibre [deg]")
             .Add("VERS2D", m.Run2d, "idlspec2d version of the 2D reduction")
