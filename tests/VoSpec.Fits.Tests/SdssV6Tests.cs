@@ -90,7 +90,7 @@ public class SdssV6Tests
     }
 
     [Fact]
-    public void Astropy_reads_the_v6_layout_the_writer_lays_down()
+    public void Astropy_and_fitsverify_read_the_v6_layout_the_writer_lays_down()
     {
         using var dir = TestPaths.NewTempDir("v6");
         string lite = Path.Combine(dir.Path, "lite.fits"), full = Path.Combine(dir.Path, "full.fits");
@@ -116,6 +116,8 @@ public class SdssV6Tests
             print('\n'.join(out))
             """, lite, full);
         Assert.True(r.ExitCode == 0, r.All);
+        FitsVerify.AssertClean(lite);
+        FitsVerify.AssertClean(full);
         var lines = r.StdOut.Trim().Split('\n');
         Assert.Equal("PRIMARY,COADD,SPALL,ZALL,ZLINE", lines[0]);
         Assert.Equal("PRIMARY,COADD,SPALL,ZALL,ZLINE,MJD_EXP_60321-00,MJD_EXP_60321-01,MJD_EXP_60321-02", lines[3]);
