@@ -76,6 +76,22 @@ public class SdssV6Tests
         Assert.Equal(Synthetic().Spectrum.Meta.SpecObjId, SdssSpectrumReader.Read(file).Meta.SpecObjId);
     }
 
+    /// <summary>eBOSS's SPALL has a FIELD column too (the plate again): without CATALOGID or VERS2D v6 a file is v5.</summary>
+    [Fact]
+    public void No_real_v5_file_is_taken_for_a_v6_file()
+    {
+        var files = Directory.GetFiles(Path.Combine(TestPaths.RealData, "sdss"), "spec-*.fits", SearchOption.AllDirectories);
+        Assert.True(files.Length >= 19, $"{files.Length} real SDSS spec files");
+        var withField = 0;
+        foreach (var path in files)
+        {
+            var file = FitsReader.Open(path);
+            Assert.False(SdssV6.Recognises(file), path);
+            if (file.Find("SPALL") is BinaryTable spall && spall.TryGetColumn("FIELD", out _)) withField++;
+        }
+        Assert.True(withField > 0, "no real SPALL with FIELD: the check above could not tell FIELD alone from FIELD and CATALOGID");
+    }
+
     [Fact]
     public void A_v6_file_without_catalogid_is_refused_naming_the_column()
     {
