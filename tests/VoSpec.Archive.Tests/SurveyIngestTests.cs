@@ -19,7 +19,7 @@ public class SurveyIngestTests
         return (archive, report);
     }
 
-    private static List<object?[]> Rows(SpectrumArchive archive, string sql)
+    internal static List<object?[]> Rows(SpectrumArchive archive, string sql)
     {
         using var conn = archive.Sqlite.OpenConnection();
         using var cmd = conn.CreateCommand();

@@ -5,7 +5,7 @@ using VoSpec.Testing;
 namespace VoSpec.Fits.Tests;
 
 /// <summary>
-/// Damaged compressed images, DESI and LAMOST files: every byte flip either still reads or is a
+/// Damaged compressed images, DESI, LAMOST and SDSS-V (v6) files: every byte flip either still reads or is a
 /// <see cref="FitsFormatException"/>, never another exception (seeded, so a failure replays).
 /// </summary>
 public class SurveyFuzzTests
@@ -86,6 +86,19 @@ public class SurveyFuzzTests
         var raw = new MemoryStream();
         gz.CopyTo(raw);
         Mutate(raw.ToArray(), from: 0, to: 8 * 2880, count: 300, seed: 14, bytes => LamostReader.Read(bytes, "fuzz.fits"));
+    }
+
+    [Fact]
+    public void Damaged_sdss_v6_files_read_or_fail_with_a_format_error()
+    {
+        var (spectrum, target) = SdssV6Tests.Synthetic();
+        var ms = new MemoryStream();
+        VoSpec.Fits.Sdss.SdssV6SpecWriter.Write(spectrum, target, ms, full: false);
+        var original = ms.ToArray();
+        // The primary and COADD headers, then SPALL, ZALL and ZLINE (headers and rows).
+        Mutate(original, from: 0, to: 2 * 2880, count: 300, seed: 15, bytes => VoSpec.Fits.Sdss.SdssSpectrumReader.Read(bytes, "fuzz.fits"));
+        int spall = OffsetOf(original, "EXTNAME = 'SPALL") - 2880;
+        Mutate(original, from: spall, to: original.Length, count: 300, seed: 16, bytes => VoSpec.Fits.Sdss.SdssSpectrumReader.Read(bytes, "fuzz.fits"));
     }
 
     private static int OffsetOf(byte[] bytes, string text)

@@ -26,11 +26,31 @@ public static class DemoCollection
         Parallel.For(firstIndex, firstIndex + count, i =>
         {
             var spectrum = generator.Generate(i);
-            var path = Path.Combine(directory, $"spec-{spectrum.Meta.ObsId}.fits");
-            var tmp = path + ".tmp";
-            using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-                SdssSpecWriter.WriteLite(spectrum, fs);
-            File.Move(tmp, path, overwrite: true);
+            WriteAtomically(Path.Combine(directory, $"spec-{spectrum.Meta.ObsId}.fits"), fs => SdssSpecWriter.WriteLite(spectrum, fs));
         });
+    }
+
+    /// <summary>
+    /// Writes SDSS-V (v6) spec-FIELD-MJD-CATALOGID.fits files, lite or full, for v6 demo spectra
+    /// firstIndex..firstIndex+count-1 (<see cref="DemoSdssV"/>; in parallel, byte for byte the same for a seed).
+    /// </summary>
+    public static void WriteSdssVFiles(string directory, int count, int seed, bool full, int firstIndex = 0)
+    {
+        System.IO.Directory.CreateDirectory(directory);
+        var generator = new DemoGenerator(seed);
+        Parallel.For(firstIndex, firstIndex + count, i =>
+        {
+            var (spectrum, target) = DemoSdssV.Generate(generator, i);
+            WriteAtomically(Path.Combine(directory, $"spec-{spectrum.Meta.ObsId}.fits"), fs => SdssV6SpecWriter.Write(spectrum, target, fs, full));
+        });
+    }
+
+    /// <summary>Writes to a .tmp beside <paramref name="path"/> and renames it, so a reader never sees half a file.</summary>
+    private static void WriteAtomically(string path, Action<Stream> write)
+    {
+        var tmp = path + ".tmp";
+        using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            write(fs);
+        File.Move(tmp, path, overwrite: true);
     }
 }

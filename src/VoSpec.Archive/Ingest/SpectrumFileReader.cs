@@ -9,7 +9,7 @@ namespace VoSpec.Archive.Ingest;
 /// <summary>
 /// Turns a survey file into spectra. Every format takes this one path into the archive: real SDSS, DESI and
 /// LAMOST files and the demo generator's files alike. The survey is told by content (DESI: a FIBERMAP and arm
-/// images; LAMOST: TELESCOP and OBSID), never by file name; anything else goes to the SDSS reader, whose error
+/// images; LAMOST: TELESCOP and OBSID; SDSS-V: VERS2D v6 or a SPALL with FIELD and CATALOGID), never by file name; anything else goes to the SDSS reader, whose error
 /// says what is missing.
 /// </summary>
 public static class SpectrumFileReader
@@ -58,7 +58,8 @@ public static class SpectrumFileReader
             return new SurveyFile(Survey.Desi, format, desi.Spectra.Select(s => s.Merged).ToList(), desi.SkyFibres + desi.UnassignedFibres);
         }
         if (LamostReader.Recognises(file)) return new SurveyFile(Survey.Lamost, "lamost-lrs", [LamostReader.Read(file).Spectrum]);
-        return new SurveyFile(Survey.Sdss, "sdss-spec", [SdssSpectrumReader.Read(file)]);
+        // SDSS-V (v6) files go to the SDSS collection with BOSS's others: same telescope, spectrographs and units.
+        return new SurveyFile(Survey.Sdss, SdssV6.Recognises(file) ? "sdss-v6-spec" : "sdss-spec", [SdssSpectrumReader.Read(file)]);
     }
 
     /// <summary>Files under the given paths (directories are searched recursively), in a stable order.</summary>

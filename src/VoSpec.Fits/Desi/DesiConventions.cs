@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace VoSpec.Fits.Desi;
 
 /// <summary>DESI facts the reader needs: instrument, fibre size, and how a spectrum gets a 64-bit id.</summary>
@@ -19,10 +16,5 @@ public static class DesiConventions
     /// per tile and per exposure) and already uses ~60 bits, so nothing can be packed beside it: the id is the
     /// first 8 bytes of the SHA-256 of the spectrum's name (group-TARGETID, with -eEXPID for single exposures), kept positive.
     /// </summary>
-    public static long SpecObjId(string obsId)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.ASCII.GetBytes(obsId), hash);
-        return (long)(System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(hash) & long.MaxValue);
-    }
+    public static long SpecObjId(string obsId) => SurveyIds.Hash(obsId);
 }

@@ -29,8 +29,9 @@ public static class SdssSpectrumReader
                 var other => throw new FitsFormatException($"{file.Name}: the COADD HDU is {other.Extension ?? "an image"}, not a binary table"),
             };
         }
-        // A column of the wrong type (MJD as a float, a string where a number belongs): the table API refuses it.
-        catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException)
+        // A column of the wrong type (MJD as a float, a string where a number belongs): the table API refuses it;
+        // a number too large for its field (a FIELD or FIBERID beyond int) overflows.
+        catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or OverflowException)
         {
             throw new FitsFormatException($"{file.Name}: not a readable SDSS spectrum: {e.Message}", e);
         }

@@ -6,6 +6,7 @@ namespace VoSpec.Fits.Sdss;
 /// <summary>
 /// SDSS DR8+ spec-PLATE-MJD-FIBER files (lite and full): pixels from HDU1 COADD (one row per pixel),
 /// metadata from the one-row SPECOBJ (SDSS-I/II) or SPALL (BOSS) table, the rest from the primary header.
+/// SDSS-V (v6) spec-FIELD-MJD-CATALOGID files share the COADD table; their SPALL row is read by <see cref="SdssV6"/>.
 /// </summary>
 internal static class SpecFileReader
 {
@@ -37,7 +38,8 @@ internal static class SpecFileReader
         };
 
         var catalog = file.Find("SPECOBJ") as BinaryTable ?? file.Find("SPALL") as BinaryTable;
-        var meta = catalog is { RowCount: > 0 } ? FromCatalog(catalog, primary, name) : FromPrimaryHeader(primary, name);
+        var meta = SdssV6.Recognises(file) ? SdssV6.Meta(file, primary)
+            : catalog is { RowCount: > 0 } ? FromCatalog(catalog, primary, name) : FromPrimaryHeader(primary, name);
         return new Spectrum { Meta = meta, Arrays = arrays };
     }
 
@@ -132,13 +134,13 @@ internal static class SpecFileReader
         ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out ulong u) ? unchecked((long)u)
         : long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long l) ? l : null;
 
-    private static int Int(BinaryTable t, string column, string name) =>
+    internal static int Int(BinaryTable t, string column, string name) =>
         t.TryGetColumn(column, out var c) ? checked((int)t.GetLong(0, c)) : throw Missing(name, column);
 
-    private static double? Dbl(BinaryTable t, string column) =>
+    internal static double? Dbl(BinaryTable t, string column) =>
         t.TryGetColumn(column, out var c) ? t.GetDouble(0, c) : null;
 
-    private static string Str(BinaryTable t, string column) =>
+    internal static string Str(BinaryTable t, string column) =>
         t.TryGetColumn(column, out var c) && c.Form.Type == 'A' ? t.GetString(0, c).Trim() : "";
 
     private static FitsFormatException Missing(string name, string what) => new($"{name}: no {what} in the SPECOBJ/SPALL table or primary header");
