@@ -15,6 +15,8 @@ internal static class SpectrumFamilies
     /// <summary>
     /// Every spectrum of the asked one's target that is a coadd when it is an exposure or the reverse; the group is
     /// checked on the names (<see cref="DesiConventions.IsExposureOf"/>). Parameters @c (collection) and @id (specobjid).
+    /// The collection is compared as an expression (<c>|| ''</c>) so that neither SQLite without statistics nor
+    /// PostgreSQL before its ANALYZE picks the collection's index (every DESI row) over the specobjid's (one row).
     /// </summary>
     public const string Sql = """
         SELECT a.expid, e.expid, e.targetid, e.collection, o.obs_id, o.obs_publisher_did, st.npix, o.instrument_name
@@ -22,7 +24,7 @@ internal static class SpectrumFamilies
         JOIN desi_fibermap e ON e.targetid = a.targetid
         JOIN spectrum_store st ON st.collection = e.collection AND st.specobjid = e.specobjid
         JOIN ivoa_obscore o ON o.spec_id = st.spec_id
-        WHERE a.collection = @c AND a.specobjid = @id AND (a.expid IS NULL) <> (e.expid IS NULL)
+        WHERE a.specobjid = @id AND a.collection || '' = @c AND (a.expid IS NULL) <> (e.expid IS NULL)
         ORDER BY e.expid, o.obs_id
         """;
 
