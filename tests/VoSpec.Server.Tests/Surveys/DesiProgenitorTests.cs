@@ -53,15 +53,16 @@ public abstract class DesiProgenitorTestsBase(RealSurveysServer server)
                 want = ingested.get(t, set())
                 # The spectra file holds exposures of the coadd (EXP_FIBERMAP), and not all of them (specutils kept 5 rows).
                 assert want and want <= listed[t], (group, t, want, listed.get(t))
-                coadd = [d for d, (o, tt, e) in by_did.items() if tt == t and e is None and o == f'{group}-{t}']
+                coadd = [d for d, (o, tt, e) in by_did.items() if tt == t and e is None]
                 assert len(coadd) == 1, (group, t, coadd)
+                prefix = by_did[coadd[0]][0][:-len(str(t))]
                 doc = links(coadd[0])
                 prog = [r for r in doc if r['semantics'] == '#progenitor' and r['local_semantics'] == 'exposure']
                 got = set()
                 for r in prog:
                     assert str(r['ID']) == coadd[0] and str(r['content_type']) == 'application/fits' and not v(r['error_message'])
                     o, tt, e = by_did[linked_id(r)]
-                    assert tt == t and o == f'{group}-e{e}-{t}', (o, tt, e)
+                    assert tt == t and o == f'{prefix}e{e}-{t}', (o, tt, e)
                     got.add(e)
                     data = urllib.request.urlopen(str(r['access_url'])).read()
                     assert len(data) == int(r['content_length']), (len(data), r['content_length'])
