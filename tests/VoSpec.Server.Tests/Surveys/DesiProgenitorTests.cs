@@ -14,6 +14,8 @@ namespace VoSpec.Server.Tests.Surveys;
 /// </summary>
 public abstract class DesiProgenitorTestsBase(RealSurveysServer server)
 {
+    protected RealSurveysServer Server => server;
+
     private const string Script = """
         import sys, glob, os, warnings
         from urllib.parse import urlparse, parse_qs
@@ -89,7 +91,7 @@ public abstract class DesiProgenitorTestsBase(RealSurveysServer server)
     }
 
     [Fact]
-    public void Datalinklint_finds_no_errors_in_a_coadds_or_an_exposures_links()
+    public async Task Datalinklint_finds_no_errors_in_a_coadds_or_an_exposures_links()
     {
         var desi = server.Spectrum().Where(s => s.Collection == "desi").ToList();
         var coadd = desi.First(s => s.ObsId == "sv3-dark-26065-39627866878514741");
@@ -99,7 +101,7 @@ public abstract class DesiProgenitorTestsBase(RealSurveysServer server)
         foreach (var did in new[] { coadd.Did, exposure.Did })
         {
             var links = $"{server.BaseUri}datalink/links?ID={Uri.EscapeDataString(did)}";
-            var body = server.Client.GetStringAsync(links).GetAwaiter().GetResult();
+            var body = await server.Client.GetStringAsync(links);
             Assert.Contains(did == coadd.Did ? "#progenitor" : "#derivation", body);
             var r = ExternalTool.Run("env", [$"OUTDIR={dir.Path}", "bash", Conformance.Script("run-datalinklint.sh"), links], timeout: TimeSpan.FromMinutes(5));
             Assert.True(r.ExitCode == 0, "datalinklint reported errors:\n" + r.All);
@@ -114,7 +116,7 @@ public sealed class DesiProgenitorTests(RealSurveysServer server) : DesiProgenit
     [Fact]
     public void The_relatives_lookup_uses_indexes_and_scans_no_table()
     {
-        using var archive = server.OpenArchive();
+        using var archive = Server.OpenArchive();
         string Plan(string sql)
         {
             using var conn = archive.Sqlite.OpenConnection();
