@@ -356,6 +356,19 @@ internal sealed class PostgresCatalogue : ICatalogue
             });
         }
 
+        public IReadOnlyList<RelatedSpectrum> Related(Dataset dataset)
+        {
+            if (!SpectrumFamilies.MayHaveRelatives(dataset)) return [];
+            return Ask(conn =>
+            {
+                using var cmd = new NpgsqlCommand(SpectrumFamilies.Sql, conn);
+                cmd.Parameters.AddWithValue("c", dataset.Location.Collection);
+                cmd.Parameters.AddWithValue("id", dataset.Location.SpecObjId);
+                using var r = cmd.ExecuteReader();
+                return SpectrumFamilies.Read(r, dataset);
+            });
+        }
+
         /// <summary>One question on the request's connection; asked again on the primary when its standby is lost (one lookup: nothing was sent).</summary>
         private T Ask<T>(Func<NpgsqlConnection, T> ask)
         {

@@ -13,6 +13,28 @@ public sealed record Dataset(
     string? SourcePath, long? SourceBytes,
     string Instrument);
 
+/// <summary>How a <see cref="RelatedSpectrum"/> stands to the spectrum asked about (DataLink's semantics).</summary>
+public enum SpectrumRelation
+{
+    /// <summary>Made into the spectrum asked about (a single exposure of a coadd): #progenitor.</summary>
+    Progenitor,
+    /// <summary>Made from the spectrum asked about (the coadd a single exposure went into): #derivation.</summary>
+    Derivation,
+}
+
+/// <summary>
+/// Another spectrum in the archive that the one asked about was made from or went into: DESI's coadd of a target
+/// and the single exposures of the same target and grouping, when both files were ingested.
+/// </summary>
+public sealed record RelatedSpectrum(
+    SpectrumRelation Relation,
+    string Did,
+    string ObsId,
+    string Collection,
+    long? ExpId,
+    int NPix,
+    string Instrument);
+
 /// <summary>A spectrum named by its SDSS fibre: plate, MJD and fibre number.</summary>
 public readonly record struct FibreKey(int Plate, int Mjd, int FiberId);
 
@@ -31,6 +53,12 @@ public interface IDatasetFinder : IDisposable
     /// trip (PostgreSQL) reads them all in one; SQLite, where a lookup costs microseconds, ignores it.
     /// </summary>
     void Prefetch(IReadOnlyCollection<(string Collection, long SpecObjId)> keys) { }
+
+    /// <summary>
+    /// The spectra <paramref name="dataset"/> was made from or went into (<see cref="Catalogue.SpectrumFamilies"/>), in every
+    /// collection: the caller drops those it may not see. Empty, without a query, for a spectrum of no such family.
+    /// </summary>
+    IReadOnlyList<RelatedSpectrum> Related(Dataset dataset);
 }
 
 /// <summary>

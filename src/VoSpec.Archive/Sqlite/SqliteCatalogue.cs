@@ -484,8 +484,27 @@ public sealed class SqliteCatalogue : ICatalogue
             Command.Prepare();
         }
 
+        private SqliteCommand? _family;
+
+        /// <summary>The relatives' statement (<see cref="SpectrumFamilies"/>), prepared on first use: most lookups never need it.</summary>
+        public SqliteCommand Family(string collection, long specObjId)
+        {
+            if (_family is null)
+            {
+                _family = Connection.CreateCommand();
+                _family.CommandText = SpectrumFamilies.Sql;
+                _family.Parameters.Add("@c", SqliteType.Text);
+                _family.Parameters.Add("@id", SqliteType.Integer);
+                _family.Prepare();
+            }
+            _family.Parameters[0].Value = collection;
+            _family.Parameters[1].Value = specObjId;
+            return _family;
+        }
+
         public void Dispose()
         {
+            _family?.Dispose();
             Command.Dispose();
             Connection.Dispose();
         }
@@ -518,6 +537,18 @@ public sealed class SqliteCatalogue : ICatalogue
                     SourceBytes: r.IsDBNull(7) ? null : r.GetInt64(7),
                     Instrument: r.IsDBNull(16) ? "" : r.GetString(16)) : null;
             }
+            _failed = false;
+            return found;
+        }
+
+        public IReadOnlyList<RelatedSpectrum> Related(Dataset dataset)
+        {
+            if (!SpectrumFamilies.MayHaveRelatives(dataset)) return [];
+            var st = _statement ?? throw new ObjectDisposedException(nameof(IDatasetFinder));
+            _failed = true;
+            List<RelatedSpectrum> found;
+            using (var r = st.Family(dataset.Location.Collection, dataset.Location.SpecObjId).ExecuteReader())
+                found = SpectrumFamilies.Read(r, dataset);
             _failed = false;
             return found;
         }

@@ -73,7 +73,8 @@ public static class DesiReader
                     : exposuresByTarget?.GetValueOrDefault(targetId) ?? [];
                 IReadOnlyList<DesiArm> fibreArms = keepArms ? arms.Select(a => a.Slice(row)).ToList() : [];
                 for (int k = 0; k < arms.Count; k++) rows[k] = new DesiArmMerger.ArmRow(arms[k].Flux, arms[k].Ivar, arms[k].Mask, row * arms[k].Wavelength.Length);
-                string obsId = kind == DesiFileKind.Spectra && fibre.ExpId is long e ? $"{group.Name}-e{e}-{targetId}" : $"{group.Name}-{targetId}";
+                string obsId = kind == DesiFileKind.Spectra && fibre.ExpId is long e
+                    ? DesiConventions.ExposureObsId(group.Name, e, targetId) : DesiConventions.CoaddObsId(group.Name, targetId);
                 var meta = MetaOf(fibre, exposures, group, kind, obsId, arms[0].FluxUnit) with { SurveyColumns = SurveyColumnsOf(fibermap, row, fibre, group) };
                 var merged = new Spectrum { Meta = meta, Arrays = lattice.Merge(rows) };
                 try { merged.Arrays.Validate(); }

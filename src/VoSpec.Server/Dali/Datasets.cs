@@ -57,6 +57,10 @@ public static class Datasets
             return _finder.Find(id, parts.Value.Collection, specObjId) is { } found ? DatasetLookup.Found(found) : DatasetLookup.NotFound(id);
         }
 
+        /// <summary>The spectra <paramref name="dataset"/> was made from or went into, of the collections the caller may see.</summary>
+        public IReadOnlyList<RelatedSpectrum> Related(Dataset dataset) =>
+            _finder.Related(dataset).Where(r => rights.CanSee(r.Collection)).ToList();
+
         public void Dispose() => _finder.Dispose();
     }
 

@@ -12,8 +12,12 @@ public static class SpectrumLinks
     public const string DatasetPath = "datalink/dataset";
     public const string ProgenitorPath = "datalink/progenitor";
 
+    /// <param name="related">
+    /// The spectra of the archive this one was made from (a DESI coadd's single exposures: #progenitor, after the
+    /// source file's) or went into (a single exposure's coadd: #derivation), each linked to its own spectrum.
+    /// </param>
     /// <param name="sodaId">XML ID of this spectrum's SODA descriptor in the same document.</param>
-    public static IEnumerable<Link> For(Dataset d, string publicUrl, string sodaId)
+    public static IEnumerable<Link> For(Dataset d, IReadOnlyList<RelatedSpectrum> related, string publicUrl, string sodaId)
     {
         string id = Uri.EscapeDataString(d.Did);
         yield return new Link(d.Did, "#this", $"The calibrated spectrum {d.ObsId} as an SDSS spec-lite style FITS file (COADD table with flux, loglam, ivar, masks, sky, model and vacuum wavelength in Angstrom)")
@@ -55,6 +59,24 @@ public static class SpectrumLinks
                 ContentQualifier = "#spectrum",
                 LocalSemantics = "source-file",
             };
+        foreach (var r in related)
+            yield return r.Relation == SpectrumRelation.Progenitor
+                ? new Link(d.Did, "#progenitor", $"The single exposure {r.ObsId} (EXPID {r.ExpId}) that went into this coadd, as an SDSS spec-lite style FITS file; its own ID is {r.Did}")
+                {
+                    AccessUrl = $"{publicUrl}{DatasetPath}?ID={Uri.EscapeDataString(r.Did)}",
+                    ContentType = SpectrumFits.ContentType,
+                    ContentLength = SpectrumFits.Length(r.NPix, r.Instrument),
+                    ContentQualifier = "#spectrum",
+                    LocalSemantics = "exposure",
+                }
+                : new Link(d.Did, "#derivation", $"The coadd {r.ObsId} this exposure went into, as an SDSS spec-lite style FITS file; its own ID is {r.Did}")
+                {
+                    AccessUrl = $"{publicUrl}{DatasetPath}?ID={Uri.EscapeDataString(r.Did)}",
+                    ContentType = SpectrumFits.ContentType,
+                    ContentLength = SpectrumFits.Length(r.NPix, r.Instrument),
+                    ContentQualifier = "#spectrum",
+                    LocalSemantics = "coadd",
+                };
         yield return new Link(d.Did, "#preview", $"A plot of {d.ObsId}: flux and model against wavelength (PNG, 1000x500)")
         {
             AccessUrl = $"{publicUrl}{Previews.Path}?ID={id}",
