@@ -172,15 +172,15 @@ public class NamedGridTests
     }
 
     [Theory]
-    [InlineData(5000, 4000, 1.0)]                          // reversed
-    [InlineData(4000, 4000, 1.0)]                          // empty
-    [InlineData(0, 4000, 1.0)]
-    [InlineData(4000, 5000, 0.0)]
-    [InlineData(4000, 5000, -1.0)]
-    [InlineData(4000, 5000, double.NaN)]
-    [InlineData(4000, 5000, double.PositiveInfinity)]
-    [InlineData(4000, double.PositiveInfinity, 1.0)]
-    [InlineData(4000, 9000, 1e-4)]                         // 50,000,001 pixels: over the limit
+    [InlineData(5000.0, 4000.0, 1.0)]                      // reversed
+    [InlineData(4000.0, 4000.0, 1.0)]                      // empty
+    [InlineData(0.0, 4000.0, 1.0)]
+    [InlineData(4000.0, 5000.0, 0.0)]
+    [InlineData(4000.0, 5000.0, -1.0)]
+    [InlineData(4000.0, 5000.0, double.NaN)]
+    [InlineData(4000.0, 5000.0, double.PositiveInfinity)]
+    [InlineData(4000.0, double.PositiveInfinity, 1.0)]
+    [InlineData(4000.0, 9000.0, 1e-4)]                     // 50,000,001 pixels: over the limit
     public void A_bad_named_linear_grid_is_refused_as_user_input(double w0, double w1, double step)
     {
         Assert.Throws<VoSpec.Core.Faults.UserInputException>(() => AlignmentPlan.NamedLinearGrid(w0, w1, step));

@@ -71,9 +71,9 @@ public static class SpecPlots
             Parallel.For(0, panels.Length, parallel, () => rows.NewBuffers(), (i, _, b) =>
             {
                 rows.Fill(i, b);
-                panels[i] = SpectrumPlot.RenderPng(new PreviewInput(wavelengths, b.Floats[(int)SpecVector.Flux], Previews.Title(archive, locations[i]))
+                panels[i] = SpectrumPlot.RenderPng(new PreviewInput(wavelengths, b.Floats[(int)SpecVector.Flux]!, Previews.Title(archive, locations[i]))
                 {
-                    Ivar = b.Floats[(int)SpecVector.Ivar], AndMask = b.Ints[(int)SpecVector.AndMask],
+                    Ivar = b.Floats[(int)SpecVector.Ivar]!, AndMask = b.Ints[(int)SpecVector.AndMask]!,
                 }, PanelSize);
                 return b;
             }, _ => { });
