@@ -251,10 +251,11 @@ public sealed class CrossSurveyAlignmentTests(RealSurveysServer server) : IClass
         Assert.True(r.ExitCode == 0, r.All);
     }
 
-    /// <summary>stackedImage on a grid the caller names (getSpec's w0, w1 and dloglam): one column per grid pixel, every band drawn.</summary>
+    /// <summary>stackedImage on a grid the caller names (getSpec's w0, w1 and a step): one column per grid pixel, every band drawn.</summary>
     [Theory]
     [InlineData("dloglam", "1e-4", 3011)]          // log10(8000/4000) / 1e-4 = 3010.3 steps after pixel 0
     [InlineData("resolving_power", "2000", 1387)]  // log10(2) / log10(1 + 1/2000) = 1386.6
+    [InlineData("dlambda", "2", 2001)]             // (8000 - 4000) / 2 steps after pixel 0
     public async Task StackedImage_on_a_named_grid_has_one_column_per_grid_pixel(string key, string value, int pixels)
     {
         var mixed = Mixed();
