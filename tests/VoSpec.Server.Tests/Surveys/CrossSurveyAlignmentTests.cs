@@ -103,7 +103,7 @@ public sealed class CrossSurveyAlignmentTests(RealSurveysServer server) : IClass
 
     /// <summary>
     /// A DESI spectrum (merged arms, 3600 + 0.8·i Å as stored) on the linear grid w0=3600, dlambda=0.8 over its span is
-    /// its own pixels: flux, ivar and both masks bit for bit, loglam to 1e-12; half a pixel off, each pixel is the mean of the two it halves.
+    /// its own pixels: flux, ivar and both masks bit for bit, loglam (float32) to an ulp; half a pixel off, each pixel is the mean of the two it halves.
     /// </summary>
     [Fact]
     public async Task A_desi_spectrum_on_its_own_linear_grid_comes_back_bit_for_bit()
@@ -119,11 +119,12 @@ public sealed class CrossSurveyAlignmentTests(RealSurveysServer server) : IClass
             import sys, numpy as np
             own, same, shifted = (np.load(p, allow_pickle=False) for p in sys.argv[1:4])
             assert own.ndim == 1 and same.shape == (1, len(own)), (own.shape, same.shape)
-            assert abs(10 ** own['loglam'][0] - 3600) < 1e-9 and len(own) == 7781, (10 ** own['loglam'][0], len(own))
+            assert abs(10 ** own['loglam'][0].astype(float) - 3600) < 1e-2 and len(own) == 7781, (10 ** own['loglam'][0], len(own))
             for v in ('flux', 'ivar', 'and_mask', 'or_mask'):
                 assert own[v].tobytes() == same[0][v].tobytes(), f'{v} differs on its own grid'
             assert np.count_nonzero(own['flux']) > 5000 and np.count_nonzero(own['ivar']) > 5000
-            assert np.max(np.abs(own['loglam'] - same[0]['loglam'])) < 1e-12
+            # loglam is float32, as in an SDSS COADD: the same to its last bit or one ulp (the grid's doubles differ by ~1e-13)
+            assert np.max(np.abs(own['loglam'].astype(float) - same[0]['loglam'].astype(float))) <= 2.5e-7
             # The check can fail: half a pixel off the lattice (3600.4 + 0.8·j, up to 9824.4: as many pixels) every pixel
             # is resampled, the mean of the two it halves (flux-conserving), no longer the original.
             assert shifted.shape == (1, len(own)), shifted.shape
@@ -145,21 +146,23 @@ public sealed class CrossSurveyAlignmentTests(RealSurveysServer server) : IClass
     {
         var ids = Mixed().Select(m => m.Id).ToArray();
         var plain = await PostBytes(server, "plotGrid", ids, ("ncols", "3"));
-        var named = await PostBytes(server, "plotGrid", ids, ("ncols", "3"), ("w0", "6400"), ("w1", "6800"), (key, value));
-        var img = PngImage.Decode(named);
-        Assert.Equal((960, 200), (img.Width, img.Height));
-        for (int i = 0; i < 3; i++)
+        // 4600-5000 Å: every one of the three has unmasked pixels there (the SDSS one has and_mask bits on all pixels above 6200 Å).
+        var named = PngImage.Decode(await PostBytes(server, "plotGrid", ids, ("ncols", "3"), ("w0", "4600"), ("w1", "5000"), (key, value)));
+        // A grid beyond every spectrum draws empty panels (axes only), not a fault: the baseline of ink for each panel.
+        var beyond = PngImage.Decode(await PostBytes(server, "plotGrid", ids, ("ncols", "3"), ("w0", "20000"), ("w1", "21000"), (key, value)));
+        Assert.Equal((960, 200), (named.Width, named.Height));
+        Assert.Equal((960, 200), (beyond.Width, beyond.Height));
+        static int Ink(PngImage img, int panel)
         {
             int ink = 0;
             for (int y = 30; y < 160; y++)
-                for (int x = i * 320 + 60; x < i * 320 + 300; x++)
+                for (int x = panel * 320 + 60; x < panel * 320 + 300; x++)
                     if (!img.IsWhite(x, y)) ink++;
-            Assert.True(ink > 300, $"panel {i}: {ink} non-white pixels");
+            return ink;
         }
-        Assert.NotEqual(plain, named);   // 6400-6800 Å, not each spectrum's whole range
-        // A grid beyond every spectrum draws empty panels, not a fault.
-        using var beyond = await Post(server, "plotGrid", ids, ("ncols", "3"), ("w0", "20000"), ("w1", "21000"), (key, value));
-        Assert.Equal(System.Net.HttpStatusCode.OK, beyond.StatusCode);
+        for (int i = 0; i < 3; i++)
+            Assert.True(Ink(named, i) > Ink(beyond, i) + 100, $"panel {i}: {Ink(named, i)} non-white pixels, {Ink(beyond, i)} without data");
+        Assert.NotEqual(plain, await PostBytes(server, "plotGrid", ids, ("ncols", "3"), ("w0", "4600"), ("w1", "5000"), (key, value)));   // not the whole-range previews
     }
 
     /// <summary>
