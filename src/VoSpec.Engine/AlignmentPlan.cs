@@ -22,7 +22,7 @@ public sealed class AlignmentPlan
     private readonly AlignmentPlacement[] _placements;
     private readonly double[]? _commonEdges; // only when some spectrum is resampled
 
-    private AlignmentPlan(WavelengthGrid[] grids, AlignmentPlacement[] placements, LogLinearGrid common, WavelengthInterval? cutout, bool exact)
+    private AlignmentPlan(WavelengthGrid[] grids, AlignmentPlacement[] placements, WavelengthGrid common, WavelengthInterval? cutout, bool exact)
     {
         _grids = grids;
         _placements = placements;
@@ -33,8 +33,19 @@ public sealed class AlignmentPlan
             if (p.Kind == PlacementKind.Resample) { _commonEdges = PixelEdges.Of(common); break; }
     }
 
-    /// <summary>The common grid (always log-linear: loglam of pixel i is <c>CommonGrid.Log10At(i)</c>). Count 0 when <see cref="IsEmpty"/>.</summary>
-    public LogLinearGrid CommonGrid { get; }
+    /// <summary>
+    /// The common grid: a <see cref="LogLinearGrid"/> from <see cref="Create"/>, a <see cref="LogLinearGrid"/> or a
+    /// <see cref="LinearGrid"/> the caller named through <see cref="OnGrid"/>. Count 0 when <see cref="IsEmpty"/>.
+    /// </summary>
+    public WavelengthGrid CommonGrid { get; }
+
+    /// <summary>log10 λ of common pixel <paramref name="i"/>, also beyond its ends (a log-linear grid's step continues).</summary>
+    public double Log10At(int i) => CommonGrid switch
+    {
+        LogLinearGrid l => l.Log10At(i),
+        LinearGrid l => Math.Log10(l.At(i)),
+        var g => Math.Log10(g[i]),
+    };
     /// <summary>Length of every aligned vector.</summary>
     public int Length => CommonGrid.Count;
     public int SpectrumCount => _grids.Length;
@@ -91,10 +102,11 @@ public sealed class AlignmentPlan
     }
 
     /// <summary>
-    /// The plan onto a grid the caller names (<see cref="NamedGrid"/>) instead of one made from the spectra: each
-    /// spectrum's pixels that overlap it are copied when they sit on it whole-pixel, resampled (flux-conserving) otherwise.
+    /// The plan onto a grid the caller names (<see cref="NamedGrid"/>, <see cref="NamedLinearGrid"/>) instead of one made
+    /// from the spectra: each spectrum's pixels that overlap it are copied when they sit on it whole-pixel (to 1e-3
+    /// pixel), resampled (flux-conserving) otherwise.
     /// </summary>
-    public static AlignmentPlan OnGrid(IReadOnlyList<WavelengthGrid> grids, LogLinearGrid common)
+    public static AlignmentPlan OnGrid(IReadOnlyList<WavelengthGrid> grids, WavelengthGrid common)
     {
         ArgumentNullException.ThrowIfNull(grids);
         ArgumentNullException.ThrowIfNull(common);
@@ -123,11 +135,28 @@ public sealed class AlignmentPlan
     /// </summary>
     public static LogLinearGrid NamedGrid(double w0, double w1, double log10Step, int maxLength = DefaultMaxLength)
     {
-        if (!(w0 > 0) || !(w1 >= w0) || !double.IsFinite(w1)) throw new UserInputException($"a named grid needs 0 < w0 <= w1 (Angstrom), not {w0}-{w1}");
-        if (!(log10Step > 0) || !double.IsFinite(log10Step)) throw new UserInputException($"a named grid needs a positive step, not {log10Step}");
+        EnsureNamed(w0, w1, log10Step);
         double start = Math.Log10(w0), pixels = Math.Floor((Math.Log10(w1) - start) / log10Step + 1e-9) + 1;
         if (!(pixels <= maxLength)) throw TooLong(pixels, maxLength);
         return new LogLinearGrid(start, log10Step, (int)pixels);
+    }
+
+    /// <summary>
+    /// A linear grid from <paramref name="w0"/> to at most <paramref name="w1"/> (Å) with <paramref name="step"/> Å per
+    /// pixel: pixel i is at w0 + i·step, the last one is the last step not beyond w1.
+    /// </summary>
+    public static LinearGrid NamedLinearGrid(double w0, double w1, double step, int maxLength = DefaultMaxLength)
+    {
+        EnsureNamed(w0, w1, step);
+        double pixels = Math.Floor((w1 - w0) / step + 1e-9) + 1;
+        if (!(pixels <= maxLength)) throw TooLong(pixels, maxLength);
+        return new LinearGrid(w0, step, (int)pixels);
+    }
+
+    private static void EnsureNamed(double w0, double w1, double step)
+    {
+        if (!(w0 > 0) || !(w1 > w0) || !double.IsFinite(w1)) throw new UserInputException($"a named grid needs 0 < w0 < w1 (Angstrom), not {w0}-{w1}");
+        if (!(step > 0) || !double.IsFinite(step)) throw new UserInputException($"a named grid needs a positive step, not {step}");
     }
 
     /// <summary>The log10 step of resolving power R = λ/Δλ: one pixel per resolution element, log10(1 + 1/R).</summary>
@@ -262,7 +291,7 @@ public sealed class AlignmentPlan
     }
 
     /// <summary>Placements on a general common grid; true when all of them turned out to be copies.</summary>
-    private static bool Place(WavelengthGrid[] grids, PixelRange[] ranges, LogLinearGrid common, AlignmentPlacement[] placements)
+    private static bool Place(WavelengthGrid[] grids, PixelRange[] ranges, WavelengthGrid common, AlignmentPlacement[] placements)
     {
         bool allCopies = true;
         double[] commonEdges = PixelEdges.Of(common);
@@ -272,7 +301,7 @@ public sealed class AlignmentPlan
             var r = ranges[i];
             if (r.IsEmpty || common.Count == 0) continue;
             var g = grids[i];
-            if (g is LogLinearGrid l && common.PixelOffsetOf(l) is long o)
+            if (WholePixelOffset(common, g, r) is long o)
             {
                 placements[i] = ClipCopy(r, o + r.Start, common.Count);
                 continue;
@@ -294,6 +323,14 @@ public sealed class AlignmentPlan
         }
         return allCopies;
     }
+
+    /// <summary>The offset of <paramref name="g"/>'s pixel 0 on <paramref name="common"/> when the pixels of <paramref name="r"/> sit on it whole-pixel.</summary>
+    private static long? WholePixelOffset(WavelengthGrid common, WavelengthGrid g, PixelRange r) => (common, g) switch
+    {
+        (LogLinearGrid c, LogLinearGrid l) => c.PixelOffsetOf(l),
+        (LinearGrid c, _) => c.PixelOffsetOf(g, r.Start, r.Count),
+        _ => null,
+    };
 
     private static int FirstAbove(ReadOnlySpan<double> values, double x)
     {

@@ -6,8 +6,8 @@ namespace VoSpec.Engine;
 
 /// <summary>
 /// Pixel edges in Å. Pixel i spans [edge[i], edge[i+1]]. Inner edges are midpoints between neighbouring
-/// centres; the outer edges extrapolate half the neighbouring spacing. A single-pixel log-linear grid takes
-/// its width from its step; a single-pixel explicit grid has zero width (a point sample).
+/// centres; the outer edges extrapolate half the neighbouring spacing. A single-pixel log-linear or linear grid
+/// takes its width from its step; a single-pixel explicit grid has zero width (a point sample).
 /// </summary>
 public static class PixelEdges
 {
@@ -35,7 +35,7 @@ public static class PixelEdges
         if (n == 1)
         {
             double c = grid[0];
-            double width = grid is LogLinearGrid l ? Math.Pow(10.0, l.Log10At(1)) - c : 0.0;
+            double width = grid switch { LogLinearGrid l => Math.Pow(10.0, l.Log10At(1)) - c, LinearGrid l => l.Step, _ => 0.0 };
             edges[0] = c - 0.5 * width;
             if (edges.Length > 1) edges[1] = c + 0.5 * width;
             return;

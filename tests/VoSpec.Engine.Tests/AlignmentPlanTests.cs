@@ -200,7 +200,7 @@ public class AlignmentPlanTests
         var boss = new LogLinearGrid(3.5500, 1e-4, 4627);
         var plan = AlignmentPlan.Create([sdss, boss]);
         Assert.True(plan.IsExact);
-        Assert.Equal(3.5500, plan.CommonGrid.Log10Start, 12);
+        Assert.Equal(3.5500, ((LogLinearGrid)plan.CommonGrid).Log10Start, 12);
         Assert.Equal(297, plan.GetPlacement(0).Offset);
         Assert.Equal(0, plan.GetPlacement(1).Offset);
         Assert.Equal(Math.Max(297 + 3841, 4627), plan.Length);

@@ -17,6 +17,7 @@ public static class Generators
     public static string Describe(WavelengthGrid g) => g switch
     {
         LogLinearGrid l => $"LogLinear(start={l.Log10Start:R}, step={l.Log10Step:R}, n={l.Count})",
+        LinearGrid l => $"Linear(start={l.Start:R}, step={l.Step:R}, n={l.Count})",
         ExplicitGrid e => $"Explicit(n={e.Count}: {string.Join(", ", e.Values.ToArray().Take(6).Select(v => v.ToString("R")))}{(e.Count > 6 ? ", …" : "")})",
         _ => g.ToString() ?? "",
     };
@@ -58,7 +59,15 @@ public static class Generators
         return new ExplicitGrid(w);
     }
 
-    public static readonly Gen<WavelengthGrid> AnyGrid = Gen.OneOf(LogLinear.Select(g => (WavelengthGrid)g), Explicit.Select(g => (WavelengthGrid)g));
+    /// <summary>Linear in Å, DESI-like steps (0.8 Å) and others.</summary>
+    public static readonly Gen<LinearGrid> Linear =
+        from start in Uniform(3000, 5000)
+        from step in Gen.Elements(0.8, 0.25, 1.0, 2.7)
+        from n in Counts(0, 400)
+        select new LinearGrid(start, step, n);
+
+    public static readonly Gen<WavelengthGrid> AnyGrid = Gen.OneOf(LogLinear.Select(g => (WavelengthGrid)g), Explicit.Select(g => (WavelengthGrid)g),
+        Linear.Select(g => (WavelengthGrid)g));
 
     /// <summary>Flux values: mostly ordinary numbers, sometimes 0, negative, huge or tiny.</summary>
     public static readonly Gen<float> FluxValue = Gen.Frequency(

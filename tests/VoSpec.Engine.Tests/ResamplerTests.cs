@@ -25,12 +25,13 @@ public class ResamplerTests
     private static readonly Gen<(Spec Src, WavelengthGrid Dst)> Pairs =
         from src in Generators.SpecOn(Generators.AnyGrid.Where(g => g.Count >= 2))
         from dst in Gen.OneOf(
-            // a destination overlapping the source: log-linear or explicit, finer or coarser
+            // a destination overlapping the source: log-linear, explicit or linear, finer or coarser
             from lo in Generators.Uniform(src.Grid.First - 50, src.Grid.Last)
             from hi in Generators.Uniform(0, src.Grid.Last + 50 - lo)
             from n in Gen.Choose(1, 500)
             select (WavelengthGrid)new LogLinearGrid(Math.Log10(lo), Math.Max((Math.Log10(lo + hi + 1e-3) - Math.Log10(lo)) / Math.Max(n - 1, 1), 1e-7), n),
-            Generators.Explicit.Where(g => g.Count >= 1).Select(g => (WavelengthGrid)g))
+            Generators.Explicit.Where(g => g.Count >= 1).Select(g => (WavelengthGrid)g),
+            Generators.Linear.Where(g => g.Count >= 1).Select(g => (WavelengthGrid)g))
         select (src, dst);
 
     [Fact]

@@ -58,6 +58,47 @@ public sealed class LogLinearGrid : WavelengthGrid
     }
 }
 
+/// <summary>
+/// λ_i = Start + i·Step Å: a grid linear in wavelength, as a caller names it (w0 and a step in Å). DESI's arms are
+/// linear too but are read as <see cref="ExplicitGrid"/>s (their stored wavelengths are kept bit for bit).
+/// </summary>
+public sealed class LinearGrid : WavelengthGrid
+{
+    public LinearGrid(double start, double step, int count)
+    {
+        if (count < 0) throw new ArgumentOutOfRangeException(nameof(count));
+        if (!(step > 0) || !double.IsFinite(step)) throw new ArgumentOutOfRangeException(nameof(step), "step must be positive");
+        Start = start; Step = step; PixelCount = count;
+    }
+
+    public double Start { get; }
+    public double Step { get; }
+    private int PixelCount { get; }
+    public override int Count => PixelCount;
+    public override double this[int i] => (uint)i < (uint)PixelCount ? At(i) : throw new ArgumentOutOfRangeException(nameof(i));
+
+    /// <summary>The wavelength of pixel i, also beyond the grid's ends (i &lt; 0 or ≥ Count).</summary>
+    public double At(long i) => Start + i * Step;
+
+    /// <summary>
+    /// The whole-pixel offset of <paramref name="other"/>'s pixel 0 on this grid when every pixel of
+    /// <paramref name="range"/> lies on one of this grid's pixel centres (to 1e-3 pixel, as
+    /// <see cref="LogLinearGrid.PixelOffsetOf"/>); else null. O(range.Count) for a grid that is not linear.
+    /// </summary>
+    public long? PixelOffsetOf(WavelengthGrid other, int start, int count)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (count <= 0) return null;
+        double shift = (other[start] - Start) / Step - start, rounded = Math.Round(shift);
+        if (!(Math.Abs(shift - rounded) < 1e-3)) return null;
+        if (other is LinearGrid l)
+            return Math.Abs(l.Step - Step) * count <= 1e-3 * Step ? (long)rounded : null;
+        for (int i = start; i < start + count; i++)
+            if (!(Math.Abs((other[i] - Start) / Step - (rounded + i)) < 1e-3)) return null;
+        return (long)rounded;
+    }
+}
+
 /// <summary>Any monotonically increasing sampling, given pixel by pixel.</summary>
 public sealed class ExplicitGrid : WavelengthGrid
 {

@@ -79,9 +79,13 @@ public static class Previews
 
     private static string Key(SpectrumLocation loc) => $"{loc.Collection}-{loc.SpecObjId}";
 
+    /// <summary>A preview's title: the catalogue's (<see cref="PreviewInput.TitleFor"/>), or the id when the row is gone.</summary>
+    public static string Title(SpectrumArchive archive, SpectrumLocation loc) =>
+        archive.Lookup.LoadMeta(loc.SpecId) is { } meta ? PreviewInput.TitleFor(meta) : loc.SpecObjId.ToString(CultureInfo.InvariantCulture);
+
     private static PreviewSource Source(SpectrumArchive archive, SpectrumLocation loc)
     {
-        string title = archive.Lookup.LoadMeta(loc.SpecId) is { } meta ? PreviewInput.TitleFor(meta) : loc.SpecObjId.ToString();
+        string title = Title(archive, loc);
         return () =>
         {
             var px = archive.ReadPixels(loc);

@@ -76,7 +76,7 @@ public sealed class SpectrumRows
     /// pixels of the same step down to w0 and up to w1 — but never beyond the cutout.
     /// </summary>
     public static SpectrumRows Align(SpectrumArchive archive, SpectrumLocation[] locations, IReadOnlyList<SpecVector> values,
-        WavelengthInterval? cutout, double? w0, double? w1, int maxLength, LogLinearGrid? named = null)
+        WavelengthInterval? cutout, double? w0, double? w1, int maxLength, WavelengthGrid? named = null)
     {
         var grids = Grids(archive, locations);
         // A grid the caller named: exactly that grid, whatever the spectra cover (zeros where they do not).
@@ -86,7 +86,7 @@ public sealed class SpectrumRows
             throw new UserInputException(cutout is { } c
                 ? $"cutout {c.Min:0.###}-{c.Max:0.###} Angstrom contains no pixel of the listed spectra"
                 : "the listed spectra have no pixels");
-        var g = plan.CommonGrid;
+        var g = (LogLinearGrid)plan.CommonGrid;   // a plan made from the spectra is always log-linear
         // w0/w1 are some spectrum's end pixels (from listSpan): a sample a few ulps beyond them is that pixel. A cutout is strict.
         double lo = Math.Max((w0 ?? double.PositiveInfinity) * (1 - 1e-10), cutout?.Min ?? 0);
         double hi = Math.Min((w1 ?? 0) * (1 + 1e-10), cutout?.Max ?? double.PositiveInfinity);
@@ -108,7 +108,12 @@ public sealed class SpectrumRows
     }
 
     /// <summary>loglam of aligned pixel k (the same for every row).</summary>
-    public double AlignedLoglam(int k) => _plan!.CommonGrid.Log10At(k - _padLow);
+    public double AlignedLoglam(int k) => _plan!.Log10At(k - _padLow);
+
+    /// <summary>The wavelengths of the aligned rows (the plan's common grid with its pads); null when not aligned.</summary>
+    public WavelengthGrid? AlignedGrid => _plan is null ? null
+        : _padLow == 0 && Length == _plan.Length ? _plan.CommonGrid
+        : new LogLinearGrid(AlignedLoglam(0), ((LogLinearGrid)_plan.CommonGrid).Log10Step, Length);
 
     /// <summary>Fills <paramref name="b"/> with row <paramref name="index"/>; vectors a spectrum lacks are zeros.</summary>
     public void Fill(int index, RowBuffers b)

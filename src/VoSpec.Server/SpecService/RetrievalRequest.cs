@@ -9,9 +9,10 @@ namespace VoSpec.Server.SpecService;
 /// <summary>
 /// getSpec/listSpan parameters: id_list, values, align, cutout, w0/w1, format, context, profile.
 /// A cutout (Å, "start-end") implies align; w0/w1 (from listSpan) widen the aligned grid to that span so that
-/// successive pages of one list, or one-id requests for the ids of one list, share a grid. With dloglam (a log10 step)
-/// or resolving_power (R = λ/Δλ, one pixel per element) beside w0 and w1, the caller names the grid itself: every
-/// spectrum, of whatever survey, is resampled onto it (flux-conserving) and the answer is the same whatever the ids.
+/// successive pages of one list, or one-id requests for the ids of one list, share a grid. With dloglam (a log10 step),
+/// resolving_power (R = λ/Δλ, one pixel per element) or dlambda (a step in Å: a linear grid) beside w0 and w1, the
+/// caller names the grid itself: every spectrum, of whatever survey, is resampled onto it (flux-conserving) and the
+/// answer is the same whatever the ids. <see cref="Span"/> is the one parser of these for getSpec, plotGrid and stackedImage.
 /// </summary>
 public sealed record RetrievalRequest
 {
@@ -26,8 +27,8 @@ public sealed record RetrievalRequest
     public double? W0 { get; init; }
     public double? W1 { get; init; }
     public SpectrumFormat Format { get; init; }
-    /// <summary>The grid the caller named (w0, w1 and dloglam or resolving_power); null: the common grid of the spectra.</summary>
-    public LogLinearGrid? Grid { get; init; }
+    /// <summary>The grid the caller named (w0, w1 and dloglam, resolving_power or dlambda); null: the common grid of the spectra.</summary>
+    public WavelengthGrid? Grid { get; init; }
 
     public static RetrievalRequest Parse(SpecParameters p, SpecContext context, SpecServiceLimits limits, bool idsOnly = false)
     {
@@ -55,27 +56,35 @@ public sealed record RetrievalRequest
     }
 
     /// <summary>
-    /// w0 and w1 (Å; 0 or absent: not given) and the grid dloglam or resolving_power names over them (null when neither
-    /// is given). getSpec and stackedImage take the same span and named grid.
+    /// w0 and w1 (Å; 0 or absent: not given) and the grid dloglam, resolving_power or dlambda names over them (null when
+    /// none is given). getSpec, plotGrid and stackedImage take the same span and named grid.
     /// </summary>
-    internal static (double? W0, double? W1, LogLinearGrid? Grid) Span(SpecParameters p, WavelengthInterval? cutout, int maxLength)
+    internal static (double? W0, double? W1, WavelengthGrid? Grid) Span(SpecParameters p, WavelengthInterval? cutout, int maxLength)
     {
         double? w0 = Wavelength(p.Get("w0"), "w0"), w1 = Wavelength(p.Get("w1"), "w1");
         if (w0 is { } a && w1 is { } b && a > b) throw new UserInputException($"w0 ({a}) is greater than w1 ({b})");
         return (w0, w1, NamedGrid(p, w0, w1, cutout, maxLength));
     }
 
-    /// <summary>The grid dloglam or resolving_power names over w0-w1; null when neither is given.</summary>
-    private static LogLinearGrid? NamedGrid(SpecParameters p, double? w0, double? w1, WavelengthInterval? cutout, int maxLength)
+    /// <summary>The parameters that name a grid's step over w0-w1: a caller gives one of them.</summary>
+    public static readonly string[] GridSteps = ["dloglam", "resolving_power", "dlambda"];
+
+    /// <summary>The grid dloglam, resolving_power or dlambda names over w0-w1; null when none is given.</summary>
+    private static WavelengthGrid? NamedGrid(SpecParameters p, double? w0, double? w1, WavelengthInterval? cutout, int maxLength)
     {
-        string? step = p.Get("dloglam"), power = p.Get("resolving_power");
-        if (step is null && power is null) return null;
-        if (step is not null && power is not null) throw new UserInputException("give dloglam or resolving_power, not both");
-        if (w0 is not { } lo || w1 is not { } hi) throw new UserInputException("a named grid (dloglam or resolving_power) needs w0 and w1 in Angstrom");
-        if (cutout is not null) throw new UserInputException("give a cutout or a named grid (w0, w1 and dloglam or resolving_power), not both");
-        double Number(string text, string name) => TryNumber(text, out var v) ? v : throw new UserInputException($"{name} must be a number, not '{text}'");
-        double log10Step = step is not null ? Number(step, "dloglam") : Engine.AlignmentPlan.Log10StepOfResolvingPower(Number(power!, "resolving_power"));
-        return Engine.AlignmentPlan.NamedGrid(lo, hi, log10Step, maxLength);
+        var given = GridSteps.Where(name => p.Get(name) is not null).ToArray();
+        if (given.Length == 0) return null;
+        if (given.Length > 1) throw new UserInputException($"give one of dloglam, resolving_power or dlambda, not {string.Join(" and ", given)}");
+        if (w0 is not { } lo || w1 is not { } hi) throw new UserInputException($"a named grid ({given[0]}) needs w0 and w1 in Angstrom");
+        if (cutout is not null) throw new UserInputException("give a cutout or a named grid (w0, w1 and dloglam, resolving_power or dlambda), not both");
+        string text = p.Get(given[0])!;
+        double step = TryNumber(text, out var v) ? v : throw new UserInputException($"{given[0]} must be a number, not '{text}'");
+        return given[0] switch
+        {
+            "dloglam" => Engine.AlignmentPlan.NamedGrid(lo, hi, step, maxLength),
+            "resolving_power" => Engine.AlignmentPlan.NamedGrid(lo, hi, Engine.AlignmentPlan.Log10StepOfResolvingPower(step), maxLength),
+            _ => Engine.AlignmentPlan.NamedLinearGrid(lo, hi, step, maxLength),
+        };
     }
 
     /// <summary>"all" or a comma list of vector names; loglam is added when missing (without it nothing can be plotted).</summary>

@@ -33,6 +33,15 @@ public static class SpecApi
         "Spectra: a `specobjid` (64-bit integer) or a `(plate, mjd, fiberid)` tuple; repeated once per id, or one Python-style list `[id, id, …]`",
         Required: true, Repeated: true);
 
+    /// <summary>The span and named grid getSpec, plotGrid and stackedImage share (<see cref="RetrievalRequest.Span"/>).</summary>
+    private static readonly Parameter[] Grid =
+    [
+        new("w0", "Start of the aligned grid in Å (0: not given)", JsonSchemaType.Number), new("w1", "End of the aligned grid in Å (0: not given)", JsonSchemaType.Number),
+        new("dloglam", "With w0 and w1: a grid the caller names, of this log10 step (every spectrum resampled onto it, flux-conserving)", JsonSchemaType.Number),
+        new("resolving_power", "With w0 and w1: a named log-linear grid of one pixel per λ/R (log10 step log10(1 + 1/R))", JsonSchemaType.Number),
+        new("dlambda", "With w0 and w1: a named linear grid of this step in Å (pixel i at w0 + i·dlambda); one of dloglam, resolving_power, dlambda", JsonSchemaType.Number),
+    ];
+
     public static IReadOnlyList<Call> Calls { get; } =
     [
         new("", "Is the service alive", "Answers `Hello world…` (Data Lab's isAlive).", [], ["text/plain"]),
@@ -52,20 +61,17 @@ public static class SpecApi
             "One NumPy `.npy` structured array (loglam, flux, ivar, model, sky, masks, wdisp), aligned on one grid with `align=True`, or FITS, VOTable, CSV.",
             [IdList, new("values", "`all` or a comma list of vectors"), new("format", "`numpy`, `pandas`, `Spectrum1D`, `SpectrumCollection`, `tables`, `FITS`, `votable`, `csv`"),
              new("align", "`True`/`False`: resample every spectrum onto one grid"), new("cutout", "`<start>-<end>` in Å, or empty"),
-             new("w0", "Start of the aligned grid in Å", JsonSchemaType.Number), new("w1", "End of the aligned grid in Å", JsonSchemaType.Number), 
-             new("dloglam", "With w0 and w1: the log10 step of a grid the caller names (every spectrum resampled onto it)", JsonSchemaType.Number),
-             new("resolving_power", "With w0 and w1: a named grid of one pixel per λ/R (log10 step log10(1 + 1/R))", JsonSchemaType.Number), Context, Profile, Debug, Verbose],
+             .. Grid, Context, Profile, Debug, Verbose],
             ["application/octet-stream", "application/fits", "application/x-votable+xml", "text/csv"]),
         new("preview", "Preview plot of one spectrum", "PNG.", [new("id", "The spectrum's id", Required: true), Context, Profile], ["image/png"]),
-        new("plotGrid", "Grid of preview plots", "One PNG page of the grid.", [IdList, new("ncols", "Columns of the grid", JsonSchemaType.Integer), Context, Profile, Debug, Verbose], ["image/png"]),
+        new("plotGrid", "Grid of preview plots", "One PNG page of the grid; with w0/w1 (and a named grid) every panel shows its spectrum on that one grid.",
+            [IdList, new("ncols", "Columns of the grid", JsonSchemaType.Integer), .. Grid, Context, Profile, Debug, Verbose], ["image/png"]),
         new("stackedImage", "Spectra stacked as an image", "One row of pixels per spectrum (PNG, or `.npy` with `format=numpy`).",
             [IdList, new("xscale", "Horizontal scale", JsonSchemaType.Number), new("yscale", "Vertical scale", JsonSchemaType.Number),
              new("thickness", "Rows per spectrum", JsonSchemaType.Integer), new("cmap", "Colour map, e.g. `gray`"), new("inverse", "`True`/`False`"),
              new("width", "Width in pixels (0: natural)", JsonSchemaType.Integer), new("height", "Height in pixels (0: natural)", JsonSchemaType.Integer),
              new("format", "`png` or `numpy`"),
-             new("w0", "Start of the grid in Å", JsonSchemaType.Number), new("w1", "End of the grid in Å", JsonSchemaType.Number),
-             new("dloglam", "With w0 and w1: the log10 step of a grid the caller names", JsonSchemaType.Number),
-             new("resolving_power", "With w0 and w1: a named grid of one pixel per λ/R", JsonSchemaType.Number), Context, Profile, Debug, Verbose], ["image/png", "application/octet-stream"]),
+             .. Grid, Context, Profile, Debug, Verbose], ["image/png", "application/octet-stream"]),
     ];
 
     public static IServiceCollection AddSpecApi(this IServiceCollection services) => services.AddOpenApi(DocumentName, o =>

@@ -49,18 +49,40 @@ public static class SpecPlots
         await Previews.SendRendered(http, archive, cache, loc, size);
     }
 
-    /// <summary>POST /spec/plotGrid: id_list, ncols → one PNG of ncols × ceil(n/ncols) thumbnails, first id top-left.</summary>
+    /// <summary>
+    /// POST /spec/plotGrid: id_list, ncols → one PNG of ncols × ceil(n/ncols) thumbnails, first id top-left. With
+    /// getSpec's w0/w1 (and dloglam, resolving_power or dlambda: a named grid), every panel shows its spectrum aligned
+    /// on that one grid (<see cref="RetrievalRequest.Span"/>), drawn afresh; otherwise each panel is the cached preview.
+    /// </summary>
     public static async Task PlotGrid(HttpContext http, SpectrumArchive archive, PreviewCache cache, SpecServiceLimits limits, SpecParameters p)
     {
         var context = SpecContexts.Resolve(archive, http.AccessRights(), p.Get("context"));
         int columns = Int(p, "ncols", 4, 1, MaxGridColumns);
+        var (w0, w1, grid) = RetrievalRequest.Span(p, null, limits.MaxAlignedLength);
         int maxIds = Math.Min(limits.MaxIds, columns * MaxGridRows);
         var ids = ParseIds(p, maxIds, $"a grid of {columns} columns holds at most {columns * MaxGridRows} spectra ({MaxGridRows} rows); page the list");
         var locations = SpectrumResolver.Resolve(archive, context, ids);
-        // Panels render (on a cache miss, ~20 ms each) a few at a time; the cache is thread-safe and renders each key once.
         var panels = new byte[locations.Length][];
-        Parallel.For(0, panels.Length, new ParallelOptions { MaxDegreeOfParallelism = PanelParallelism, CancellationToken = http.RequestAborted },
-            i => panels[i] = PanelPng(archive, cache, locations[i]));
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = PanelParallelism, CancellationToken = http.RequestAborted };
+        if (w0 is not null || w1 is not null)
+        {
+            var rows = SpectrumRows.Align(archive, locations, [SpecVector.Loglam, SpecVector.Flux, SpecVector.Ivar, SpecVector.AndMask], null, w0, w1, limits.MaxAlignedLength, grid);
+            var wavelengths = rows.AlignedGrid!;
+            Parallel.For(0, panels.Length, parallel, () => rows.NewBuffers(), (i, _, b) =>
+            {
+                rows.Fill(i, b);
+                panels[i] = SpectrumPlot.RenderPng(new PreviewInput(wavelengths, b.Floats[(int)SpecVector.Flux]!, Previews.Title(archive, locations[i]))
+                {
+                    Ivar = b.Floats[(int)SpecVector.Ivar]!, AndMask = b.Ints[(int)SpecVector.AndMask]!,
+                }, PanelSize);
+                return b;
+            }, _ => { });
+        }
+        else
+        {
+            // Panels render (on a cache miss, ~20 ms each) a few at a time; the cache is thread-safe and renders each key once.
+            Parallel.For(0, panels.Length, parallel, i => panels[i] = PanelPng(archive, cache, locations[i]));
+        }
         using var png = new MemoryStream();
         GridPlot.Render(panels.Length, columns, PanelSize, i => panels[i], png);
         await WritePng(http, png);

@@ -13,7 +13,7 @@ public class DocsExamplesTests(RunningServer server) : IClassFixture<RunningServ
     {
         var doc = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "docs", "spec-service.md"));
         var blocks = Regex.Matches(doc, "```python\n(.*?)```", RegexOptions.Singleline).Select(m => m.Groups[1].Value).ToList();
-        Assert.Equal(4, blocks.Count);
+        Assert.Equal(5, blocks.Count);
         var script = string.Join("\n", blocks).Replace("http://127.0.0.1:5000/spec", server.BaseUri + "spec");
         using var dir = TestPaths.NewTempDir("spec-docs");
         var path = Path.Combine(dir.Path, "examples.py");
@@ -23,6 +23,7 @@ public class DocsExamplesTests(RunningServer server) : IClassFixture<RunningServ
         Assert.Contains("spectra within 0.5 degrees", r.StdOut);
         Assert.Matches(@"\d+ spectra of \d+ pixels", r.StdOut);
         Assert.Matches(@"\(\d+, 800\) float32 valid fraction", r.StdOut);
+        Assert.Contains("panels on one 1 Angstrom grid:", r.StdOut);
         var png = File.ReadAllBytes(Path.Combine(dir.Path, "grid.png"));
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
     }

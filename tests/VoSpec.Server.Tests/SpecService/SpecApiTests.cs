@@ -61,6 +61,22 @@ public class SpecApiTests(RunningServer server) : IClassFixture<RunningServer>
         Assert.Contains(SpecParameters.IdListName, getSpec.RequestBody!.Content!["application/x-www-form-urlencoded"].Schema!.Required!);
     }
 
+    /// <summary>The calls that read the named grid (RetrievalRequest.Span) each describe w0, w1 and every step it reads; listSpan does not.</summary>
+    [Fact]
+    public async Task The_named_grid_parameters_are_described_for_each_call_that_reads_them()
+    {
+        var (doc, _) = await Read();
+        string[] grid = ["w0", "w1", .. RetrievalRequest.GridSteps];
+        Assert.Contains("dlambda", grid);
+        foreach (var call in new[] { "getSpec", "plotGrid", "stackedImage" })
+        {
+            var form = doc.Paths[$"/spec/{call}"]!.Operations![HttpMethod.Post].RequestBody!.Content!["application/x-www-form-urlencoded"].Schema!.Properties!;
+            Assert.All(grid, name => Assert.True(form.ContainsKey(name), $"{call} does not describe {name}"));
+        }
+        var listSpan = doc.Paths["/spec/listSpan"]!.Operations![HttpMethod.Post].RequestBody!.Content!["application/x-www-form-urlencoded"].Schema!.Properties!;
+        Assert.DoesNotContain("dlambda", listSpan.Keys);   // the check can fail: a call without the grid lacks it
+    }
+
     [Fact]
     public async Task The_reference_page_is_served_locally()
     {
