@@ -111,14 +111,12 @@ public class BulkLoadTests
         using var dir = TestPaths.NewTempDir();
         using var archive = SpectrumArchive.Open(dir.Path, Small);
         Assert.Equal("wal", JournalMode(archive));
-        var during = new List<(string Mode, bool Wal, string? Mark)>();
+        var during = new List<(string Mode, bool Wal)>();
         new Ingester(archive).StoreCatalogueOnly(new DemoGenerator(11).GenerateRange(0, 200), "big", expectedRows: 200,
-            batchDone: _ => during.Add((JournalMode(archive), File.Exists(archive.Sqlite.Path + "-wal"), UnsyncedMark(archive))));
+            batchDone: _ => during.Add((JournalMode(archive), File.Exists(archive.Sqlite.Path + "-wal"))));
         Assert.Equal(4, during.Count);
-        // Unsynced all along, and marked so.
-        Assert.All(during, d => Assert.Equal(("delete", false, "1"), d));
+        Assert.All(during, d => Assert.Equal(("delete", false), d));
         Assert.Equal("wal", JournalMode(archive));
-        Assert.Null(UnsyncedMark(archive));
         Assert.Equal(200, archive.Lookup.CountSpectra());
         Assert.Equal("ok", RtreeCheck(archive));
     }
@@ -139,61 +137,6 @@ public class BulkLoadTests
         Assert.All(during, m => Assert.Equal("wal", m));
         Assert.Contains(log, l => l.Contains("the bulk load keeps the write-ahead log"));
         Assert.Equal(200, SqliteCatalogue.Scalar<long>(reader, "SELECT count(*) FROM ivoa_obscore"));
-    }
-
-    private static string? UnsyncedMark(SpectrumArchive archive)
-    {
-        using var conn = archive.Sqlite.OpenConnection();
-        return SqliteCatalogue.Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key = $k", null, ("$k", SqliteCatalogue.UnsyncedLoadKey));
-    }
-
-    /// <summary>A loaded archive as an unsynced load that did not end leaves it: the mark set, everything in the main file.</summary>
-    private static string InterruptedUnsyncedLoad(TempDir dir, int seed)
-    {
-        using var archive = SpectrumArchive.Open(dir.Path, Small);
-        new Ingester(archive).StoreCatalogueOnly(new DemoGenerator(seed).GenerateRange(0, 150), "big", expectedRows: 150);
-        using (var conn = archive.Sqlite.OpenConnection(readOnly: false))
-        {
-            SqliteCatalogue.Execute(conn, "INSERT INTO archive_meta(key, value) VALUES ($k, '1')", null, ("$k", SqliteCatalogue.UnsyncedLoadKey));
-            SqliteCatalogue.Scalar<string>(conn, "PRAGMA wal_checkpoint(TRUNCATE)");
-        }
-        archive.Sqlite.ClearPools();
-        return archive.Sqlite.Path;
-    }
-
-    [Fact]
-    public void An_unsynced_load_that_did_not_end_is_checked_once_at_the_next_open()
-    {
-        using var dir = TestPaths.NewTempDir();
-        InterruptedUnsyncedLoad(dir, 14);
-        var log = new List<string>();
-        var options = new ArchiveOptions { BulkLoadRows = 100, IngestBatchSize = 64, Log = log.Add };
-        using (var again = SpectrumArchive.Open(dir.Path, options))
-        {
-            Assert.Contains(log, l => l.Contains("checking every page"));
-            Assert.Contains(log, l => l.Contains("the catalogue is intact"));
-            Assert.Null(UnsyncedMark(again));
-            Assert.Equal(150, again.Lookup.CountSpectra());
-        }
-        log.Clear();
-        using (SpectrumArchive.Open(dir.Path, options)) { }
-        Assert.DoesNotContain(log, l => l.Contains("checking every page"));
-    }
-
-    [Fact]
-    public void A_catalogue_an_unsynced_load_left_damaged_is_refused_with_what_to_do()
-    {
-        using var dir = TestPaths.NewTempDir();
-        var path = InterruptedUnsyncedLoad(dir, 15);
-        // What a power failure can leave: a page of the last index built never written (here: garbage).
-        using (var f = new FileStream(path, FileMode.Open, FileAccess.ReadWrite))
-        {
-            f.Seek(f.Length - 4096, SeekOrigin.Begin);
-            f.Write(Enumerable.Repeat((byte)0xA5, 4096).ToArray());
-        }
-        var e = Assert.Throws<InvalidOperationException>(() => SpectrumArchive.Open(dir.Path, Small).Dispose());
-        Assert.Contains("was damaged while a bulk load ran without syncs", e.Message);
-        Assert.Contains("run the ingest again", e.Message);
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class PixelStoreWriter : IDisposable
 
     /// <summary>
     /// Makes appended bytes durable before the catalogue commits them. Nothing appended since the last call (a batch of
-    /// catalogue-only rows): no fsync — on ext4 an fsync of this file also waited for the catalogue's unsynced pages.
+    /// catalogue-only rows): no fsync, which has nothing to make durable.
     /// </summary>
     public void Flush()
     {

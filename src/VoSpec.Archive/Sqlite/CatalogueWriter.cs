@@ -92,18 +92,12 @@ internal sealed class CatalogueWriter : ICatalogueWriter
     }
 
     /// <summary>
-    /// Leaves the WAL for a rollback journal, if no other connection has the archive open, and stops waiting for the disk
-    /// at each commit until the load ends. The WAL writes every page twice (into the log at each commit, into the file at
-    /// each checkpoint); a rollback journal keeps only the old content of pages a transaction changes, and a load into an
-    /// empty archive mostly appends new pages, which need none. Syncing each commit held the writer while the disk took
-    /// 18 GB at ~200 MB/s (10 M rows); unsynced, the kernel writes them back while the next batches are made.
-    /// <para>
-    /// What that risks: nothing if the process dies (the kernel has every write; the next connection rolls back a half
-    /// commit from its journal), but a power failure or kernel crash during the load can leave the file damaged. So a mark
-    /// is made durable first (<see cref="SqliteCatalogue.UnsyncedLoadKey"/>) and removed only after everything is synced
-    /// (<see cref="RestoreWal"/>); an open that finds it checks the whole file and refuses a damaged one
-    /// (<see cref="SqliteCatalogue.Create()"/>). Only an empty archive is loaded so: a damaged one loses no earlier data.
-    /// </para>
+    /// Leaves the WAL for a rollback journal, if no other connection has the archive open. The WAL writes every page twice
+    /// (into the log at each commit, into the file at each checkpoint); a rollback journal keeps only the old content of
+    /// pages a transaction changes, and a load into an empty archive mostly appends new pages, which need none (10 M rows:
+    /// commits 111 s → 63 s). Each commit still reaches the disk (synchronous FULL): commits that did not wait for it
+    /// were tried and gained nothing in total (docs/benchmarks.md). A load killed midway is rolled back to its last
+    /// commit by the next connection, which the next read-write open returns to the WAL (<see cref="SqliteCatalogue.Create()"/>).
     /// </summary>
     private bool UseRollbackJournal()
     {
@@ -116,13 +110,7 @@ internal sealed class CatalogueWriter : ICatalogueWriter
             using var cmd = _conn.CreateCommand();
             cmd.CommandText = "PRAGMA journal_mode=TRUNCATE";
             cmd.CommandTimeout = 1;
-            if (cmd.ExecuteScalar() as string == "truncate")
-            {
-                // Durable first, then unsynced: the mark is on disk before any unsynced page.
-                SqliteCatalogue.Execute(_conn, "INSERT OR REPLACE INTO archive_meta(key, value) VALUES ($k, '1')", null, ("$k", SqliteCatalogue.UnsyncedLoadKey));
-                SqliteCatalogue.Execute(_conn, "PRAGMA synchronous=OFF");
-                return true;
-            }
+            if (cmd.ExecuteScalar() as string == "truncate") return true;
         }
         catch (SqliteException e) when (e.SqliteErrorCode == 5) { }
         finally { SqliteCatalogue.Execute(_conn, "PRAGMA busy_timeout=5000"); }
@@ -130,17 +118,11 @@ internal sealed class CatalogueWriter : ICatalogueWriter
         return false;
     }
 
-    /// <summary>
-    /// Syncs everything the bulk load wrote, then removes its mark (two commits: the mark goes only once the rest is on
-    /// disk), and returns to the WAL, which readers need to read while a later ingest writes.
-    /// </summary>
+    /// <summary>Back to the WAL after a bulk load, which readers need to read while a later ingest writes.</summary>
     private void RestoreWal()
     {
         if (!_rollbackJournal) return;
         _rollbackJournal = false;
-        SqliteCatalogue.Execute(_conn, "PRAGMA synchronous=FULL");
-        SqliteCatalogue.Execute(_conn, "UPDATE archive_meta SET value = 'synced' WHERE key = $k", null, ("$k", SqliteCatalogue.UnsyncedLoadKey));
-        SqliteCatalogue.Execute(_conn, "DELETE FROM archive_meta WHERE key = $k", null, ("$k", SqliteCatalogue.UnsyncedLoadKey));
         _archive.Sqlite.ClearPools();
         try
         {

@@ -111,7 +111,6 @@ public sealed class SqliteCatalogue : ICatalogue
         var version = Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key='schema_version'");
         if (version is not null && version != CatalogueDdl.SchemaVersion.ToString(CultureInfo.InvariantCulture))
             throw new InvalidOperationException($"the archive in {archive.Directory} has catalogue version {version}, this VoSpec needs {CatalogueDdl.SchemaVersion}: ingest its files into a new archive");
-        CheckUnsyncedLoad(conn);
         var tx = conn.BeginTransaction();
         try
         {
@@ -158,33 +157,6 @@ public sealed class SqliteCatalogue : ICatalogue
                 FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
         }
         catch (IOException) { return null; }
-    }
-
-    /// <summary>archive_meta's mark of a bulk load running without syncs (CatalogueWriter), present until all it wrote is on disk.</summary>
-    internal const string UnsyncedLoadKey = "bulk_load_unsynced";
-
-    /// <summary>
-    /// A bulk load that ran without syncs and did not end (killed, or the machine went down): SQLite's own check of every
-    /// page, once, before anything else reads the file. A damaged catalogue is refused with what to do; an intact one has
-    /// its mark removed. Skipped while an ingest holds the archive's lock (the load may still be running).
-    /// </summary>
-    private void CheckUnsyncedLoad(SqliteConnection conn)
-    {
-        if (Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key = $k", null, ("$k", UnsyncedLoadKey)) is null) return;
-        using var ingestLock = TryTakeIngestLock();
-        if (ingestLock is null) return;
-        archive.Options.Log?.Invoke("a bulk load that ran without syncs did not end: checking every page of the catalogue (once)");
-        string result;
-        try
-        {
-            result = Scalar<string>(conn, "PRAGMA quick_check(1)") ?? "";
-        }
-        catch (SqliteException e) when (e.SqliteErrorCode == 11) { result = e.Message; }
-        if (result != "ok")
-            throw new InvalidOperationException($"the catalogue in {archive.Directory} was damaged while a bulk load ran without syncs " +
-                $"(SQLite's check: {result}): delete {Path} and its -journal, -wal and -shm files, and run the ingest again");
-        Execute(conn, "DELETE FROM archive_meta WHERE key = $k", null, ("$k", UnsyncedLoadKey));
-        archive.Options.Log?.Invoke("the catalogue is intact; the interrupted load's rows up to its last commit are kept");
     }
 
     /// <summary>
