@@ -277,4 +277,72 @@ public class BulkLoadTests
         // The check sees the old form, which read the whole collection through the unique index at every batch.
         Assert.Contains("USING INDEX", Plan(archive, CollectionClassRows.AddSql("100").Replace("WHERE spec_id >= 100", "WHERE spec_id >= 100 AND collection = 'big'")));
     }
+
+    private static List<string> Query(SpectrumArchive archive, string sql)
+    {
+        using var conn = archive.Sqlite.OpenConnection();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        using var r = cmd.ExecuteReader();
+        var rows = new List<string>();
+        while (r.Read())
+            rows.Add(string.Join("|", Enumerable.Range(0, r.FieldCount).Select(i => Convert.ToString(r.GetValue(i), CultureInfo.InvariantCulture))));
+        return rows;
+    }
+
+    private static List<string> Triggers(SpectrumArchive archive) => Query(archive, "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name");
+
+    private static List<string> Statistics(SpectrumArchive archive) => Query(archive, "SELECT * FROM collection_stats ORDER BY name");
+
+    [Fact]
+    public void A_bulk_load_adds_its_statistics_a_batch_at_a_time_with_the_row_triggers_dropped_until_its_end()
+    {
+        using var plainDir = TestPaths.NewTempDir();
+        using var bulkDir = TestPaths.NewTempDir();
+        using var plain = SpectrumArchive.Open(plainDir.Path, Small);
+        using var bulk = SpectrumArchive.Open(bulkDir.Path, Small);
+        var triggers = Triggers(plain);
+        Assert.Contains(CatalogueDdl.StatisticsTriggerName, triggers);
+        Assert.Contains("ivoa_obscore_binary2_insert", triggers);
+
+        var generator = new DemoGenerator(12);
+        var during = new List<List<string>>();
+        // Two bulk loads into one collection (the second adds to statistics already there) and one into another.
+        foreach (var (from, collection) in new[] { (0, "big"), (300, "big"), (600, "other") })
+        {
+            new Ingester(plain).StoreCatalogueOnly(generator.GenerateRange(from, 300), collection);
+            new Ingester(bulk).StoreCatalogueOnly(generator.GenerateRange(from, 300), collection, expectedRows: 300 * (1 + from / 300),
+                batchDone: _ => during.Add(Triggers(bulk)));
+        }
+        Assert.Equal(15, during.Count);
+        Assert.All(during, t => Assert.DoesNotContain(CatalogueDdl.StatisticsTriggerName, t));
+        Assert.All(during, t => Assert.DoesNotContain("ivoa_obscore_binary2_insert", t));
+        Assert.Equal(triggers, Triggers(bulk));
+        var expected = Query(plain, "SELECT collection, count(*), min(wavemin), max(wavemax), min(z), max(z) FROM specobj GROUP BY collection ORDER BY collection");
+        Assert.Equal(["big|600", "other|300"], expected.Select(r => string.Join("|", r.Split('|')[..2])));
+        Assert.Equal(expected, Statistics(plain));
+        Assert.Equal(expected, Statistics(bulk));
+        RowImagesTests.AssertStoredRowsAreCurrent(bulk);
+    }
+
+    [Fact]
+    public void Row_triggers_an_interrupted_bulk_load_left_dropped_are_back_at_the_next_open()
+    {
+        using var dir = TestPaths.NewTempDir();
+        List<string> all;
+        using (var archive = SpectrumArchive.Open(dir.Path, Small))
+        {
+            all = Triggers(archive);
+            // What a load killed before its end leaves.
+            using var conn = archive.Sqlite.OpenConnection(readOnly: false);
+            SqliteCatalogue.Execute(conn, $"DROP TRIGGER {CatalogueDdl.StatisticsTriggerName}");
+            SqliteCatalogue.Execute(conn, RowImages.ObsCore.DropInsertTrigger);
+            Assert.Equal(all.Count - 2, Triggers(archive).Count);
+        }
+        using var again = SpectrumArchive.Open(dir.Path, Small);
+        Assert.Equal(all, Triggers(again));
+        new Ingester(again).StoreCatalogueOnly(new DemoGenerator(13).GenerateRange(0, 20), "small");
+        Assert.Equal(["small|20"], Statistics(again).Select(r => string.Join("|", r.Split('|')[..2])));
+        RowImagesTests.AssertStoredRowsAreCurrent(again);
+    }
 }

@@ -74,18 +74,7 @@ public static class CatalogueDdl
             CREATE TABLE IF NOT EXISTS collection_stats(
               name TEXT PRIMARY KEY, n INTEGER NOT NULL, wave_min REAL, wave_max REAL, z_min REAL, z_max REAL)
             """;
-        // min()/max() of SQLite's scalar form are NULL when an argument is: coalesce keeps the other side.
-        yield return """
-            CREATE TRIGGER IF NOT EXISTS specobj_stats_insert AFTER INSERT ON specobj BEGIN
-              INSERT INTO collection_stats(name, n, wave_min, wave_max, z_min, z_max)
-              VALUES (NEW.collection, 1, NEW.wavemin, NEW.wavemax, NEW.z, NEW.z)
-              ON CONFLICT(name) DO UPDATE SET n = n + 1,
-                wave_min = min(coalesce(wave_min, excluded.wave_min), coalesce(excluded.wave_min, wave_min)),
-                wave_max = max(coalesce(wave_max, excluded.wave_max), coalesce(excluded.wave_max, wave_max)),
-                z_min = min(coalesce(z_min, excluded.z_min), coalesce(excluded.z_min, z_min)),
-                z_max = max(coalesce(z_max, excluded.z_max), coalesce(excluded.z_max, z_max));
-            END
-            """;
+        yield return StatisticsTrigger;
         // Nothing deletes spectra today; if something does, that collection's ranges are recomputed (rare, per collection).
         yield return """
             CREATE TRIGGER IF NOT EXISTS specobj_stats_delete AFTER DELETE ON specobj BEGIN
@@ -95,6 +84,34 @@ public static class CatalogueDdl
             END
             """;
     }
+
+    /// <summary>The trigger that adds each inserted spectrum to its collection's statistics (a bulk load drops it and adds whole batches).</summary>
+    public const string StatisticsTriggerName = "specobj_stats_insert";
+
+    /// <summary>Adds every inserted spectrum to collection_stats in the statement that inserts it.</summary>
+    public static string StatisticsTrigger { get; } = $"""
+        CREATE TRIGGER IF NOT EXISTS {StatisticsTriggerName} AFTER INSERT ON specobj BEGIN
+          {AddStatistics("VALUES (NEW.collection, 1, NEW.wavemin, NEW.wavemax, NEW.z, NEW.z)")};
+        END
+        """;
+
+    /// <summary>
+    /// Adds a batch's specobj rows, every spec_id from the parameter on, to collection_stats: what the trigger does row by
+    /// row, once a batch for a bulk load (one statement a batch instead of a trigger's upsert a row).
+    /// </summary>
+    public static string AddStatisticsSql(string first) =>
+        AddStatistics($"SELECT collection, count(*), min(wavemin), max(wavemax), min(z), max(z) FROM specobj WHERE spec_id >= {first} GROUP BY collection");
+
+    // min()/max() of SQLite's scalar form are NULL when an argument is: coalesce keeps the other side.
+    private static string AddStatistics(string source) => $"""
+        INSERT INTO collection_stats(name, n, wave_min, wave_max, z_min, z_max)
+          {source}
+          ON CONFLICT(name) DO UPDATE SET n = n + excluded.n,
+            wave_min = min(coalesce(wave_min, excluded.wave_min), coalesce(excluded.wave_min, wave_min)),
+            wave_max = max(coalesce(wave_max, excluded.wave_max), coalesce(excluded.wave_max, wave_max)),
+            z_min = min(coalesce(z_min, excluded.z_min), coalesce(excluded.z_min, z_min)),
+            z_max = max(coalesce(z_max, excluded.z_max), coalesce(excluded.z_max, z_max))
+        """;
 
     public static IEnumerable<string> TableStatements(TableSchema table)
     {

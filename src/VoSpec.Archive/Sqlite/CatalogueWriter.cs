@@ -41,6 +41,12 @@ internal sealed class CatalogueWriter : ICatalogueWriter
     /// <summary>A bulk load into an empty R*Tree: no row-by-row inserts, one packed build at the end.</summary>
     private bool _spatialDeferred;
 
+    /// <summary>
+    /// A bulk load: the per-row triggers that store a row's BINARY2 bytes (which this writer stores itself) and add it to
+    /// collection_stats are dropped until its end, and each batch adds its rows to the statistics in one statement.
+    /// </summary>
+    private bool _triggersDropped;
+
     /// <summary>A bulk load into an empty archive writing through a rollback journal, until the WAL is back at its end.</summary>
     private bool _rollbackJournal;
 
@@ -88,6 +94,10 @@ internal sealed class CatalogueWriter : ICatalogueWriter
                 SqliteCatalogue.Execute(_conn, $"DROP INDEX IF EXISTS {CatalogueDdl.Quote(name)}", tx);
                 _deferredIndexes.Add(create);
             }
+        // Recreated at the end, or by the next open if the load is killed (each batch's statistics commit with its rows).
+        SqliteCatalogue.Execute(_conn, $"DROP TRIGGER IF EXISTS {CatalogueDdl.StatisticsTriggerName}", tx);
+        SqliteCatalogue.Execute(_conn, RowImages.ObsCore.DropInsertTrigger, tx);
+        _triggersDropped = true;
         tx.Commit();
     }
 
@@ -197,7 +207,7 @@ internal sealed class CatalogueWriter : ICatalogueWriter
                 rows[k].ObsCore[ObsCoreIdSlot] = specId;
                 insertSpecObj.Run(rows[k].SpecObj);
                 t = Lap(WritePhase.SpecObj, t);
-                // The stored bytes first: the table's trigger then finds them and does not encode the row again.
+                // The stored bytes first: the table's insert trigger (dropped during a bulk load) then finds them and does not encode the row again.
                 insertImage.Run([specId, rows[k].ObsCore[0]]);
                 insertObsCore.Run(rows[k].ObsCore.AsSpan(1));
                 t = Lap(WritePhase.ObsCore, t);
@@ -215,6 +225,7 @@ internal sealed class CatalogueWriter : ICatalogueWriter
             long commit = Stopwatch.GetTimestamp();
             SkyCoverage.Record(_conn, tx, _collection, batch.Coverage);
             SqliteCatalogue.Execute(_conn, CollectionClassRows.AddSql("$first"), tx, ("$first", _nextSpecId));
+            if (_triggersDropped) SqliteCatalogue.Execute(_conn, CatalogueDdl.AddStatisticsSql("$first"), tx, ("$first", _nextSpecId));
             SqliteCatalogue.Execute(_conn, "UPDATE collections SET committed_length=$l WHERE name=$n", tx, ("$l", _pixels.Position), ("$n", _collection));
             tx.Commit();
             Lap(WritePhase.Commit, commit);
@@ -241,6 +252,14 @@ internal sealed class CatalogueWriter : ICatalogueWriter
     /// <summary>Packs the R*Tree and builds the indexes a bulk load deferred, each in one pass over its table (sorting its keys).</summary>
     public void BuildDeferredIndexes()
     {
+        if (_triggersDropped)
+        {
+            using var tx = _conn.BeginTransaction();
+            SqliteCatalogue.Execute(_conn, CatalogueDdl.StatisticsTrigger, tx);
+            SqliteCatalogue.Execute(_conn, RowImages.ObsCore.CreateInsertTrigger, tx);
+            tx.Commit();
+            _triggersDropped = false;
+        }
         if (_spatialDeferred)
         {
             long s = Stopwatch.GetTimestamp();

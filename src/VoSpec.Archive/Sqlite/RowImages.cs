@@ -26,6 +26,23 @@ public sealed record RowImageTable(TableSchema Table, string Column, string Func
     public string CreateStore =>
         $"CREATE TABLE IF NOT EXISTS {CatalogueDdl.Quote(StoreTable)}({CatalogueDdl.Quote(Key)} INTEGER PRIMARY KEY, {CatalogueDdl.Quote(Column)} BLOB NOT NULL)";
 
+    /// <summary>The statement that stores the NEW row's bytes, encoded by <see cref="Function"/> (in the triggers).</summary>
+    internal string Encode =>
+        $"INSERT OR REPLACE INTO {CatalogueDdl.Quote(StoreTable)}({CatalogueDdl.Quote(Key)}, {CatalogueDdl.Quote(Column)}) VALUES (NEW.{CatalogueDdl.Quote(Key)}, " +
+        $"{Function}({string.Join(", ", ColumnNames.Select(c => "NEW." + CatalogueDdl.Quote(c)))}))";
+
+    /// <summary>
+    /// The trigger that stores an inserted row's bytes. An insert that brings them (the catalogue writer stores them
+    /// first, encoded with the same encoder on every core) is not encoded twice; any other insert is. A bulk load, whose
+    /// every row brings its bytes, drops it until its end (<see cref="DropInsertTrigger"/>), and every open recreates it.
+    /// </summary>
+    internal string CreateInsertTrigger =>
+        $"CREATE TRIGGER IF NOT EXISTS {Table.SqlName}_binary2_insert AFTER INSERT ON {CatalogueDdl.Quote(Table.SqlName)} " +
+        $"WHEN NOT EXISTS (SELECT 1 FROM {CatalogueDdl.Quote(StoreTable)} WHERE {CatalogueDdl.Quote(Key)} = NEW.{CatalogueDdl.Quote(Key)}) BEGIN {Encode}; END";
+
+    /// <summary>Drops <see cref="CreateInsertTrigger"/>'s trigger.</summary>
+    internal string DropInsertTrigger => $"DROP TRIGGER IF EXISTS {Table.SqlName}_binary2_insert";
+
     /// <summary>What the stored bytes depend on (<see cref="Binary2RowImages.LayoutOf"/>); TAP copies them only when its FIELDs have the same.</summary>
     public string Layout { get; } = Binary2RowImages.LayoutOf(Fields);
 
@@ -91,7 +108,7 @@ public static class RowImages
             var key = CatalogueDdl.Quote(t.Key);
             var column = CatalogueDdl.Quote(t.Column);
             var name = t.Table.SqlName + "_binary2";
-            SqliteCatalogue.Execute(conn, $"DROP TRIGGER IF EXISTS {name}_insert", tx);
+            SqliteCatalogue.Execute(conn, t.DropInsertTrigger, tx);
             SqliteCatalogue.Execute(conn, $"DROP TRIGGER IF EXISTS {name}_update", tx);
             SqliteCatalogue.Execute(conn, $"DROP TRIGGER IF EXISTS {name}_delete", tx);
             SqliteCatalogue.Execute(conn, t.CreateStore, tx);
@@ -104,13 +121,9 @@ public static class RowImages
                 SqliteCatalogue.Execute(conn, $"INSERT OR REPLACE INTO {store}({key}, {column}) SELECT {key}, {column} FROM {table} WHERE {column} IS NOT NULL", tx);
                 SqliteCatalogue.Execute(conn, $"ALTER TABLE {table} DROP COLUMN {column}", tx);
             }
-            var encode = $"{t.Function}({string.Join(", ", t.ColumnNames.Select(c => "NEW." + CatalogueDdl.Quote(c)))})";
-            var set = $"INSERT OR REPLACE INTO {store}({key}, {column}) VALUES (NEW.{key}, {encode})";
-            // Recreated at every open, so they follow the public columns of this build's schemas/. An insert that
-            // brings the bytes (the catalogue writer stores them first, encoded with the same encoder on every core)
-            // is not encoded twice; any other insert is.
-            SqliteCatalogue.Execute(conn, $"CREATE TRIGGER {name}_insert AFTER INSERT ON {table} WHEN NOT EXISTS (SELECT 1 FROM {store} WHERE {key} = NEW.{key}) BEGIN {set}; END", tx);
-            SqliteCatalogue.Execute(conn, $"CREATE TRIGGER {name}_update AFTER UPDATE OF {string.Join(", ", t.ColumnNames.Append(t.Key).Distinct().Select(CatalogueDdl.Quote))} ON {table} BEGIN DELETE FROM {store} WHERE {key} = OLD.{key}; {set}; END", tx);
+            // Recreated at every open, so they follow the public columns of this build's schemas/.
+            SqliteCatalogue.Execute(conn, t.CreateInsertTrigger, tx);
+            SqliteCatalogue.Execute(conn, $"CREATE TRIGGER {name}_update AFTER UPDATE OF {string.Join(", ", t.ColumnNames.Append(t.Key).Distinct().Select(CatalogueDdl.Quote))} ON {table} BEGIN DELETE FROM {store} WHERE {key} = OLD.{key}; {t.Encode}; END", tx);
             SqliteCatalogue.Execute(conn, $"CREATE TRIGGER {name}_delete AFTER DELETE ON {table} BEGIN DELETE FROM {store} WHERE {key} = OLD.{key}; END", tx);
             var metaKey = "row_images:" + t.Table.QualifiedName;
             var stored = SqliteCatalogue.Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key = $k", tx, ("$k", metaKey));

@@ -139,7 +139,8 @@ public static class SpatialIndex
     /// <summary>Every spectrum's id, point box (rounded outwards to float as the R*Tree stores it) and packing key, in spec_id order.</summary>
     private static (long[] Ids, float[] Boxes, long[] Keys) Positions(SqliteConnection conn, SqliteTransaction tx)
     {
-        long rows = SqliteCatalogue.Scalar<long>(conn, "SELECT count(*) FROM specobj", tx);
+        // At most as many as the largest spec_id (found in the key's B-tree, where count(*) walks a whole index).
+        long rows = SqliteCatalogue.Scalar<long>(conn, "SELECT coalesce(max(spec_id), 0) FROM specobj", tx);
         var ids = new long[rows];
         var boxes = new float[6 * rows];
         var keys = new long[rows];
