@@ -42,6 +42,12 @@ internal sealed class CatalogueWriter : ICatalogueWriter
     private bool _spatialDeferred;
 
     /// <summary>
+    /// A bulk load into an empty archive: its committed positions, gathered for the packing at the end so that it need
+    /// not read them back from specobj (10 M rows: a scan of the whole table).
+    /// </summary>
+    private SpatialIndex.Points? _points;
+
+    /// <summary>
     /// A bulk load: the per-row triggers that store a row's BINARY2 bytes (which this writer stores itself) and add it to
     /// collection_stats are dropped until its end, and each batch adds its rows to the statistics in one statement.
     /// </summary>
@@ -72,21 +78,23 @@ internal sealed class CatalogueWriter : ICatalogueWriter
         cmd.Parameters.AddWithValue("$c", collection);
         using (var r = cmd.ExecuteReader())
             while (r.Read()) _known.Add(r.GetInt64(0));
-        if (expectedRows >= archive.Options.BulkLoadRows && expectedRows >= archive.Lookup.CountSpectra()) DeferIndexes();
+        if (expectedRows >= archive.Options.BulkLoadRows && expectedRows >= archive.Lookup.CountSpectra()) DeferIndexes(expectedRows);
     }
 
     /// <summary>
     /// Drops the published tables' secondary indexes (not the unique ones, which keep duplicates out) until <see cref="Dispose"/>,
     /// and leaves an empty R*Tree to be packed then.
     /// </summary>
-    private void DeferIndexes()
+    private void DeferIndexes(long expectedRows)
     {
-        if (_archive.Lookup.CountSpectra() == 0) _rollbackJournal = UseRollbackJournal();
+        bool empty = _archive.Lookup.CountSpectra() == 0;
+        if (empty) _rollbackJournal = UseRollbackJournal();
         using var tx = _conn.BeginTransaction();
         if (SpatialIndex.IsEmpty(_conn, tx))
         {
             SpatialIndex.MarkPending(_conn, tx);
             _spatialDeferred = true;
+            if (empty) _points = new SpatialIndex.Points(expectedRows);
         }
         foreach (var table in new[] { SchemaCatalog.SpecObj, SchemaCatalog.ObsCore })
             foreach (var (name, create) in CatalogueDdl.SecondaryIndexes(table))
@@ -230,6 +238,7 @@ internal sealed class CatalogueWriter : ICatalogueWriter
             tx.Commit();
             Lap(WritePhase.Commit, commit);
             tx.Dispose();
+            foreach (var (item, specId, _, _) in placed) _points?.Add(specId, item.Spectrum.Meta.Ra, item.Spectrum.Meta.Dec);
         }
         catch
         {
@@ -265,10 +274,11 @@ internal sealed class CatalogueWriter : ICatalogueWriter
             long s = Stopwatch.GetTimestamp();
             using (var tx = _conn.BeginTransaction())
             {
-                SpatialIndex.Rebuild(_conn, tx);
+                SpatialIndex.Rebuild(_conn, tx, _points);
                 tx.Commit();
             }
             _spatialDeferred = false;
+            _points = null;
             Lap(WritePhase.RTree, s);
         }
         long t = Stopwatch.GetTimestamp();

@@ -50,7 +50,9 @@ public static class SpatialIndex
     /// HEALPix NESTED order fill the leaves evenly, and each level above groups consecutive nodes the same way. Clears
     /// the pending mark. Returns the number of positions.
     /// </summary>
-    internal static long Rebuild(SqliteConnection conn, SqliteTransaction tx)
+    /// <param name="points">Every position of the archive in spec_id order, if the caller has them (a bulk load into an
+    /// empty archive gathers them as it commits its batches); otherwise they are read from specobj.</param>
+    internal static long Rebuild(SqliteConnection conn, SqliteTransaction tx, Points? points = null)
     {
         int nodeSize = (int)SqliteCatalogue.Scalar<long>(conn, "SELECT length(data) FROM spatial_idx_node WHERE nodeno = 1", tx);
         int maxCells = (nodeSize - 4) / CellBytes;
@@ -58,7 +60,7 @@ public static class SpatialIndex
         foreach (var table in new[] { "spatial_idx_rowid", "spatial_idx_parent", "spatial_idx_node" })
             SqliteCatalogue.Execute(conn, $"DELETE FROM {table}", tx);
 
-        var (ids, boxes, keys) = Positions(conn, tx);
+        var (ids, boxes, keys) = (points ?? Positions(conn, tx)).ToArrays();
         int n = ids.Length;
         var order = new int[n];
         for (int i = 0; i < n; i++) order[i] = i;
@@ -136,35 +138,59 @@ public static class SpatialIndex
         box.CopyTo(boxes.AsSpan(6 * slot, 6));
     }
 
-    /// <summary>Every spectrum's id, point box (rounded outwards to float as the R*Tree stores it) and packing key, in spec_id order.</summary>
-    private static (long[] Ids, float[] Boxes, long[] Keys) Positions(SqliteConnection conn, SqliteTransaction tx)
+    /// <summary>Every spectrum's position (specobj's spec_id, ra and dec), read in spec_id order.</summary>
+    private static Points Positions(SqliteConnection conn, SqliteTransaction tx)
     {
         // At most as many as the largest spec_id (found in the key's B-tree, where count(*) walks a whole index).
-        long rows = SqliteCatalogue.Scalar<long>(conn, "SELECT coalesce(max(spec_id), 0) FROM specobj", tx);
-        var ids = new long[rows];
-        var boxes = new float[6 * rows];
-        var keys = new long[rows];
-        int n = 0;
+        var points = new Points(SqliteCatalogue.Scalar<long>(conn, "SELECT coalesce(max(spec_id), 0) FROM specobj", tx));
         var db = conn.Handle!;
         int rc = raw.sqlite3_prepare_v2(db, "SELECT spec_id, ra, dec FROM specobj ORDER BY spec_id", out sqlite3_stmt stmt);
         if (rc != raw.SQLITE_OK) throw Error(db, rc);
         using (stmt)
         {
-            while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW && n < rows)
-            {
-                double ra = raw.sqlite3_column_double(stmt, 1), dec = raw.sqlite3_column_double(stmt, 2);
-                if (!double.IsFinite(ra) || !double.IsFinite(dec) || Math.Abs(dec) > 90) continue;
-                ids[n] = raw.sqlite3_column_int64(stmt, 0);
-                var b = PointBox(ra, dec);
-                int at = 6 * n;
-                (boxes[at], boxes[at + 1], boxes[at + 2]) = (Down(b.X0), Up(b.X1), Down(b.Y0));
-                (boxes[at + 3], boxes[at + 4], boxes[at + 5]) = (Up(b.Y1), Down(b.Z0), Up(b.Z1));
-                keys[n] = Healpix.NestedIndex(PackOrder, ra, dec);
-                n++;
-            }
-            if (rc is not (raw.SQLITE_DONE or raw.SQLITE_ROW)) throw Error(db, rc);
+            while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
+                points.Add(raw.sqlite3_column_int64(stmt, 0), raw.sqlite3_column_double(stmt, 1), raw.sqlite3_column_double(stmt, 2));
+            if (rc != raw.SQLITE_DONE) throw Error(db, rc);
         }
-        return n == rows ? (ids, boxes, keys) : (ids[..n], boxes[..(6 * n)], keys[..n]);
+        return points;
+    }
+
+    /// <summary>
+    /// Positions to pack, added in increasing spec_id order: each one's id, point box (rounded outwards to float as the
+    /// R*Tree stores it) and packing key. A position without finite coordinates on the sphere is left out, as the
+    /// row-by-row tree leaves it out of a cone.
+    /// </summary>
+    internal sealed class Points(long capacity)
+    {
+        private long[] _ids = new long[Math.Max(capacity, 16)];
+        private float[] _boxes = new float[6 * Math.Max(capacity, 16)];
+        private long[] _keys = new long[Math.Max(capacity, 16)];
+        private int _n;
+
+        public int Count => _n;
+
+        public void Add(long id, double ra, double dec)
+        {
+            if (!double.IsFinite(ra) || !double.IsFinite(dec) || Math.Abs(dec) > 90) return;
+            if (_n > 0 && id <= _ids[_n - 1]) throw new InvalidOperationException($"positions out of spec_id order at {id}");
+            if (_n == _ids.Length)
+            {
+                int grown = (int)Math.Min(Array.MaxLength / 6, 2L * _n);
+                Array.Resize(ref _ids, grown);
+                Array.Resize(ref _boxes, 6 * grown);
+                Array.Resize(ref _keys, grown);
+            }
+            _ids[_n] = id;
+            var b = PointBox(ra, dec);
+            int at = 6 * _n;
+            (_boxes[at], _boxes[at + 1], _boxes[at + 2]) = (Down(b.X0), Up(b.X1), Down(b.Y0));
+            (_boxes[at + 3], _boxes[at + 4], _boxes[at + 5]) = (Up(b.Y1), Down(b.Z0), Up(b.Z1));
+            _keys[_n] = Healpix.NestedIndex(PackOrder, ra, dec);
+            _n++;
+        }
+
+        public (long[] Ids, float[] Boxes, long[] Keys) ToArrays() =>
+            _n == _ids.Length ? (_ids, _boxes, _keys) : (_ids[.._n], _boxes[..(6 * _n)], _keys[.._n]);
     }
 
     private static SqliteException Error(sqlite3 db, int rc) => new($"SQLite Error {rc}: '{raw.sqlite3_errmsg(db).utf8_to_string()}'.", rc);
