@@ -197,8 +197,10 @@ internal sealed class CatalogueWriter : ICatalogueWriter
             tx = _conn.BeginTransaction();
             using var insertStore = new RawInsert(_conn, """
                 INSERT INTO spectrum_store(spec_id, collection, specobjid, px_offset, px_length, npix, source_path, source_bytes, source_format, ingested)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, datetime('now'))
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """);
+            // The batch's time once, in datetime('now')'s form (SQLite would work it out again for every row).
+            var ingested = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
             using var insertSpecObj = Insert(SchemaCatalog.SpecObj);
             using var insertObsCore = Insert(SchemaCatalog.ObsCore);
             var images = RowImages.ObsCore;
@@ -209,7 +211,7 @@ internal sealed class CatalogueWriter : ICatalogueWriter
                 var (item, specId, off, len) = placed[k];
                 var s = item.Spectrum;
                 long t = Stopwatch.GetTimestamp();
-                insertStore.Run([specId, _collection, s.Meta.SpecObjId, off, len, s.Arrays.Count, item.SourcePath, item.SourceBytes, item.SourceFormat]);
+                insertStore.Run([specId, _collection, s.Meta.SpecObjId, off, len, s.Arrays.Count, item.SourcePath, item.SourceBytes, item.SourceFormat, ingested]);
                 t = Lap(WritePhase.Store, t);
                 rows[k].SpecObj[SpecObjIdSlot] = specId;
                 rows[k].ObsCore[ObsCoreIdSlot] = specId;
