@@ -11,6 +11,11 @@
 #     --foreground` on a free loopback port;
 #   - VoSpec: `vospec serve --database … --demo 2000` on a free loopback port, catalogue in the same cluster;
 #   - bench.py on each: TAP cone, {links} 1 ID, SODA cutout, SSA query (and the floor), then bench/dachs_ratios.py.
+#     DaCHS's {links} is timed at the RD's own DataLink service (--datalink): the service descriptor of its
+#     ivoa.obscore names __system__/obscore/dl, which answers each ID with a 302 to that service; wrk does not
+#     follow redirects, so that endpoint alone would time the redirect only (measured separately, printed).
+#     DaCHS 2.7 reads SSA's SIZE as a radius (VoSpec, as SSA 1.1 says, as a diameter), so bench.py's SSA query
+#     returns DaCHS about 2.5 times VoSpec's rows; DaCHS's SSA is also timed with --radius 0.5 (the same rows).
 # Everything started is stopped by its PID at exit and the temporary directory removed.
 # usage: bench/dachs.sh [OUT_DIR] [ROUNDS]     (after dotnet build -c Release of src/VoSpec.Cli; needs python3-gavo)
 set -euo pipefail
@@ -71,7 +76,8 @@ for url in "http://127.0.0.1:$VPORT/health/ready" "http://127.0.0.1:$DPORT/tap/a
   curl -sf -o /dev/null "$url" || { echo "not ready: $url" >&2; exit 1; }
 done
 psql -h "$T" -p "$PORT" -U postgres -d dachs -Atc "SELECT 'DaCHS ivoa.obscore rows: ' || count(*) FROM ivoa.obscore"
-psql -h "$T" -p "$PORT" -U postgres -d vospec -Atc "SELECT 'VoSpec ivoa.obscore rows: ' || count(*) FROM ivoa.obscore"
+psql -h "$T" -p "$PORT" -U postgres -d vospec -Atc "SELECT 'VoSpec ivoa_obscore rows: ' || count(*) FROM ivoa_obscore"
+/usr/bin/python3 bench/dachs/same_answers.py "http://127.0.0.1:$VPORT" "http://127.0.0.1:$DPORT" | tee "$OUT/same-answers.txt"
 { echo "dachs: $(cd "$T" && dachs --version)"
   dpkg-query -W -f='${Package} ${Version}\n' python3-gavo postgresql-15 postgresql-15-pgsphere wrk
   psql -h "$T" -p "$PORT" -U postgres -d dachs -Atc "SELECT version()"
@@ -84,7 +90,15 @@ for round in $(seq 1 "$ROUNDS"); do
     --client wrk -d 3 -c 8 "${SCEN[@]}" --json "$OUT/vospec-$round.json" | tail -12
   echo "== round $round: dachs"
   /usr/bin/python3 ../shared/conformance/bench.py --tap "http://127.0.0.1:$DPORT/tap" --ssa "http://127.0.0.1:$DPORT/vospecdemo/q/ssa/ssap.xml" \
+    --datalink "http://127.0.0.1:$DPORT/vospecdemo/q/sdl/dlmeta" \
     --client wrk -d 3 -c 8 "${SCEN[@]}" --json "$OUT/dachs-$round.json" | tail -12
+  echo "== round $round: dachs, SSA with --radius 0.5 (SIZE = 1: DaCHS reads SIZE as a radius, so these are VoSpec's rows)"
+  /usr/bin/python3 ../shared/conformance/bench.py --tap "http://127.0.0.1:$DPORT/tap" --ssa "http://127.0.0.1:$DPORT/vospecdemo/q/ssa/ssap.xml" \
+    --datalink "http://127.0.0.1:$DPORT/vospecdemo/q/sdl/dlmeta" \
+    --client wrk -d 3 -c 8 --radius 0.5 --only ssa_query --json "$OUT/dachs-ssa-half-$round.json" | tail -3
+  echo "== round $round: dachs, {links} through the service descriptor of its ivoa.obscore (a 302 to the above; wrk does not follow it)"
+  /usr/bin/python3 ../shared/conformance/bench.py --tap "http://127.0.0.1:$DPORT/tap" \
+    --client wrk -d 3 -c 8 --only dl_links_1 --json "$OUT/dachs-forward-$round.json" | tail -3
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/versions.txt"
 /usr/bin/python3 bench/dachs_ratios.py "$OUT" "$ROUNDS"

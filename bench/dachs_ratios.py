@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """The table of bench/dachs.sh: per anchor scenario, the sequential median latency of DaCHS and of VoSpec (medians
 over the rounds), VoSpec/DaCHS as the median of the per-round ratios (the machine is shared: a ratio within one round
-is what holds), issue 12's goal for it and whether it is met, and each side's 8-client throughput.
+is what holds), issue 12's goal for it and whether it is met, and each side's 8-client throughput; then DaCHS's
+SSA asked with half the SIZE (DaCHS reads SIZE as a radius: the same rows as VoSpec's) and DaCHS's
+{links} through its ivoa.obscore forwarder (the redirect alone).
 usage: dachs_ratios.py OUT_DIR ROUNDS"""
 import json
 import statistics
@@ -31,3 +33,14 @@ for s, (label, anchor, goal) in GOALS.items():
         label, "—" if anchor is None else anchor, statistics.median(seq["dachs"]), statistics.median(seq["vospec"]),
         1 / ratio, "—" if goal is None else "≤ 1/%d" % round(1 / goal), met, c8["dachs"], c8["vospec"],
         " %d errors" % errors if errors else ""))
+half = [json.load(open(f"{out}/dachs-ssa-half-{r}.json"))["results"] for r in range(1, rounds + 1)]
+seq_half = [r["ssa_query/seq"]["median_ms"] for r in half]
+ratio = statistics.median(v["ssa_query/seq"]["median_ms"] / d for v, d in zip(runs["vospec"], seq_half))
+print("| SSA query, DaCHS asked SIZE = 1 (the rows VoSpec returns for SIZE = 2) | — | %.3f | %.3f | 1/%.0f | ≤ 1/10 | %s | %.1f | %.1f |" % (
+    statistics.median(seq_half), statistics.median(r["ssa_query/seq"]["median_ms"] for r in runs["vospec"]), 1 / ratio,
+    "yes" if ratio <= 0.1 else "**no**", statistics.median(r["ssa_query/c8"]["req_per_s"] for r in half),
+    statistics.median(r["ssa_query/c8"]["req_per_s"] for r in runs["vospec"])))
+forward = [json.load(open(f"{out}/dachs-forward-{r}.json"))["results"]["dl_links_1/seq"]["median_ms"]
+           for r in range(1, rounds + 1)]
+print("\nDaCHS `{links}` 1 ID through its ivoa.obscore service descriptor (__system__/obscore/dl, the 302 alone): "
+      "%.3f ms sequential median" % statistics.median(forward))
