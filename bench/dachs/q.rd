@@ -1,4 +1,3 @@
-<?xml version="1.0" encoding="utf-8"?>
 <!-- bench/dachs/q.rd: a DaCHS resource descriptor publishing VoSpec's 2,000 demo spectra (the SDSS-format files
   that `vospec demo` writes) the way a DaCHS operator publishes spectra: an SSA table (a //ssap#view over an
   import table), listed in ivoa.obscore (//obscore#publishSSAPMIXC), with a DataLink service whose SODA part makes
