@@ -17,7 +17,7 @@
 #     DaCHS 2.7 reads SSA's SIZE as a radius (VoSpec, as SSA 1.1 says, as a diameter), so bench.py's SSA query
 #     returns DaCHS about 2.5 times VoSpec's rows; DaCHS's SSA is also timed with --radius 0.5 (the same rows).
 # Everything started is stopped by its PID at exit and the temporary directory removed.
-# usage: bench/dachs.sh [OUT_DIR] [ROUNDS]     (after dotnet build -c Release of src/VoSpec.Cli; needs python3-gavo)
+# usage: bench/dachs.sh [OUT_DIR] [ROUNDS]  (ROUNDS 0: set up, check, stop; after dotnet build -c Release of src/VoSpec.Cli; needs python3-gavo)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${1:-/tmp/bench/dachs}; ROUNDS=${2:-2}
@@ -101,4 +101,4 @@ for round in $(seq 1 "$ROUNDS"); do
     --client wrk -d 3 -c 8 --only dl_links_1 --json "$OUT/dachs-forward-$round.json" | tail -3
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/versions.txt"
-/usr/bin/python3 bench/dachs_ratios.py "$OUT" "$ROUNDS"
+if [ "$ROUNDS" -gt 0 ]; then /usr/bin/python3 bench/dachs_ratios.py "$OUT" "$ROUNDS"; fi

@@ -2,10 +2,13 @@
 """bench/dachs.sh's check that the two services answer bench.py's request shapes with the same rows, so that the
 timings compare like with like: for a few positions of the demo, the TAP cone (TOP 100, r = 1 deg) and the SSA query
 (SIZE = 2 deg) row counts on VoSpec and DaCHS, and the pixel count of a SODA cutout of one spectrum (the middle 10 %
-of its em_min..em_max, as bench.py asks).  usage: same_answers.py VOSPEC_BASE DACHS_BASE"""
+of its em_min..em_max, as bench.py asks), and the HTTP status of each request shape without following redirects.
+usage: same_answers.py VOSPEC_BASE DACHS_BASE"""
 import io
 import sys
 import warnings
+
+import requests
 
 warnings.simplefilter("ignore")
 import pyvo  # noqa: E402
@@ -45,7 +48,7 @@ print("SSA rows with SIZE = 1 at the same positions: " + "; ".join("%s %s" % kv 
 row = first[0]
 lo, hi = float(row["em_min"]), float(row["em_max"])
 band = [lo + 0.45 * (hi - lo), lo + 0.55 * (hi - lo)] * u.m
-pixels = {}
+pixels, statuses = {}, {}
 for name, (tap, _, dl_url) in sides.items():
     res = pyvo.dal.TAPService(tap).run_sync(
         "SELECT TOP 1 obs_publisher_did FROM ivoa.obscore WHERE CONTAINS(POINT('ICRS', s_ra, s_dec), "
@@ -56,7 +59,15 @@ for name, (tap, _, dl_url) in sides.items():
         dl_url = [p.value for p in svc.params if p.name == "accessURL"][0]
         dl_url = dl_url.decode() if isinstance(dl_url, bytes) else dl_url
     proc = DatalinkQuery(dl_url, id=did).execute().get_first_proc()
-    body = SodaQuery.from_resource(proc, proc._get_soda_resource(), band=band).execute_stream().read()
+    soda = SodaQuery.from_resource(proc, proc._get_soda_resource(), band=band)
+    body = soda.execute_stream().read()
+    # the status of each request shape as wrk sends it (wrk counts a 3xx as an answer and does not follow it)
+    tap, ssa, _ = sides[name]
+    shapes = [("tap", tap + "/sync", {"REQUEST": "doQuery", "LANG": "ADQL", "QUERY": cone % (float(row["s_ra"]), float(row["s_dec"]))}),
+              ("links", dl_url, {"ID": did}), ("soda", soda.queryurl, dict(soda)),
+              ("ssa", ssa, {"REQUEST": "queryData", "POS": "%.6f,%.6f" % (float(row["s_ra"]), float(row["s_dec"])), "SIZE": "2"})]
+    statuses[name] = " ".join("%s %d" % (label, requests.get(url, params=params, allow_redirects=False, timeout=60).status_code)
+                              for label, url, params in shapes)
     if body.startswith(b"SIMPLE"):
         table = fits.open(io.BytesIO(body))[1].data
         pixels[name] = "%d pixels, %d columns, FITS, %d bytes" % (len(table), len(table.columns), len(body))
@@ -64,3 +75,4 @@ for name, (tap, _, dl_url) in sides.items():
         table = parse(io.BytesIO(body)).get_first_table().array
         pixels[name] = "%d pixels, %d columns, VOTable, %d bytes" % (len(table), len(table.dtype.names), len(body))
 print("SODA cutout of the first spectrum: " + "; ".join("%s %s" % kv for kv in pixels.items()))
+print("HTTP status of each request shape, redirects not followed: " + "; ".join("%s %s" % kv for kv in statuses.items()))
