@@ -17,7 +17,8 @@ namespace VoSpec.Archive.Postgres;
 /// <see cref="PostgresDdl.QueryRole"/> (SELECT on the published tables and nothing else), with statement_timeout as
 /// the database-time budget. Whatever SQL reached the database, PostgreSQL itself refuses anything but reading. Rows
 /// stream from the data reader (one row in memory at a time); the first is read here, so the query's own errors
-/// come before anything is written. Cancelling cancels the statement in the server; disposing rolls back.
+/// come before anything is written. A whole-row ObsCore result reads each row's stored BINARY2 bytes (one cell,
+/// <see cref="PostgresRowImages"/>), which the VOTable writer copies as they are. Cancelling cancels the statement in the server; disposing rolls back.
 /// </summary>
 internal sealed class PostgresAdqlExecution : IAdqlExecution
 {
@@ -30,7 +31,7 @@ internal sealed class PostgresAdqlExecution : IAdqlExecution
 
     public DbDataReader Reader { get; private set; } = null!;
     public IReadOnlyList<OutputColumn> Columns { get; private set; } = [];
-    public bool RowsPreEncoded => false;
+    public bool RowsPreEncoded { get; private set; }
 
     /// <summary>The query on <paramref name="conn"/>, which it owns from here on (disposed when it fails).</summary>
     public static async Task<IAdqlExecution> PrepareAsync(PostgresCatalogue catalogue, NpgsqlConnection conn, AdqlRequest request, CancellationToken cancel)
@@ -44,7 +45,9 @@ internal sealed class PostgresAdqlExecution : IAdqlExecution
             var uploads = new List<TableSchema>();
             foreach (var upload in request.Uploads) uploads.Add(CreateUpload(conn, tx, upload, $"tap_upload_{Guid.NewGuid():N}_{uploads.Count}"));
             var metadata = uploads.Count == 0 ? request.Metadata : request.Metadata.WithUploads(uploads);
-            var translated = new AdqlPipeline(request.Features).Run(request.Text, request.Statement, metadata, TranslatorOptions(request.Hidden, catalogue.Archive.PublicUrl));
+            // A whole ObsCore row is read from its stored BINARY2 bytes when they were made for this build and the result's FIELDs.
+            var translated = new AdqlPipeline(request.Features).Run(request.Text, request.Statement, metadata, TranslatorOptions(request.Hidden, catalogue.Archive.PublicUrl),
+                request.StoredRows && catalogue.RowImagesCurrent ? (PostgresRowImages.Sources, RowImages.LayoutMatches) : null);
             // From here on the transaction can only read, as a role that can only read the published tables (and the
             // uploads, granted above).
             // One round trip for the three settings (each is a round trip of its own otherwise: ~0.1 ms apiece here).
@@ -63,7 +66,13 @@ internal sealed class PostgresAdqlExecution : IAdqlExecution
             {
                 throw Budget(request);
             }
-            q.Reader = new FirstRowRead(reader, () => Budget(request), ms > 0 ? () => !cancel.IsCancellationRequested : () => false);
+            Func<Exception> budget = () => Budget(request);
+            Func<bool> isBudget = ms > 0 ? () => !cancel.IsCancellationRequested : () => false;
+            // Stored rows hold access_url relative to the public URL; the answer puts it in front.
+            q.Reader = translated.RowImages
+                ? new StoredRowRead(reader, budget, isBudget, RowImages.ObsCore.Prefix(catalogue.Archive.PublicUrl))
+                : new FirstRowRead(reader, budget, isBudget);
+            q.RowsPreEncoded = translated.RowImages;
             ((FirstRowRead)q.Reader).ReadFirst();
             q.Columns = translated.Columns;
             return q;

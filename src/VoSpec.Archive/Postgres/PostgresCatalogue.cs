@@ -155,6 +155,7 @@ internal sealed class PostgresCatalogue : ICatalogue
         if (version is not null && version != PostgresDdl.SchemaVersion)
             throw new InvalidOperationException($"the catalogue in {Location} has version {version}, this VoSpec needs {PostgresDdl.SchemaVersion}: ingest its files into a new database");
         foreach (var sql in PostgresDdl.Statements()) Execute(conn, sql, tx);
+        PostgresRowImages.Ensure(conn, tx, _archive.Options.Log);
         PostgresTapSchema.Refresh(conn, tx);
         Execute(conn, $"INSERT INTO archive_meta(key, value) VALUES ('schema_version', '{PostgresDdl.SchemaVersion}') ON CONFLICT DO NOTHING", tx);
         Execute(conn, "INSERT INTO archive_meta(key, value) VALUES ('public_url', @v) ON CONFLICT DO NOTHING", tx, ("v", _archive.Options.PublicUrl ?? ArchiveOptions.DefaultPublicUrl));
@@ -162,7 +163,13 @@ internal sealed class PostgresCatalogue : ICatalogue
             ("k", SkyCoverage.OrderKey), ("v", _archive.Options.CoverageOrder.ToString(CultureInfo.InvariantCulture)));
         PostgresRoles.Grant(conn, tx, _archive.Options.Log);
         tx.Commit();
+        _rowImagesCurrent = true;
     }
+
+    private bool? _rowImagesCurrent;
+
+    /// <summary>Whether ObsCore's stored BINARY2 rows were made for this build (checked once; <see cref="Create"/> makes them so).</summary>
+    internal bool RowImagesCurrent => _rowImagesCurrent ??= Read(PostgresRowImages.Current);
 
     public string StoredPublicUrl() =>
         Read(conn => Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key = 'public_url'")) ?? ArchiveOptions.DefaultPublicUrl;
@@ -199,6 +206,8 @@ internal sealed class PostgresCatalogue : ICatalogue
             Execute(conn, "UPDATE collections SET data_rights = @r WHERE name = @n", tx, ("r", rights), ("n", name));
             Execute(conn, "UPDATE ivoa_obscore SET data_rights = @r WHERE obs_collection = @n", tx, ("r", rights), ("n", name));
         }
+        // The changed rows' stored bytes (set to NULL by the update) are encoded again before the commit, which refuses NULL ones.
+        PostgresRowImages.EncodeMissing(conn, tx);
         tx.Commit();
         return changes.Select(c => c.Name).ToList();
     }
