@@ -62,12 +62,12 @@ public class PostgresRowImagesTests
         var written = AllBytes(conn);
 
         // Data rights change a public column: the changed rows are encoded again in the same transaction.
-        Assert.Equal(["closed"], DataRights.Apply(archive, ["closed"]));
+        Assert.Equal(["closed"], archive.Catalogue.ApplyDataRights(["closed"]));
         AssertStoredRowsAreCurrent(conn);
         Assert.NotEqual(written, AllBytes(conn));
 
         // Encoding again from the rows as PostgreSQL holds them gives the writer's bytes.
-        Assert.Equal(["closed"], DataRights.Apply(archive, []));
+        Assert.Equal(["closed"], archive.Catalogue.ApplyDataRights([]));
         Assert.Equal(written, AllBytes(conn));
         using (var tx = conn.BeginTransaction())
         {
