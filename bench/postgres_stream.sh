@@ -19,6 +19,9 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; kill -INT "$PGPID" 2>/dev/null || true; sleep 3; rm -rf "$PG" /tmp/bench/pgstream-a /tmp/bench/pgstream-b; }
 trap cleanup EXIT
 db() { psql -h "$PG" -p $PORT -U postgres -q -c "CREATE DATABASE $1" && sh deploy/postgresql/install-pgsphere.sh -h "$PG" -p $PORT -U postgres -d "$1" 2>/dev/null; echo "Host=$PG;Port=$PORT;Username=postgres;Database=$1"; }
+# CPU seconds (utime + stime) of a process; of PostgreSQL: the postmaster, its exited children and its live ones.
+cpu() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$1/stat"; }
+pgcpu() { local t; t=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$PGPID/stat"); for c in $(cat /proc/$PGPID/task/*/children); do t=$((t + $(awk '{print $14 + $15}' "/proc/$c/stat" 2>/dev/null || echo 0))); done; echo "scale=2; $t / 100" | bc; }
 declare -A CS PORTS=([a]=5091 [b]=5092) DIRS=([a]=$A [b]=$B)
 for side in a b; do
   CS[$side]=$(db "stream_$side")
@@ -35,6 +38,8 @@ for round in $(seq 1 "$ROUNDS"); do
   for side in a b; do
     pid=$(eval echo \$SPID_$side)
     echo "== round $round, build ${side^^}, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    s0=$(cpu "$pid"); p0=$(pgcpu)
     dotnet "$B/bench/VoSpec.Bench/bin/Release/net10.0/VoSpec.Bench.dll" tap-stream --url "http://127.0.0.1:${PORTS[$side]}/tap" --pid "$pid" --rows "$ROWS" 2>&1 | tail -4
+    echo "   CPU during the stream: server $(echo "$(cpu "$pid") - $s0" | bc) s, PostgreSQL $(echo "$(pgcpu) - $p0" | bc) s"
   done
 done
