@@ -24,7 +24,8 @@ public sealed record PostgresTranslatorOptions
 /// index; the rest is standard SQL with PostgreSQL's spellings — LIKE without an escape character, ILIKE, # for XOR,
 /// numeric results cast back to double precision, and an alias for every derived table. Parameters are @name.
 /// Geometry leaves the database as DALI text (points and circles from their numbers, polygons from pgSphere's
-/// output in degrees, which the connection sets).
+/// output in degrees, which the connection sets). A whole-row select (recognised by <see cref="SqlTranslator"/>) reads
+/// the row's stored BINARY2 bytes, a column of the row itself.
 /// </summary>
 public sealed class PostgresTranslator : SqlTranslator
 {
