@@ -73,7 +73,9 @@ internal sealed class PostgresAdqlExecution : IAdqlExecution
             NpgsqlDataReader reader;
             try
             {
-                reader = await cmd.ExecuteReaderAsync(CancellationToken.None);
+                // Synchronous, as every later read and the disposal: a socket that has seen one asynchronous operation
+                // serves the synchronous reads of the rows through .NET's emulation, which waits and wakes per receive.
+                reader = cmd.ExecuteReader();
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.QueryCanceled && !cancel.IsCancellationRequested && ms > 0)
             {
@@ -143,16 +145,17 @@ internal sealed class PostgresAdqlExecution : IAdqlExecution
         return TableMetadata.UploadTable(upload.Name, sqlName, columns);
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        await _cancel.DisposeAsync();
-        if (Reader is not null) await Reader.DisposeAsync();
+        _cancel.Dispose();
+        Reader?.Dispose();
         _cmd?.Dispose();
         if (_tx is not null)
         {
-            try { await _tx.RollbackAsync(); } catch (Exception e) when (e is NpgsqlException or InvalidOperationException) { }
-            await _tx.DisposeAsync();
+            try { _tx.Rollback(); } catch (Exception e) when (e is NpgsqlException or InvalidOperationException) { }
+            _tx.Dispose();
         }
-        await _conn.DisposeAsync();
+        _conn.Dispose();
+        return ValueTask.CompletedTask;
     }
 }
