@@ -29,14 +29,23 @@ public sealed class AdqlPipeline(LanguageFeatureSet features)
         (IReadOnlyList<RowImageSource> Tables, Func<IReadOnlyList<OutputColumn>, bool> LayoutMatches)? storedRows = null)
     {
         var checkedQuery = Check(text, statement, metadata);
-        var plan = storedRows is { } rows && rows.Tables.Count > 0 && rows.LayoutMatches(OutputColumn.Of(checkedQuery))
-            ? options with { RowImages = rows.Tables } : options;
+        var plan = Plan(checkedQuery, storedRows) is { } tables ? options with { RowImages = tables } : options;
         return SqliteTranslator.Translate(checkedQuery, plan);
     }
 
-    /// <summary>The same steps for PostgreSQL, which keeps no stored rows (nothing to plan).</summary>
-    public TranslatedQuery Run(string? text, SelectStatement? statement, ITableMetadata metadata, PostgresTranslatorOptions options) =>
-        PostgresTranslator.Translate(Check(text, statement, metadata), options);
+    /// <summary>The same steps for PostgreSQL, whose stored rows are a column of the table's own rows.</summary>
+    public TranslatedQuery Run(string? text, SelectStatement? statement, ITableMetadata metadata, PostgresTranslatorOptions options,
+        (IReadOnlyList<RowImageSource> Tables, Func<IReadOnlyList<OutputColumn>, bool> LayoutMatches)? storedRows = null)
+    {
+        var checkedQuery = Check(text, statement, metadata);
+        var plan = Plan(checkedQuery, storedRows) is { } tables ? options with { RowImages = tables } : options;
+        return PostgresTranslator.Translate(checkedQuery, plan);
+    }
+
+    /// <summary>The stored rows that may answer: only when their layout is the result's.</summary>
+    private static IReadOnlyList<RowImageSource>? Plan(CheckedQuery checkedQuery,
+        (IReadOnlyList<RowImageSource> Tables, Func<IReadOnlyList<OutputColumn>, bool> LayoutMatches)? storedRows) =>
+        storedRows is { } rows && rows.Tables.Count > 0 && rows.LayoutMatches(OutputColumn.Of(checkedQuery)) ? rows.Tables : null;
 
     private CheckedQuery Check(string? text, SelectStatement? statement, ITableMetadata metadata)
     {

@@ -6,12 +6,14 @@ using VoSpec.Adql.Translator.Geometry;
 
 namespace VoSpec.Adql.Translator;
 
-/// <summary>Options of the PostgreSQL dialect: which tables have pgSphere position indexes, hidden rows, the public URL.</summary>
+/// <summary>Options of the PostgreSQL dialect: which tables have pgSphere position indexes, hidden rows, the public URL, stored rows.</summary>
 public sealed record PostgresTranslatorOptions
 {
     public IReadOnlyList<SpatialIndexTable> SpatialIndex { get; init; } = SpatialIndexTable.Archive;
     public IReadOnlyList<HiddenRows> HiddenRows { get; init; } = [];
     public string? PublicUrl { get; init; }
+    /// <summary>Tables that keep each row's output bytes in a column of their own rows (<see cref="RowImageSource.StoreTable"/> is the table itself).</summary>
+    public IReadOnlyList<RowImageSource> RowImages { get; init; } = [];
     public static PostgresTranslatorOptions Default { get; } = new();
 }
 
@@ -22,7 +24,8 @@ public sealed record PostgresTranslatorOptions
 /// index; the rest is standard SQL with PostgreSQL's spellings — LIKE without an escape character, ILIKE, # for XOR,
 /// numeric results cast back to double precision, and an alias for every derived table. Parameters are @name.
 /// Geometry leaves the database as DALI text (points and circles from their numbers, polygons from pgSphere's
-/// output in degrees, which the connection sets).
+/// output in degrees, which the connection sets). A whole-row select (recognised by <see cref="SqlTranslator"/>) reads
+/// the row's stored BINARY2 bytes, a column of the row itself.
 /// </summary>
 public sealed class PostgresTranslator : SqlTranslator
 {
@@ -30,7 +33,7 @@ public sealed class PostgresTranslator : SqlTranslator
     private readonly IndexedCones _cones;
     private int _aliases;
 
-    private PostgresTranslator(CheckedQuery q, PostgresTranslatorOptions options) : base(q, options.HiddenRows, options.PublicUrl)
+    private PostgresTranslator(CheckedQuery q, PostgresTranslatorOptions options) : base(q, options.HiddenRows, options.PublicUrl, options.RowImages)
     {
         _options = options;
         _cones = new IndexedCones(q, options.SpatialIndex);
@@ -40,7 +43,7 @@ public sealed class PostgresTranslator : SqlTranslator
     {
         var t = new PostgresTranslator(checkedQuery, options ?? PostgresTranslatorOptions.Default);
         var sql = t.Write();
-        return new TranslatedQuery(sql, OutputColumn.Of(checkedQuery), checkedQuery.Root.Top) { Checked = checkedQuery, Parameters = t.Parameters };
+        return new TranslatedQuery(sql, OutputColumn.Of(checkedQuery), checkedQuery.Root.Top) { Checked = checkedQuery, Parameters = t.Parameters, RowImages = t.ReadsStoredRows };
     }
 
     public static TranslatedQuery Translate(string adql, ITableMetadata metadata, PostgresTranslatorOptions? options = null) =>
@@ -55,6 +58,10 @@ public sealed class PostgresTranslator : SqlTranslator
         $"scircle({Position(alias, t)}, radians(coalesce({alias}.{QuoteIdentifier(t.RegionDiameterColumn!)}, 0) / 2))";
 
     protected override string ParameterPrefix => "@";
+
+    /// <summary>Whole rows from the bytes kept in the row itself: one cell a row, read by the same scan as the plain query.</summary>
+    protected override void StoredRowsColumn(StringBuilder sb, RowImageSource image, string alias) =>
+        sb.Append(alias).Append('.').Append(QuoteIdentifier(image.Column));
 
     protected override string DerivedAlias() => " AS q" + (++_aliases).ToString(CultureInfo.InvariantCulture);
 

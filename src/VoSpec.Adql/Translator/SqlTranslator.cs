@@ -19,14 +19,29 @@ public abstract class SqlTranslator : AdqlWalker
 {
     private readonly IReadOnlyList<HiddenRows> _hiddenRows;
     private readonly string? _publicUrl;
+    private readonly IReadOnlyList<RowImageSource> _rowImages;
+    // Set when the top-level SELECT reads stored rows (RowImages): its statement, table and alias.
+    private SelectStatement? _imageStatement;
+    private (RowImageSource Image, string Alias)? _image;
 
     /// <param name="publicUrl">Put in front of columns stored relative to the public URL; null reads them as stored.</param>
-    protected SqlTranslator(CheckedQuery q, IReadOnlyList<HiddenRows> hiddenRows, string? publicUrl = null)
+    /// <param name="rowImages">Tables whose stored output rows may answer a query that selects exactly such a row.</param>
+    protected SqlTranslator(CheckedQuery q, IReadOnlyList<HiddenRows> hiddenRows, string? publicUrl = null, IReadOnlyList<RowImageSource>? rowImages = null)
     {
         Q = q;
         _hiddenRows = hiddenRows;
         _publicUrl = publicUrl;
+        _rowImages = rowImages ?? [];
     }
+
+    /// <summary>Whether the SQL returns each row's stored bytes (one column) instead of the outputs.</summary>
+    protected bool ReadsStoredRows => _image is not null;
+
+    /// <summary>The stored rows the outermost SELECT reads, and its table's alias; null when it reads its outputs.</summary>
+    protected (RowImageSource Image, string Alias)? StoredRows => _image;
+
+    /// <summary>Whether <paramref name="s"/> is the statement that reads stored rows.</summary>
+    protected bool ReadsStoredRowsIn(SelectStatement s) => ReferenceEquals(s, _imageStatement);
 
     /// <summary>The parameter that holds the public URL in front of relative columns.</summary>
     public const string PublicUrlParameter = "$public_url";
@@ -77,7 +92,7 @@ public abstract class SqlTranslator : AdqlWalker
         switch (s.Body)
         {
             case QuerySpecification spec:
-                if (topLevel && s.With.Count == 0) TopLevelSpecification(s, spec);
+                if (topLevel && s.With.Count == 0 && RowImageOf(spec) is { } image) { _image = image; _imageStatement = s; }
                 Specification(sb, spec, topLevel);
                 OrderBy(sb, s);
                 if (s.OrderBy.Count == 0) UnorderedScan(sb, s, spec);
@@ -105,7 +120,7 @@ public abstract class SqlTranslator : AdqlWalker
             if (Q.OrderByOutputs.TryGetValue(item, out var output))
             {
                 // A SELECT that reads stored rows has one column: sort by what the output is, not by its position.
-                if (SortsByValue(s)) OutputValue(sb, output.Output);
+                if (ReferenceEquals(s, _imageStatement)) OutputValue(sb, output.Output);
                 else sb.Append(output.Index + 1);
             }
             else Expr(sb, item.Expression);
@@ -152,7 +167,7 @@ public abstract class SqlTranslator : AdqlWalker
         sb.Append("SELECT ");
         if (q.Distinct) sb.Append("DISTINCT ");
         var outputs = Q.OutputsOf(q);
-        if (topLevel && StoredRowsSelect(sb)) outputs = [];
+        if (topLevel && _image is { } img) { StoredRowsColumn(sb, img.Image, img.Alias); sb.Append(" AS row_binary2"); outputs = []; }
         for (int i = 0; i < outputs.Count; i++)
         {
             if (i > 0) sb.Append(", ");
@@ -386,17 +401,36 @@ public abstract class SqlTranslator : AdqlWalker
 
     // ------------------------------------------------------------------ what a dialect decides
 
-    /// <summary>Called for the outermost query specification (without WITH) before it is written.</summary>
-    protected virtual void TopLevelSpecification(SelectStatement statement, QuerySpecification specification) { }
+    /// <summary>
+    /// The stored rows a query specification can read instead of its columns: one table with row images, selected
+    /// whole (<c>*</c>, <c>t.*</c> or every column named in order), without DISTINCT, grouping or DALI geometry
+    /// conversions. WHERE, ORDER BY, TOP and OFFSET stay as they are. The same recognition for every dialect; each
+    /// writes where its bytes are (<see cref="StoredRowsColumn"/>).
+    /// </summary>
+    private (RowImageSource Image, string Alias)? RowImageOf(QuerySpecification q)
+    {
+        if (_rowImages.Count == 0 || q.Distinct || q.GroupBy.Count > 0 || q.Having is not null) return null;
+        if (q.From is not [TableReference t] || Q.SourceOf(t) is not TableSource ts) return null;
+        var image = _rowImages.FirstOrDefault(r => r.Table.Equals(ts.Table.QualifiedName, StringComparison.OrdinalIgnoreCase));
+        var outputs = Q.OutputsOf(q);
+        if (image is null || outputs.Count != image.Columns.Count) return null;
+        for (int i = 0; i < outputs.Count; i++)
+        {
+            var o = outputs[i];
+            if (o.Type.Xtype is "point" or "circle" or "polygon" || o.Unit is not null) return null;
+            var binding = o.Column ?? (o.Expression is ColumnReference c ? Q.BindingOf(c) : null);
+            if (binding is not SourceColumnBinding sc || !ReferenceEquals(sc.Source, ts)
+                || !sc.Column.SqlName.Equals(image.Columns[i], StringComparison.OrdinalIgnoreCase)) return null;
+        }
+        return (image, ts.SqlAlias);
+    }
 
-    /// <summary>Writes a select list of its own (stored rows) for the outermost specification; false: the outputs.</summary>
-    protected virtual bool StoredRowsSelect(StringBuilder sb) => false;
+    /// <summary>The one output of a SELECT that reads stored rows: the row's bytes of <paramref name="image"/> (read as <paramref name="alias"/>).</summary>
+    protected virtual void StoredRowsColumn(StringBuilder sb, RowImageSource image, string alias) =>
+        throw new NotSupportedException($"{GetType().Name} reads no stored rows");
 
     /// <summary>What a statement without ORDER BY may append to keep the order its plain form would have.</summary>
     protected virtual void UnorderedScan(StringBuilder sb, SelectStatement s, QuerySpecification q) { }
-
-    /// <summary>Whether ORDER BY of <paramref name="s"/> must name what an output is rather than its position.</summary>
-    protected virtual bool SortsByValue(SelectStatement s) => false;
 
     /// <summary>The WHERE condition (after " WHERE "); a dialect adds what lets its indexes work.</summary>
     protected virtual void Where(StringBuilder sb, Condition where) => Cond(sb, where);

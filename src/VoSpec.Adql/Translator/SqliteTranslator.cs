@@ -35,13 +35,10 @@ public sealed record SqliteTranslatorOptions
 public sealed class SqliteTranslator : SqlTranslator
 {
     private readonly SqliteTranslatorOptions _options;
-    // Set when the top-level SELECT reads stored rows (RowImages): its statement, table and alias.
-    private SelectStatement? _imageStatement;
-    private (RowImageSource Image, string Alias)? _image;
 
     private readonly IndexedCones _cones;
 
-    private SqliteTranslator(CheckedQuery q, SqliteTranslatorOptions options) : base(q, options.HiddenRows, options.PublicUrl)
+    private SqliteTranslator(CheckedQuery q, SqliteTranslatorOptions options) : base(q, options.HiddenRows, options.PublicUrl, options.RowImages)
     {
         _options = options;
         _cones = new IndexedCones(q, options.SpatialIndex);
@@ -66,28 +63,17 @@ public sealed class SqliteTranslator : SqlTranslator
         var sql = t.Write();
         return new TranslatedQuery(sql, OutputColumn.Of(checkedQuery), checkedQuery.Root.Top)
         {
-            Checked = checkedQuery, Parameters = t.Parameters, RowImages = t._image is not null,
+            Checked = checkedQuery, Parameters = t.Parameters, RowImages = t.ReadsStoredRows,
         };
     }
 
     // ------------------------------------------------------------------ statements and stored rows
 
-    protected override void TopLevelSpecification(SelectStatement statement, QuerySpecification specification)
-    {
-        if (RowImageOf(specification) is { } image) { _image = image; _imageStatement = statement; }
-    }
-
-    protected override bool StoredRowsSelect(StringBuilder sb)
-    {
-        if (_image is not { } img) return false;
+    protected override void StoredRowsColumn(StringBuilder sb, RowImageSource image, string alias) =>
         // One seek into the store per output row (rows and their stored bytes share their key order).
-        sb.Append("(SELECT ").Append(QuoteIdentifier(img.Image.Column)).Append(" FROM ").Append(QuoteIdentifier(img.Image.StoreTable))
-          .Append(" WHERE ").Append(QuoteIdentifier(img.Image.Key)).Append(" = ").Append(img.Alias).Append('.').Append(QuoteIdentifier(img.Image.Key))
-          .Append(") AS row_binary2");
-        return true;
-    }
-
-    protected override bool SortsByValue(SelectStatement s) => ReferenceEquals(s, _imageStatement);
+        sb.Append("(SELECT ").Append(QuoteIdentifier(image.Column)).Append(" FROM ").Append(QuoteIdentifier(image.StoreTable))
+          .Append(" WHERE ").Append(QuoteIdentifier(image.Key)).Append(" = ").Append(alias).Append('.').Append(QuoteIdentifier(image.Key))
+          .Append(')');
 
     /// <summary>
     /// A whole-table read of stored rows names only the key of its table, which any index covers: SQLite would then scan
@@ -96,31 +82,8 @@ public sealed class SqliteTranslator : SqlTranslator
     /// </summary>
     protected override void UnorderedScan(StringBuilder sb, SelectStatement s, QuerySpecification q)
     {
-        if (!ReferenceEquals(s, _imageStatement) || q.Where is not null || _image is not { } img) return;
+        if (!ReadsStoredRowsIn(s) || q.Where is not null || StoredRows is not { } img) return;
         sb.Append(" ORDER BY ").Append(img.Alias).Append('.').Append(QuoteIdentifier(img.Image.Key));
-    }
-
-    /// <summary>
-    /// The stored rows a query specification can read instead of its columns: one table with row images, selected
-    /// whole (<c>*</c>, <c>t.*</c> or every column named in order), without DISTINCT, grouping or DALI geometry
-    /// conversions. WHERE, ORDER BY, TOP and OFFSET stay as they are.
-    /// </summary>
-    private (RowImageSource Image, string Alias)? RowImageOf(QuerySpecification q)
-    {
-        if (_options.RowImages.Count == 0 || q.Distinct || q.GroupBy.Count > 0 || q.Having is not null) return null;
-        if (q.From is not [TableReference t] || Q.SourceOf(t) is not TableSource ts) return null;
-        var image = _options.RowImages.FirstOrDefault(r => r.Table.Equals(ts.Table.QualifiedName, StringComparison.OrdinalIgnoreCase));
-        var outputs = Q.OutputsOf(q);
-        if (image is null || outputs.Count != image.Columns.Count) return null;
-        for (int i = 0; i < outputs.Count; i++)
-        {
-            var o = outputs[i];
-            if (o.Type.Xtype is "point" or "circle" or "polygon" || o.Unit is not null) return null;
-            var binding = o.Column ?? (o.Expression is ColumnReference c ? Q.BindingOf(c) : null);
-            if (binding is not SourceColumnBinding sc || !ReferenceEquals(sc.Source, ts)
-                || !sc.Column.SqlName.Equals(image.Columns[i], StringComparison.OrdinalIgnoreCase)) return null;
-        }
-        return (image, ts.SqlAlias);
     }
 
     /// <summary>TOP and OFFSET as LIMIT and OFFSET; an OFFSET without TOP needs LIMIT -1 (no limit) before it.</summary>

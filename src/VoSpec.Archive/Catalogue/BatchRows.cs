@@ -116,8 +116,11 @@ internal static class BatchRows
         return rows;
     }
 
-    /// <summary>A row's values as cells, read as SQLite's trigger reads the stored ones (<see cref="RowImages"/>).</summary>
-    private readonly struct ValueCells(object?[] values, int[] columns) : IRawCells
+    /// <summary>
+    /// A row's values as cells (cell i is <c>values[columns[i] + 1]</c>), read as SQLite's trigger reads the stored ones
+    /// (<see cref="RowImages"/>); PostgreSQL's rows encoded again (<see cref="Postgres.PostgresRowImages"/>) read the same way.
+    /// </summary>
+    internal readonly struct ValueCells(object?[] values, int[] columns) : IRawCells
     {
         private object? Value(int ordinal) => values[columns[ordinal] + 1];
 

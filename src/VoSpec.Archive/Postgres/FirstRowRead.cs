@@ -9,8 +9,11 @@ namespace VoSpec.Archive.Postgres;
 /// response is written; the first <see cref="Read"/> then returns that row. A statement stopped by its
 /// statement_timeout becomes the budget's own error, naming the setting. Everything else is the inner reader's.
 /// </summary>
-internal sealed class FirstRowRead(NpgsqlDataReader inner, Func<Exception> budgetError, Func<bool> timeoutIsBudget) : DbDataReader
+internal class FirstRowRead(NpgsqlDataReader inner, Func<Exception> budgetError, Func<bool> timeoutIsBudget) : DbDataReader
 {
+    /// <summary>The reader underneath.</summary>
+    protected NpgsqlDataReader Inner => inner;
+
     private int _state; // 0 not read ahead, 1 first row read ahead and not yet handed out, 2 streaming
 
     private bool _first;

@@ -12,58 +12,82 @@ using VoSpec.Core.Schema;
 namespace VoSpec.Archive.Postgres;
 
 /// <summary>
-/// One ADQL query on PostgreSQL, from uploads to the last row, in one transaction of its own: the uploads go into
-/// temporary tables (binary COPY) that die with it; then the transaction becomes READ ONLY and the role
-/// <see cref="PostgresDdl.QueryRole"/> (SELECT on the published tables and nothing else), with statement_timeout as
-/// the database-time budget. Whatever SQL reached the database, PostgreSQL itself refuses anything but reading. Rows
+/// One ADQL query on PostgreSQL, from uploads to the last row. Without uploads it is one statement on a connection of
+/// the query pool for its budget (<see cref="PostgresCatalogue.QueryData"/>), whose sessions are the role
+/// <see cref="PostgresDdl.QueryRole"/> (SELECT on the published tables and nothing else) with every transaction READ
+/// ONLY and statement_timeout as the database-time budget: one round trip. With uploads it runs in a transaction of
+/// its own: the uploads go into temporary tables (binary COPY) that die with it; then the transaction becomes READ
+/// ONLY and that role, with the same statement_timeout. Whatever SQL reached the database, PostgreSQL itself refuses
+/// anything but reading. Rows
 /// stream from the data reader (one row in memory at a time); the first is read here, so the query's own errors
-/// come before anything is written. Cancelling cancels the statement in the server; disposing rolls back.
+/// come before anything is written. A whole-row ObsCore result reads each row's stored BINARY2 bytes (one cell,
+/// <see cref="PostgresRowImages"/>), which the VOTable writer copies as they are. Cancelling cancels the statement in the server; disposing rolls back (a transaction) and returns the connection.
 /// </summary>
 internal sealed class PostgresAdqlExecution : IAdqlExecution
 {
     private readonly NpgsqlConnection _conn;
-    private readonly NpgsqlTransaction _tx;
+    private readonly NpgsqlTransaction? _tx;
     private NpgsqlCommand? _cmd;
     private CancellationTokenRegistration _cancel;
 
-    private PostgresAdqlExecution(NpgsqlConnection conn, NpgsqlTransaction tx) { _conn = conn; _tx = tx; }
+    private PostgresAdqlExecution(NpgsqlConnection conn, NpgsqlTransaction? tx) { _conn = conn; _tx = tx; }
 
     public DbDataReader Reader { get; private set; } = null!;
     public IReadOnlyList<OutputColumn> Columns { get; private set; } = [];
-    public bool RowsPreEncoded => false;
+    public bool RowsPreEncoded { get; private set; }
 
-    /// <summary>The query on <paramref name="conn"/>, which it owns from here on (disposed when it fails).</summary>
+    /// <summary>The request's database-time budget in milliseconds, as statement_timeout takes it (0: none).</summary>
+    public static long BudgetMs(AdqlRequest request) => request.BudgetSeconds > 0 ? Math.Max(1, (long)(request.BudgetSeconds * 1000)) : 0;
+
+    /// <summary>
+    /// The query on <paramref name="conn"/>, which it owns from here on (disposed when it fails): without uploads a
+    /// connection of <see cref="PostgresCatalogue.QueryData"/> for the request's budget (already the query role, read
+    /// only, with the timeout: the query is its one statement); with uploads any connection to the primary.
+    /// </summary>
     public static async Task<IAdqlExecution> PrepareAsync(PostgresCatalogue catalogue, NpgsqlConnection conn, AdqlRequest request, CancellationToken cancel)
     {
         NpgsqlTransaction? tx = null;
         PostgresAdqlExecution? q = null;
         try
         {
-            tx = conn.BeginTransaction();
-            q = new PostgresAdqlExecution(conn, tx);
+            long ms = BudgetMs(request);
             var uploads = new List<TableSchema>();
-            foreach (var upload in request.Uploads) uploads.Add(CreateUpload(conn, tx, upload, $"tap_upload_{Guid.NewGuid():N}_{uploads.Count}"));
+            if (request.Uploads.Count > 0)
+            {
+                tx = conn.BeginTransaction();
+                foreach (var upload in request.Uploads) uploads.Add(CreateUpload(conn, tx, upload, $"tap_upload_{Guid.NewGuid():N}_{uploads.Count}"));
+            }
+            q = new PostgresAdqlExecution(conn, tx);
             var metadata = uploads.Count == 0 ? request.Metadata : request.Metadata.WithUploads(uploads);
-            var translated = new AdqlPipeline(request.Features).Run(request.Text, request.Statement, metadata, TranslatorOptions(request.Hidden, catalogue.Archive.PublicUrl));
+            // A whole ObsCore row is read from its stored BINARY2 bytes when they were made for this build and the result's FIELDs.
+            var translated = new AdqlPipeline(request.Features).Run(request.Text, request.Statement, metadata, TranslatorOptions(request.Hidden, catalogue.Archive.PublicUrl),
+                request.StoredRows && catalogue.RowImagesCurrent ? (PostgresRowImages.Sources, RowImages.LayoutMatches) : null);
             // From here on the transaction can only read, as a role that can only read the published tables (and the
-            // uploads, granted above).
-            // One round trip for the three settings (each is a round trip of its own otherwise: ~0.1 ms apiece here).
-            long ms = request.BudgetSeconds > 0 ? Math.Max(1, (long)(request.BudgetSeconds * 1000)) : 0;
-            PostgresCatalogue.Execute(conn, $"SET LOCAL ROLE {PostgresDdl.QueryRole}; SET TRANSACTION READ ONLY; " +
-                $"SET LOCAL statement_timeout = {ms.ToString(CultureInfo.InvariantCulture)}", tx);
+            // uploads, granted above); in one round trip (each setting is a round trip of its own otherwise).
+            if (tx is not null)
+                PostgresCatalogue.Execute(conn, $"SET LOCAL ROLE {PostgresDdl.QueryRole}; SET TRANSACTION READ ONLY; " +
+                    $"SET LOCAL statement_timeout = {ms.ToString(CultureInfo.InvariantCulture)}", tx);
             var cmd = q._cmd = new NpgsqlCommand(translated.Sql, conn, tx);
             foreach (var (name, value) in translated.Parameters) cmd.Parameters.AddWithValue(name.TrimStart('@'), value ?? DBNull.Value);
             q._cancel = cancel.Register(() => { try { cmd.Cancel(); } catch (Exception e) when (e is NpgsqlException or InvalidOperationException) { } });
             NpgsqlDataReader reader;
             try
             {
-                reader = await cmd.ExecuteReaderAsync(CancellationToken.None);
+                // Synchronous, as every later read and the disposal: a socket that has seen one asynchronous operation
+                // serves the synchronous reads of the rows through .NET's emulation, which waits and wakes per receive.
+                reader = cmd.ExecuteReader();
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.QueryCanceled && !cancel.IsCancellationRequested && ms > 0)
             {
                 throw Budget(request);
             }
-            q.Reader = new FirstRowRead(reader, () => Budget(request), ms > 0 ? () => !cancel.IsCancellationRequested : () => false);
+            Func<Exception> budget = () => Budget(request);
+            Func<bool> isBudget = ms > 0 ? () => !cancel.IsCancellationRequested : () => false;
+            // Stored rows hold access_url relative to the public URL; the answer puts it in front.
+            q.Reader = translated.RowImages
+                ? new StoredRowRead(reader, budget, isBudget, RowImages.ObsCore.Prefix(catalogue.Archive.PublicUrl))
+                : new FirstRowRead(reader, budget, isBudget);
+            q.RowsPreEncoded = translated.RowImages;
             ((FirstRowRead)q.Reader).ReadFirst();
             q.Columns = translated.Columns;
             return q;
@@ -121,13 +145,17 @@ internal sealed class PostgresAdqlExecution : IAdqlExecution
         return TableMetadata.UploadTable(upload.Name, sqlName, columns);
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        await _cancel.DisposeAsync();
-        if (Reader is not null) await Reader.DisposeAsync();
+        _cancel.Dispose();
+        Reader?.Dispose();
         _cmd?.Dispose();
-        try { await _tx.RollbackAsync(); } catch (Exception e) when (e is NpgsqlException or InvalidOperationException) { }
-        await _tx.DisposeAsync();
-        await _conn.DisposeAsync();
+        if (_tx is not null)
+        {
+            try { _tx.Rollback(); } catch (Exception e) when (e is NpgsqlException or InvalidOperationException) { }
+            _tx.Dispose();
+        }
+        _conn.Dispose();
+        return ValueTask.CompletedTask;
     }
 }

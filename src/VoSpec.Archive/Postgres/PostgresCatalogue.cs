@@ -45,13 +45,35 @@ internal sealed class PostgresCatalogue : ICatalogue
         if (csb.ReadBufferSize == 8192) csb.ReadBufferSize = 256 * 1024;
         _connectionString = csb.ConnectionString;
         Location = Describe(csb);
-        var builder = new NpgsqlDataSourceBuilder(_connectionString);
+        _data = Build(_connectionString);
+        _watch = PostgresStandbyWatch.For(csb, archive.Options);
+    }
+
+    private static NpgsqlDataSource Build(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
         builder.UsePhysicalConnectionInitializer(
             static c => { using var cmd = new NpgsqlCommand(SphereOutput, c); cmd.ExecuteNonQuery(); },
             static async c => { await using var cmd = new NpgsqlCommand(SphereOutput, c); await cmd.ExecuteNonQueryAsync(); });
-        _data = builder.Build();
-        _watch = PostgresStandbyWatch.For(csb, archive.Options);
+        return builder.Build();
     }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, NpgsqlDataSource> _queryData = new();
+
+    /// <summary>
+    /// The pool of ADQL connections with a database-time budget of <paramref name="timeoutMs"/> (0: none): every
+    /// session starts as <see cref="PostgresDdl.QueryRole"/>, with every transaction READ ONLY and that
+    /// statement_timeout (startup options, which the server applies before the first statement), so a query is one
+    /// statement in one round trip, with no transaction or settings of its own. One pool per budget (a server has
+    /// two: sync and async), each sized as the connection string says.
+    /// </summary>
+    internal NpgsqlDataSource QueryData(long timeoutMs) => _queryData.GetOrAdd(timeoutMs, ms =>
+    {
+        var csb = new NpgsqlConnectionStringBuilder(_connectionString);
+        csb.Options = ((csb.Options ?? "") + string.Create(CultureInfo.InvariantCulture,
+            $" -c role={PostgresDdl.QueryRole} -c default_transaction_read_only=on -c statement_timeout={ms}")).Trim();
+        return Build(csb.ConnectionString);
+    });
 
     private const string SphereOutput = "SELECT set_sphere_output('DEG')";
 
@@ -65,11 +87,13 @@ internal sealed class PostgresCatalogue : ICatalogue
     /// A connection for reading (a standby when the connection string prefers one, unless reads go to the primary now), and the host:port of the standby it may be on (null: the primary, or one host only),
     /// for <see cref="StandbyLost"/>.
     /// </summary>
-    internal (NpgsqlConnection Conn, string? Standby) OpenRead()
+    internal (NpgsqlConnection Conn, string? Standby) OpenRead() => OpenRead(_data);
+
+    private (NpgsqlConnection Conn, string? Standby) OpenRead(NpgsqlDataSource data)
     {
-        if (_watch is null || _data is not NpgsqlMultiHostDataSource hosts) return (_data.OpenConnection(), null);
+        if (_watch is null || data is not NpgsqlMultiHostDataSource hosts) return (data.OpenConnection(), null);
         if (_watch.ReadsOnPrimary is not null) return (hosts.OpenConnection(TargetSessionAttributes.Primary), null);
-        var conn = _data.OpenConnection();
+        var conn = data.OpenConnection();
         var at = $"{conn.Host}:{conn.Port}";
         return (conn, _watch.IsPrimary(at) ? null : at);
     }
@@ -84,7 +108,7 @@ internal sealed class PostgresCatalogue : ICatalogue
     internal bool StandbyLost(string? standby, Exception e)
     {
         if (standby is null || _watch is null || e is not NpgsqlException n || PostgresFaults.Describe(n).Kind != CatalogueFaultKind.Unavailable) return false;
-        if (_watch.Lost(standby, n.Message)) _data.Clear();
+        if (_watch.Lost(standby, n.Message)) { _data.Clear(); foreach (var q in _queryData.Values) q.Clear(); }
         return _archive.Options.RetryReadsOnPrimary;
     }
 
@@ -108,13 +132,14 @@ internal sealed class PostgresCatalogue : ICatalogue
         return read(OpenPrimary());
     }
 
-    /// <summary><see cref="ReadOwning"/> for an asynchronous read.</summary>
-    internal async Task<T> ReadOwningAsync<T>(Func<NpgsqlConnection, Task<T>> read)
+    /// <summary><see cref="ReadOwning"/> for an asynchronous read (on connections of <paramref name="data"/>; the catalogue's own by default).</summary>
+    internal async Task<T> ReadOwningAsync<T>(Func<NpgsqlConnection, Task<T>> read, NpgsqlDataSource? data = null)
     {
-        var (conn, standby) = OpenRead();
+        data ??= _data;
+        var (conn, standby) = OpenRead(data);
         try { return await read(conn); }
         catch (Exception e) when (StandbyLost(standby, e)) { }
-        return await read(OpenPrimary());
+        return await read(data is NpgsqlMultiHostDataSource hosts ? hosts.OpenConnection(TargetSessionAttributes.Primary) : data.OpenConnection());
     }
 
     /// <summary>A connection that can write: the primary of a multi-host connection string (the only host otherwise).</summary>
@@ -155,6 +180,7 @@ internal sealed class PostgresCatalogue : ICatalogue
         if (version is not null && version != PostgresDdl.SchemaVersion)
             throw new InvalidOperationException($"the catalogue in {Location} has version {version}, this VoSpec needs {PostgresDdl.SchemaVersion}: ingest its files into a new database");
         foreach (var sql in PostgresDdl.Statements()) Execute(conn, sql, tx);
+        PostgresRowImages.Ensure(conn, tx, _archive.Options.Log);
         PostgresTapSchema.Refresh(conn, tx);
         Execute(conn, $"INSERT INTO archive_meta(key, value) VALUES ('schema_version', '{PostgresDdl.SchemaVersion}') ON CONFLICT DO NOTHING", tx);
         Execute(conn, "INSERT INTO archive_meta(key, value) VALUES ('public_url', @v) ON CONFLICT DO NOTHING", tx, ("v", _archive.Options.PublicUrl ?? ArchiveOptions.DefaultPublicUrl));
@@ -162,7 +188,13 @@ internal sealed class PostgresCatalogue : ICatalogue
             ("k", SkyCoverage.OrderKey), ("v", _archive.Options.CoverageOrder.ToString(CultureInfo.InvariantCulture)));
         PostgresRoles.Grant(conn, tx, _archive.Options.Log);
         tx.Commit();
+        _rowImagesCurrent = true;
     }
+
+    private bool? _rowImagesCurrent;
+
+    /// <summary>Whether ObsCore's stored BINARY2 rows were made for this build (checked once; <see cref="Create"/> makes them so).</summary>
+    internal bool RowImagesCurrent => _rowImagesCurrent ??= Read(PostgresRowImages.Current);
 
     public string StoredPublicUrl() =>
         Read(conn => Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key = 'public_url'")) ?? ArchiveOptions.DefaultPublicUrl;
@@ -199,6 +231,8 @@ internal sealed class PostgresCatalogue : ICatalogue
             Execute(conn, "UPDATE collections SET data_rights = @r WHERE name = @n", tx, ("r", rights), ("n", name));
             Execute(conn, "UPDATE ivoa_obscore SET data_rights = @r WHERE obs_collection = @n", tx, ("r", rights), ("n", name));
         }
+        // The changed rows' stored bytes (set to NULL by the update) are encoded again before the commit, which refuses NULL ones.
+        PostgresRowImages.EncodeMissing(conn, tx);
         tx.Commit();
         return changes.Select(c => c.Name).ToList();
     }
@@ -476,11 +510,14 @@ internal sealed class PostgresCatalogue : ICatalogue
         });
     }
 
-    /// <summary>An ADQL query; one with uploads on the primary (a hot standby cannot create their temporary tables).</summary>
+    /// <summary>
+    /// An ADQL query: one with uploads on the primary, in a transaction of its own (a hot standby cannot create their
+    /// temporary tables); any other on a connection of the query pool for its budget (<see cref="QueryData"/>).
+    /// </summary>
     public Task<IAdqlExecution> PrepareAsync(AdqlRequest request, CancellationToken cancel) =>
         request.Uploads.Count > 0
             ? PostgresAdqlExecution.PrepareAsync(this, OpenPrimary(), request, cancel)
-            : ReadOwningAsync(conn => PostgresAdqlExecution.PrepareAsync(this, conn, request, cancel));
+            : ReadOwningAsync(conn => PostgresAdqlExecution.PrepareAsync(this, conn, request, cancel), QueryData(PostgresAdqlExecution.BudgetMs(request)));
 
     // ------------------------------------------------------------------ helpers
 
@@ -505,5 +542,6 @@ internal sealed class PostgresCatalogue : ICatalogue
     {
         _watch?.Dispose();
         _data.Dispose();
+        foreach (var q in _queryData.Values) q.Dispose();
     }
 }

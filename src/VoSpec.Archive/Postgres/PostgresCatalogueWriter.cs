@@ -14,7 +14,8 @@ namespace VoSpec.Archive.Postgres;
 /// encoded by <see cref="PostgresCopyRows"/>. pgSphere's positions are expression indexes over the declared columns.
 /// A large load (<see cref="ArchiveOptions.BulkLoadRows"/>) drops the secondary and spatial indexes first and builds
 /// them once at the end (several at a time), then ANALYZEs; its batches commit without waiting for the WAL flush.
-/// No stored BINARY2 rows on this backend: TAP encodes every cell.
+/// ObsCore's rows go in with their stored BINARY2 bytes (<see cref="PostgresRowImages"/>), made with the values on every core
+/// by the same encoder as SQLite's.
 /// </summary>
 internal sealed class PostgresCatalogueWriter : ICatalogueWriter
 {
@@ -71,7 +72,7 @@ internal sealed class PostgresCatalogueWriter : ICatalogueWriter
     public string Collection => _collection;
 
     public PreparedBatch Prepare(IReadOnlyList<CatalogueItem> items) =>
-        BatchRows.Prepare(items, _collection, _catalogue.Archive.Options, images: null, _ticks);
+        BatchRows.Prepare(items, _collection, _catalogue.Archive.Options, RowImages.ObsCore, _ticks);
 
     public IReadOnlyList<(WritePhase Phase, TimeSpan Time)> Times =>
         Enum.GetValues<WritePhase>().Select(p => (p, Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _ticks[(int)p])))).ToList();
@@ -128,7 +129,7 @@ internal sealed class PostgresCatalogueWriter : ICatalogueWriter
             }
             PostgresCopyRows.Write(_conn, SpecObj, rows.Select(r => r.SpecObj), 0);
             t = Lap(WritePhase.SpecObj, t);
-            PostgresCopyRows.Write(_conn, ObsCore, rows.Select(r => r.ObsCore), 1);
+            PostgresCopyRows.Write(_conn, ObsCore, rows.Select(r => r.ObsCore), 1, RowImages.ObsCore.Column);
             t = Lap(WritePhase.ObsCore, t);
             // The surveys' own tables (desi.fibermap, lamost.lrs), for the spectra that have a row there.
             foreach (var (table, surveyRows) in SurveyTableRows.Of(placed.Select(p => (p.Item.Spectrum.Meta, p.SpecId)), _collection))

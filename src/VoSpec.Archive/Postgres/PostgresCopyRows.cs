@@ -32,18 +32,37 @@ internal sealed class PostgresCopyRows : IDisposable
         _pos = 19;
     }
 
-    /// <summary>A table's rows in schema order (<paramref name="skip"/>: leading slots of each row that are not columns).</summary>
-    public static void Write(NpgsqlConnection conn, TableSchema table, IEnumerable<object?[]> rows, int skip)
+    /// <summary>
+    /// A table's rows in schema order (<paramref name="skip"/>: leading slots of each row that are not columns); with
+    /// <paramref name="storedRow"/>, slot 0 of each row (its stored BINARY2 bytes, <see cref="PostgresRowImages"/>) into that column too.
+    /// </summary>
+    public static void Write(NpgsqlConnection conn, TableSchema table, IEnumerable<object?[]> rows, int skip, string? storedRow = null)
     {
         var columns = table.Columns;
         var kinds = columns.Select(c => PostgresDdl.SqlType(c)).ToArray();
-        using var copy = new PostgresCopyRows(conn, table.SqlName, columns.Select(c => c.Name));
+        var names = columns.Select(c => c.Name);
+        using var copy = new PostgresCopyRows(conn, table.SqlName, storedRow is null ? names : names.Append(storedRow));
+        int fields = columns.Count + (storedRow is null ? 0 : 1);
         foreach (var row in rows)
         {
-            copy.StartRow(columns.Count);
+            copy.StartRow(fields);
             for (int i = 0; i < columns.Count; i++) copy.Value(columns[i], kinds[i], row[i + skip]);
+            if (storedRow is not null)
+            {
+                if (row[0] is byte[] b) copy.Bytes(b);
+                else copy.Null();
+            }
         }
         copy.Complete();
+    }
+
+    /// <summary>A bytea value.</summary>
+    public void Bytes(ReadOnlySpan<byte> v)
+    {
+        Room(4 + v.Length);
+        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_pos), v.Length);
+        v.CopyTo(_buffer.AsSpan(_pos + 4));
+        _pos += 4 + v.Length;
     }
 
     public void StartRow(int fields)

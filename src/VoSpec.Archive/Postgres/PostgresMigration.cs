@@ -12,7 +12,8 @@ namespace VoSpec.Archive.Postgres;
 /// Moves an archive's catalogue from SQLite into an empty PostgreSQL database (vospec migrate): every catalogue table
 /// and the UWS jobs are copied row for row, so identifiers, spec_ids, pixel offsets, datestamps and coverage stay as
 /// they were, and the pixel stores and job results are used where they lie. The SQLite files are left untouched.
-/// Rows go through COPY in text form (PostgreSQL parses each value into its column's type), then ANALYZE.
+/// Rows go through COPY in text form (PostgreSQL parses each value into its column's type); ObsCore's stored BINARY2
+/// rows are then encoded from them (<see cref="PostgresRowImages.EncodeMissing"/>), then ANALYZE.
 /// </summary>
 public static class PostgresMigration
 {
@@ -59,6 +60,8 @@ public static class PostgresMigration
                 long n = Copy(jobsConnection, to, "uws_jobs", JobColumns, $"SELECT {string.Join(", ", JobColumns)} FROM jobs");
                 log?.Invoke($"uws_jobs: {n:N0} jobs");
             }
+            // ObsCore's stored BINARY2 rows, made by the writer's encoder from the rows as PostgreSQL now holds them.
+            log?.Invoke($"stored BINARY2 rows: {PostgresRowImages.EncodeMissing(to, tx):N0} encoded");
             PostgresCatalogue.Execute(to, "INSERT INTO archive_meta(key, value) VALUES ('public_url', @v) ON CONFLICT (key) DO UPDATE SET value = excluded.value", tx, ("v", source.PublicUrl));
             tx.Commit();
             PostgresCatalogue.Execute(to, "ANALYZE");

@@ -86,6 +86,13 @@ public static class RowImages
     private static RowImageTable For(TableSchema table) => new(table, ColumnName, "vospec_binary2_" + table.SqlName,
         table.PublicColumns.Select(c => new VOTableField(c.Name, c.Datatype) { Arraysize = c.Arraysize }).ToList());
 
+    /// <summary>Whether a result with <paramref name="columns"/> is encoded exactly as some table's stored rows are (then they may answer it).</summary>
+    public static bool LayoutMatches(IReadOnlyList<OutputColumn> columns)
+    {
+        var layout = Binary2RowImages.LayoutOf(columns.Select(c => new VOTableField(c.Name, c.Datatype) { Arraysize = c.Arraysize }).ToList());
+        return Tables.Any(t => t.Layout == layout);
+    }
+
     /// <summary>Registers the encoding functions; every connection that may write a table with row images needs them.</summary>
     public static void Register(SqliteConnection conn)
     {

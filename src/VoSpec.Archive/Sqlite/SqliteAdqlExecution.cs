@@ -55,7 +55,7 @@ internal sealed class SqliteAdqlExecution : IAdqlExecution
             // Parse, check, plan, translate: each once (AdqlPipeline). The stored bytes are only copied when this
             // result's FIELDs are encoded exactly as they were.
             var translated = new AdqlPipeline(request.Features).Run(request.Text, request.Statement, metadata, TranslatorOptions(request.Hidden, archive.Sqlite.AnswerUrl),
-                request.StoredRows ? (StoredRowSources, StoredLayoutMatches) : null);
+                request.StoredRows ? (StoredRowSources, RowImages.LayoutMatches) : null);
             // Straight over SQLite's statement API: text cells go to BINARY2 as bytes, no strings made.
             kept.Budget.Start(request.BudgetSeconds, request.BudgetOption);
             // From here to the end of the query SQLite itself refuses anything but reading the declared tables.
@@ -86,12 +86,6 @@ internal sealed class SqliteAdqlExecution : IAdqlExecution
         HiddenRows = hidden.Count == 0 ? [] : [new(SchemaCatalog.ObsCore.QualifiedName, "obs_collection", hidden), .. SchemaCatalog.SpectrumTables.Where(t => t != SchemaCatalog.ObsCore).Select(t => new HiddenRows(t.QualifiedName, "collection", hidden))],
         PublicUrl = publicUrl,
     };
-
-    private static bool StoredLayoutMatches(IReadOnlyList<OutputColumn> columns)
-    {
-        var layout = Binary2RowImages.LayoutOf(columns.Select(c => new VOTableField(c.Name, c.Datatype) { Arraysize = c.Arraysize }).ToList());
-        return RowImages.Tables.Any(t => t.Layout == layout);
-    }
 
     public async ValueTask DisposeAsync()
     {
