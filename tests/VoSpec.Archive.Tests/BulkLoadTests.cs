@@ -278,6 +278,19 @@ public class BulkLoadTests
         Assert.Contains("USING INDEX", Plan(archive, CollectionClassRows.AddSql("100").Replace("WHERE spec_id >= 100", "WHERE spec_id >= 100 AND collection = 'big'")));
     }
 
+    [Fact]
+    public void A_batch_s_statistics_are_added_from_its_key_range_alone()
+    {
+        using var dir = TestPaths.NewTempDir();
+        using var archive = SpectrumArchive.Open(dir.Path, Small);
+        new Ingester(archive).StoreCatalogueOnly(new DemoGenerator(14).GenerateRange(0, 150), "big", expectedRows: 150);
+        var plan = Plan(archive, CatalogueDdl.AddStatisticsSql("100", "'big'"));
+        Assert.Contains("specobj USING INTEGER PRIMARY KEY (rowid>?)", plan);
+        Assert.DoesNotContain("USING INDEX", plan);
+        // The check sees the grouped form, which read the whole collection through the unique index at every batch.
+        Assert.Contains("USING INDEX", Plan(archive, CatalogueDdl.AddStatisticsSql("100", "collection").Replace("HAVING count(*) > 0", "GROUP BY collection")));
+    }
+
     private static List<string> Query(SpectrumArchive archive, string sql)
     {
         using var conn = archive.Sqlite.OpenConnection();

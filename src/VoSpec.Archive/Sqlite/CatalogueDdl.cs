@@ -96,11 +96,13 @@ public static class CatalogueDdl
         """;
 
     /// <summary>
-    /// Adds a batch's specobj rows, every spec_id from the parameter on, to collection_stats: what the trigger does row by
-    /// row, once a batch for a bulk load (one statement a batch instead of a trigger's upsert a row).
+    /// Adds a batch's specobj rows, every spec_id from the first parameter on, to collection_stats under the collection
+    /// the second names (a writer writes one): what the trigger does row by row, once a batch for a bulk load. A range
+    /// of the key alone, with no GROUP BY: grouped by collection, SQLite read the whole collection through the unique
+    /// (collection, plate, …) index at every batch, and a ten-million-row load's commits took 199 s instead of 72.
     /// </summary>
-    public static string AddStatisticsSql(string first) =>
-        AddStatistics($"SELECT collection, count(*), min(wavemin), max(wavemax), min(z), max(z) FROM specobj WHERE spec_id >= {first} GROUP BY collection");
+    public static string AddStatisticsSql(string first, string collection) =>
+        AddStatistics($"SELECT {collection}, count(*), min(wavemin), max(wavemax), min(z), max(z) FROM specobj WHERE spec_id >= {first} HAVING count(*) > 0");
 
     // min()/max() of SQLite's scalar form are NULL when an argument is: coalesce keeps the other side.
     private static string AddStatistics(string source) => $"""

@@ -235,7 +235,7 @@ internal sealed class CatalogueWriter : ICatalogueWriter
             long commit = Stopwatch.GetTimestamp();
             SkyCoverage.Record(_conn, tx, _collection, batch.Coverage);
             SqliteCatalogue.Execute(_conn, CollectionClassRows.AddSql("$first"), tx, ("$first", _nextSpecId));
-            if (_triggersDropped) SqliteCatalogue.Execute(_conn, CatalogueDdl.AddStatisticsSql("$first"), tx, ("$first", _nextSpecId));
+            if (_triggersDropped) SqliteCatalogue.Execute(_conn, CatalogueDdl.AddStatisticsSql("$first", "$c"), tx, ("$first", _nextSpecId), ("$c", _collection));
             SqliteCatalogue.Execute(_conn, "UPDATE collections SET committed_length=$l WHERE name=$n", tx, ("$l", _pixels.Position), ("$n", _collection));
             tx.Commit();
             Lap(WritePhase.Commit, commit);
