@@ -37,7 +37,8 @@ public sealed class Ingester(SpectrumArchive archive)
         progress?.Started(files.Count);
         using var writer = new WriterSet(archive, collection, title ?? collection, files.Count);
         int batchSize = Math.Max(1, archive.Options.IngestBatchSize);
-        var chunks = Chunks(files, batchSize, ChunkBytes).ToList();
+        // In place, a file's size says nothing of what parsing it holds in memory (its catalogue rows): chunks are a few files.
+        var chunks = (inPlace ? Chunks(files, Math.Min(batchSize, InPlaceChunkFiles), long.MaxValue) : Chunks(files, batchSize, ChunkBytes)).ToList();
         long parseTicks = 0;
         Task<Parsed[]>? next = chunks.Count > 0 ? Task.Run(() => ParseChunk(chunks[0], collection, inPlace)) : null;
         for (int k = 0; k < chunks.Count; k++)
@@ -128,6 +129,12 @@ public sealed class Ingester(SpectrumArchive archive)
     /// written, instead of every file being parsed before the first is written.
     /// </summary>
     public const long ChunkBytes = 256L << 20;
+
+    /// <summary>
+    /// Files in a chunk of an in-place ingest, whose parse reads no pixel: 8 DESI coadds are 4,000 catalogue rows, one
+    /// transaction (a commit per file cost as much as the rows of that file).
+    /// </summary>
+    public const int InPlaceChunkFiles = 8;
 
     /// <summary>Files in order, in chunks of at most <paramref name="count"/> files and (unless one file alone is larger) <paramref name="bytes"/> bytes.</summary>
     internal static IEnumerable<(string Path, string? Problem)[]> Chunks(IReadOnlyList<(string Path, string? Problem)> files, int count, long bytes)
