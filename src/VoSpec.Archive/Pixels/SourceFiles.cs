@@ -11,8 +11,9 @@ namespace VoSpec.Archive.Pixels;
 /// made when asked for (<see cref="DesiFibreSource.Merge"/>), into a record of the pixel store's layout, so every
 /// consumer reads it as it reads a copied one. Before each read the file's length and modification time are compared
 /// with those recorded at ingest (<see cref="SpectrumLocation.StampOf"/>): a file removed, rewritten or truncated since
-/// is a <see cref="NotFoundException"/> for that spectrum, which each protocol answers in its own error form (404),
-/// and no byte of a changed file is read. Thread-safe.
+/// is a <see cref="NotFoundException"/> for that spectrum, which each protocol answers in its own error form (404; the
+/// /spec service its one-line 400), and no byte of a changed file is read. A file kept open and then rewritten in
+/// place while a read runs is not guarded against (docs/publishing.md: replace files by rename). Thread-safe.
 /// </summary>
 public sealed class SourceFiles : IDisposable
 {
