@@ -18,7 +18,7 @@ switch (cmd)
     case "fuzz": return FuzzBench.Run(opts);
     case "web": WebBudgetBench.Run(opts); break;
     default:
-        Console.WriteLine("usage: VoSpec.Bench ingest [--count 10000] [--work DIR] | desi-ingest [--files 4] [--work DIR] [--source COADD] | pixels [--count 100000] [--work DIR] [--rounds 3] [--prefault]\n" +
+        Console.WriteLine("usage: VoSpec.Bench ingest [--count 10000] [--work DIR] | desi-ingest [--files 4] [--work DIR] [--source COADD] [--rounds 2] [--requests 200] [--serve-rounds 3] | pixels [--count 100000] [--work DIR] [--rounds 3] [--prefault]\n" +
             "       | catalogue [--count 1000000] [--archive DIR] [--database NPGSQL]\n" +
             "       | tap-stream --url TAP [--pid SERVER_PID] [--rows EXPECTED] [--query ADQL]\n" +
             "       | tap-layers [--archive DIR] [--query ADQL] [--rounds 2] [--writer-only]\n" +

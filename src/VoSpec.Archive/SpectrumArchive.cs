@@ -127,8 +127,23 @@ public sealed class SpectrumArchive : IDisposable
     public IReadOnlyList<string> ApplyDataRights(IReadOnlyCollection<string> proprietary) => _catalogue.ApplyDataRights(proprietary);
 
 
-    /// <summary>The spectrum's vectors, viewed in place in the memory-mapped pixel store.</summary>
-    public PixelData ReadPixels(SpectrumLocation location) => PixelReader(location.Collection).Read(location.Offset, location.Length);
+    /// <summary>
+    /// The spectrum's vectors, viewed in place in the memory-mapped pixel store — or, for a spectrum ingested in place,
+    /// merged from its source file (<see cref="SourceFiles"/>: a <see cref="VoSpec.Core.Faults.NotFoundException"/> when
+    /// that file is gone or changed).
+    /// </summary>
+    public PixelData ReadPixels(SpectrumLocation location) => location.InSource
+        ? _sources.Read(location)
+        : PixelReader(location.Collection).Read(location.Offset, location.Length);
+
+    /// <summary>
+    /// Fails (<see cref="VoSpec.Core.Faults.NotFoundException"/>) when a spectrum among <paramref name="locations"/> is
+    /// served from a source file that is gone or changed since ingest: a response of several spectra checks before it
+    /// starts, rather than failing half-way through.
+    /// </summary>
+    public static void CheckSources(IEnumerable<SpectrumLocation> locations) => SourceFiles.Check(locations);
+
+    private readonly SourceFiles _sources = new();
 
     internal PixelStoreReader PixelReader(string collection) => _readers.GetOrAdd(collection, c => new PixelStoreReader(PixelFilePath(c)));
 
@@ -172,6 +187,7 @@ public sealed class SpectrumArchive : IDisposable
         DisposeKept();
         foreach (var r in _readers.Values) r.Dispose();
         _readers.Clear();
+        _sources.Dispose();
         _catalogue.Dispose();
     }
 }

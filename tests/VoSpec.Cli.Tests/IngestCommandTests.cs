@@ -33,6 +33,29 @@ public class IngestCommandTests
         Assert.Equal(12, near);
     }
 
+    /// <summary>
+    /// --in-place: the DESI coadds are recorded where they lie (their pixels merged when asked for: InPlaceDesiTests), the
+    /// spectra files beside them (tile-compressed masks) and the LAMOST files are copied; the summary says which.
+    /// </summary>
+    [Fact]
+    public void In_place_serves_the_desi_coadds_from_their_files_and_copies_the_rest()
+    {
+        using var dir = TestPaths.NewTempDir();
+        var archiveDir = Path.Combine(dir.Path, "a");
+        var r = Vospec.Run("ingest", "--archive", archiveDir, "--in-place", Path.Combine(TestPaths.RealData, "desi"), Path.Combine(TestPaths.RealData, "lamost"));
+        Assert.True(r.ExitCode == 0, r.All);
+        // 2 target fibres in each of 4 DESI files, 2 LAMOST spectra; the 4 fibres of the 2 coadds in place.
+        Assert.Contains("ingested 10 (4 served from their source files), skipped as duplicate 0, failed 0", r.StdOut);
+        using var archive = SpectrumArchive.Open(archiveDir);
+        using var conn = archive.Sqlite.OpenConnection();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = "SELECT source_format, px_length < 0, count(*) FROM spectrum_store GROUP BY 1, 2 ORDER BY 1, 2";
+        using var rows = cmd.ExecuteReader();
+        var got = new List<string>();
+        while (rows.Read()) got.Add($"{rows.GetString(0)} {rows.GetInt64(1)} {rows.GetInt64(2)}");
+        Assert.Equal(["desi-coadd 1 4", "desi-spectra 0 4", "lamost-lrs 0 2"], got);
+    }
+
     [Fact]
     public void Bad_files_are_reported_by_name_with_a_reason_and_skipped()
     {

@@ -153,6 +153,48 @@ public class DesiRealFileTests
         }
     }
 
+    /// <summary>
+    /// Serving in place (<see cref="DesiFibreSource"/>): each fibre merged from its rows of the mapped file equals the
+    /// merge ingest makes from whole images, bit for bit; a read without pixels gives the same catalogue values and grid.
+    /// The spectra files (tile-compressed masks) are not served in place.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void A_fibre_merged_from_its_rows_in_place_equals_the_merge_of_whole_images(string relative)
+    {
+        string path = TestPaths.RealFile(relative);
+        using var mapped = MappedFitsFile.Open(path);
+        bool coadd = relative.Contains("coadd-", StringComparison.Ordinal);
+        Assert.Equal(coadd, DesiFibreSource.CanServe(mapped.File));
+        if (!coadd)
+        {
+            Assert.Throws<FitsFormatException>(() => DesiFibreSource.Open(path).Dispose());
+            return;
+        }
+        var whole = DesiReader.Read(path);
+        var bare = DesiReader.Read(mapped.File, pixels: false);
+        using var source = DesiFibreSource.Open(path);
+        Assert.Equal(whole.Spectra.Count, bare.Spectra.Count);
+        for (int i = 0; i < whole.Spectra.Count; i++)
+        {
+            var (w, b) = (whole.Spectra[i], bare.Spectra[i]);
+            Assert.Equal(w.Fibre, b.Fibre);
+            Assert.Equal(w.Merged.Meta.ObsId, b.Merged.Meta.ObsId);
+            Assert.Equal(w.Merged.Arrays.Grid.ToArray(), b.Merged.Arrays.Grid.ToArray());
+            Assert.Empty(b.Merged.Arrays.Flux);
+            var m = source.Merge(w.Fibre.Row);
+            Assert.Equal(Bytes(w.Merged.Arrays.Grid.ToArray(), 8), Bytes(m.Grid.ToArray(), 8));
+            Assert.Equal(Bytes(w.Merged.Arrays.Flux, 4), Bytes(m.Flux, 4));
+            Assert.Equal(Bytes(w.Merged.Arrays.Ivar!, 4), Bytes(m.Ivar!, 4));
+            Assert.Equal(Bytes(w.Merged.Arrays.OrMask!, 4), Bytes(m.OrMask!, 4));
+            Assert.Equal(Bytes(w.Merged.Arrays.AndMask!, 4), Bytes(m.AndMask!, 4));
+            // Another fibre's row is another spectrum (the comparison can fail).
+            var other = source.Merge(whole.Spectra[(i + 1) % whole.Spectra.Count].Fibre.Row);
+            Assert.NotEqual(Bytes(w.Merged.Arrays.Flux, 4), Bytes(other.Flux, 4));
+        }
+        Assert.Throws<FitsFormatException>(() => source.Merge(source.Rows));
+    }
+
     [Fact]
     public void Healpix_coadd_names_survey_program_pixel_and_counts_sky_and_unassigned_fibres()
     {

@@ -13,6 +13,15 @@ public sealed record CatalogueItem(Spectrum Spectrum, string? SourcePath, long S
 {
     /// <summary>Catalogue rows only, no pixels (scale tests of the catalogue: a million rows without 100 GB of arrays).</summary>
     public bool CatalogueOnly { get; init; }
+
+    /// <summary>
+    /// Served in place from <see cref="SourcePath"/> (<c>vospec ingest --in-place</c>): the FIBERMAP row of a DESI file
+    /// whose pixels are not copied; the spectrum's arrays hold its grid only. Null: pixels go to the pixel store.
+    /// </summary>
+    public int? SourceRow { get; init; }
+
+    /// <summary>The source file's <see cref="SpectrumLocation.StampOf"/> when it was read (with <see cref="SourceRow"/>).</summary>
+    public long SourceStamp { get; init; }
 }
 
 /// <summary>
@@ -65,7 +74,9 @@ internal static class BatchRows
         foreach (var item in ordered)
         {
             long specId = firstSpecId + placed.Count;
-            var (off, len) = item.CatalogueOnly ? (0L, 0L) : pixels.Append(item.Spectrum.Arrays, specId);
+            var (off, len) = item.CatalogueOnly ? (0L, 0L)
+                : item.SourceRow is int row ? SpectrumLocation.SourceRecord(row, item.SourceStamp)
+                : pixels.Append(item.Spectrum.Arrays, specId);
             placed.Add((item, specId, off, len));
         }
         pixels.Flush();

@@ -7,6 +7,8 @@ public sealed class IngestReport
 {
     public int Ingested { get; internal set; }
     public int Duplicates { get; internal set; }
+    /// <summary>Of <see cref="Ingested"/>, the spectra served from their source files (<c>--in-place</c>), whose pixels were not copied.</summary>
+    public int InPlace { get; internal set; }
     public List<(string Path, string Reason)> Failures { get; } = [];
     public TimeSpan Elapsed { get; internal set; }
     /// <summary>CPU time spent reading and parsing files (summed over threads).</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using VoSpec.Archive.Sqlite;
 using VoSpec.Archive.Catalogue;
 using VoSpec.Core.Spectra;
+using VoSpec.Fits.Desi;
 
 namespace VoSpec.Archive.Ingest;
 
@@ -16,9 +17,17 @@ public sealed class Ingester(SpectrumArchive archive)
     public const string LockFileName = "ingest.lock";
 
     /// <summary>One input, parsed or not: Name is how reports call it (the file path, or the spectrum's id).</summary>
-    private sealed record Parsed(string Name, string? SourcePath, IReadOnlyList<Spectrum>? Spectra, string Collection, string? Title, string Format, long Bytes, string? Problem, long Ticks);
+    /// <param name="SourceRows">Each spectrum's FIBERMAP row when the file is served in place (<see cref="SurveyFile.SourceRows"/>).</param>
+    /// <param name="Stamp">The file's <see cref="SpectrumLocation.StampOf"/> when it was read (in place only).</param>
+    private sealed record Parsed(string Name, string? SourcePath, IReadOnlyList<Spectrum>? Spectra, string Collection, string? Title, string Format, long Bytes, string? Problem, long Ticks,
+        IReadOnlyList<int>? SourceRows = null, long Stamp = 0);
 
-    public IngestReport Run(IEnumerable<string> paths, string collection, IIngestProgress? progress = null, CancellationToken cancel = default, string? title = null)
+    /// <param name="inPlace">
+    /// DESI files whose fibres can be read one by one are served from where they are (<see cref="DesiFibreSource.CanServe"/>):
+    /// their spectra's catalogue rows record the file and row instead of copying pixels, and the files must stay where
+    /// they are, unchanged (docs/publishing.md). Other files are copied into the pixel store as always.
+    /// </param>
+    public IngestReport Run(IEnumerable<string> paths, string collection, IIngestProgress? progress = null, CancellationToken cancel = default, string? title = null, bool inPlace = false)
     {
         ValidateCollectionName(collection);
         var report = new IngestReport();
@@ -28,9 +37,10 @@ public sealed class Ingester(SpectrumArchive archive)
         progress?.Started(files.Count);
         using var writer = new WriterSet(archive, collection, title ?? collection, files.Count);
         int batchSize = Math.Max(1, archive.Options.IngestBatchSize);
-        var chunks = Chunks(files, batchSize, ChunkBytes).ToList();
+        // In place, a file's size says nothing of what parsing it holds in memory (its catalogue rows): chunks are a few files.
+        var chunks = (inPlace ? Chunks(files, Math.Min(batchSize, InPlaceChunkFiles), long.MaxValue) : Chunks(files, batchSize, ChunkBytes)).ToList();
         long parseTicks = 0;
-        Task<Parsed[]>? next = chunks.Count > 0 ? Task.Run(() => ParseChunk(chunks[0], collection)) : null;
+        Task<Parsed[]>? next = chunks.Count > 0 ? Task.Run(() => ParseChunk(chunks[0], collection, inPlace)) : null;
         for (int k = 0; k < chunks.Count; k++)
         {
             var parsed = next!.GetAwaiter().GetResult();
@@ -38,7 +48,7 @@ public sealed class Ingester(SpectrumArchive archive)
             // The chunk is taken now: a lambda reading chunks[k + 1] would see k as it is when the task starts, which
             // may be after the loop moved on (a chunk parsed twice, another never, or past the end).
             var following = k + 1 < chunks.Count ? chunks[k + 1] : null;
-            next = following is not null ? Task.Run(() => ParseChunk(following, collection)) : null;
+            next = following is not null ? Task.Run(() => ParseChunk(following, collection, inPlace)) : null;
             parseTicks += parsed.Sum(p => p.Ticks);
             var writeClock = Stopwatch.StartNew();
             WriteChunk(writer, parsed, report, progress);
@@ -120,6 +130,12 @@ public sealed class Ingester(SpectrumArchive archive)
     /// </summary>
     public const long ChunkBytes = 256L << 20;
 
+    /// <summary>
+    /// Files in a chunk of an in-place ingest, whose parse reads no pixel: 8 DESI coadds are 4,000 catalogue rows, one
+    /// transaction (a commit per file cost as much as the rows of that file).
+    /// </summary>
+    public const int InPlaceChunkFiles = 8;
+
     /// <summary>Files in order, in chunks of at most <paramref name="count"/> files and (unless one file alone is larger) <paramref name="bytes"/> bytes.</summary>
     internal static IEnumerable<(string Path, string? Problem)[]> Chunks(IReadOnlyList<(string Path, string? Problem)> files, int count, long bytes)
     {
@@ -140,7 +156,7 @@ public sealed class Ingester(SpectrumArchive archive)
         if (chunk.Count > 0) yield return [.. chunk];
     }
 
-    private static Parsed[] ParseChunk((string Path, string? Problem)[] chunk, string sdssCollection)
+    private static Parsed[] ParseChunk((string Path, string? Problem)[] chunk, string sdssCollection, bool inPlace)
     {
         var result = new Parsed[chunk.Length];
         Parallel.For(0, chunk.Length, i =>
@@ -150,10 +166,13 @@ public sealed class Ingester(SpectrumArchive archive)
             if (problem is not null) { result[i] = Failed(path, problem, 0); return; }
             try
             {
-                var file = SpectrumFileReader.Read(path);
-                foreach (var s in file.Spectra) s.Arrays.Validate();
+                // Stamped before it is read: a file changed while it is read has another stamp by the time it is served.
+                var info = new FileInfo(path);
+                long stamp = SpectrumLocation.StampOf(info);
+                var file = SpectrumFileReader.Read(path, inPlace);
+                if (file.SourceRows is null) foreach (var s in file.Spectra) s.Arrays.Validate();
                 result[i] = new Parsed(path, path, file.Spectra, file.CollectionFor(sdssCollection), file.Title, file.Format,
-                    new FileInfo(path).Length, null, Stopwatch.GetTimestamp() - t0);
+                    info.Length, null, Stopwatch.GetTimestamp() - t0, file.SourceRows, stamp);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -182,12 +201,17 @@ public sealed class Ingester(SpectrumArchive archive)
             var inBatch = new HashSet<long>();
             foreach (var p in group)
             {
-                foreach (var spectrum in p.Spectra!)
+                for (int s = 0; s < p.Spectra!.Count; s++)
                 {
+                    var spectrum = p.Spectra[s];
                     string name = p.Spectra!.Count == 1 ? p.Name : $"{p.Name} [{spectrum.Meta.ObsId}]";
                     long id = spectrum.Meta.SpecObjId;
                     if (writer.Contains(id) || !inBatch.Add(id)) { outcomes[p].Add((name, IngestOutcome.Duplicate, null)); continue; }
-                    batch.Add(new CatalogueItem(spectrum, p.SourcePath, p.Bytes / p.Spectra.Count, p.Format));
+                    batch.Add(new CatalogueItem(spectrum, p.SourcePath, p.Bytes / p.Spectra.Count, p.Format)
+                    {
+                        SourceRow = p.SourceRows?[s],
+                        SourceStamp = p.Stamp,
+                    });
                     owners.Add((p, name));
                 }
             }
@@ -216,7 +240,7 @@ public sealed class Ingester(SpectrumArchive archive)
             {
                 switch (outcome)
                 {
-                    case IngestOutcome.Ingested: report.Ingested++; break;
+                    case IngestOutcome.Ingested: report.Ingested++; if (p.SourceRows is not null) report.InPlace++; break;
                     case IngestOutcome.Duplicate: report.Duplicates++; break;
                     default: report.Failures.Add((name, reason ?? "unknown error")); break;
                 }

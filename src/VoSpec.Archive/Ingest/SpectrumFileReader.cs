@@ -24,7 +24,12 @@ public static class SpectrumFileReader
     /// would land on the large-object heap and make bulk ingest pay for page faults and gen-2 GCs.
     /// The parsed Spectrum holds copies, never views on the buffer.
     /// </summary>
-    public static SurveyFile Read(string path)
+    /// <param name="inPlace">
+    /// A DESI file whose fibres can be read one by one (<see cref="DesiFibreSource.CanServe"/>) is read for its catalogue
+    /// values only: no pixel is decoded, and the result's <see cref="SurveyFile.SourceRows"/> say where each spectrum is.
+    /// Other files are read whole, as without it.
+    /// </param>
+    public static SurveyFile Read(string path, bool inPlace = false)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
         long length = file.Length;
@@ -34,7 +39,7 @@ public static class SpectrumFileReader
             // mapped, not read: only the HDUs read are paged in, and nothing is copied or zeroed whole.
             file.Dispose();
             using var mapped = MappedFitsFile.Open(path);
-            return Read(mapped.File);
+            return Read(mapped.File, inPlace);
         }
         if (length > int.MaxValue) throw new InvalidDataException($"{path}: file too large ({length} bytes)");
         byte[] buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(1, length));
@@ -42,13 +47,21 @@ public static class SpectrumFileReader
         {
             int got = 0, n;
             while (got < length && (n = file.Read(buffer, got, (int)length - got)) > 0) got += n;
-            return Read(FitsReader.Parse(buffer.AsMemory(0, got), path));
+            return Read(FitsReader.Parse(buffer.AsMemory(0, got), path), inPlace);
         }
         finally { ArrayPool<byte>.Shared.Return(buffer); }
     }
 
-    private static SurveyFile Read(FitsFile file)
+    private static SurveyFile Read(FitsFile file, bool inPlace)
     {
+        if (inPlace && DesiFibreSource.CanServe(file))
+        {
+            // Served from the file: the FIBERMAP and the arms' wavelengths are all the catalogue needs.
+            var desi = DesiReader.Read(file, pixels: false);
+            string format = desi.Kind == DesiFileKind.Coadd ? "desi-coadd" : "desi-spectra";
+            return new SurveyFile(Survey.Desi, format, desi.Spectra.Select(s => s.Merged).ToList(), desi.SkyFibres + desi.UnassignedFibres,
+                desi.Spectra.Select(s => s.Fibre.Row).ToList());
+        }
         if (DesiReader.Recognises(file))
         {
             // The merged spectrum carries no resolution matrix and is all ingest stores: neither the resolution

@@ -8,8 +8,10 @@ public enum Survey { Sdss, Desi, Lamost }
 /// <summary>
 /// The spectra one survey file holds: one for SDSS and LAMOST, the target fibres of a DESI file (its sky and
 /// unassigned fibres are counted in <see cref="SkippedFibres"/>, not stored).
+/// <see cref="SourceRows"/>, when set, says the file is to be served in place (<c>vospec ingest --in-place</c>): each
+/// spectrum's FIBERMAP row, its arrays holding its grid only (no pixel was read).
 /// </summary>
-public sealed record SurveyFile(Survey Survey, string Format, IReadOnlyList<Spectrum> Spectra, int SkippedFibres = 0)
+public sealed record SurveyFile(Survey Survey, string Format, IReadOnlyList<Spectrum> Spectra, int SkippedFibres = 0, IReadOnlyList<int>? SourceRows = null)
 {
     public const string DesiCollection = "desi";
     public const string LamostCollection = "lamost";

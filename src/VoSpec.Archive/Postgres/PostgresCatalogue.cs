@@ -320,7 +320,7 @@ internal sealed class PostgresCatalogue : ICatalogue
 
     // ------------------------------------------------------------------ spectra by name
 
-    private const string LocationColumns = "st.spec_id, st.collection, st.specobjid, st.px_offset, st.px_length, st.npix";
+    private const string LocationColumns = "st.spec_id, st.collection, st.specobjid, st.px_offset, st.px_length, st.npix, st.source_path";
 
     public SpectrumLocation? Locate(string collection, long specObjId) => Read<SpectrumLocation?>(conn =>
     {
@@ -486,8 +486,7 @@ internal sealed class PostgresCatalogue : ICatalogue
         });
     }
 
-    private static SpectrumLocation LocationOf(NpgsqlDataReader r) =>
-        new(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt32(5));
+    private static SpectrumLocation LocationOf(NpgsqlDataReader r) => SpectrumLocation.Read(r);
 
     // ------------------------------------------------------------------ SSA and ADQL
 

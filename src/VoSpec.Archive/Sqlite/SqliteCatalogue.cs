@@ -336,7 +336,7 @@ public sealed class SqliteCatalogue : ICatalogue
         return _statistics == 1;
     }
 
-    private const string LocateSql = "SELECT spec_id, collection, specobjid, px_offset, px_length, npix FROM spectrum_store ";
+    private const string LocateSql = "SELECT spec_id, collection, specobjid, px_offset, px_length, npix, source_path FROM spectrum_store ";
 
     public SpectrumLocation? Locate(string collection, long specObjId)
     {
@@ -376,7 +376,7 @@ public sealed class SqliteCatalogue : ICatalogue
     {
         using var r = cmd.ExecuteReader();
         if (!r.Read()) return null;
-        return new SpectrumLocation(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt32(5));
+        return SpectrumLocation.Read(r);
     }
 
     /// <summary>Each collection's pixel store and its committed length in bytes.</summary>
@@ -500,7 +500,7 @@ public sealed class SqliteCatalogue : ICatalogue
             using (var r = st.Command.ExecuteReader())
             {
                 found = r.Read() ? new Dataset(
-                    did, new SpectrumLocation(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt32(5)),
+                    did, SpectrumLocation.Read(r),
                     ObsId: r.IsDBNull(8) ? "" : r.GetString(8),
                     EmMin: r.GetDouble(9), EmMax: r.GetDouble(10),
                     Ra: r.GetDouble(11), Dec: r.GetDouble(12), ApertureRadius: (r.IsDBNull(13) ? 0 : r.GetDouble(13)) / 2,
@@ -535,7 +535,7 @@ public sealed class SqliteCatalogue : ICatalogue
 
     // ------------------------------------------------------------------ specobjids and fibres (/spec)
 
-    private const string LocationColumns = "st.spec_id, st.collection, st.specobjid, st.px_offset, st.px_length, st.npix";
+    private const string LocationColumns = "st.spec_id, st.collection, st.specobjid, st.px_offset, st.px_length, st.npix, st.source_path";
     // Every specobjid in one statement (a JSON array joined through json_each: one step per id instead of one execution).
     private const string BySpecObjIds = "SELECT " + LocationColumns + " FROM json_each($ids) j JOIN specobj s ON s.specobjid = j.value JOIN spectrum_store st ON st.spec_id = s.spec_id";
     private const string ByFibre = "SELECT " + LocationColumns + " FROM specobj s JOIN spectrum_store st ON st.spec_id = s.spec_id " +
@@ -588,8 +588,7 @@ public sealed class SqliteCatalogue : ICatalogue
         return (bySpecObjId, byFibre);
     }
 
-    private static SpectrumLocation LocationOf(SqliteDataReader r) =>
-        new(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt32(5));
+    private static SpectrumLocation LocationOf(SqliteDataReader r) => SpectrumLocation.Read(r);
 
     // ------------------------------------------------------------------ SSA
 

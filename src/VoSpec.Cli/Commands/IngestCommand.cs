@@ -18,15 +18,19 @@ internal static class IngestCommand
         var collection = new Option<string>("--collection") { Description = "Collection (spec-service context) for SDSS files; DESI and LAMOST files go to 'desi' and 'lamost'", DefaultValueFactory = _ => "sdss" };
         var title = new Option<string?>("--title") { Description = "Human-readable title of a new collection" };
         var batch = new Option<int>("--batch") { Description = "Spectra per transaction", DefaultValueFactory = _ => 500 };
+        var inPlace = new Option<bool>("--in-place")
+        {
+            Description = "Serve DESI coadds from where they are instead of copying their pixels (the files must then stay there, unchanged and readable by the server); other files are copied",
+        };
         var database = ServeCommand.DatabaseOption();
         var paths = new Argument<string[]>("PATH") { Description = "Files or directories", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("ingest", "Ingest survey spectra (SDSS spec-*.fits lite/full, spSpec; DESI coadd/spectra; LAMOST LRS) into the archive") { archive, database, collection, title, batch, paths };
+        var command = new Command("ingest", "Ingest survey spectra (SDSS spec-*.fits lite/full, spSpec; DESI coadd/spectra; LAMOST LRS) into the archive") { archive, database, collection, title, batch, inPlace, paths };
         command.SetAction((parse, cancel) => Task.FromResult(Run(parse.GetValue(archive)!, parse.GetValue(database), parse.GetValue(collection)!, parse.GetValue(title),
-            parse.GetValue(batch), parse.GetValue(paths)!, cancel)));
+            parse.GetValue(batch), parse.GetValue(inPlace), parse.GetValue(paths)!, cancel)));
         return command;
     }
 
-    private static int Run(string archiveDir, string? database, string collection, string? title, int batch, string[] paths, CancellationToken cancel)
+    private static int Run(string archiveDir, string? database, string collection, string? title, int batch, bool inPlace, string[] paths, CancellationToken cancel)
     {
         try
         {
@@ -45,9 +49,9 @@ internal static class IngestCommand
                 report = null!;
                 AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
                         new RemainingTimeColumn(), new SpinnerColumn())
-                    .Start(ctx => report = ingester.Run(paths, collection, new BarProgress(ctx), cancel, title));
+                    .Start(ctx => report = ingester.Run(paths, collection, new BarProgress(ctx), cancel, title, inPlace));
             }
-            else report = ingester.Run(paths, collection, new LineProgress(), cancel, title);
+            else report = ingester.Run(paths, collection, new LineProgress(), cancel, title, inPlace);
             PrintSummary(report);
             return report.Failed > 0 ? 1 : 0;
         }
@@ -62,7 +66,7 @@ internal static class IngestCommand
     {
         double rate = r.Elapsed.TotalSeconds > 0 ? r.Total / r.Elapsed.TotalSeconds : 0;
         Console.WriteLine(FormattableString.Invariant(
-            $"ingested {r.Ingested}, skipped as duplicate {r.Duplicates}, failed {r.Failed}{(r.Cancelled ? " (cancelled)" : "")} in {r.Elapsed.TotalSeconds:0.00} s ({rate:0} spectra/s; parsing {r.ParseTime.TotalSeconds:0.00} s CPU, archive writes {r.WriteTime.TotalSeconds:0.00} s)"));
+            $"ingested {r.Ingested}{(r.InPlace > 0 ? $" ({r.InPlace} served from their source files)" : "")}, skipped as duplicate {r.Duplicates}, failed {r.Failed}{(r.Cancelled ? " (cancelled)" : "")} in {r.Elapsed.TotalSeconds:0.00} s ({rate:0} spectra/s; parsing {r.ParseTime.TotalSeconds:0.00} s CPU, archive writes {r.WriteTime.TotalSeconds:0.00} s)"));
         foreach (var (path, reason) in r.Failures) Console.WriteLine($"failed: {path}: {reason}");
     }
 

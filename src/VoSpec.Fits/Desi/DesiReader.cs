@@ -33,9 +33,14 @@ public static class DesiReader
     /// False: each spectrum's <see cref="DesiSpectrum.Arms"/> is empty (its merged spectrum is read straight from the
     /// arm images, no per-fibre copy of them) — what ingest does.
     /// </param>
-    public static DesiFile Read(FitsFile file, bool resolution = true, bool arms = true)
+    /// <param name="pixels">
+    /// False: no pixel is decoded and each merged spectrum's arrays hold its grid only (an empty Flux): what an ingest
+    /// that serves the file in place needs (the catalogue's values come from the FIBERMAP and the grid; the pixels are
+    /// merged when asked for, by <see cref="DesiFibreSource"/>). Implies no arms.
+    /// </param>
+    public static DesiFile Read(FitsFile file, bool resolution = true, bool arms = true, bool pixels = true)
     {
-        try { return ReadChecked(file, resolution, arms); }
+        try { return ReadChecked(file, resolution && pixels, arms && pixels, pixels); }
         // A column of the wrong type (TARGETID as text): the table API refuses it.
         catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or OverflowException)
         {
@@ -43,7 +48,7 @@ public static class DesiReader
         }
     }
 
-    private static DesiFile ReadChecked(FitsFile file, bool resolution, bool keepArms)
+    private static DesiFile ReadChecked(FitsFile file, bool resolution, bool keepArms, bool pixels)
     {
         string name = file.Name;
         if (!Recognises(file)) throw new FitsFormatException($"{name}: not a DESI spectra or coadd file: no FIBERMAP table with X_WAVELENGTH and X_FLUX images");
@@ -51,7 +56,7 @@ public static class DesiReader
         var expFibermap = file.Find("EXP_FIBERMAP") as BinaryTable;
         var kind = expFibermap is not null || fibermap.HasColumn("COADD_EXPTIME") ? DesiFileKind.Coadd : DesiFileKind.Spectra;
         var group = GroupOf(file.Primary.Header, fibermap);
-        var arms = ReadArms(file, fibermap.RowCount, resolution);
+        var arms = ReadArms(file, fibermap.RowCount, resolution, pixels);
         try
         {
             var lattice = DesiArmMerger.Lattice.Of(arms.Select(a => (a.Name, a.Wavelength)).ToList(), name);
@@ -72,10 +77,15 @@ public static class DesiReader
                     ? ExposureOfRow(fibermap, row, group)
                     : exposuresByTarget?.GetValueOrDefault(targetId) ?? [];
                 IReadOnlyList<DesiArm> fibreArms = keepArms ? arms.Select(a => a.Slice(row)).ToList() : [];
-                for (int k = 0; k < arms.Count; k++) rows[k] = new DesiArmMerger.ArmRow(arms[k].Flux, arms[k].Ivar, arms[k].Mask, row * arms[k].Wavelength.Length);
                 string obsId = kind == DesiFileKind.Spectra && fibre.ExpId is long e
                     ? DesiConventions.ExposureObsId(group.Name, e, targetId) : DesiConventions.CoaddObsId(group.Name, targetId);
                 var meta = MetaOf(fibre, exposures, group, kind, obsId, arms[0].FluxUnit) with { SurveyColumns = SurveyColumnsOf(fibermap, row, fibre, group) };
+                if (!pixels)
+                {
+                    spectra.Add(new DesiSpectrum(fibre, exposures, [], new Spectrum { Meta = meta, Arrays = new SpectrumArrays { Grid = lattice.Grid, Flux = [] } }));
+                    continue;
+                }
+                for (int k = 0; k < arms.Count; k++) rows[k] = new DesiArmMerger.ArmRow(arms[k].Flux, arms[k].Ivar, arms[k].Mask, row * arms[k].Wavelength.Length);
                 var merged = new Spectrum { Meta = meta, Arrays = lattice.Merge(rows) };
                 try { merged.Arrays.Validate(); }
                 catch (InvalidDataException ex) { throw new FitsFormatException($"{name} row {row}: {ex.Message}", ex); }
@@ -108,10 +118,13 @@ public static class DesiReader
         return "";
     }
 
-    /// <summary>All arms' images, each read once for every fibre; arms are ordered by wavelength.</summary>
-    private static List<ArmImages> ReadArms(FitsFile file, int rows, bool resolution)
+    /// <summary>One arm's HDUs (its images checked against the FIBERMAP's rows), found without decoding any pixel.</summary>
+    internal sealed record ArmHdus(string Name, double[] Wavelength, ImageHdu Flux, ImageHdu Ivar, ImageHdu? Mask, ImageHdu? Resolution, int Diagonals);
+
+    /// <summary>Every arm's HDUs, ordered by wavelength; the X_RESOLUTION images only when <paramref name="resolution"/>.</summary>
+    internal static List<ArmHdus> FindArms(FitsFile file, int rows, bool resolution)
     {
-        var arms = new List<ArmImages>();
+        var arms = new List<ArmHdus>();
         foreach (var hdu in file.Hdus)
         {
             if (!hdu.Name.EndsWith("_WAVELENGTH", StringComparison.OrdinalIgnoreCase)) continue;
@@ -130,6 +143,22 @@ public static class DesiReader
                     throw new FitsFormatException($"{file.Name}: {arm}_RESOLUTION is ({string.Join(", ", res.Axes)}), not ({n}, diagonals, {rows})");
                 diagonals = res.Axes[1];
             }
+            arms.Add(new ArmHdus(arm, wave.ReadDoubles(), flux, ivar, mask, res, diagonals));
+        }
+        if (arms.Count == 0) throw new FitsFormatException($"{file.Name}: no X_WAVELENGTH arm");
+        arms.Sort((a, b) => a.Wavelength[0].CompareTo(b.Wavelength[0]));
+        return arms;
+    }
+
+    /// <summary>All arms' images, each read once for every fibre; arms are ordered by wavelength. No pixel is decoded unless <paramref name="pixels"/>.</summary>
+    private static List<ArmImages> ReadArms(FitsFile file, int rows, bool resolution, bool pixels)
+    {
+        var arms = new List<ArmImages>();
+        foreach (var (arm, wavelength, flux, ivar, mask, res, diagonals) in FindArms(file, rows, resolution))
+        {
+            int n = wavelength.Length;
+            string unit = flux.Header.GetStringOrNull("BUNIT")?.Trim() ?? DesiConventions.FluxUnit;
+            if (!pixels) { arms.Add(new ArmImages(arm, wavelength, [], [], null, null, diagonals, unit)); continue; }
             // The images are read into pooled buffers (given back by ReadChecked once every fibre is merged): a coadd's
             // are 5.5 MB each, fresh arrays of them cost page faults and zeroing on every file.
             int[]? maskBits = mask is null ? null : ArrayPool<int>.Shared.Rent(n * rows);
@@ -143,13 +172,10 @@ public static class DesiReader
             }
             var fluxValues = ArrayPool<float>.Shared.Rent(n * rows);
             var ivarValues = ArrayPool<float>.Shared.Rent(n * rows);
-            arms.Add(new ArmImages(arm, wave.ReadDoubles(), fluxValues, ivarValues, maskBits, res?.ReadFloats(), diagonals,
-                flux.Header.GetStringOrNull("BUNIT")?.Trim() ?? DesiConventions.FluxUnit));
+            arms.Add(new ArmImages(arm, wavelength, fluxValues, ivarValues, maskBits, res?.ReadFloats(), diagonals, unit));
             flux.ReadFloats(fluxValues);
             ivar.ReadFloats(ivarValues);
         }
-        if (arms.Count == 0) throw new FitsFormatException($"{file.Name}: no X_WAVELENGTH arm");
-        arms.Sort((a, b) => a.Wavelength[0].CompareTo(b.Wavelength[0]));
         return arms;
     }
 

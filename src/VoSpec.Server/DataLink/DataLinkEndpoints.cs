@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using VoSpec.Archive;
 using VoSpec.Core.Faults;
+using VoSpec.Core.Spectra;
 using VoSpec.Engine;
 using VoSpec.Server.Access;
 using VoSpec.Server.Dali;
@@ -65,7 +66,11 @@ public static class DataLinkEndpoints
             dataset = found.Dataset;
         }
         catch (UserInputException e) { await TextFault.WriteAsync(http, StatusCodes.Status400BadRequest, "UsageFault: " + e.Message); return; }
-        var (meta, arrays) = SpectrumResponse.Load(archive, dataset);
+        SpectrumMeta meta;
+        SpectrumArrays arrays;
+        // A spectrum served from a source file that is gone or changed since ingest (vospec ingest --in-place).
+        try { (meta, arrays) = SpectrumResponse.Load(archive, dataset); }
+        catch (NotFoundException e) { await TextFault.WriteAsync(http, StatusCodes.Status404NotFound, "NotFoundFault: " + e.Message); return; }
         Operations.ServerMetrics.Served(http, "datalink", 1);
         await SpectrumResponse.WriteAsync(http.Response, meta, new SpectrumCutout(arrays, PixelRange.All(arrays.Count)), dataset.Did, format, meta.ObsId, cancel);
     }

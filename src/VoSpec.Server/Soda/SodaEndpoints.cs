@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using VoSpec.Archive;
 using VoSpec.Core.Faults;
+using VoSpec.Core.Spectra;
 using VoSpec.Engine;
 using VoSpec.Server.Access;
 using VoSpec.Server.Dali;
@@ -47,7 +48,11 @@ public static class SodaEndpoints
         catch (MultiValuedParamException e) { await Error(http, StatusCodes.Status400BadRequest, "MultiValuedParamNotSupported: " + e.Message); return; }
         catch (UserInputException e) { await Error(http, StatusCodes.Status400BadRequest, "UsageError: " + e.Message); return; }
 
-        var (meta, arrays) = SpectrumResponse.Load(archive, dataset);
+        SpectrumMeta meta;
+        SpectrumArrays arrays;
+        // A spectrum served from a source file that is gone or changed since ingest (vospec ingest --in-place).
+        try { (meta, arrays) = SpectrumResponse.Load(archive, dataset); }
+        catch (NotFoundException e) { await Error(http, StatusCodes.Status404NotFound, "Error: NotFoundFault: " + e.Message); return; }
         Operations.ServerMetrics.Served(http, "soda", 1);
         if (SodaCutout.Select(request, dataset, arrays.Grid) is not { } range)
         {

@@ -49,6 +49,8 @@ public static class SpectrumResolver
             int more = unknown.Distinct().Count() - 10;
             throw new NotFoundException($"unknown id{(unknown.Count > 1 ? "s" : "")} in context {context.Name}: {names}{(more > 0 ? $" and {more} more" : "")}");
         }
+        // A spectrum served from a source file gone or changed since ingest fails the request now, not half-way through its rows.
+        SpectrumArchive.CheckSources(result);
         return result;
     }
 }
