@@ -182,13 +182,14 @@ public sealed class ScaleOutTests(LocalCluster cluster, ITestOutputHelper output
     public async Task A_standby_too_far_behind_sends_reads_to_the_primary_until_it_catches_up()
     {
         var ids = (await cluster.Client.GetStringAsync("tap/sync?LANG=ADQL&RESPONSEFORMAT=csv&QUERY=" +
-            Uri.EscapeDataString("SELECT TOP 1 obs_id, target_name FROM ivoa.obscore ORDER BY obs_id"))).Split('\n', StringSplitOptions.RemoveEmptyEntries)[1].TrimEnd('\r').Split(',');
-        var (obsId, name) = (ids[0], ids[1]);
+            Uri.EscapeDataString("SELECT TOP 1 specobjid, class FROM spec.specobj WHERE class <> '' ORDER BY specobjid"))).Split('\n', StringSplitOptions.RemoveEmptyEntries)[1].TrimEnd('\r').Split(',');
+        // A column of spec.specobj: ObsCore's rows on PostgreSQL can only be changed through VoSpec (their stored bytes).
+        var (specObjId, name) = (long.Parse(ids[0], System.Globalization.CultureInfo.InvariantCulture), ids[1]);
         async Task<List<string>> NamesAsync() => [.. await Task.WhenAll(new[] { 1, 2 }.Select(async k =>
         {
             using var http = new HttpClient { BaseAddress = cluster.Node(k) };
             var csv = await http.GetStringAsync("tap/sync?LANG=ADQL&RESPONSEFORMAT=csv&QUERY=" +
-                Uri.EscapeDataString($"SELECT target_name FROM ivoa.obscore WHERE obs_id = '{obsId}'"));
+                Uri.EscapeDataString($"SELECT class FROM spec.specobj WHERE specobjid = {specObjId}"));
             return csv.Split('\n', StringSplitOptions.RemoveEmptyEntries)[1].Trim();
         }))];
         // Both nodes on the standby first: after an earlier test stopped it, Npgsql rechecks a host it saw go down only
@@ -198,10 +199,10 @@ public sealed class ScaleOutTests(LocalCluster cluster, ITestOutputHelper output
         while (true)
         {
             cluster.OnStandby("SELECT pg_wal_replay_pause()");
-            cluster.OnPrimary($"UPDATE ivoa_obscore SET target_name = 'lag probe' WHERE obs_id = '{obsId}'");
+            cluster.OnPrimary($"UPDATE specobj SET class = 'lag probe' WHERE specobjid = {specObjId}");
             var first = await NamesAsync();
             if (first.All(n => n == name)) break;
-            cluster.OnPrimary($"UPDATE ivoa_obscore SET target_name = '{name}' WHERE obs_id = '{obsId}'");
+            cluster.OnPrimary($"UPDATE specobj SET class = '{name}' WHERE specobjid = {specObjId}");
             cluster.OnStandby("SELECT pg_wal_replay_resume()");
             Assert.True(DateTime.UtcNow < settled, "a node still reads the primary after 90 s: " + string.Join(", ", first));
             await Task.Delay(2000);
@@ -220,7 +221,7 @@ public sealed class ScaleOutTests(LocalCluster cluster, ITestOutputHelper output
         }
         finally
         {
-            cluster.OnPrimary($"UPDATE ivoa_obscore SET target_name = '{name}' WHERE obs_id = '{obsId}'");
+            cluster.OnPrimary($"UPDATE specobj SET class = '{name}' WHERE specobjid = {specObjId}");
             cluster.OnStandby("SELECT pg_wal_replay_resume()");
         }
         // Caught up again: reads go back to the standby.
