@@ -23,7 +23,8 @@ internal static class PostgresRoles
                 PostgresCatalogue.Execute(conn, $"CREATE ROLE {role} NOLOGIN", tx);
                 PostgresCatalogue.Execute(conn, "RELEASE SAVEPOINT vospec_role", tx);
             }
-            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.DuplicateObject)
+            // Another server creating it at the same moment: DuplicateObject, or UniqueViolation on pg_authid when both passed the check.
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.DuplicateObject or PostgresErrorCodes.UniqueViolation)
             {
                 PostgresCatalogue.Execute(conn, "ROLLBACK TO SAVEPOINT vospec_role", tx);
                 if (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
