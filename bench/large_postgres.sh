@@ -33,12 +33,12 @@ rm -rf "$SQLITE" "$PGDIR"
 
 echo "== PostgreSQL: load of $N rows, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date +%H:%M:%S)"
 p0=$(pgcpu)
-/usr/bin/time -f "%e s wall, client CPU %U+%S s, peak RSS %M KB" $BENCH catalogue --count "$N" --archive "$PGDIR" --database "$CS" 2>&1 | grep -vE "^ +[0-9,]+ rows at" | tail -8
+/usr/bin/time -f "%e s wall, client CPU %U+%S s, peak RSS %M KB" $BENCH catalogue --count "$N" --archive "$PGDIR" --database "$CS" 2>&1 | tee "$OUT/pg-load.log" | grep -vE "^ +[0-9,]+ rows at" | tail -8
 echo "   PostgreSQL CPU during the load: $(echo "$(pgcpu) - $p0" | bc) s; load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 psql -h "$PG" -p $PORT -U postgres -d large -Atc "SELECT 'database size: ' || pg_size_pretty(pg_database_size('large')) || ', ' || pg_database_size('large') / $N || ' bytes a row'"
 
 echo "== SQLite: build of $N rows, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date +%H:%M:%S)"
-/usr/bin/time -f "%e s wall, CPU %U+%S s, peak RSS %M KB" $BENCH catalogue --count "$N" --archive "$SQLITE" 2>&1 | grep -vE "^ +[0-9,]+ rows at" | tail -8
+/usr/bin/time -f "%e s wall, CPU %U+%S s, peak RSS %M KB" $BENCH catalogue --count "$N" --archive "$SQLITE" 2>&1 | tee "$OUT/sqlite-load.log" | grep -vE "^ +[0-9,]+ rows at" | tail -8
 du -sb "$SQLITE" | awk -v n="$N" '{printf "   archive: %.2f GB, %.0f bytes a row\n", $1/1e9, $1/n}'
 
 # Both served at once; a sync query's time limit raised for the whole-table stream.

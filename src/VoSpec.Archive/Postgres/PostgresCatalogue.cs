@@ -228,8 +228,8 @@ internal sealed class PostgresCatalogue : ICatalogue
         using var tx = conn.BeginTransaction();
         foreach (var (name, rights, _) in changes)
         {
-            Execute(conn, "UPDATE collections SET data_rights = @r WHERE name = @n", tx, ("r", rights), ("n", name));
-            Execute(conn, "UPDATE ivoa_obscore SET data_rights = @r WHERE obs_collection = @n", tx, ("r", rights), ("n", name));
+            Maintenance(conn, "UPDATE collections SET data_rights = @r WHERE name = @n", tx, ("r", rights), ("n", name));
+            Maintenance(conn, "UPDATE ivoa_obscore SET data_rights = @r WHERE obs_collection = @n", tx, ("r", rights), ("n", name));
         }
         // The changed rows' stored bytes (set to NULL by the update) are encoded again before the commit, which refuses NULL ones.
         PostgresRowImages.EncodeMissing(conn, tx);
@@ -525,6 +525,19 @@ internal sealed class PostgresCatalogue : ICatalogue
     internal static void Execute(NpgsqlConnection conn, string sql, NpgsqlTransaction? tx = null, params (string Name, object? Value)[] parameters)
     {
         using var cmd = new NpgsqlCommand(sql, conn, tx);
+        foreach (var (n, v) in parameters) cmd.Parameters.AddWithValue(n, v ?? DBNull.Value);
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// <see cref="Execute"/> for a statement whose time grows with the catalogue (an index build, ANALYZE, an UPDATE of
+    /// a whole collection) or that waits for other sessions' locks: no client-side time limit, where the connection
+    /// string's <c>Command Timeout</c> (Npgsql's default 30 s) would abort it, at ten million rows, in the middle of a
+    /// load or a change of data rights. Never for a request's own reads.
+    /// </summary>
+    internal static void Maintenance(NpgsqlConnection conn, string sql, NpgsqlTransaction? tx = null, params (string Name, object? Value)[] parameters)
+    {
+        using var cmd = new NpgsqlCommand(sql, conn, tx) { CommandTimeout = 0 };
         foreach (var (n, v) in parameters) cmd.Parameters.AddWithValue(n, v ?? DBNull.Value);
         cmd.ExecuteNonQuery();
     }

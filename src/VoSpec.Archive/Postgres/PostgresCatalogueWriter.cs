@@ -61,7 +61,7 @@ internal sealed class PostgresCatalogueWriter : ICatalogueWriter
         var indexes = new[] { SpecObj, ObsCore }.SelectMany(PostgresDdl.SecondaryIndexes).Concat(PostgresDdl.SpatialIndexes());
         foreach (var (name, create) in indexes)
         {
-            PostgresCatalogue.Execute(_conn, $"DROP INDEX IF EXISTS {PostgresDdl.Quote(name)}", tx);
+            PostgresCatalogue.Maintenance(_conn, $"DROP INDEX IF EXISTS {PostgresDdl.Quote(name)}", tx);
             _deferredIndexes.Add(create);
         }
         tx.Commit();
@@ -191,14 +191,14 @@ internal sealed class PostgresCatalogueWriter : ICatalogueWriter
             using var conn = k == 0 ? null : _catalogue.OpenPrimary();
             var c = conn ?? _conn;
             PostgresCatalogue.Execute(c, memory);
-            while (queue.TryDequeue(out var create)) PostgresCatalogue.Execute(c, create);
+            while (queue.TryDequeue(out var create)) PostgresCatalogue.Maintenance(c, create);
             PostgresCatalogue.Execute(c, "RESET maintenance_work_mem");
         })).ToArray();
         try { Task.WaitAll(builds); }
         catch (AggregateException e) { System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw(); }
         _deferredIndexes.Clear();
         // The planner's statistics for the new rows: cones and joins choose their indexes from them.
-        PostgresCatalogue.Execute(_conn, "ANALYZE spectrum_store, specobj, ivoa_obscore");
+        PostgresCatalogue.Maintenance(_conn, "ANALYZE spectrum_store, specobj, ivoa_obscore");
         Lap(WritePhase.Indexes, t);
     }
 

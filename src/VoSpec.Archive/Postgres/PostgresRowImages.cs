@@ -42,9 +42,9 @@ internal static class PostgresRowImages
             if (stored == Version(t)) continue; // nothing to change: no lock taken on the table at a start
             string table = PostgresDdl.Quote(t.Table.SqlName), column = PostgresDdl.Quote(t.Column), key = PostgresDdl.Quote(t.Key);
             string name = t.Table.SqlName + "_binary2";
-            PostgresCatalogue.Execute(conn, $"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} bytea", tx);
+            PostgresCatalogue.Maintenance(conn, $"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} bytea", tx);
             // Finds the rows to encode (none, but for a moment inside a transaction that changed some).
-            PostgresCatalogue.Execute(conn, $"CREATE INDEX IF NOT EXISTS {PostgresDdl.Quote(name + "_missing")} ON {table}({key}) WHERE {column} IS NULL", tx);
+            PostgresCatalogue.Maintenance(conn, $"CREATE INDEX IF NOT EXISTS {PostgresDdl.Quote(name + "_missing")} ON {table}({key}) WHERE {column} IS NULL", tx);
             PostgresCatalogue.Execute(conn, $"""
                 CREATE OR REPLACE FUNCTION {PostgresDdl.Quote(name + "_stale")}() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN NEW.{column} := NULL; RETURN NEW; END $$
@@ -74,7 +74,7 @@ internal static class PostgresRowImages
                 EXECUTE FUNCTION {PostgresDdl.Quote(name + "_check")}()
                 """, tx);
             log?.Invoke($"encoding the stored BINARY2 rows of {t.Table.QualifiedName} (their layout changed, or they are new)");
-            PostgresCatalogue.Execute(conn, $"UPDATE {table} SET {column} = NULL WHERE {column} IS NOT NULL", tx);
+            PostgresCatalogue.Maintenance(conn, $"UPDATE {table} SET {column} = NULL WHERE {column} IS NOT NULL", tx);
             EncodeMissing(conn, tx);
             PostgresCatalogue.Execute(conn, "INSERT INTO archive_meta(key, value) VALUES (@k, @v) ON CONFLICT (key) DO UPDATE SET value = excluded.value", tx,
                 ("k", MetaKey(t)), ("v", Version(t)));
@@ -101,7 +101,7 @@ internal static class PostgresRowImages
             {
                 var keys = new List<long>(slice);
                 var images = new List<byte[]>(slice);
-                using (var cmd = new NpgsqlCommand(select.ToString(), conn, tx))
+                using (var cmd = new NpgsqlCommand(select.ToString(), conn, tx) { CommandTimeout = 0 })
                 {
                     cmd.Parameters.AddWithValue("last", last);
                     using var r = cmd.ExecuteReader();
@@ -115,7 +115,7 @@ internal static class PostgresRowImages
                     }
                 }
                 if (keys.Count == 0) break;
-                using (var cmd = new NpgsqlCommand($"UPDATE {table} AS o SET {column} = v.b FROM unnest(@k, @b) AS v(k, b) WHERE o.{key} = v.k", conn, tx))
+                using (var cmd = new NpgsqlCommand($"UPDATE {table} AS o SET {column} = v.b FROM unnest(@k, @b) AS v(k, b) WHERE o.{key} = v.k", conn, tx) { CommandTimeout = 0 })
                 {
                     cmd.Parameters.Add(new NpgsqlParameter("k", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = keys.ToArray() });
                     cmd.Parameters.Add(new NpgsqlParameter("b", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = images.ToArray() });

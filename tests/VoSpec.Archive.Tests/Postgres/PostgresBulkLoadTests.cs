@@ -42,6 +42,28 @@ public class PostgresBulkLoadTests
         Assert.NotEqual(plainIndexes, Psql(pg, indexes, bulk));
     }
 
+    [Fact]
+    public async Task A_bulk_load_waits_for_other_sessions_locks_longer_than_the_command_timeout()
+    {
+        // An index build at ten million rows takes minutes; here another session's lock holds the load's index drops
+        // for three seconds, three times the connection string's Command Timeout (Npgsql's default is 30 s).
+        var cs = PostgresDatabases.NewDatabase() + ";Command Timeout=1";
+        using var dir = new TempDir("vospec-pglock");
+        using var archive = SpectrumArchive.Open(dir.Path, new ArchiveOptions { Database = cs, IngestBatchSize = 100, BulkLoadRows = 100 });
+        using var other = new Npgsql.NpgsqlConnection(cs);
+        other.Open();
+        var tx = other.BeginTransaction();
+        using (var lockTables = new Npgsql.NpgsqlCommand("LOCK TABLE specobj, ivoa_obscore IN ROW EXCLUSIVE MODE", other, tx)) lockTables.ExecuteNonQuery();
+        var release = Task.Run(async () => { await Task.Delay(3000); tx.Commit(); });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var report = new Ingester(archive).StoreCatalogueOnly(Enumerable.Range(0, Rows).Select(Fake), "locked", Rows);
+        await release;
+        Assert.Equal(Rows, report.Ingested);
+        Assert.True(clock.Elapsed > TimeSpan.FromSeconds(2), $"the load did not wait for the lock ({clock.Elapsed})");
+        using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM pg_indexes WHERE indexname = 'ivoa_obscore_pos'", other);
+        Assert.Equal(1L, (long)count.ExecuteScalar()!);
+    }
+
     /// <summary>A new database loaded with <see cref="Rows"/> catalogue-only rows, 100 a batch; its name.</summary>
     private static string Load(int bulkLoadRows)
     {
