@@ -145,6 +145,20 @@ public sealed class SpectrumArchive : IDisposable
 
     private readonly SourceFiles _sources = new();
 
+    /// <summary>
+    /// A DESI spectrum's arms as its source file has them, for {links}: null when it is not a DESI spectrum or its file is
+    /// gone, changed (in place) or no longer holds it (<see cref="SourceArms.Describe"/>).
+    /// </summary>
+    public SpectrumArms? Arms(Dataset dataset) => _arms.Describe(dataset);
+
+    /// <summary>
+    /// A DESI spectrum's arms to serve, checked against the archive's merged spectrum (<see cref="SourceArms.Open"/>):
+    /// a <see cref="VoSpec.Core.Faults.NotFoundException"/> when they cannot be served.
+    /// </summary>
+    public SpectrumArms OpenArms(Dataset dataset) => _arms.Open(dataset, () => ReadPixels(dataset.Location).ToArrays());
+
+    private readonly SourceArms _arms = new();
+
     internal PixelStoreReader PixelReader(string collection) => _readers.GetOrAdd(collection, c => new PixelStoreReader(PixelFilePath(c)));
 
     public string PixelFilePath(string collection) => Path.Combine(Directory, PixelsFolder, collection + ".px");
@@ -188,6 +202,7 @@ public sealed class SpectrumArchive : IDisposable
         foreach (var r in _readers.Values) r.Dispose();
         _readers.Clear();
         _sources.Dispose();
+        _arms.Dispose();
         _catalogue.Dispose();
     }
 }
