@@ -270,16 +270,24 @@ public sealed class ProprietaryDesiArmTests(ProprietaryDesiServer server) : ICla
 /// </summary>
 public sealed class DesiArmInPlaceTests
 {
-    private sealed class ArmServer(IEnumerable<string> files, bool inPlace, string? database = null) : RunningServer
+    private sealed class ArmServer : RunningServer
     {
-        private readonly List<string> _files = files.ToList();
+        private readonly List<string> _files;
+        private readonly bool _inPlace;
+
+        public ArmServer(IEnumerable<string> files, bool inPlace, string? database = null)
+        {
+            _files = files.ToList();
+            _inPlace = inPlace;
+            Database = database;
+        }
 
         protected override void BeforeStart()
         {
-            using var archive = SpectrumArchive.Open(ArchiveDir, new ArchiveOptions { Database = database });
-            var report = new Ingester(archive).Run(_files, "sdss", inPlace: inPlace);
+            using var archive = SpectrumArchive.Open(ArchiveDir, new ArchiveOptions { Database = Database });
+            var report = new Ingester(archive).Run(_files, "sdss", inPlace: _inPlace);
             if (report.Failed != 0 || report.Ingested == 0) throw new InvalidOperationException($"ingest failed: {string.Join("; ", report.Failures)}");
-            if (inPlace && report.InPlace != report.Ingested) throw new InvalidOperationException($"{report.InPlace} of {report.Ingested} in place");
+            if (_inPlace && report.InPlace != report.Ingested) throw new InvalidOperationException($"{report.InPlace} of {report.Ingested} in place");
         }
 
         public IReadOnlyList<(string Did, string ObsId)> Desi() =>
