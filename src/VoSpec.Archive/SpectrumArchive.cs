@@ -152,10 +152,11 @@ public sealed class SpectrumArchive : IDisposable
     public SpectrumArms? Arms(Dataset dataset) => _arms.Describe(dataset);
 
     /// <summary>
-    /// A DESI spectrum's arms to serve, checked against the archive's merged spectrum (<see cref="SourceArms.Open"/>):
-    /// a <see cref="VoSpec.Core.Faults.NotFoundException"/> when they cannot be served.
+    /// Writes one arm of a DESI spectrum as FITS, read from its source file after checking it against the archive's merged
+    /// spectrum (<see cref="SourceArms.Write"/>): a <see cref="VoSpec.Core.Faults.NotFoundException"/> when it cannot be served.
     /// </summary>
-    public SpectrumArms OpenArms(Dataset dataset) => _arms.Open(dataset, () => ReadPixels(dataset.Location).ToArrays());
+    public VoSpec.Fits.Desi.DesiArmLayout WriteArm(Dataset dataset, string arm, Stream output) =>
+        _arms.Write(dataset, arm, output, () => ReadPixels(dataset.Location).ToArrays());
 
     private readonly SourceArms _arms = new();
 
@@ -202,7 +203,6 @@ public sealed class SpectrumArchive : IDisposable
         foreach (var r in _readers.Values) r.Dispose();
         _readers.Clear();
         _sources.Dispose();
-        _arms.Dispose();
         _catalogue.Dispose();
     }
 }

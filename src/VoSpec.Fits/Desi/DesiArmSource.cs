@@ -5,31 +5,25 @@ using VoSpec.Core.Spectra;
 namespace VoSpec.Fits.Desi;
 
 /// <summary>
-/// One DESI file (coadd or spectra, plain or tile-compressed masks) opened (memory-mapped) to serve one fibre's arms as
-/// DESI's pipeline wrote them — issue 15's "the three arms are kept as they are": DataLink offers each arm beside the
-/// merged spectrum. The FIBERMAP is read once into an index by obs_id (the names <see cref="DesiReader"/> gives spectra at
-/// ingest), and <see cref="ReadArm"/> copies that fibre's row of the arm's WAVELENGTH, FLUX, IVAR, MASK and RESOLUTION
-/// images into table columns of the images' own types (BITPIX, BSCALE/BZERO as TSCAL/TZERO), so that the values a
-/// reader gets are the file's, bit for bit. <see cref="Merge"/> merges the fibre as ingest did, so a caller can check
-/// that the file still holds the spectrum the archive has. Thread-safe: the map is only read.
+/// What DataLink needs to list and serve the arms of one DESI file (coadd or spectra, plain or tile-compressed masks), as
+/// DESI's pipeline wrote them — issue 15's "the three arms are kept as they are". <see cref="Open"/> reads the file once
+/// (through a memory map it then closes): its target fibres indexed by obs_id (the names <see cref="DesiReader"/> gives
+/// spectra at ingest) and each arm's table layout, found from the headers (no pixel decoded, no mask decompressed). This
+/// object keeps no file open, so an archive can keep those of many files; <see cref="OpenReader"/> maps the file for one
+/// request, to copy a fibre's arm or merge it again. Immutable and thread-safe.
 /// </summary>
-public sealed class DesiArmSource : IDisposable
+public sealed partial class DesiArmSource
 {
-    private readonly MappedFitsFile _mapped;
-    private readonly List<DesiReader.ArmHdus> _arms;
-    private readonly DesiArmMerger.Lattice _lattice;
+    private readonly string _path;
     private readonly Dictionary<string, DesiArmFibre> _fibres;
-    private readonly bool _masks;
 
-    private DesiArmSource(MappedFitsFile mapped, List<DesiReader.ArmHdus> arms, DesiArmMerger.Lattice lattice,
-        Dictionary<string, DesiArmFibre> fibres, IReadOnlyList<DesiArmLayout> layouts, FitsHeader groupCards)
+    private DesiArmSource(string path, Dictionary<string, DesiArmFibre> fibres, IReadOnlyList<DesiArmLayout> layouts, FitsHeader groupCards)
     {
-        _mapped = mapped; _arms = arms; _lattice = lattice; _fibres = fibres; Arms = layouts; GroupCards = groupCards;
-        _masks = arms.All(a => a.Mask is not null);
+        _path = path; _fibres = fibres; Arms = layouts; GroupCards = groupCards;
     }
 
     /// <summary>The file's name (not its directory).</summary>
-    public string FileName => _mapped.File.Name;
+    public string FileName => Path.GetFileName(_path);
 
     /// <summary>The arms, bluest first (B, R, Z in DESI's files), with the columns each one's table has.</summary>
     public IReadOnlyList<DesiArmLayout> Arms { get; }
@@ -43,35 +37,66 @@ public sealed class DesiArmSource : IDisposable
     /// <summary>The arm of that name (case-insensitive); null when the file has none.</summary>
     public DesiArmLayout? Arm(string name) => Arms.FirstOrDefault(a => a.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>Opens <paramref name="path"/> (mapped) and indexes its target fibres; <see cref="FitsFormatException"/> if it is not a DESI file.</summary>
+    /// <summary>Reads <paramref name="path"/>'s index and arm layouts; <see cref="FitsFormatException"/> if it is not a DESI file.</summary>
     public static DesiArmSource Open(string path)
     {
-        var mapped = MappedFitsFile.Open(path);
+        using var mapped = MappedFitsFile.Open(path);
+        var file = mapped.File;
         try
         {
-            var file = mapped.File;
             var index = DesiReader.Read(file, resolution: false, arms: false, pixels: false);
-            int rows = index.FibreRows;
-            var arms = DesiReader.FindArms(file, rows, resolution: true);
-            var lattice = DesiArmMerger.Lattice.Of(arms.Select(a => (a.Name, a.Wavelength)).ToList(), file.Name);
+            var arms = DesiReader.FindArms(file, index.FibreRows, resolution: true, masks: false);
             var fibres = new Dictionary<string, DesiArmFibre>(StringComparer.Ordinal);
             foreach (var s in index.Spectra)
                 if (s.Merged.Meta.SurveyObsId is { } obsId)
                     fibres[obsId] = new DesiArmFibre(obsId, s.Fibre.Row, s.Fibre.TargetId, index.Kind == DesiFileKind.Spectra ? s.Fibre.ExpId : null);
             var layouts = arms.Select(a => LayoutOf(file, a)).ToList();
-            return new DesiArmSource(mapped, arms, lattice, fibres, layouts, GroupCardsOf(file.Primary.Header));
+            return new DesiArmSource(path, fibres, layouts, GroupCardsOf(file.Primary.Header));
         }
         catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or OverflowException)
         {
-            mapped.Dispose();
-            throw new FitsFormatException($"{Path.GetFileName(path)}: not a readable DESI file: {e.Message}", e);
+            throw new FitsFormatException($"{file.Name}: not a readable DESI file: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Maps the file for one request's reads (the caller disposes it); <see cref="FitsFormatException"/> when it no longer reads as indexed.</summary>
+    public DesiArmReader OpenReader() => new(_path, this);
+}
+
+/// <summary>
+/// One DESI file mapped for one request: a fibre's arm copied out in the images' own types (<see cref="ReadArm"/>), or its
+/// arms merged as ingest merged them (<see cref="Merge"/>), so a caller can check the file still holds the spectrum the
+/// archive has. A tile-compressed mask is decompressed here, once per reader.
+/// </summary>
+public sealed class DesiArmReader : IDisposable
+{
+    private readonly MappedFitsFile _mapped;
+    private readonly DesiArmSource _source;
+    private readonly List<DesiReader.ArmHdus> _arms;
+    private readonly BinaryTable _fibermap;
+
+    internal DesiArmReader(string path, DesiArmSource source)
+    {
+        _mapped = MappedFitsFile.Open(path);
+        try
+        {
+            _source = source;
+            _fibermap = _mapped.File.Get<BinaryTable>("FIBERMAP");
+            _arms = DesiReader.FindArms(_mapped.File, _fibermap.RowCount, resolution: true);
+            if (!_arms.Select(a => a.Name).SequenceEqual(source.Arms.Select(a => a.Name)))
+                throw new FitsFormatException($"{_mapped.File.Name}: its arms are no longer those it had");
         }
         catch
         {
-            mapped.Dispose();
+            _mapped.Dispose();
             throw;
         }
     }
+
+    /// <summary>Whether FIBERMAP row <see cref="DesiArmFibre.Row"/> is still that fibre's target (and exposure).</summary>
+    public bool Holds(DesiArmFibre fibre) =>
+        fibre.Row < _fibermap.RowCount && _fibermap.GetLong(fibre.Row, "TARGETID") == fibre.TargetId
+        && (fibre.ExpId is not long e || (_fibermap.HasColumn("EXPID") && _fibermap.GetLong(fibre.Row, "EXPID") == e));
 
     /// <summary>
     /// The values of <paramref name="arm"/> for <paramref name="fibre"/>: one array per column of the arm's
@@ -82,50 +107,75 @@ public sealed class DesiArmSource : IDisposable
     {
         var a = _arms.Single(x => x.Name == arm.Name);
         int n = a.Wavelength.Length;
-        var hdus = HdusOf(_mapped.File, a).ToDictionary(h => h.Name, h => h.Image);
+        if (n != arm.Pixels || a.Diagonals != arm.Diagonals) throw new FitsFormatException($"{_mapped.File.Name}: arm {arm.Name} is no longer as indexed");
+        var hdus = DesiArmSource.HdusOf(_mapped.File, a).ToDictionary(h => h.Name, h => h.Image);
         var values = new Array[arm.Columns.Count];
         for (int c = 0; c < arm.Columns.Count; c++)
         {
             var column = arm.Columns[c];
-            var image = hdus[column.Name];
+            var image = hdus.GetValueOrDefault(column.Name) ?? throw new FitsFormatException($"{_mapped.File.Name}: no {arm.Name}_{column.Name} image");
+            if (DesiArmSource.ColumnOf(column.Name, DesiArmSource.TypeOf(image), column.Form.Repeat) is var now && (now.Format != column.Format || now.Zero != column.Zero || now.Scale != column.Scale || now.Null != column.Null))
+                throw new FitsFormatException($"{_mapped.File.Name}: {arm.Name}_{column.Name} is no longer of the type indexed");
             values[c] = column.Name switch
             {
-                "WAVELENGTH" => Raw(image, column, 0, n),
-                "RESOLUTION" => Transposed(Raw(image, column, (long)fibre.Row * a.Diagonals * n, a.Diagonals * n), n, a.Diagonals),
-                _ => Raw(image, column, (long)fibre.Row * n, n),
+                "WAVELENGTH" => DesiArmSource.Raw(image, column, 0, n),
+                "RESOLUTION" => DesiArmSource.Transposed(DesiArmSource.Raw(image, column, (long)fibre.Row * a.Diagonals * n, a.Diagonals * n), n, a.Diagonals),
+                _ => DesiArmSource.Raw(image, column, (long)fibre.Row * n, n),
             };
         }
         return values;
     }
 
     /// <summary>The merged spectrum of <paramref name="fibre"/>, as ingest's merge makes it (<see cref="DesiFibreSource.Merge"/>).</summary>
-    public SpectrumArrays Merge(DesiArmFibre fibre) => DesiFibreSource.MergeRow(_arms, _lattice, fibre.Row, _masks, FileName);
-
-    public void Dispose() => _mapped.Dispose();
-
-    // ---- layout ----
-
-    private static DesiArmLayout LayoutOf(FitsFile file, DesiReader.ArmHdus a)
+    public SpectrumArrays Merge(DesiArmFibre fibre)
     {
-        var hdus = HdusOf(file, a);
-        int n = a.Wavelength.Length;
-        var columns = new List<TableColumn>();
-        foreach (var (name, image) in hdus)
-        {
-            int repeat = name == "RESOLUTION" ? a.Diagonals : 1;
-            string? unit = name switch
-            {
-                "WAVELENGTH" => image.Header.GetStringOrNull("BUNIT")?.Trim() ?? "Angstrom",
-                "FLUX" => image.Header.GetStringOrNull("BUNIT")?.Trim() ?? DesiConventions.FluxUnit,
-                _ => image.Header.GetStringOrNull("BUNIT")?.Trim() is { Length: > 0 } u ? u : null,
-            };
-            columns.Add(ColumnOf(name, image, repeat) with { Unit = unit });
-        }
-        return new DesiArmLayout(a.Name, n, a.Wavelength[0], a.Wavelength[^1], a.Diagonals, columns);
+        var lattice = DesiArmMerger.Lattice.Of(_arms.Select(a => (a.Name, a.Wavelength)).ToList(), _mapped.File.Name);
+        return DesiFibreSource.MergeRow(_arms, lattice, fibre.Row, _arms.All(a => a.Mask is not null), _mapped.File.Name);
     }
 
-    /// <summary>The arm's images by column name, in the column order of the served table.</summary>
-    private static List<(string Name, ImageHdu Image)> HdusOf(FitsFile file, DesiReader.ArmHdus a)
+    public void Dispose() => _mapped.Dispose();
+}
+
+/// <summary>Column layouts from the headers, and raw reads of the images in the columns' types (used by <see cref="DesiArmReader"/> too).</summary>
+public sealed partial class DesiArmSource
+{
+    // ---- layout ----
+
+    /// <summary>An arm's table columns, from the images' headers (a tile-compressed mask's Z keywords: it is not decompressed).</summary>
+    private static DesiArmLayout LayoutOf(FitsFile file, DesiReader.ArmHdus a)
+    {
+        var hdus = new List<(string Name, Hdu Hdu)> { ("WAVELENGTH", file.GetImage(a.Name + "_WAVELENGTH")), ("FLUX", a.Flux), ("IVAR", a.Ivar) };
+        if (file.Find(a.Name + "_MASK") is { } mask) hdus.Add(("MASK", mask));
+        if (a.Resolution is not null) hdus.Add(("RESOLUTION", a.Resolution));
+        var columns = new List<TableColumn>();
+        foreach (var (name, hdu) in hdus)
+        {
+            string? bunit = hdu.Header.GetStringOrNull("BUNIT")?.Trim() is { Length: > 0 } u ? u : null;
+            string? unit = name switch
+            {
+                "WAVELENGTH" => bunit ?? "Angstrom",
+                "FLUX" => bunit ?? DesiConventions.FluxUnit,
+                _ => bunit,
+            };
+            columns.Add(ColumnOf(name, TypeOf(hdu), name == "RESOLUTION" ? a.Diagonals : 1) with { Unit = unit });
+        }
+        return new DesiArmLayout(a.Name, a.Wavelength.Length, a.Wavelength[0], a.Wavelength[^1], a.Diagonals, columns);
+    }
+
+    /// <summary>An image's value type: BITPIX, BSCALE, BZERO, BLANK — of a plain image, or from a compressed one's header.</summary>
+    internal readonly record struct ImageType(int Bitpix, double BScale, double BZero, long? Blank);
+
+    internal static ImageType TypeOf(Hdu hdu) => hdu switch
+    {
+        ImageHdu image => new(image.Bitpix, image.BScale, image.BZero, image.Blank),
+        BinaryTable t when Compression.CompressedImage.IsCompressedImage(t) && t.Header.GetLongOrNull("ZBITPIX") is long bitpix => new(
+            (int)bitpix, t.Header.GetDoubleOrNull("BSCALE") ?? 1.0, t.Header.GetDoubleOrNull("BZERO") ?? 0.0,
+            bitpix > 0 ? t.Header.GetLongOrNull("BLANK") ?? t.Header.GetLongOrNull("ZBLANK") : null),
+        _ => throw new FitsFormatException($"HDU {hdu.Index} ({hdu.Name}) is not an image"),
+    };
+
+    /// <summary>The arm's images by column name, in the column order of the served table (masks decompressed).</summary>
+    internal static List<(string Name, ImageHdu Image)> HdusOf(FitsFile file, DesiReader.ArmHdus a)
     {
         var hdus = new List<(string, ImageHdu)> { ("WAVELENGTH", file.GetImage(a.Name + "_WAVELENGTH")), ("FLUX", a.Flux), ("IVAR", a.Ivar) };
         if (a.Mask is not null) hdus.Add(("MASK", a.Mask));
@@ -133,13 +183,13 @@ public sealed class DesiArmSource : IDisposable
         return hdus;
     }
 
-    /// <summary>A column holding an image's raw values: its BITPIX as the type letter, its BSCALE/BZERO as TSCAL/TZERO.</summary>
-    private static TableColumn ColumnOf(string name, ImageHdu image, int repeat)
+    /// <summary>A column holding an image's raw values: its BITPIX as the type letter, its BSCALE/BZERO as TSCAL/TZERO, BLANK as TNULL.</summary>
+    internal static TableColumn ColumnOf(string name, ImageType image, int repeat)
     {
         char type = image.Bitpix switch
         {
             8 => 'B', 16 => 'I', 32 => 'J', 64 => 'K', -32 => 'E', -64 => 'D',
-            _ => throw new FitsFormatException($"HDU {image.Index}: unsupported BITPIX {image.Bitpix}"),
+            _ => throw new FitsFormatException($"{name}: unsupported BITPIX {image.Bitpix}"),
         };
         var column = new TableColumn(name, repeat.ToString(CultureInfo.InvariantCulture) + type);
         if (image.BScale != 1.0) column = column with { Scale = image.BScale };
@@ -149,7 +199,7 @@ public sealed class DesiArmSource : IDisposable
     }
 
     /// <summary>Pixels <paramref name="start"/> … start + count − 1 of an image, undecoded, in the array type the column is written from.</summary>
-    private static Array Raw(ImageHdu image, TableColumn column, long start, int count)
+    internal static Array Raw(ImageHdu image, TableColumn column, long start, int count)
     {
         var bytes = image.Data.Span;
         return (column.Form.Type, column.Unsigned) switch
@@ -192,7 +242,7 @@ public sealed class DesiArmSource : IDisposable
     }
 
     /// <summary>DESI's resolution block of one fibre is diagonal-major (D rows of N pixels); the table has one row per pixel.</summary>
-    private static Array Transposed(Array block, int n, int diagonals) => block switch
+    internal static Array Transposed(Array block, int n, int diagonals) => block switch
     {
         float[] f => Transpose(f, n, diagonals),
         double[] d => Transpose(d, n, diagonals),

@@ -123,19 +123,8 @@ public static class DataLinkEndpoints
         catch (UserInputException e) { await TextFault.WriteAsync(http, StatusCodes.Status400BadRequest, "UsageFault: " + e.Message); return; }
         var buffer = new MemoryStream();
         Fits.Desi.DesiArmLayout layout;
-        try
-        {
-            var arms = archive.OpenArms(dataset);
-            layout = arms.Source.Arm(armName)
-                ?? throw new NotFoundException($"spectrum {dataset.Location.SpecObjId} of {dataset.Location.Collection} has no {armName} arm in {arms.Source.FileName}");
-            arms.Write(buffer, layout, dataset.Did);
-        }
+        try { layout = archive.WriteArm(dataset, armName, buffer); }
         catch (NotFoundException e) { await TextFault.WriteAsync(http, StatusCodes.Status404NotFound, "NotFoundFault: " + e.Message); return; }
-        catch (Fits.FitsFormatException)
-        {
-            await TextFault.WriteAsync(http, StatusCodes.Status404NotFound, $"NotFoundFault: the arms of {dataset.Did} cannot be read from the file it was ingested from");
-            return;
-        }
         Operations.ServerMetrics.Served(http, "datalink", 1);
         http.Response.ContentType = Fits.Desi.DesiArmFits.ContentType;
         http.Response.ContentLength = buffer.Length;
