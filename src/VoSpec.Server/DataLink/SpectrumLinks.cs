@@ -57,12 +57,14 @@ public static class SpectrumLinks
             ContentQualifier = "#spectrum",
             LocalSemantics = "npy",
         };
-        if (d.SourcePath is { } source && File.Exists(source))
+        // The file's length as /datalink/progenitor serves it (spectrum_store's source_bytes is the file's share per
+        // spectrum: half a DESI coadd of two targets).
+        if (d.SourcePath is { } source && new FileInfo(source) is { Exists: true } sourceFile)
             yield return new Link(d.Did, "#progenitor", $"The file {Path.GetFileName(source)} this spectrum was ingested from, as it was")
             {
                 AccessUrl = $"{publicUrl}{ProgenitorPath}?ID={id}",
                 ContentType = ProgenitorContentType(source),
-                ContentLength = d.SourceBytes,
+                ContentLength = sourceFile.Length,
                 ContentQualifier = "#spectrum",
                 LocalSemantics = "source-file",
             };

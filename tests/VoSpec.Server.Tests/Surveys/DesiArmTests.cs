@@ -131,6 +131,9 @@ public abstract class DesiArmTestsBase(RealSurveysServer server)
             Assert.Equal(["arm-b", "arm-r", "arm-z"], arms.Select(r => r["local_semantics"]));
             var semantics = rows.Select(r => r["local_semantics"]).ToList();
             int at = semantics.IndexOf("source-file");
+            // The source file's row gives the length /datalink/progenitor serves: the whole file, though it holds several spectra.
+            var progenitor = await server.Client.GetByteArrayAsync(rows[at]["access_url"]);
+            Assert.Equal(progenitor.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), rows[at]["content_length"]);
             Assert.Equal(["arm-b", "arm-r", "arm-z"], semantics.Skip(at + 1).Take(3));
             foreach (var (r, arm) in arms.Zip(new[] { "B", "R", "Z" }))
             {
