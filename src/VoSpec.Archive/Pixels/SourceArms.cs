@@ -125,5 +125,5 @@ public sealed record SpectrumArms(DesiArmSource Source, DesiArmFibre Fibre)
     public IReadOnlyList<DesiArmLayout> Arms => Source.Arms;
 
     /// <summary>Exact bytes of the FITS file of <paramref name="arm"/> (<see cref="DesiArmFits.Length"/>).</summary>
-    public long Length(DesiArmLayout arm, string? did) => DesiArmFits.Length(Source.FileName, Source.GroupCards, Fibre, arm, did);
+    public long Length(DesiArmLayout arm, string? did) => Source.Length(Fibre, arm, did);
 }

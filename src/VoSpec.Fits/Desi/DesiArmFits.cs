@@ -19,10 +19,10 @@ public static class DesiArmFits
         var h = new FitsHeader()
             .Add("TARGETID", fibre.TargetId, "DESI target id (FIBERMAP TARGETID)")
             .Add("ARM", arm.Name, "spectrograph arm (camera) of this table")
-            .Add("OBS_ID", fibre.ObsId, "the merged spectrum this arm went into");
+            .Add("OBS_ID", Printable(fibre.ObsId), "the merged spectrum this arm went into");
         if (fibre.ExpId is long expId) h.Add("EXPID", expId, "exposure of this single-exposure spectrum");
-        if (did is not null) h.Add("DID", did, "publisher DID of the merged spectrum");
-        h.Add("SOURCE", sourceFile, "DESI file the values were copied from")
+        if (did is not null) h.Add("DID", Printable(did), "publisher DID of the merged spectrum");
+        h.Add("SOURCE", Printable(sourceFile), "DESI file the values were copied from")
             .Add("FIBROW", (long)fibre.Row, "row of the fibre in the source FIBERMAP (0-based)")
             .Add("WAVEMIN", arm.WaveMin, "[Angstrom] first wavelength of the arm")
             .Add("WAVEMAX", arm.WaveMax, "[Angstrom] last wavelength of the arm")
@@ -60,6 +60,10 @@ public static class DesiArmFits
         }
         w.Flush();
     }
+
+    /// <summary>FITS strings hold printable ASCII: anything else (a file name in another script, an identifier as a client spelled it) becomes '?'.</summary>
+    private static string Printable(string text) =>
+        text.All(c => c is >= ' ' and <= '~') ? text : new string(text.Select(c => c is >= ' ' and <= '~' ? c : '?').ToArray());
 
     /// <summary>"3600.0-5800.0": an arm's range for a description.</summary>
     public static string Range(DesiArmLayout arm) =>

@@ -34,6 +34,9 @@ public sealed partial class DesiArmSource
     /// <summary>The target fibre the archive calls <paramref name="obsId"/>; null when the file holds none of that name.</summary>
     public DesiArmFibre? Find(string obsId) => _fibres.GetValueOrDefault(obsId);
 
+    /// <summary>Every target fibre of the file, in FIBERMAP order.</summary>
+    public IEnumerable<DesiArmFibre> Fibres => _fibres.Values.OrderBy(f => f.Row);
+
     /// <summary>The arm of that name (case-insensitive); null when the file has none.</summary>
     public DesiArmLayout? Arm(string name) => Arms.FirstOrDefault(a => a.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 
@@ -58,6 +61,20 @@ public sealed partial class DesiArmSource
             throw new FitsFormatException($"{file.Name}: not a readable DESI file: {e.Message}", e);
         }
     }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Arm, bool Exposure, int ObsId, int Did), long> _lengths = new();
+
+    /// <summary>
+    /// <see cref="DesiArmFits.Length"/> of one fibre's arm, remembered: the headers' card images, and so the file's length,
+    /// depend on which cards there are and on the lengths of the strings (a long one continues on CONTINUE cards), not
+    /// on the numbers — {links} lists three arms per DESI spectrum and rendering six headers for each costs more than the
+    /// rest of its rows.
+    /// </summary>
+    public long Length(DesiArmFibre fibre, DesiArmLayout arm, string? did) =>
+        // A quote is doubled in a card, and where a long string is cut may depend on where quotes fall: not remembered.
+        fibre.ObsId.Contains('\'') || did?.Contains('\'') == true ? DesiArmFits.Length(FileName, GroupCards, fibre, arm, did)
+        : _lengths.GetOrAdd((arm.Name, fibre.ExpId is not null, fibre.ObsId.Length, did?.Length ?? -1),
+            _ => DesiArmFits.Length(FileName, GroupCards, fibre, arm, did));
 
     /// <summary>Maps the file for one request's reads (the caller disposes it); <see cref="FitsFormatException"/> when it no longer reads as indexed.</summary>
     public DesiArmReader OpenReader() => new(_path, this);
