@@ -92,9 +92,6 @@ public static class DataLinkEndpoints
         await Results.File(path, SpectrumLinks.ProgenitorContentType(path), Path.GetFileName(path)).ExecuteAsync(http);
     }
 
-    /// <summary>DESI's spectrograph arms, the values ARM takes.</summary>
-    private static readonly string[] ArmNames = ["B", "R", "Z"];
-
     /// <summary>
     /// One arm (ARM = B, R or Z) of a DESI spectrum as a FITS table read from the file it was ingested from: what the
     /// arm-b/-r/-z #progenitor links point at. Access as for /datalink/dataset; a file gone or changed is a 404.
@@ -111,7 +108,7 @@ public static class DataLinkEndpoints
             if (string.IsNullOrEmpty(id)) throw new UserInputException("missing ID parameter");
             var arm = p.GetSingle("ARM")?.Trim();
             if (string.IsNullOrEmpty(arm)) throw new UserInputException("missing ARM parameter (B, R or Z: DESI's spectrograph arms)");
-            armName = ArmNames.FirstOrDefault(a => a.Equals(arm, StringComparison.OrdinalIgnoreCase))
+            armName = Fits.Desi.DesiConventions.Arms.FirstOrDefault(a => a.Equals(arm, StringComparison.OrdinalIgnoreCase))
                 ?? throw new UserInputException($"ARM must be B, R or Z (DESI's spectrograph arms), not '{arm}'");
             if (p.GetSingle("RESPONSEFORMAT")?.Trim() is { Length: > 0 } f && !f.Equals("fits", StringComparison.OrdinalIgnoreCase)
                 && !f.Split(';')[0].Trim().Equals(Fits.Desi.DesiArmFits.ContentType, StringComparison.OrdinalIgnoreCase))

@@ -69,7 +69,7 @@ public static class SpectrumLinks
                 LocalSemantics = "source-file",
             };
         if (arms is not null)
-            foreach (var arm in arms.Arms)
+            foreach (var arm in arms.Arms.Where(a => DesiConventions.Arms.Contains(a.Name)))
                 yield return new Link(d.Did, "#progenitor", ArmDescription(d, arms, arm))
                 {
                     AccessUrl = $"{publicUrl}{ArmPath}?ID={id}&ARM={arm.Name}",
