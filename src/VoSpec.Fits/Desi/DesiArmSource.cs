@@ -88,7 +88,6 @@ public sealed partial class DesiArmSource
 public sealed class DesiArmReader : IDisposable
 {
     private readonly MappedFitsFile _mapped;
-    private readonly DesiArmSource _source;
     private readonly List<DesiReader.ArmHdus> _arms;
     private readonly BinaryTable _fibermap;
 
@@ -97,7 +96,6 @@ public sealed class DesiArmReader : IDisposable
         _mapped = MappedFitsFile.Open(path);
         try
         {
-            _source = source;
             _fibermap = _mapped.File.Get<BinaryTable>("FIBERMAP");
             _arms = DesiReader.FindArms(_mapped.File, _fibermap.RowCount, resolution: true);
             if (!_arms.Select(a => a.Name).SequenceEqual(source.Arms.Select(a => a.Name)))
