@@ -145,6 +145,21 @@ public sealed class SpectrumArchive : IDisposable
 
     private readonly SourceFiles _sources = new();
 
+    /// <summary>
+    /// A DESI spectrum's arms as its source file has them, for {links}: null when it is not a DESI spectrum or its file is
+    /// gone, changed (in place) or no longer holds it (<see cref="SourceArms.Describe"/>).
+    /// </summary>
+    public SpectrumArms? Arms(Dataset dataset) => _arms.Describe(dataset);
+
+    /// <summary>
+    /// Writes one arm of a DESI spectrum as FITS, read from its source file after checking it against the archive's merged
+    /// spectrum (<see cref="SourceArms.Write"/>): a <see cref="VoSpec.Core.Faults.NotFoundException"/> when it cannot be served.
+    /// </summary>
+    public VoSpec.Fits.Desi.DesiArmLayout WriteArm(Dataset dataset, string arm, Stream output) =>
+        _arms.Write(dataset, arm, output, () => ReadPixels(dataset.Location).ToArrays());
+
+    private readonly SourceArms _arms = new();
+
     internal PixelStoreReader PixelReader(string collection) => _readers.GetOrAdd(collection, c => new PixelStoreReader(PixelFilePath(c)));
 
     public string PixelFilePath(string collection) => Path.Combine(Directory, PixelsFolder, collection + ".px");

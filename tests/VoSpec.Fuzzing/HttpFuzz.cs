@@ -45,6 +45,7 @@ public static class HttpGenerator
         new("/datalink/links", ["GET", "POST"], ["ID", "RESPONSEFORMAT"]),
         new("/datalink/dataset", ["GET"], ["ID", "RESPONSEFORMAT"]),
         new("/datalink/progenitor", ["GET"], ["ID"]),
+        new("/datalink/arm", ["GET"], ["ID", "ARM", "RESPONSEFORMAT"]),
         new("/datalink/preview", ["GET"], ["ID", "size", "width", "height", "xscale"]),
         new("/soda/sync", ["GET", "POST"], ["ID", "BAND", "CIRCLE", "POLYGON", "POS", "TIME", "POL", "RESPONSEFORMAT"]),
         new("/spec/query", ["GET"], ["cond", "fields", "catalog", "format", "id", "context", "profile"]),

@@ -8,6 +8,9 @@ public static class DesiConventions
     /// <summary>DESI's spelling of its flux unit (the X_FLUX images' BUNIT), 10⁻¹⁷ erg s⁻¹ cm⁻² Å⁻¹ as SDSS's.</summary>
     public const string FluxUnit = "10**-17 erg/(s cm2 Angstrom)";
 
+    /// <summary>DESI's spectrograph arms (cameras), bluest first: the arms DataLink offers and /datalink/arm's ARM takes.</summary>
+    public static readonly IReadOnlyList<string> Arms = ["B", "R", "Z"];
+
     /// <summary>107 µm fibres on the Mayall's focal plane: 1.5″ on the sky.</summary>
     public const double FiberDiameter = 1.5;
 

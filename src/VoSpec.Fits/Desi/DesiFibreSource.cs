@@ -74,10 +74,16 @@ public sealed class DesiFibreSource : IDisposable
     public SpectrumArrays Merge(int row)
     {
         if ((uint)row >= (uint)Rows) throw new FitsFormatException($"{_mapped.File.Name}: no FIBERMAP row {row} (the file has {Rows})");
-        var rows = new DesiArmMerger.ArmRow[_arms.Count];
-        for (int k = 0; k < _arms.Count; k++)
+        return MergeRow(_arms, _lattice, row, _masks, _mapped.File.Name);
+    }
+
+    /// <summary>One fibre's rows of every arm's flux, ivar and (when <paramref name="masks"/>) mask images, decoded and merged.</summary>
+    internal static SpectrumArrays MergeRow(IReadOnlyList<DesiReader.ArmHdus> arms, DesiArmMerger.Lattice lattice, int row, bool masks, string name)
+    {
+        var rows = new DesiArmMerger.ArmRow[arms.Count];
+        for (int k = 0; k < arms.Count; k++)
         {
-            var a = _arms[k];
+            var a = arms[k];
             int n = a.Wavelength.Length;
             long start = (long)row * n;
             var flux = GC.AllocateUninitializedArray<float>(n);
@@ -85,14 +91,14 @@ public sealed class DesiFibreSource : IDisposable
             a.Flux.ReadFloats(start, flux);
             a.Ivar.ReadFloats(start, ivar);
             int[]? mask = null;
-            if (_masks)
+            if (masks)
             {
                 mask = GC.AllocateUninitializedArray<int>(n);
-                if (!a.Mask!.ReadBits32(start, mask)) throw new FitsFormatException($"{_mapped.File.Name}: {a.Name}_MASK is not a 32-bit mask");
+                if (!a.Mask!.ReadBits32(start, mask)) throw new FitsFormatException($"{name}: {a.Name}_MASK is not a 32-bit mask");
             }
             rows[k] = new DesiArmMerger.ArmRow(flux, ivar, mask, 0);
         }
-        return _lattice.Merge(rows);
+        return lattice.Merge(rows);
     }
 
     public void Dispose() => _mapped.Dispose();

@@ -122,7 +122,11 @@ public static class DesiReader
     internal sealed record ArmHdus(string Name, double[] Wavelength, ImageHdu Flux, ImageHdu Ivar, ImageHdu? Mask, ImageHdu? Resolution, int Diagonals);
 
     /// <summary>Every arm's HDUs, ordered by wavelength; the X_RESOLUTION images only when <paramref name="resolution"/>.</summary>
-    internal static List<ArmHdus> FindArms(FitsFile file, int rows, bool resolution)
+    /// <param name="masks">
+    /// False: no X_MASK image is returned, and a tile-compressed one is checked from its header without being decompressed
+    /// (an index of the file that reads no pixel must not inflate three masks of 500 fibres).
+    /// </param>
+    internal static List<ArmHdus> FindArms(FitsFile file, int rows, bool resolution, bool masks = true)
     {
         var arms = new List<ArmHdus>();
         foreach (var hdu in file.Hdus)
@@ -134,7 +138,7 @@ public static class DesiReader
             int n = wave.Axes[0];
             var flux = Image(file, arm + "_FLUX", n, rows, required: true)!;
             var ivar = Image(file, arm + "_IVAR", n, rows, required: true)!;
-            var mask = Image(file, arm + "_MASK", n, rows, required: false);
+            var mask = masks ? Image(file, arm + "_MASK", n, rows, required: false) : CheckShape(file, arm + "_MASK", n, rows);
             var res = !resolution || file.Find(arm + "_RESOLUTION") is null ? null : file.GetImage(arm + "_RESOLUTION");
             int diagonals = 0;
             if (res is not null)
@@ -154,7 +158,7 @@ public static class DesiReader
     private static List<ArmImages> ReadArms(FitsFile file, int rows, bool resolution, bool pixels)
     {
         var arms = new List<ArmImages>();
-        foreach (var (arm, wavelength, flux, ivar, mask, res, diagonals) in FindArms(file, rows, resolution))
+        foreach (var (arm, wavelength, flux, ivar, mask, res, diagonals) in FindArms(file, rows, resolution, masks: pixels))
         {
             int n = wavelength.Length;
             string unit = flux.Header.GetStringOrNull("BUNIT")?.Trim() ?? DesiConventions.FluxUnit;
@@ -177,6 +181,20 @@ public static class DesiReader
             ivar.ReadFloats(ivarValues);
         }
         return arms;
+    }
+
+    /// <summary>An optional image's shape checked as <see cref="Image"/> does, without decompressing a tile-compressed one; always null.</summary>
+    private static ImageHdu? CheckShape(FitsFile file, string extName, int n, int rows)
+    {
+        if (file.Find(extName) is not BinaryTable table || !Compression.CompressedImage.IsCompressedImage(table))
+        {
+            Image(file, extName, n, rows, required: false);
+            return null;
+        }
+        var h = table.Header;
+        if (h.GetLongOrNull("ZNAXIS") != 2 || h.GetLongOrNull("ZNAXIS1") != n || h.GetLongOrNull("ZNAXIS2") != rows)
+            throw new FitsFormatException($"{file.Name}: {extName} is ({h.GetLongOrNull("ZNAXIS1")}, {h.GetLongOrNull("ZNAXIS2")}), not ({n}, {rows}) for {rows} FIBERMAP rows");
+        return null;
     }
 
     private static ImageHdu? Image(FitsFile file, string extName, int n, int rows, bool required)

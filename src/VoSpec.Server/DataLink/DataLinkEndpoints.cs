@@ -17,7 +17,8 @@ namespace VoSpec.Server.DataLink;
 
 /// <summary>
 /// DataLink 1.1 under /datalink: the {links} resource (GET/POST /datalink/links) and the data it links to —
-/// /datalink/dataset (the spectrum as FITS, VOTable, CSV or .npy) and /datalink/progenitor (the ingested file as it was).
+/// /datalink/dataset (the spectrum as FITS, VOTable, CSV or .npy), /datalink/progenitor (the ingested file as it was)
+/// and /datalink/arm (one arm of a DESI spectrum as its source file has it).
 /// </summary>
 public static class DataLinkEndpoints
 {
@@ -27,6 +28,7 @@ public static class DataLinkEndpoints
         g.MapVosi(DataLinkCapabilities.Of);
         g.MapGet("/dataset", Dataset);
         g.MapGet("/progenitor", Progenitor);
+        g.MapGet("/arm", Arm);
         g.MapGet("/preview", Previews.Serve);
         return g;
     }
@@ -88,6 +90,43 @@ public static class DataLinkEndpoints
             return;
         }
         await Results.File(path, SpectrumLinks.ProgenitorContentType(path), Path.GetFileName(path)).ExecuteAsync(http);
+    }
+
+    /// <summary>
+    /// One arm (ARM = B, R or Z) of a DESI spectrum as a FITS table read from the file it was ingested from: what the
+    /// arm-b/-r/-z #progenitor links point at. Access as for /datalink/dataset; a file gone or changed is a 404.
+    /// </summary>
+    private static async Task Arm(HttpContext http, SpectrumArchive archive)
+    {
+        var cancel = http.RequestAborted;
+        Dataset dataset;
+        string armName;
+        try
+        {
+            var p = await DaliParameters.ReadAsync(http.Request, cancel);
+            var id = p.GetSingle("ID");
+            if (string.IsNullOrEmpty(id)) throw new UserInputException("missing ID parameter");
+            var arm = p.GetSingle("ARM")?.Trim();
+            if (string.IsNullOrEmpty(arm)) throw new UserInputException("missing ARM parameter (B, R or Z: DESI's spectrograph arms)");
+            armName = Fits.Desi.DesiConventions.Arms.FirstOrDefault(a => a.Equals(arm, StringComparison.OrdinalIgnoreCase))
+                ?? throw new UserInputException($"ARM must be B, R or Z (DESI's spectrograph arms), not '{arm}'");
+            if (p.GetSingle("RESPONSEFORMAT")?.Trim() is { Length: > 0 } f && !f.Equals("fits", StringComparison.OrdinalIgnoreCase)
+                && !f.Split(';')[0].Trim().Equals(Fits.Desi.DesiArmFits.ContentType, StringComparison.OrdinalIgnoreCase))
+                throw new UserInputException($"unsupported RESPONSEFORMAT '{f}' (an arm is served as FITS: application/fits)");
+            var found = Datasets.Find(archive, http.AccessRights(), id);
+            if (found.Dataset is null) { await Fault(http, found); return; }
+            dataset = found.Dataset;
+        }
+        catch (UserInputException e) { await TextFault.WriteAsync(http, StatusCodes.Status400BadRequest, "UsageFault: " + e.Message); return; }
+        var buffer = new MemoryStream();
+        Fits.Desi.DesiArmLayout layout;
+        try { layout = archive.WriteArm(dataset, armName, buffer); }
+        catch (NotFoundException e) { await TextFault.WriteAsync(http, StatusCodes.Status404NotFound, "NotFoundFault: " + e.Message); return; }
+        Operations.ServerMetrics.Served(http, "datalink", 1);
+        http.Response.ContentType = Fits.Desi.DesiArmFits.ContentType;
+        http.Response.ContentLength = buffer.Length;
+        http.Response.Headers.ContentDisposition = $"inline; filename=\"{dataset.ObsId}-{layout.Name}.fits\"";
+        await http.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), cancel);
     }
 
     private static Task Fault(HttpContext http, DatasetLookup found) =>

@@ -38,7 +38,7 @@ public static class LinksWriter
                 if (found.Dataset is { } d)
                 {
                     var sodaId = $"soda-{descriptors.Count + 1}";
-                    foreach (var link in SpectrumLinks.For(d, finder.Related(d), publicUrl, sodaId)) link.Write(w);
+                    foreach (var link in SpectrumLinks.For(d, finder.Related(d), archive.Arms(d), publicUrl, sodaId)) link.Write(w);
                     descriptors.Add(SodaDescriptor.For(d, sodaId, publicUrl));
                 }
                 else SpectrumLinks.Failure(id, found.Fault!).Write(w);

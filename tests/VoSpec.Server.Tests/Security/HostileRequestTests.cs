@@ -41,7 +41,7 @@ public class HostileRequestTests(RunningServer server) : IClassFixture<RunningSe
         "tap/tables/no.such.table", "tap/tables/%00",
         "datalink/links?ID=%00%ff", "datalink/links?ID=ivo://x/y?%27;DROP%20TABLE", "datalink/links",
         "datalink/dataset?ID=ivo://evil.org/demo?1", "datalink/dataset?ID=" , "datalink/preview?ID=x&SIZE=99999x1",
-        "datalink/progenitor?ID=%ZZ",
+        "datalink/progenitor?ID=%ZZ", "datalink/arm?ID=%ZZ&ARM=%00", "datalink/arm?ID=ivo://x/y?1&ARM=../../etc/passwd",
         "soda/sync?ID=x&BAND=abc", "soda/sync?ID=x&CIRCLE=1%202", "soda/sync?ID=x&POS=RANGE%20NaN",
         "ssa?REQUEST=queryData&POS=abc&SIZE=-1", "ssa?REQUEST=queryData&BAND=1/0&TIME=x", "ssa?REQUEST=nope", "ssa?FORMAT=%00",
         "spec/query?cond=((((&fields=*", "spec/query?fields=%27;--&catalog=x.y", "spec/query?cond=q3c_radial_query(ra,dec,1,2)%20UNION%20SELECT",

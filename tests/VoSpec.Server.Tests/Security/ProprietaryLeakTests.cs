@@ -30,7 +30,7 @@ public class ProprietaryLeakTests(ProprietaryServer server) : IClassFixture<Prop
         [
             "datalink/dataset?ID={0}", "datalink/dataset?ID={0}&RESPONSEFORMAT=npy", "datalink/preview?ID={0}",
             "datalink/preview?ID={0}&SIZE=thumbnail", "datalink/progenitor?ID={0}", "soda/sync?ID={0}&BAND=" + Esc("4e-7 9e-7"),
-            "datalink/links?ID={0}",
+            "datalink/links?ID={0}", "datalink/arm?ID={0}&ARM=B",
         ];
         // The token holder renders (and so caches) the previews first.
         foreach (var size in new[] { "", "&SIZE=thumbnail" })

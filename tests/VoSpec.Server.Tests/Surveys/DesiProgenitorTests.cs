@@ -140,7 +140,7 @@ public sealed class DesiProgenitorTests(RealSurveysServer server) : DesiProgenit
 
 public sealed class PostgresDesiProgenitorTests(PostgresRealSurveysServer server) : DesiProgenitorTestsBase(server), IClassFixture<PostgresRealSurveysServer>;
 
-/// <summary>A DESI coadd alone: its exposures' spectra file was not ingested, so its links have no exposure rows.</summary>
+/// <summary>A DESI coadd alone: its exposures' spectra file was not ingested, so its links have no exposure rows (its arms, read from its own file, it has).</summary>
 public sealed class DesiCoaddAloneServer : RunningServer
 {
     protected override void BeforeStart()
@@ -154,14 +154,14 @@ public sealed class DesiCoaddAloneServer : RunningServer
 public sealed class DesiCoaddAloneTests(DesiCoaddAloneServer server) : IClassFixture<DesiCoaddAloneServer>
 {
     [Fact]
-    public async Task A_coadd_without_its_exposures_ingested_has_only_its_source_file_as_progenitor()
+    public async Task A_coadd_without_its_exposures_ingested_has_only_its_source_file_and_its_arms_as_progenitors()
     {
         var dids = server.Query("SELECT obs_publisher_did FROM ivoa.obscore").Select(r => (string)r[0]!).ToList();
         Assert.Equal(2, dids.Count);
         foreach (var did in dids)
         {
             var rows = await LinksRows(did);
-            Assert.Equal(["source-file"], rows.Where(r => r["semantics"] == "#progenitor").Select(r => r["local_semantics"]));
+            Assert.Equal(["source-file", "arm-b", "arm-r", "arm-z"], rows.Where(r => r["semantics"] == "#progenitor").Select(r => r["local_semantics"]));
             Assert.DoesNotContain(rows, r => r["semantics"] == "#derivation");
         }
     }
