@@ -11,24 +11,15 @@ set -euo pipefail
 N=${1:-1000000}; OUT=${2:-/tmp/bench/large-pg}; ROUNDS=${3:-2}
 cd "$(dirname "$0")/.."
 mkdir -p "$OUT"
-PG=$(mktemp -d /tmp/vospec-pglarge.XXXX); chown postgres "$PG"; chmod 755 "$PG"
-PORT=55496
-BIN=/usr/lib/postgresql/15/bin
-runuser -u postgres -- $BIN/initdb -D "$PG/data" -A trust -U postgres >/dev/null
-runuser -u postgres -- $BIN/pg_ctl -D "$PG/data" -o "-k $PG -p $PORT -c listen_addresses='' -c shared_buffers=1GB -c max_wal_size=8GB -c checkpoint_timeout=30min" -l "$PG/log" -w start >/dev/null
-PGPID=$(head -1 "$PG/data/postmaster.pid")
+. bench/pgcluster.sh
+pg_cluster_start 55496 pglarge
 PIDS=()
 SQLITE=$OUT/sqlite-archive; PGDIR=$OUT/pg-archive
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; kill -INT "$PGPID" 2>/dev/null || true; sleep 3; rm -rf "$PG" "$SQLITE" "$PGDIR"; }
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; pg_cluster_stop; rm -rf "$SQLITE" "$PGDIR"; }
 trap cleanup EXIT
-psql -h "$PG" -p $PORT -U postgres -q -c "CREATE DATABASE large"
-sh deploy/postgresql/install-pgsphere.sh -h "$PG" -p $PORT -U postgres -d large >/dev/null 2>&1
-CS="Host=$PG;Port=$PORT;Username=postgres;Database=large"
+CS=$(pg_database large)
 BENCH="dotnet bench/VoSpec.Bench/bin/Release/net10.0/VoSpec.Bench.dll"
 VOSPEC="dotnet src/VoSpec.Cli/bin/Release/net10.0/vospec.dll"
-# CPU seconds of PostgreSQL: the postmaster, its exited children and its live ones.
-pgcpu() { local t; t=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$PGPID/stat"); for c in $(cat /proc/$PGPID/task/*/children); do t=$((t + $(awk '{print $14 + $15}' "/proc/$c/stat" 2>/dev/null || echo 0))); done; echo "scale=2; $t / 100" | bc; }
-cpu() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$1/stat"; }
 rm -rf "$SQLITE" "$PGDIR"
 
 echo "== PostgreSQL: load of $N rows, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date +%H:%M:%S)"

@@ -11,16 +11,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${1:-/tmp/bench/postgres}; ROUNDS=${2:-2}; LOAD=${LOAD:-0}
 mkdir -p "$OUT"
-PG=$(mktemp -d /tmp/vospec-pgbench.XXXX); chown postgres "$PG"; chmod 755 "$PG"
-PORT=55499
-BIN=/usr/lib/postgresql/15/bin
-runuser -u postgres -- $BIN/initdb -D "$PG/data" -A trust -U postgres >/dev/null
-runuser -u postgres -- $BIN/pg_ctl -D "$PG/data" -o "-k $PG -p $PORT -c listen_addresses='' -c shared_buffers=1GB -c max_wal_size=8GB -c checkpoint_timeout=30min" -l "$PG/log" -w start >/dev/null
-PGPID=$(head -1 "$PG/data/postmaster.pid")
+. bench/pgcluster.sh
+pg_cluster_start 55499 pgbench
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; kill -INT "$PGPID" 2>/dev/null || true; sleep 2; rm -rf "$PG"; }
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; pg_cluster_stop; }
 trap cleanup EXIT
-db() { psql -h "$PG" -p $PORT -U postgres -q -c "CREATE DATABASE $1" && sh deploy/postgresql/install-pgsphere.sh -h "$PG" -p $PORT -U postgres -d "$1" 2>/dev/null; echo "Host=$PG;Port=$PORT;Username=postgres;Database=$1"; }
+db() { pg_database "$1"; }
 VOSPEC="dotnet src/VoSpec.Cli/bin/Release/net10.0/vospec.dll"
 [ -f src/VoSpec.Cli/bin/Release/net10.0/vospec.dll ] || VOSPEC="dotnet src/VoSpec.Cli/bin/Release/net10.0/VoSpec.Cli.dll"
 

@@ -9,19 +9,12 @@
 set -euo pipefail
 A=$(realpath "$1"); B=$(realpath "$2"); ROWS=${3:-1000000}; ROUNDS=${4:-3}
 cd "$(dirname "$0")/.."
-PG=$(mktemp -d /tmp/vospec-pgstream.XXXX); chown postgres "$PG"; chmod 755 "$PG"
-PORT=55497
-BIN=/usr/lib/postgresql/15/bin
-runuser -u postgres -- $BIN/initdb -D "$PG/data" -A trust -U postgres >/dev/null
-runuser -u postgres -- $BIN/pg_ctl -D "$PG/data" -o "-k $PG -p $PORT -c listen_addresses='' -c shared_buffers=1GB -c max_wal_size=8GB -c checkpoint_timeout=30min" -l "$PG/log" -w start >/dev/null
-PGPID=$(head -1 "$PG/data/postmaster.pid")
+. bench/pgcluster.sh
+pg_cluster_start 55497 pgstream
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; kill -INT "$PGPID" 2>/dev/null || true; sleep 3; rm -rf "$PG" /tmp/bench/pgstream-a /tmp/bench/pgstream-b; }
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; pg_cluster_stop; rm -rf /tmp/bench/pgstream-a /tmp/bench/pgstream-b; }
 trap cleanup EXIT
-db() { psql -h "$PG" -p $PORT -U postgres -q -c "CREATE DATABASE $1" && sh deploy/postgresql/install-pgsphere.sh -h "$PG" -p $PORT -U postgres -d "$1" 2>/dev/null; echo "Host=$PG;Port=$PORT;Username=postgres;Database=$1"; }
-# CPU seconds (utime + stime) of a process; of PostgreSQL: the postmaster, its exited children and its live ones.
-cpu() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$1/stat"; }
-pgcpu() { local t; t=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$PGPID/stat"); for c in $(cat /proc/$PGPID/task/*/children); do t=$((t + $(awk '{print $14 + $15}' "/proc/$c/stat" 2>/dev/null || echo 0))); done; echo "scale=2; $t / 100" | bc; }
+db() { pg_database "$1"; }
 declare -A CS PORTS=([a]=5091 [b]=5092) DIRS=([a]=$A [b]=$B)
 for side in a b; do
   CS[$side]=$(db "stream_$side")

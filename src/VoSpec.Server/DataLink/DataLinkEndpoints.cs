@@ -55,19 +55,8 @@ public static class DataLinkEndpoints
     private static async Task Dataset(HttpContext http, SpectrumArchive archive)
     {
         var cancel = http.RequestAborted;
-        Dataset dataset;
-        SpectrumFormat format;
-        try
-        {
-            var p = await DaliParameters.ReadAsync(http.Request, cancel);
-            var id = p.GetSingle("ID");
-            if (string.IsNullOrEmpty(id)) throw new UserInputException("missing ID parameter");
-            format = SpectrumNegotiation.Dali.Parse(p.GetSingle("RESPONSEFORMAT"));
-            var found = Datasets.Find(archive, http.AccessRights(), id);
-            if (found.Dataset is null) { await Fault(http, found); return; }
-            dataset = found.Dataset;
-        }
-        catch (UserInputException e) { await TextFault.WriteAsync(http, StatusCodes.Status400BadRequest, "UsageFault: " + e.Message); return; }
+        SpectrumFormat format = default;
+        if (await RequestedDataset(http, archive, p => format = SpectrumNegotiation.Dali.Parse(p.GetSingle("RESPONSEFORMAT"))) is not { } dataset) return;
         SpectrumMeta meta;
         SpectrumArrays arrays;
         // A spectrum served from a source file that is gone or changed since ingest (vospec ingest --in-place).
@@ -99,25 +88,17 @@ public static class DataLinkEndpoints
     private static async Task Arm(HttpContext http, SpectrumArchive archive)
     {
         var cancel = http.RequestAborted;
-        Dataset dataset;
-        string armName;
-        try
-        {
-            var p = await DaliParameters.ReadAsync(http.Request, cancel);
-            var id = p.GetSingle("ID");
-            if (string.IsNullOrEmpty(id)) throw new UserInputException("missing ID parameter");
-            var arm = p.GetSingle("ARM")?.Trim();
-            if (string.IsNullOrEmpty(arm)) throw new UserInputException("missing ARM parameter (B, R or Z: DESI's spectrograph arms)");
-            armName = Fits.Desi.DesiConventions.Arms.FirstOrDefault(a => a.Equals(arm, StringComparison.OrdinalIgnoreCase))
-                ?? throw new UserInputException($"ARM must be B, R or Z (DESI's spectrograph arms), not '{arm}'");
-            if (p.GetSingle("RESPONSEFORMAT")?.Trim() is { Length: > 0 } f && !f.Equals("fits", StringComparison.OrdinalIgnoreCase)
-                && !f.Split(';')[0].Trim().Equals(Fits.Desi.DesiArmFits.ContentType, StringComparison.OrdinalIgnoreCase))
-                throw new UserInputException($"unsupported RESPONSEFORMAT '{f}' (an arm is served as FITS: application/fits)");
-            var found = Datasets.Find(archive, http.AccessRights(), id);
-            if (found.Dataset is null) { await Fault(http, found); return; }
-            dataset = found.Dataset;
-        }
-        catch (UserInputException e) { await TextFault.WriteAsync(http, StatusCodes.Status400BadRequest, "UsageFault: " + e.Message); return; }
+        string armName = "";
+        if (await RequestedDataset(http, archive, p =>
+            {
+                var arm = p.GetSingle("ARM")?.Trim();
+                if (string.IsNullOrEmpty(arm)) throw new UserInputException("missing ARM parameter (B, R or Z: DESI's spectrograph arms)");
+                armName = Fits.Desi.DesiConventions.Arms.FirstOrDefault(a => a.Equals(arm, StringComparison.OrdinalIgnoreCase))
+                    ?? throw new UserInputException($"ARM must be B, R or Z (DESI's spectrograph arms), not '{arm}'");
+                if (p.GetSingle("RESPONSEFORMAT")?.Trim() is { Length: > 0 } f && !f.Equals("fits", StringComparison.OrdinalIgnoreCase)
+                    && !f.Split(';')[0].Trim().Equals(Fits.Desi.DesiArmFits.ContentType, StringComparison.OrdinalIgnoreCase))
+                    throw new UserInputException($"unsupported RESPONSEFORMAT '{f}' (an arm is served as FITS: application/fits)");
+            }) is not { } dataset) return;
         var buffer = new MemoryStream();
         Fits.Desi.DesiArmLayout layout;
         try { layout = archive.WriteArm(dataset, armName, buffer); }
@@ -127,6 +108,26 @@ public static class DataLinkEndpoints
         http.Response.ContentLength = buffer.Length;
         http.Response.Headers.ContentDisposition = $"inline; filename=\"{dataset.ObsId}-{layout.Name}.fits\"";
         await http.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), cancel);
+    }
+
+    /// <summary>
+    /// The dataset a request's ID names, as the caller's rights see it, after <paramref name="check"/> has read the
+    /// request's other parameters (it throws <see cref="UserInputException"/> for a bad one); null once a fault (400 for
+    /// the request, 404 for an ID not found) has been written.
+    /// </summary>
+    private static async Task<Dataset?> RequestedDataset(HttpContext http, SpectrumArchive archive, Action<DaliParameters> check)
+    {
+        try
+        {
+            var p = await DaliParameters.ReadAsync(http.Request, http.RequestAborted);
+            var id = p.GetSingle("ID");
+            if (string.IsNullOrEmpty(id)) throw new UserInputException("missing ID parameter");
+            check(p);
+            var found = Datasets.Find(archive, http.AccessRights(), id);
+            if (found.Dataset is null) await Fault(http, found);
+            return found.Dataset;
+        }
+        catch (UserInputException e) { await TextFault.WriteAsync(http, StatusCodes.Status400BadRequest, "UsageFault: " + e.Message); return null; }
     }
 
     private static Task Fault(HttpContext http, DatasetLookup found) =>
