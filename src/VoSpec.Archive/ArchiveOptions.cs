@@ -43,6 +43,12 @@ public sealed record ArchiveOptions
     /// </summary>
     public bool RetryReadsOnPrimary { get; init; } = true;
 
+    /// <summary>
+    /// On PostgreSQL with one host: dataset lookups (DataLink, SODA, previews) are kept while the database notifies no
+    /// change of their tables (LISTEN/NOTIFY; docs/postgresql.md). False: every lookup asks the database.
+    /// </summary>
+    public bool DatasetCache { get; init; } = true;
+
     /// <summary>Spectra per ingest transaction.</summary>
     public int IngestBatchSize { get; init; } = 500;
 

@@ -68,6 +68,12 @@ public sealed record ServerSettings
     /// </summary>
     public bool RetryReadsOnPrimary { get; init; } = true;
 
+    /// <summary>
+    /// On PostgreSQL with one host: dataset lookups (DataLink, SODA, previews) are kept while the database notifies no
+    /// change of their tables (docs/postgresql.md). False: every lookup asks the database.
+    /// </summary>
+    public bool DatasetCache { get; init; } = true;
+
     /// <summary>Metrics, health and request logs (VoSpec:Operations:Metrics and so on).</summary>
     public Operations.OperationsSettings Operations { get; init; } = new();
 

@@ -1,0 +1,218 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using VoSpec.Server.Hosting;
+using VoSpec.Testing;
+using Xunit;
+
+namespace VoSpec.Server.Tests.Postgres;
+
+/// <summary>
+/// The dataset cache on PostgreSQL (PostgresDatasetCache) with two servers on one database, as a scale-out without
+/// standbys runs: a change made on the database (psql here, as another server or tool would) is in the other server's
+/// next {links} answer; a change the triggers cannot see (made with them switched off) shows that the cache is really
+/// used; a killed listening connection, or a trigger switched off, turns the cache off until it listens again.
+/// Also the probe behind VOSI availability: answered from the last probe for a second, not once a request.
+/// </summary>
+public class DatasetCacheTests : IAsyncLifetime
+{
+    private const string ListenerName = "vospec dataset cache";
+    private readonly TempDir _dir = TestPaths.NewTempDir("vospec-dscache");
+    private string _database = null!, _dbName = null!;
+    private WebApplication _a = null!, _b = null!;
+    private HttpClient _httpA = null!, _httpB = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = PostgresDatabases.NewDatabase();
+        _dbName = _database.Split(';').Select(p => p.Split('=', 2)).Single(kv => kv[0] == "Database")[1];
+        (_a, _httpA) = await Start(demo: true);
+        // B's sessions log their statements (the cluster's log), for the availability test to count its probes.
+        (_b, _httpB) = await Start(demo: false, options: "-c log_statement=all");
+    }
+
+    private async Task<(WebApplication, HttpClient)> Start(bool demo, string? options = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["VoSpec:Archive"] = Path.Combine(_dir.Path, "archive"), ["VoSpec:Database"] = options is null ? _database : _database + $";Options={options}",
+            ["VoSpec:Urls"] = "http://127.0.0.1:0", ["VoSpec:WarmUp"] = "false",
+        };
+        if (demo) settings["VoSpec:Demo"] = "20";
+        var app = VoSpecHost.Build(settings);
+        await app.StartAsync();
+        return (app, new HttpClient { BaseAddress = new Uri(VoSpecHost.BaseUrls(app)[0]), Timeout = TimeSpan.FromSeconds(30) });
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var app in new[] { _a, _b })
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+        _dir.Dispose();
+    }
+
+    private string Sql(string sql)
+    {
+        var r = PostgresDatabases.Cluster.Psql(sql, _dbName);
+        Assert.True(r.ExitCode == 0, r.All);
+        return r.StdOut.Trim();
+    }
+
+    private async Task<List<string>> Dids(int n) =>
+        (await _httpA.GetStringAsync("tap/sync?LANG=ADQL&FORMAT=csv&QUERY=" + Uri.EscapeDataString($"SELECT TOP {n} obs_publisher_did FROM ivoa.obscore ORDER BY obs_publisher_did")))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Trim()).ToList();
+
+    private static async Task<string> Links(HttpClient http, string did)
+    {
+        using var r = await http.GetAsync("datalink/links?ID=" + Uri.EscapeDataString(did));
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        return await r.Content.ReadAsStringAsync();
+    }
+
+    private static long SpecObjId(string did) => long.Parse(did[(did.IndexOf('?') + 1)..]);
+
+    /// <summary>Until the other server's cache listens (its listening connection, by its application name, is in pg_stat_activity).</summary>
+    private async Task Listening(int connections = 2)
+    {
+        for (int i = 0; i < 100; i++)
+        {
+            if (int.Parse(Sql($"SELECT count(*) FROM pg_stat_activity WHERE application_name = '{ListenerName}' AND datname = current_database()")) >= connections) return;
+            await Task.Delay(100);
+        }
+        Assert.Fail("the dataset caches do not listen");
+    }
+
+    /// <summary>A change no trigger sees (the notifying trigger off for its transaction): a cached answer keeps what it was.</summary>
+    private string Unnotified(string change) => Sql($"""
+        BEGIN;
+        ALTER TABLE spectrum_store DISABLE TRIGGER vospec_catalogue_changed;
+        {change};
+        ALTER TABLE spectrum_store ENABLE ALWAYS TRIGGER vospec_catalogue_changed;
+        COMMIT;
+        """);
+
+    [Fact]
+    public async Task A_change_made_on_the_database_is_in_the_other_servers_next_answer()
+    {
+        var dids = await Dids(3);
+        string before = await Links(_httpB, dids[0]);
+        Assert.Equal(before, await Links(_httpB, dids[0])); // cached now
+        await Listening();
+
+        // An UPDATE of the store's row (npix: the #this link's content_length).
+        Sql($"UPDATE spectrum_store SET npix = npix + 7 WHERE specobjid = {SpecObjId(dids[0])}");
+        string after = await Links(_httpB, dids[0]);
+        Assert.NotEqual(before, after);
+        Assert.Equal(after, await Links(_httpA, dids[0]));
+
+        // A DELETE of the ObsCore row: not found at once on both servers.
+        Assert.DoesNotContain("NotFoundFault", await Links(_httpB, dids[1]));
+        Sql($"DELETE FROM ivoa_obscore WHERE obs_publisher_did = '{dids[1]}'");
+        Assert.Contains("NotFoundFault", await Links(_httpB, dids[1]));
+        Assert.Contains("NotFoundFault", await Links(_httpA, dids[1]));
+
+        // A TRUNCATE of the store (every dataset gone).
+        Assert.DoesNotContain("NotFoundFault", await Links(_httpB, dids[2]));
+        Sql("TRUNCATE spectrum_store");
+        Assert.Contains("NotFoundFault", await Links(_httpB, dids[2]));
+    }
+
+    [Fact]
+    public async Task The_cache_is_used_and_a_killed_listening_connection_turns_it_off_until_it_listens_again()
+    {
+        var dids = await Dids(2);
+        string before = await Links(_httpB, dids[0]);
+        await Listening();
+        Assert.Equal(before, await Links(_httpB, dids[0]));
+
+        // A change the triggers do not see is not in the cached answer: the cache answers (without asking the database).
+        Unnotified($"UPDATE spectrum_store SET npix = npix + 3 WHERE specobjid = {SpecObjId(dids[0])}");
+        Assert.Equal(before, await Links(_httpB, dids[0]));
+
+        // Kill both servers' listening connections: the caches are emptied and off; the next answers come from the database.
+        Sql($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '{ListenerName}' AND datname = current_database()");
+        for (int i = 0; i < 50 && int.Parse(Sql($"SELECT count(*) FROM pg_stat_activity WHERE application_name = '{ListenerName}' AND datname = current_database()")) > 0; i++)
+            await Task.Delay(10);
+        string fresh = await Links(_httpB, dids[0]);
+        Assert.NotEqual(before, fresh);
+        // While off, an unnotified change is seen too (nothing is kept).
+        Unnotified($"UPDATE spectrum_store SET npix = npix + 5 WHERE specobjid = {SpecObjId(dids[0])}");
+        string fresher = await Links(_httpB, dids[0]);
+        if (int.Parse(Sql($"SELECT count(*) FROM pg_stat_activity WHERE application_name = '{ListenerName}' AND datname = current_database()")) == 0)
+            Assert.NotEqual(fresh, fresher);
+
+        // It listens again within seconds, and the cache is used again (an unnotified change is not seen)...
+        await Listening();
+        string cached = await Links(_httpB, dids[0]);
+        Assert.Equal(cached, await Links(_httpB, dids[0]));
+        Unnotified($"UPDATE spectrum_store SET npix = npix + 11 WHERE specobjid = {SpecObjId(dids[0])}");
+        Assert.Equal(cached, await Links(_httpB, dids[0]));
+        // ... and emptied by the next notified change.
+        Sql($"UPDATE spectrum_store SET npix = npix WHERE specobjid = {SpecObjId(dids[1])}");
+        Assert.NotEqual(cached, await Links(_httpB, dids[0]));
+    }
+
+    [Fact]
+    public async Task A_notifying_trigger_switched_off_turns_the_cache_off()
+    {
+        var dids = await Dids(1);
+        await Links(_httpB, dids[0]);
+        await Listening();
+        Sql("ALTER TABLE ivoa_obscore DISABLE TRIGGER vospec_catalogue_changed");
+        // Checked once a second on the listening connection; the switch itself notifies nothing.
+        await Task.Delay(2500);
+        string before = await Links(_httpB, dids[0]);
+        Unnotified($"UPDATE spectrum_store SET npix = npix + 13 WHERE specobjid = {SpecObjId(dids[0])}");
+        Assert.NotEqual(before, await Links(_httpB, dids[0]));
+        // Back on (as a server's start puts it): the cache is used again.
+        Sql("ALTER TABLE ivoa_obscore ENABLE ALWAYS TRIGGER vospec_catalogue_changed");
+        await Task.Delay(2500);
+        string cached = await Links(_httpB, dids[0]);
+        Unnotified($"UPDATE spectrum_store SET npix = npix + 17 WHERE specobjid = {SpecObjId(dids[0])}");
+        Assert.Equal(cached, await Links(_httpB, dids[0]));
+    }
+
+    [Fact]
+    public async Task Availability_asks_the_database_at_most_about_once_a_second()
+    {
+        Assert.Contains("<vosi:available>true</vosi:available>", await _httpB.GetStringAsync("tap/availability"));
+        // The probe's statement as server B's sessions logged it (only B logs its statements; other tests' servers on
+        // the same cluster do not).
+        var log = Path.Combine(PostgresDatabases.Cluster.SocketDir, "log");
+        int Probes() => File.ReadLines(log).Count(l => l.Contains("SELECT value FROM archive_meta WHERE key = 'schema_version'", StringComparison.Ordinal));
+        int before = Probes();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (int i = 0; i < 200; i++)
+        {
+            Assert.Contains("<vosi:available>true</vosi:available>", await _httpB.GetStringAsync("tap/availability"));
+            Assert.Equal("True", await _httpB.GetStringAsync("spec/available"));
+        }
+        double seconds = clock.Elapsed.TotalSeconds;
+        int probes = Probes() - before;
+        // Without the standing probe: 400 (one a request). With it: one a second, and one for a probe that began at the end.
+        Assert.True(probes >= 1 && probes <= Math.Ceiling(seconds) + 1, $"{probes} probes for 400 availability requests in {seconds:F2} s");
+    }
+
+    [Fact]
+    public async Task A_lost_database_connection_ends_the_probes_standing_at_once()
+    {
+        // Up, and standing for a second.
+        Assert.Contains("<vosi:available>true</vosi:available>", await _httpB.GetStringAsync("tap/availability"));
+        // B's pooled connections are cut (as a restarting database cuts them); its next query fails as unreachable...
+        Sql($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name <> '{ListenerName}'");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var failed = await _httpB.GetAsync("tap/sync?LANG=ADQL&FORMAT=csv&QUERY=" + Uri.EscapeDataString("SELECT TOP 1 obs_id FROM ivoa.obscore"));
+        // ... and the probe after it asks the database again at once rather than standing on the last one (which it
+        // would for the rest of the second): seen by its statement in B's log.
+        var log = Path.Combine(PostgresDatabases.Cluster.SocketDir, "log");
+        int Probes() => File.ReadLines(log).Count(l => l.Contains("SELECT value FROM archive_meta WHERE key = 'schema_version'", StringComparison.Ordinal));
+        // Asked: the statement is logged, or it failed on another connection the database cut (then "not available").
+        int before = Probes();
+        bool up = (await _httpB.GetStringAsync("tap/availability")).Contains("<vosi:available>true</vosi:available>", StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+        Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(900), "too slow to tell a standing probe from a new one");
+        Assert.True(!up || Probes() == before + 1, "the probe after a lost connection stood on the last one");
+    }
+}
