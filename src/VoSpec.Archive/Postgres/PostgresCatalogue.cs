@@ -392,14 +392,18 @@ internal sealed class PostgresCatalogue : ICatalogue
     /// </summary>
     private sealed class DatasetFinder(PostgresCatalogue catalogue, PostgresDatasetCache? cache) : IDatasetFinder
     {
-        private const string Columns = """
+        private const string Select = """
             SELECT st.spec_id, st.collection, st.specobjid, st.px_offset, st.px_length, st.npix, st.source_path, st.source_bytes,
                    o.obs_id, o.em_min, o.em_max, o.s_ra, o.s_dec, o.s_fov, o.t_min, o.t_max, o.instrument_name
-            FROM spectrum_store st JOIN ivoa_obscore o ON o.spec_id = st.spec_id
             """;
+        private const string From = " FROM spectrum_store st JOIN ivoa_obscore o ON o.spec_id = st.spec_id";
+        private const string Columns = Select + From;
+
+        /// <summary>How many columns <see cref="Select"/> has (the metadata's start after them).</summary>
+        private const int DatasetColumns = 17;
         private NpgsqlConnection? _conn;
         private string? _standby;
-        private NpgsqlCommand? _cmd;
+        private NpgsqlCommand? _cmd, _cmdMeta;
         private Dictionary<(string, long), Dataset>? _prefetched;
 
         public void Prefetch(IReadOnlyCollection<(string Collection, long SpecObjId)> keys) => _prefetched = Ask(conn =>
@@ -417,23 +421,35 @@ internal sealed class PostgresCatalogue : ICatalogue
             return found;
         });
 
-        public Dataset? Find(string did, string collection, long specObjId)
+        public Dataset? Find(string did, string collection, long specObjId) => Find(did, collection, specObjId, withMeta: false);
+
+        /// <summary>The dataset and its metadata in one statement (specobj joined; <see cref="MetaRow"/>'s columns after the dataset's).</summary>
+        public Dataset? FindWithMeta(string did, string collection, long specObjId) => Find(did, collection, specObjId, withMeta: true);
+
+        private Dataset? Find(string did, string collection, long specObjId, bool withMeta)
         {
             if (_prefetched is not null) return _prefetched.TryGetValue((collection, specObjId), out var d) ? d with { Did = did } : null;
-            if (cache is not null && cache.TryGet(collection, specObjId, out var cached)) return cached with { Did = did };
+            if (cache is not null && cache.TryGet(collection, specObjId, out var cached) && (!withMeta || cached.Meta is not null)) return cached with { Did = did };
             long generation = cache?.Generation ?? 0;
             var found = Ask(conn =>
             {
-                if (_cmd is null)
+                var cmd = withMeta ? _cmdMeta : _cmd;
+                if (cmd is null)
                 {
-                    _cmd = new NpgsqlCommand(Columns + " WHERE st.collection = @c AND st.specobjid = @id", conn);
-                    _cmd.Parameters.Add(new NpgsqlParameter<string>("c", ""));
-                    _cmd.Parameters.Add(new NpgsqlParameter<long>("id", 0L));
+                    cmd = new NpgsqlCommand(withMeta
+                        ? Select + ", " + MetaRow.Columns + From + " LEFT JOIN specobj s ON s.spec_id = st.spec_id WHERE st.collection = @c AND st.specobjid = @id"
+                        : Columns + " WHERE st.collection = @c AND st.specobjid = @id", conn);
+                    cmd.Parameters.Add(new NpgsqlParameter<string>("c", ""));
+                    cmd.Parameters.Add(new NpgsqlParameter<long>("id", 0L));
+                    if (withMeta) _cmdMeta = cmd; else _cmd = cmd;
                 }
-                ((NpgsqlParameter<string>)_cmd.Parameters[0]).TypedValue = collection;
-                ((NpgsqlParameter<long>)_cmd.Parameters[1]).TypedValue = specObjId;
-                using var r = _cmd.ExecuteReader();
-                return r.Read() ? Read(r, did) : null;
+                ((NpgsqlParameter<string>)cmd.Parameters[0]).TypedValue = collection;
+                ((NpgsqlParameter<long>)cmd.Parameters[1]).TypedValue = specObjId;
+                using var r = cmd.ExecuteReader();
+                if (!r.Read()) return null;
+                var dataset = Read(r, did);
+                // No specobj row (LoadMeta would find none either): left to LoadMeta, which says so.
+                return withMeta && !r.IsDBNull(DatasetColumns) ? dataset with { Meta = MetaRow.Read(r, DatasetColumns) } : dataset;
             });
             if (found is not null) cache?.Add(found, generation);
             return found;
@@ -459,7 +475,7 @@ internal sealed class PostgresCatalogue : ICatalogue
             try { return ask(_conn); }
             catch (Exception e) when (catalogue.Failed(e) || catalogue.StandbyLost(_standby, e)) { }
             Dispose();
-            (_cmd, _conn, _standby) = (null, catalogue.OpenPrimary(), null);
+            (_cmd, _cmdMeta, _conn, _standby) = (null, null, catalogue.OpenPrimary(), null);
             return ask(_conn);
         }
 
@@ -476,6 +492,7 @@ internal sealed class PostgresCatalogue : ICatalogue
         public void Dispose()
         {
             _cmd?.Dispose();
+            _cmdMeta?.Dispose();
             _conn?.Dispose();
         }
     }

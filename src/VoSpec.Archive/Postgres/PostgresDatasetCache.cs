@@ -7,8 +7,8 @@ namespace VoSpec.Archive.Postgres;
 /// <summary>
 /// The datasets this server has looked up (DataLink, SODA, previews: <see cref="IDatasetFinder.Find"/>), kept while
 /// the database says nothing has changed, so that a repeated lookup costs no round trip. The database says so through
-/// LISTEN/NOTIFY: statement triggers on the tables a dataset is read from (<see cref="Triggers"/>: spectrum_store,
-/// ivoa_obscore, collections) notify <see cref="Channel"/> when a transaction that changed them commits, whoever
+/// LISTEN/NOTIFY: statement triggers on the tables a dataset (and its metadata) is read from (<see cref="Triggers"/>:
+/// spectrum_store, ivoa_obscore, specobj, collections) notify <see cref="Channel"/> when a transaction that changed them commits, whoever
 /// changed them (this server, another one, psql); each server keeps one connection listening, and any notification
 /// empties its cache. The cache is used only while that connection listens and the triggers are there, enabled
 /// ALWAYS (checked once a second on it): a lost connection, a missing or disabled trigger, empties the cache and
@@ -32,7 +32,7 @@ internal sealed class PostgresDatasetCache : IDisposable
     public const string TriggerName = "vospec_catalogue_changed";
 
     /// <summary>The tables whose changes can change a dataset lookup's answer (or who may see it).</summary>
-    public static readonly string[] Tables = ["spectrum_store", "ivoa_obscore", "collections"];
+    public static readonly string[] Tables = ["spectrum_store", "ivoa_obscore", "specobj", "collections"];
 
     /// <summary>The listening connection's application_name.</summary>
     public const string ListenerName = "vospec dataset cache";
@@ -83,7 +83,7 @@ internal sealed class PostgresDatasetCache : IDisposable
     public const string TriggersInPlace = $"""
         SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE t.tgname = '{TriggerName}' AND t.tgenabled = 'A' AND n.nspname = current_schema()
-          AND c.relname IN ('spectrum_store', 'ivoa_obscore', 'collections')
+          AND c.relname IN ('spectrum_store', 'ivoa_obscore', 'specobj', 'collections')
         """;
 
     /// <summary>Whether lookups may be answered from the cache now.</summary>

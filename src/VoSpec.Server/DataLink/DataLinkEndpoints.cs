@@ -61,7 +61,7 @@ public static class DataLinkEndpoints
             var id = p.GetSingle("ID");
             if (string.IsNullOrEmpty(id)) throw new UserInputException("missing ID parameter");
             format = SpectrumNegotiation.Dali.Parse(p.GetSingle("RESPONSEFORMAT"));
-            var found = Datasets.Find(archive, http.AccessRights(), id);
+            var found = Datasets.Find(archive, http.AccessRights(), id, withMeta: true);
             if (found.Dataset is null) { await Fault(http, found); return; }
             dataset = found.Dataset;
         }
