@@ -219,6 +219,30 @@ public class DatasetCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_soda_cutout_and_a_dataset_read_their_spectrum_in_one_statement()
+    {
+        var dids = await Dids(2);
+        var log = Path.Combine(PostgresDatabases.Cluster.SocketDir, "log");
+        // As server B's sessions logged them: the dataset lookup with the metadata joined, and LoadMeta's own statement.
+        (int Joined, int Meta) Statements()
+        {
+            var lines = File.ReadLines(log).ToList();
+            return (lines.Count(l => l.Contains("LEFT JOIN specobj s ON s.spec_id = st.spec_id", StringComparison.Ordinal)),
+                lines.Count(l => l.Contains("FROM specobj s JOIN ivoa_obscore o ON o.spec_id = s.spec_id WHERE s.spec_id", StringComparison.Ordinal)));
+        }
+        var before = Statements();
+        using (var soda = await _httpB.GetAsync("soda/sync?ID=" + Uri.EscapeDataString(dids[0]) + "&BAND=" + Uri.EscapeDataString("4e-7 5e-7")))
+        {
+            Assert.Equal(HttpStatusCode.OK, soda.StatusCode);
+            Assert.Equal("application/fits", soda.Content.Headers.ContentType?.MediaType);
+        }
+        using (var whole = await _httpB.GetAsync("datalink/dataset?ID=" + Uri.EscapeDataString(dids[1])))
+            Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
+        var after = Statements();
+        Assert.Equal((before.Joined + 2, before.Meta), after);
+    }
+
+    [Fact]
     public async Task A_lost_database_connection_ends_the_probes_standing_at_once()
     {
         // Up, and standing for a second.
