@@ -18,7 +18,7 @@ namespace VoSpec.Archive.Postgres;
 /// start of the lookup and its end (<see cref="Generation"/>): a lookup whose snapshot missed a change that committed
 /// meanwhile is either dropped or, stored before the notification arrived, removed by it. So once a change's
 /// notification has reached this server, no answer older than it is served; between the commit and that moment
-/// (the notification's delivery, well under a millisecond on one machine) an answer may be the one from before, as a
+/// (the notification's delivery: PostgreSQL signals the listening backend, which writes to this server's socket) an answer may be the one from before, as a
 /// read on a standby may be. Not used with several hosts (a standby's reads may lag the primary's notifications: an
 /// entry read from a standby after a notification could be older than it) — only with one.
 /// </para>

@@ -96,8 +96,8 @@ public class DatasetCacheTests : IAsyncLifetime
 
     /// <summary>
     /// Asks B until its answer for <paramref name="did"/> passes <paramref name="reflects"/>: the notification of a
-    /// change reaches the other server after the commit (well under a millisecond on an idle machine, longer on a
-    /// loaded one), and until then a cached answer is the one from before. Fails after five seconds; returns the
+    /// change reaches the other server after the commit (as long as the listening backend and the server's task take to
+    /// be scheduled: longer on a loaded machine), and until then a cached answer is the one from before. Fails after five seconds; returns the
     /// number of answers that did not reflect the change yet.
     /// </summary>
     private static async Task<int> Reflected(HttpClient http, string did, Func<string, bool> reflects)
