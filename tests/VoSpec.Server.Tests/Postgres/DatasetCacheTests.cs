@@ -9,7 +9,8 @@ namespace VoSpec.Server.Tests.Postgres;
 /// <summary>
 /// The dataset cache on PostgreSQL (PostgresDatasetCache) with two servers on one database, as a scale-out without
 /// standbys runs: a change made on the database (psql here, as another server or tool would) is in the other server's
-/// next {links} answer; a change the triggers cannot see (made with them switched off) shows that the cache is really
+/// {links} answers once its notification has arrived (the tests ask until then, at most 5 s: it comes after the commit,
+/// so the very next answer may still be the one from before — why the cache is off by default); a change the triggers cannot see (made with them switched off) shows that the cache is really
 /// used; a killed listening connection, or a trigger switched off, turns the cache off until it listens again.
 /// Also the probe behind VOSI availability: answered from the last probe for a second, not once a request.
 /// </summary>
@@ -121,7 +122,7 @@ public class DatasetCacheTests : IAsyncLifetime
         """);
 
     [Fact]
-    public async Task A_change_made_on_the_database_is_in_the_other_servers_next_answer()
+    public async Task A_change_made_on_the_database_reaches_the_other_server_once_notified()
     {
         var dids = await Dids(3);
         string before = await Links(_httpB, dids[0]);
@@ -135,7 +136,7 @@ public class DatasetCacheTests : IAsyncLifetime
         string after = await Links(_httpB, dids[0]);
         Assert.Equal(Local(after), Local(await Links(_httpA, dids[0])));
 
-        // A DELETE of the ObsCore row: not found at once on both servers.
+        // A DELETE of the ObsCore row: not found on both servers.
         Assert.DoesNotContain("NotFoundFault", await Links(_httpB, dids[1]));
         Sql($"DELETE FROM ivoa_obscore WHERE obs_publisher_did = '{dids[1]}'");
         await Reflected(_httpB, dids[1], a => a.Contains("NotFoundFault", StringComparison.Ordinal));
