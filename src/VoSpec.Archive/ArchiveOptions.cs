@@ -43,6 +43,13 @@ public sealed record ArchiveOptions
     /// </summary>
     public bool RetryReadsOnPrimary { get; init; } = true;
 
+    /// <summary>
+    /// On PostgreSQL with one host, when true: dataset lookups (DataLink, SODA, previews) are kept while the database
+    /// notifies no change of their tables (LISTEN/NOTIFY; docs/postgresql.md). An answer may then be older than a change
+    /// committed less than the notification's delivery time ago, hence off by default: every lookup asks the database.
+    /// </summary>
+    public bool DatasetCache { get; init; }
+
     /// <summary>Spectra per ingest transaction.</summary>
     public int IngestBatchSize { get; init; } = 500;
 

@@ -30,6 +30,7 @@ internal sealed class PostgresCatalogue : ICatalogue
     private readonly NpgsqlDataSource _data;
     private readonly string _connectionString;
     private readonly PostgresStandbyWatch? _watch;
+    private readonly PostgresDatasetCache? _datasets;
 
     public PostgresCatalogue(SpectrumArchive archive, string connectionString)
     {
@@ -47,7 +48,12 @@ internal sealed class PostgresCatalogue : ICatalogue
         Location = Describe(csb);
         _data = Build(_connectionString);
         _watch = PostgresStandbyWatch.For(csb, archive.Options);
+        // With one host only: reads on a standby could be older than the primary's notifications (PostgresDatasetCache).
+        if (archive.Options.DatasetCache && _data is not NpgsqlMultiHostDataSource) _datasets = new PostgresDatasetCache(_connectionString, archive.Options.Log);
     }
+
+    /// <summary>The cache of dataset lookups, when there is one (tests look at its state).</summary>
+    internal PostgresDatasetCache? DatasetCache => _datasets;
 
     private static NpgsqlDataSource Build(string connectionString)
     {
@@ -128,7 +134,7 @@ internal sealed class PostgresCatalogue : ICatalogue
     {
         var (conn, standby) = OpenRead();
         try { return read(conn); }
-        catch (Exception e) when (StandbyLost(standby, e)) { }
+        catch (Exception e) when (Failed(e) || StandbyLost(standby, e)) { }
         return read(OpenPrimary());
     }
 
@@ -138,7 +144,7 @@ internal sealed class PostgresCatalogue : ICatalogue
         data ??= _data;
         var (conn, standby) = OpenRead(data);
         try { return await read(conn); }
-        catch (Exception e) when (StandbyLost(standby, e)) { }
+        catch (Exception e) when (Failed(e) || StandbyLost(standby, e)) { }
         return await read(data is NpgsqlMultiHostDataSource hosts ? hosts.OpenConnection(TargetSessionAttributes.Primary) : data.OpenConnection());
     }
 
@@ -187,6 +193,10 @@ internal sealed class PostgresCatalogue : ICatalogue
         Execute(conn, "INSERT INTO archive_meta(key, value) VALUES (@k, @v) ON CONFLICT (key) DO UPDATE SET value = excluded.value", tx,
             ("k", SkyCoverage.OrderKey), ("v", _archive.Options.CoverageOrder.ToString(CultureInfo.InvariantCulture)));
         PostgresRoles.Grant(conn, tx, _archive.Options.Log);
+        // The triggers that tell every server's dataset cache of a change (replaced only when not as they should be:
+        // replacing takes a lock that waits for the tables' writers).
+        if (Scalar<long>(conn, PostgresDatasetCache.TriggersInPlace, tx) != PostgresDatasetCache.Tables.Length)
+            foreach (var sql in PostgresDatasetCache.Triggers()) Execute(conn, sql, tx);
         tx.Commit();
         _rowImagesCurrent = true;
     }
@@ -272,8 +282,39 @@ internal sealed class PostgresCatalogue : ICatalogue
         ? Scalar<long>(conn, "SELECT coalesce(sum(n), 0)::bigint FROM collection_stats")
         : Scalar<long>(conn, "SELECT coalesce(sum(n), 0)::bigint FROM collection_stats WHERE name = @c", null, ("c", collection)));
 
-    public void Probe() =>
+    /// <summary>How long a probe that succeeded stands for the catalogue's health (VOSI availability, /spec/available, readiness, metrics).</summary>
+    internal static readonly TimeSpan ProbeValidFor = TimeSpan.FromSeconds(1);
+
+    private long _upUntil;      // Environment.TickCount64 until which the last successful probe stands
+    private long _downs;        // connection failures seen: a probe stands only if none was seen while it ran
+
+    /// <summary>
+    /// Whether the catalogue answers. A probe's success stands for <see cref="ProbeValidFor"/> (availability is asked
+    /// on every load balancer's and monitor's beat, and each probe would be a round trip to the database); a query of
+    /// any request that fails because the database cannot be reached (<see cref="Failed"/>) ends it at once, so that
+    /// the next probe asks the database again (and fails as it does). While down, every probe asks.
+    /// </summary>
+    public void Probe()
+    {
+        if (Environment.TickCount64 < Volatile.Read(ref _upUntil)) return;
+        long downs = Interlocked.Read(ref _downs), started = Environment.TickCount64;
         _ = Read(conn => Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key = 'schema_version'")) ?? throw new IOException("the catalogue has no schema version");
+        lock (_probeLock)
+            if (Interlocked.Read(ref _downs) == downs) Volatile.Write(ref _upUntil, started + (long)ProbeValidFor.TotalMilliseconds);
+    }
+
+    private readonly object _probeLock = new();
+
+    /// <summary>
+    /// Notes a query's failure (never handles it: an exception filter's test): a database that cannot be reached ends
+    /// the last probe's standing (<see cref="Probe"/>).
+    /// </summary>
+    internal bool Failed(Exception e)
+    {
+        if (e is NpgsqlException n && PostgresFaults.Describe(n).Kind == CatalogueFaultKind.Unavailable)
+            lock (_probeLock) { Interlocked.Increment(ref _downs); Volatile.Write(ref _upUntil, 0); }
+        return false;
+    }
 
     public CollectionCoverage? Coverage(string collection) => Read<CollectionCoverage?>(conn =>
     {
@@ -339,22 +380,30 @@ internal sealed class PostgresCatalogue : ICatalogue
         return r.Read() ? MetaRow.Read(r) : null;
     });
 
-    public IDatasetFinder OpenDatasetFinder() => new DatasetFinder(this);
+    public IDatasetFinder OpenDatasetFinder()
+    {
+        _datasets?.Start();
+        return new DatasetFinder(this, _datasets);
+    }
 
     /// <summary>
     /// One connection for the identifiers of a request; the statement is prepared once per physical connection. Announced
     /// identifiers (<see cref="Prefetch"/>) are read in one statement: 50 lookups would be 50 round trips.
     /// </summary>
-    private sealed class DatasetFinder(PostgresCatalogue catalogue) : IDatasetFinder
+    private sealed class DatasetFinder(PostgresCatalogue catalogue, PostgresDatasetCache? cache) : IDatasetFinder
     {
-        private const string Columns = """
+        private const string Select = """
             SELECT st.spec_id, st.collection, st.specobjid, st.px_offset, st.px_length, st.npix, st.source_path, st.source_bytes,
                    o.obs_id, o.em_min, o.em_max, o.s_ra, o.s_dec, o.s_fov, o.t_min, o.t_max, o.instrument_name
-            FROM spectrum_store st JOIN ivoa_obscore o ON o.spec_id = st.spec_id
             """;
+        private const string From = " FROM spectrum_store st JOIN ivoa_obscore o ON o.spec_id = st.spec_id";
+        private const string Columns = Select + From;
+
+        /// <summary>How many columns <see cref="Select"/> has (the metadata's start after them).</summary>
+        private const int DatasetColumns = 17;
         private NpgsqlConnection? _conn;
         private string? _standby;
-        private NpgsqlCommand? _cmd;
+        private NpgsqlCommand? _cmd, _cmdMeta;
         private Dictionary<(string, long), Dataset>? _prefetched;
 
         public void Prefetch(IReadOnlyCollection<(string Collection, long SpecObjId)> keys) => _prefetched = Ask(conn =>
@@ -372,22 +421,38 @@ internal sealed class PostgresCatalogue : ICatalogue
             return found;
         });
 
-        public Dataset? Find(string did, string collection, long specObjId)
+        public Dataset? Find(string did, string collection, long specObjId) => Find(did, collection, specObjId, withMeta: false);
+
+        /// <summary>The dataset and its metadata in one statement (specobj joined; <see cref="MetaRow"/>'s columns after the dataset's).</summary>
+        public Dataset? FindWithMeta(string did, string collection, long specObjId) => Find(did, collection, specObjId, withMeta: true);
+
+        private Dataset? Find(string did, string collection, long specObjId, bool withMeta)
         {
             if (_prefetched is not null) return _prefetched.TryGetValue((collection, specObjId), out var d) ? d with { Did = did } : null;
-            return Ask(conn =>
+            if (cache is not null && cache.TryGet(collection, specObjId, out var cached) && (!withMeta || cached.Meta is not null)) return cached with { Did = did };
+            long generation = cache?.Generation ?? 0;
+            var found = Ask(conn =>
             {
-                if (_cmd is null)
+                var cmd = withMeta ? _cmdMeta : _cmd;
+                if (cmd is null)
                 {
-                    _cmd = new NpgsqlCommand(Columns + " WHERE st.collection = @c AND st.specobjid = @id", conn);
-                    _cmd.Parameters.Add(new NpgsqlParameter<string>("c", ""));
-                    _cmd.Parameters.Add(new NpgsqlParameter<long>("id", 0L));
+                    cmd = new NpgsqlCommand(withMeta
+                        ? Select + ", " + MetaRow.Columns + From + " LEFT JOIN specobj s ON s.spec_id = st.spec_id WHERE st.collection = @c AND st.specobjid = @id"
+                        : Columns + " WHERE st.collection = @c AND st.specobjid = @id", conn);
+                    cmd.Parameters.Add(new NpgsqlParameter<string>("c", ""));
+                    cmd.Parameters.Add(new NpgsqlParameter<long>("id", 0L));
+                    if (withMeta) _cmdMeta = cmd; else _cmd = cmd;
                 }
-                ((NpgsqlParameter<string>)_cmd.Parameters[0]).TypedValue = collection;
-                ((NpgsqlParameter<long>)_cmd.Parameters[1]).TypedValue = specObjId;
-                using var r = _cmd.ExecuteReader();
-                return r.Read() ? Read(r, did) : null;
+                ((NpgsqlParameter<string>)cmd.Parameters[0]).TypedValue = collection;
+                ((NpgsqlParameter<long>)cmd.Parameters[1]).TypedValue = specObjId;
+                using var r = cmd.ExecuteReader();
+                if (!r.Read()) return null;
+                var dataset = Read(r, did);
+                // No specobj row (LoadMeta would find none either): left to LoadMeta, which says so.
+                return withMeta && !r.IsDBNull(DatasetColumns) ? dataset with { Meta = MetaRow.Read(r, DatasetColumns) } : dataset;
             });
+            if (found is not null) cache?.Add(found, generation);
+            return found;
         }
 
         public IReadOnlyList<RelatedSpectrum> Related(Dataset dataset)
@@ -408,9 +473,9 @@ internal sealed class PostgresCatalogue : ICatalogue
         {
             if (_conn is null) (_conn, _standby) = catalogue.OpenRead();
             try { return ask(_conn); }
-            catch (Exception e) when (catalogue.StandbyLost(_standby, e)) { }
+            catch (Exception e) when (catalogue.Failed(e) || catalogue.StandbyLost(_standby, e)) { }
             Dispose();
-            (_cmd, _conn, _standby) = (null, catalogue.OpenPrimary(), null);
+            (_cmd, _cmdMeta, _conn, _standby) = (null, null, catalogue.OpenPrimary(), null);
             return ask(_conn);
         }
 
@@ -427,6 +492,7 @@ internal sealed class PostgresCatalogue : ICatalogue
         public void Dispose()
         {
             _cmd?.Dispose();
+            _cmdMeta?.Dispose();
             _conn?.Dispose();
         }
     }
@@ -553,6 +619,7 @@ internal sealed class PostgresCatalogue : ICatalogue
     public void Dispose()
     {
         _watch?.Dispose();
+        _datasets?.Dispose();
         _data.Dispose();
         foreach (var q in _queryData.Values) q.Dispose();
     }

@@ -11,7 +11,14 @@ public sealed record Dataset(
     double Ra, double Dec, double ApertureRadius,
     double? TMin, double? TMax,
     string? SourcePath, long? SourceBytes,
-    string Instrument);
+    string Instrument)
+{
+    /// <summary>
+    /// The spectrum's catalogue metadata, when the lookup read it with the dataset (<see cref="IDatasetFinder.FindWithMeta"/>
+    /// on PostgreSQL: one round trip, not two); null: ask <see cref="ISpectrumLookup.LoadMeta"/>.
+    /// </summary>
+    public SpectrumMeta? Meta { get; init; }
+}
 
 /// <summary>How a <see cref="RelatedSpectrum"/> stands to the spectrum asked about (DataLink's semantics).</summary>
 public enum SpectrumRelation
@@ -47,6 +54,12 @@ public interface IDatasetFinder : IDisposable
     /// <summary>The spectrum <paramref name="specObjId"/> of <paramref name="collection"/>; null when there is none.</summary>
     /// <param name="did">The identifier as the caller gave it, kept in the answer.</param>
     Dataset? Find(string did, string collection, long specObjId);
+
+    /// <summary>
+    /// <see cref="Find"/> for a caller that will also need the spectrum's metadata (SODA, the dataset itself): a backend
+    /// whose every statement is a round trip reads it in the same statement (<see cref="Dataset.Meta"/>); SQLite leaves it to LoadMeta.
+    /// </summary>
+    Dataset? FindWithMeta(string did, string collection, long specObjId) => Find(did, collection, specObjId);
 
     /// <summary>
     /// Says which spectra <see cref="Find"/> will be asked for next: a backend whose every statement is a network round

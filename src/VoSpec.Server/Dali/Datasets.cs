@@ -45,7 +45,8 @@ public static class Datasets
             return (parts.Value.Collection, specObjId);
         }
 
-        public DatasetLookup Find(string id)
+        /// <summary>The dataset of <paramref name="id"/>; with <paramref name="withMeta"/>, its metadata read with it where that saves a round trip.</summary>
+        public DatasetLookup Find(string id, bool withMeta = false)
         {
             var parts = Identifiers.ParseDid(id);
             if (parts is null) return DatasetLookup.Malformed(id);
@@ -54,7 +55,8 @@ public static class Datasets
                 || !long.TryParse(parts.Value.LocalId, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long specObjId))
                 return DatasetLookup.NotFound(id);
             if (!rights.CanSee(parts.Value.Collection)) return DatasetLookup.NotFound(id);
-            return _finder.Find(id, parts.Value.Collection, specObjId) is { } found ? DatasetLookup.Found(found) : DatasetLookup.NotFound(id);
+            var found = withMeta ? _finder.FindWithMeta(id, parts.Value.Collection, specObjId) : _finder.Find(id, parts.Value.Collection, specObjId);
+            return found is not null ? DatasetLookup.Found(found) : DatasetLookup.NotFound(id);
         }
 
         /// <summary>The spectra <paramref name="dataset"/> was made from or went into, of the collections the caller may see.</summary>
@@ -64,10 +66,10 @@ public static class Datasets
         public void Dispose() => _finder.Dispose();
     }
 
-    /// <summary>One lookup (SODA, previews, the dataset endpoints).</summary>
-    public static DatasetLookup Find(SpectrumArchive archive, AccessRights rights, string id)
+    /// <summary>One lookup (SODA, previews, the dataset endpoints); <paramref name="withMeta"/> for those that load the spectrum.</summary>
+    public static DatasetLookup Find(SpectrumArchive archive, AccessRights rights, string id, bool withMeta = false)
     {
         using var finder = new Finder(archive, rights);
-        return finder.Find(id);
+        return finder.Find(id, withMeta);
     }
 }

@@ -56,7 +56,7 @@ public static class DataLinkEndpoints
     {
         var cancel = http.RequestAborted;
         SpectrumFormat format = default;
-        if (await RequestedDataset(http, archive, p => format = SpectrumNegotiation.Dali.Parse(p.GetSingle("RESPONSEFORMAT"))) is not { } dataset) return;
+        if (await RequestedDataset(http, archive, p => format = SpectrumNegotiation.Dali.Parse(p.GetSingle("RESPONSEFORMAT")), withMeta: true) is not { } dataset) return;
         SpectrumMeta meta;
         SpectrumArrays arrays;
         // A spectrum served from a source file that is gone or changed since ingest (vospec ingest --in-place).
@@ -113,9 +113,10 @@ public static class DataLinkEndpoints
     /// <summary>
     /// The dataset a request's ID names, as the caller's rights see it, after <paramref name="check"/> has read the
     /// request's other parameters (it throws <see cref="UserInputException"/> for a bad one); null once a fault (400 for
-    /// the request, 404 for an ID not found) has been written.
+    /// the request, 404 for an ID not found) has been written. <paramref name="withMeta"/>: the spectrum's metadata read in
+    /// the same lookup (one statement on PostgreSQL), for a request that serves the spectrum itself.
     /// </summary>
-    private static async Task<Dataset?> RequestedDataset(HttpContext http, SpectrumArchive archive, Action<DaliParameters> check)
+    private static async Task<Dataset?> RequestedDataset(HttpContext http, SpectrumArchive archive, Action<DaliParameters> check, bool withMeta = false)
     {
         try
         {
@@ -123,7 +124,7 @@ public static class DataLinkEndpoints
             var id = p.GetSingle("ID");
             if (string.IsNullOrEmpty(id)) throw new UserInputException("missing ID parameter");
             check(p);
-            var found = Datasets.Find(archive, http.AccessRights(), id);
+            var found = Datasets.Find(archive, http.AccessRights(), id, withMeta);
             if (found.Dataset is null) await Fault(http, found);
             return found.Dataset;
         }

@@ -14,7 +14,7 @@ public static class SpectrumResponse
     /// </summary>
     public static (SpectrumMeta Meta, SpectrumArrays Arrays) Load(SpectrumArchive archive, Dataset dataset)
     {
-        var meta = archive.Lookup.LoadMeta(dataset.Location.SpecId)
+        var meta = dataset.Meta ?? archive.Lookup.LoadMeta(dataset.Location.SpecId)
             ?? throw new InvalidOperationException($"spectrum {dataset.Location.SpecId} has a store entry but no catalogue row");
         return (meta with { Instrument = dataset.Instrument.Length > 0 ? dataset.Instrument : meta.Instrument }, archive.ReadPixels(dataset.Location).ToArrays());
     }

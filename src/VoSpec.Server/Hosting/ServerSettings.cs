@@ -68,6 +68,13 @@ public sealed record ServerSettings
     /// </summary>
     public bool RetryReadsOnPrimary { get; init; } = true;
 
+    /// <summary>
+    /// On PostgreSQL with one host, when true: dataset lookups (DataLink, SODA, previews) are kept while the database
+    /// notifies no change of their tables (docs/postgresql.md): an answer may be older than a change committed less than
+    /// the notification's delivery time ago. Off by default: every lookup asks the database.
+    /// </summary>
+    public bool DatasetCache { get; init; }
+
     /// <summary>Metrics, health and request logs (VoSpec:Operations:Metrics and so on).</summary>
     public Operations.OperationsSettings Operations { get; init; } = new();
 

@@ -173,7 +173,7 @@ public static class VoSpecHost
 
     private static SpectrumArchive OpenArchive(ServerSettings settings, ILogger log)
     {
-        var archive = SpectrumArchive.Open(settings.Archive, new ArchiveOptions { Authority = settings.Authority, Database = settings.Database, MaxStandbyLag = TimeSpan.FromSeconds(Math.Max(0, settings.MaxStandbyLagSeconds)), RetryReadsOnPrimary = settings.RetryReadsOnPrimary, CoverageOrder = settings.Publishing.CoverageOrder, Log = m => log.LogInformation("{Message}", m) });
+        var archive = SpectrumArchive.Open(settings.Archive, new ArchiveOptions { Authority = settings.Authority, Database = settings.Database, MaxStandbyLag = TimeSpan.FromSeconds(Math.Max(0, settings.MaxStandbyLagSeconds)), RetryReadsOnPrimary = settings.RetryReadsOnPrimary, DatasetCache = settings.DatasetCache, CoverageOrder = settings.Publishing.CoverageOrder, Log = m => log.LogInformation("{Message}", m) });
         if (settings.Demo > 0 && archive.Lookup.CountSpectra() == 0)
         {
             log.LogInformation("Archive {Dir} is empty: generating {N} demo spectra", archive.Directory, settings.Demo);

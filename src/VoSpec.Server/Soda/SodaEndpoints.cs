@@ -34,7 +34,7 @@ public static class SodaEndpoints
         try
         {
             request = SodaRequest.Parse(await DaliParameters.ReadAsync(http.Request, cancel));
-            var found = Datasets.Find(archive, http.AccessRights(), request.Id);
+            var found = Datasets.Find(archive, http.AccessRights(), request.Id, withMeta: true);
             if (found.Dataset is null)
             {
                 // SODA's error names; an unknown ID keeps DataLink's fault name after them ("Error: NotFoundFault: …").
