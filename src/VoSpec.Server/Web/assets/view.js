@@ -509,6 +509,9 @@ function panelRedshift(s, k, repaint) {
  *  the URL and SODA links follow once the view rests. */
 function onZoom(u) {
   const { min, max } = u.scales.x;
+  // uPlot can report a scale before it has one (null while a chart is laid out): that is no range of the user's, and
+  // taken as one it became BAND=0 0 in the SODA links.
+  if (!Number.isFinite(min) || !Number.isFinite(max) || !(max > min)) return;
   for (const p of plots) if (p !== u && (p.scales.x.min !== min || p.scales.x.max !== max)) p.setScale('x', { min, max });
   const [first, last] = fullRange();
   const whole = min <= first && max >= last;
