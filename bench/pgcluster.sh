@@ -1,4 +1,4 @@
-# Sourced by the PostgreSQL benchmarks (bench/postgres.sh, postgres_stream.sh, large_postgres.sh): one private
+# Sourced by the PostgreSQL benchmarks (bench/postgres.sh, postgres_ab.sh, postgres_stream.sh, large_postgres.sh): one private
 # PostgreSQL 15 cluster for a run, the same everywhere so that their figures compare — initdb as postgres in a new
 # temporary directory, Unix socket only (no TCP), fsync on, shared_buffers 1 GB, max_wal_size 8 GB — and databases in
 # it with pgSphere (deploy/postgresql/install-pgsphere.sh). Stopped by the PID it recorded, never by name.

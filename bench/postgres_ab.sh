@@ -11,17 +11,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=$1; ROUNDS=$2; A=$(realpath "$3"); B=$(realpath "${4:-.}")
 mkdir -p "$OUT"
-PG=$(mktemp -d /tmp/vospec-pgab.XXXX); chown postgres "$PG"; chmod 755 "$PG"
-PORT=55498
-BIN=/usr/lib/postgresql/15/bin
-runuser -u postgres -- $BIN/initdb -D "$PG/data" -A trust -U postgres >/dev/null
-runuser -u postgres -- $BIN/pg_ctl -D "$PG/data" -o "-k $PG -p $PORT -c listen_addresses='' -c shared_buffers=1GB -c max_wal_size=8GB -c checkpoint_timeout=30min" -l "$PG/log" -w start >/dev/null
-PGPID=$(head -1 "$PG/data/postmaster.pid")
+. bench/pgcluster.sh
+pg_cluster_start 55498 pgab
 PIDS=()
 WORK=$(mktemp -d /tmp/vospec-pgab-archives.XXXX)
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; kill -INT "$PGPID" 2>/dev/null || true; sleep 2; rm -rf "$PG" "$WORK"; }
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; pg_cluster_stop; rm -rf "$WORK"; }
 trap cleanup EXIT
-db() { psql -h "$PG" -p $PORT -U postgres -q -c "CREATE DATABASE $1" && sh deploy/postgresql/install-pgsphere.sh -h "$PG" -p $PORT -U postgres -d "$1" 2>/dev/null; echo "Host=$PG;Port=$PORT;Username=postgres;Database=$1"; }
+db() { pg_database "$1"; }
 serve() { # name build port [database] [extra env]
   local name=$1 build=$2 port=$3 cs=${4:-} extra=${5:-}
   local args=(serve --archive "$WORK/$name" --demo 2000 --urls "http://127.0.0.1:$port")
