@@ -59,6 +59,10 @@ public static class DebugReport
                 ["gc_heap_bytes"] = GC.GetTotalMemory(false),
                 ["gc_committed_bytes"] = gc.TotalCommittedBytes,
                 ["gc_collections"] = new JsonArray(Enumerable.Range(0, GC.MaxGeneration + 1).Select(g => (JsonNode)GC.CollectionCount(g)).ToArray()),
+                // Every byte allocated since the start: what a request allocated is the difference across it.
+                ["gc_allocated_bytes"] = GC.GetTotalAllocatedBytes(),
+                // Each generation's size after the last collection: gen 0, 1, 2, large objects, pinned objects.
+                ["gc_generation_bytes"] = new JsonArray(gc.GenerationInfo.ToArray().Select(g => (JsonNode)g.SizeAfterBytes).ToArray()),
                 ["working_set_bytes"] = Environment.WorkingSet,
                 ["threads"] = Process.GetCurrentProcess().Threads.Count,
             },

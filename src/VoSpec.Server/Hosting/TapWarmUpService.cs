@@ -104,7 +104,10 @@ public sealed class TapWarmUpService(ServerSettings settings, SpectrumArchive ar
 
     private static async Task GetAsync(HttpClient http, string url, CancellationToken stop)
     {
-        using var response = await http.GetAsync(url, stop);
+        // Headers first, then the body streamed into nothing: HttpClient's default reads the whole body into one growing
+        // buffer first, which for the ~60 MB stream above left ~70 MB on the large-object heap, kept (committed) until
+        // a gen-2 collection, which a server streaming without allocating may not have for hours.
+        using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, stop);
         await response.Content.CopyToAsync(Stream.Null, stop);
     }
 }
