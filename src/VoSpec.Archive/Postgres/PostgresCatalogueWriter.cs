@@ -71,8 +71,20 @@ internal sealed class PostgresCatalogueWriter : ICatalogueWriter
 
     public string Collection => _collection;
 
-    public PreparedBatch Prepare(IReadOnlyList<CatalogueItem> items) =>
-        BatchRows.Prepare(items, _collection, _catalogue.Archive.Options, RowImages.ObsCore, _ticks);
+    /// <summary>The batch's COPY data, made on every core (<see cref="PostgresBatchRows"/>), while the previous batch is written.</summary>
+    public PreparedBatch Prepare(IReadOnlyList<CatalogueItem> items)
+    {
+        long t0 = Stopwatch.GetTimestamp();
+        var ordered = BatchRows.SkyOrdered(items);
+        long t1 = Stopwatch.GetTimestamp();
+        var copy = PostgresBatchRows.Make(ordered, _collection, _catalogue.Archive.Options, _chunks, out var coverage);
+        Interlocked.Add(ref _ticks[(int)WritePhase.SkyOrder], t1 - t0);
+        Interlocked.Add(ref _ticks[(int)WritePhase.Values], Stopwatch.GetTimestamp() - t1);
+        return new PreparedBatch(ordered, copy, coverage);
+    }
+
+    /// <summary>The chunks of COPY data sent, for the next batches to fill again (their buffers stay allocated).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentBag<PostgresBatchRows.Chunk> _chunks = [];
 
     public IReadOnlyList<(WritePhase Phase, TimeSpan Time)> Times =>
         Enum.GetValues<WritePhase>().Select(p => (p, Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _ticks[(int)p])))).ToList();
@@ -86,7 +98,7 @@ internal sealed class PostgresCatalogueWriter : ICatalogueWriter
 
     public void WriteBatch(PreparedBatch batch)
     {
-        var (ordered, rows) = (batch.Items, batch.Rows);
+        var (ordered, rows) = (batch.Items, batch.Copy!);
         if (ordered.Length == 0) return;
         NpgsqlTransaction? tx = null;
         List<(CatalogueItem Item, long SpecId, long Offset, long Length)> placed;
@@ -122,20 +134,24 @@ internal sealed class PostgresCatalogueWriter : ICatalogueWriter
                 copy.Complete();
             }
             t = Lap(WritePhase.Store, t);
-            for (int k = 0; k < placed.Count; k++)
+            rows.Patch(_nextSpecId);
+            using (var copy = new PostgresCopyRows(_conn, SpecObj.SqlName, SpecObj.Columns.Select(c => c.Name)))
             {
-                rows[k].SpecObj[BatchRows.SpecObjIdSlot] = placed[k].SpecId;
-                rows[k].ObsCore[BatchRows.ObsCoreIdSlot] = placed[k].SpecId;
+                foreach (var chunk in rows.Chunks) copy.Raw(chunk.SpecObj.Written);
+                copy.Complete();
             }
-            PostgresCopyRows.Write(_conn, SpecObj, rows.Select(r => r.SpecObj), 0);
             t = Lap(WritePhase.SpecObj, t);
-            PostgresCopyRows.Write(_conn, ObsCore, rows.Select(r => r.ObsCore), 1, RowImages.ObsCore.Column);
+            using (var copy = new PostgresCopyRows(_conn, ObsCore.SqlName, ObsCore.Columns.Select(c => c.Name).Append(RowImages.ObsCore.Column)))
+            {
+                foreach (var chunk in rows.Chunks) copy.Raw(chunk.ObsCore.Written);
+                copy.Complete();
+            }
             t = Lap(WritePhase.ObsCore, t);
             // The surveys' own tables (desi.fibermap, lamost.lrs), for the spectra that have a row there.
             foreach (var (table, surveyRows) in SurveyTableRows.Of(placed.Select(p => (p.Item.Spectrum.Meta, p.SpecId)), _collection))
                 PostgresCopyRows.Write(_conn, table, surveyRows, 0);
-            Statistics(tx);
-            PostgresCatalogue.Execute(_conn, CollectionClassRows.AddSql("@first"), tx, ("first", _nextSpecId));
+            Statistics(tx, rows);
+            Classes(tx, rows);
             Coverage(tx, batch.Coverage);
             PostgresCatalogue.Execute(_conn, "UPDATE collections SET committed_length = @l WHERE name = @n", tx, ("l", _pixels.Position), ("n", _collection));
             tx.Commit();
@@ -147,20 +163,41 @@ internal sealed class PostgresCatalogueWriter : ICatalogueWriter
             _pixels.TruncateTo(PostgresCatalogue.Scalar<long>(_conn, "SELECT committed_length FROM collections WHERE name = @n", null, ("n", _collection)));
             throw;
         }
-        finally { tx?.Dispose(); }
+        finally
+        {
+            tx?.Dispose();
+            foreach (var chunk in rows.Chunks) _chunks.Add(chunk);
+        }
         _nextSpecId += placed.Count;
         foreach (var p in placed) _known.Add(p.Item.Spectrum.Meta.SpecObjId);
     }
 
-    /// <summary>The collection's count and ranges after this batch (what SQLite's triggers keep), from the batch just copied.</summary>
-    private void Statistics(NpgsqlTransaction tx) =>
+    /// <summary>The collection's count and ranges after this batch (what SQLite's triggers keep), gathered with the batch's rows.</summary>
+    private void Statistics(NpgsqlTransaction tx, PostgresBatchRows rows)
+    {
+        var s = rows.Statistics;
         PostgresCatalogue.Execute(_conn, """
-            INSERT INTO collection_stats(name, n, wave_min, wave_max, z_min, z_max)
-            SELECT collection, count(*), min(wavemin), max(wavemax), min(z), max(z) FROM specobj WHERE spec_id >= @first AND collection = @c GROUP BY collection
+            INSERT INTO collection_stats(name, n, wave_min, wave_max, z_min, z_max) VALUES (@c, @n, @w0, @w1, @z0, @z1)
             ON CONFLICT (name) DO UPDATE SET n = collection_stats.n + excluded.n,
               wave_min = least(collection_stats.wave_min, excluded.wave_min), wave_max = greatest(collection_stats.wave_max, excluded.wave_max),
               z_min = least(collection_stats.z_min, excluded.z_min), z_max = greatest(collection_stats.z_max, excluded.z_max)
-            """, tx, ("first", _nextSpecId), ("c", _collection));
+            """, tx, ("c", _collection), ("n", s.N), ("w0", Nullable(s.WaveMin)), ("w1", Nullable(s.WaveMax)), ("z0", Nullable(s.ZMin)), ("z1", Nullable(s.ZMax)));
+        static object Nullable(double? v) => v is { } d ? d : DBNull.Value;
+    }
+
+    /// <summary>The batch's classes added to the collection's (<see cref="CollectionClassRows"/>), gathered with the batch's rows.</summary>
+    private void Classes(NpgsqlTransaction tx, PostgresBatchRows rows)
+    {
+        if (rows.Classes.Count == 0) return;
+        using var cmd = new NpgsqlCommand("""
+            INSERT INTO collection_classes(name, class, n) SELECT @c, k, v FROM unnest(@k, @v) AS t(k, v)
+            ON CONFLICT(name, class) DO UPDATE SET n = collection_classes.n + excluded.n
+            """, _conn, tx);
+        cmd.Parameters.AddWithValue("c", _collection);
+        cmd.Parameters.Add(new NpgsqlParameter("k", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = rows.Classes.Keys.ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("v", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint) { Value = rows.Classes.Values.ToArray() });
+        cmd.ExecuteNonQuery();
+    }
 
     private void Coverage(NpgsqlTransaction tx, Sqlite.SkyCoverage.Part part)
     {
