@@ -52,19 +52,63 @@ internal sealed class PostgresCatalogueWriter : ICatalogueWriter
             using var r = cmd.ExecuteReader();
             while (r.Read()) _known.Add(r.GetInt64(0));
         }
-        if (expectedRows >= archive.Options.BulkLoadRows && expectedRows >= catalogue.CountSpectra()) DeferIndexes();
+        if (expectedRows >= archive.Options.BulkLoadRows && expectedRows >= catalogue.CountSpectra())
+        {
+            BeginLoadTransaction();
+            DeferIndexes();
+        }
     }
+
+    /// <summary>
+    /// A bulk load into an empty catalogue on a cluster with <c>wal_level = minimal</c> (an operator's choice for the
+    /// load: docs/postgresql.md) runs in one transaction that first empties the three tables (TRUNCATE: new files):
+    /// PostgreSQL then writes none of their rows to the WAL, only syncs the files at the commit; each batch is a savepoint,
+    /// so a batch that fails is undone alone, as before. Elsewhere (the default <c>replica</c>, or rows already there)
+    /// each batch is its own transaction, because the WAL is written either way.
+    /// </summary>
+    private void BeginLoadTransaction()
+    {
+        if (PostgresCatalogue.Scalar<string>(_conn, "SELECT current_setting('wal_level')") != "minimal") return;
+        var tx = _conn.BeginTransaction();
+        try
+        {
+            // Nothing else may add rows meanwhile: other sessions wait for the load's end (the archive is empty till then anyway).
+            PostgresCatalogue.Maintenance(_conn, $"LOCK TABLE {LoadTables} IN ACCESS EXCLUSIVE MODE", tx);
+            if (!PostgresCatalogue.Scalar<bool>(_conn,
+                    "SELECT NOT EXISTS (SELECT 1 FROM spectrum_store) AND NOT EXISTS (SELECT 1 FROM specobj) AND NOT EXISTS (SELECT 1 FROM ivoa_obscore)", tx))
+            {
+                tx.Rollback();
+                tx.Dispose();
+                return;
+            }
+            PostgresCatalogue.Maintenance(_conn, $"TRUNCATE {LoadTables}", tx);
+            PostgresCatalogue.Execute(_conn, "SET LOCAL synchronous_commit = off", tx);
+            _load = tx;
+        }
+        catch
+        {
+            tx.Dispose();
+            throw;
+        }
+    }
+
+    private const string LoadTables = "spectrum_store, specobj, ivoa_obscore";
+
+    /// <summary>The load's one transaction (<see cref="BeginLoadTransaction"/>), committed before the indexes are built; null: a transaction a batch.</summary>
+    private NpgsqlTransaction? _load;
 
     private void DeferIndexes()
     {
-        using var tx = _conn.BeginTransaction();
+        var tx = _load ?? _conn.BeginTransaction();
         var indexes = new[] { SpecObj, ObsCore }.SelectMany(PostgresDdl.SecondaryIndexes).Concat(PostgresDdl.SpatialIndexes());
         foreach (var (name, create) in indexes)
         {
             PostgresCatalogue.Maintenance(_conn, $"DROP INDEX IF EXISTS {PostgresDdl.Quote(name)}", tx);
             _deferredIndexes.Add(create);
         }
+        if (_load is not null) return;
         tx.Commit();
+        tx.Dispose();
     }
 
     public bool Contains(long specObjId) => _known.Contains(specObjId);
@@ -107,14 +151,15 @@ internal sealed class PostgresCatalogueWriter : ICatalogueWriter
             long pixelsAt = Stopwatch.GetTimestamp();
             placed = BatchRows.PlacePixels(ordered, _pixels, _nextSpecId);
             Lap(WritePhase.Pixels, pixelsAt);
-            tx = _conn.BeginTransaction();
+            if (_load is null) tx = _conn.BeginTransaction();
+            else _load.Save("batch");
             long t = Stopwatch.GetTimestamp();
             var now = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
             // During a bulk load the batches commit without waiting for their WAL to reach the disk: a crash loses at most
             // the last few, rows and committed pixel length together (the pixels past it are cut off at the next open, and
             // the spectra are not known, so ingest stores them again); the index build at the end commits synchronously,
             // which flushes every batch before it.
-            if (_deferredIndexes.Count > 0) PostgresCatalogue.Execute(_conn, "SET LOCAL synchronous_commit = off", tx);
+            if (_deferredIndexes.Count > 0 && tx is not null) PostgresCatalogue.Execute(_conn, "SET LOCAL synchronous_commit = off", tx);
             using (var copy = new PostgresCopyRows(_conn, "spectrum_store", StoreColumns))
             {
                 foreach (var (item, specId, off, len) in placed)
@@ -150,17 +195,25 @@ internal sealed class PostgresCatalogueWriter : ICatalogueWriter
             // The surveys' own tables (desi.fibermap, lamost.lrs), for the spectra that have a row there.
             foreach (var (table, surveyRows) in SurveyTableRows.Of(placed.Select(p => (p.Item.Spectrum.Meta, p.SpecId)), _collection))
                 PostgresCopyRows.Write(_conn, table, surveyRows, 0);
-            Statistics(tx, rows);
-            Classes(tx, rows);
-            Coverage(tx, batch.Coverage);
-            PostgresCatalogue.Execute(_conn, "UPDATE collections SET committed_length = @l WHERE name = @n", tx, ("l", _pixels.Position), ("n", _collection));
-            tx.Commit();
+            var inside = tx ?? _load!;
+            Statistics(inside, rows);
+            Classes(inside, rows);
+            Coverage(inside, batch.Coverage);
+            PostgresCatalogue.Execute(_conn, "UPDATE collections SET committed_length = @l WHERE name = @n", inside, ("l", _pixels.Position), ("n", _collection));
+            if (tx is not null) tx.Commit();
+            else _load!.Release("batch");
             Lap(WritePhase.Commit, t);
         }
         catch
         {
-            try { tx?.Rollback(); } catch (NpgsqlException) { } catch (InvalidOperationException) { }
-            _pixels.TruncateTo(PostgresCatalogue.Scalar<long>(_conn, "SELECT committed_length FROM collections WHERE name = @n", null, ("n", _collection)));
+            try
+            {
+                if (tx is not null) tx.Rollback();
+                else _load?.Rollback("batch");
+            }
+            catch (NpgsqlException) { } catch (InvalidOperationException) { }
+            // In the load's transaction, its own view: the length after its last good batch.
+            _pixels.TruncateTo(PostgresCatalogue.Scalar<long>(_conn, "SELECT committed_length FROM collections WHERE name = @n", tx is null ? _load : null, ("n", _collection)));
             throw;
         }
         finally
@@ -213,6 +266,14 @@ internal sealed class PostgresCatalogueWriter : ICatalogueWriter
 
     public void BuildDeferredIndexes()
     {
+        if (_load is not null)
+        {
+            // The rows (and the index drops) become visible together; the indexes are built after, on several connections.
+            var load = _load;
+            _load = null;
+            load.Commit();
+            load.Dispose();
+        }
         if (_deferredIndexes.Count == 0) return;
         long t = Stopwatch.GetTimestamp();
         // The GiST builds (pgSphere's types have no sorted build: each inserts its keys one by one) take as long as all
