@@ -83,6 +83,85 @@ public class PostgresLoadParityTests
         Assert.Contains("ivoa_obscore_pos", string.Join(',', Rows2(pg, "SELECT indexname FROM pg_indexes WHERE schemaname = 'public'")));
     }
 
+    [Fact]
+    public void A_load_into_an_empty_archive_on_a_minimal_WAL_cluster_writes_its_rows_without_WAL_and_a_failed_batch_alone_is_undone()
+    {
+        // A cluster of its own: wal_level is a server setting (a restart), the shared cluster keeps the default (replica).
+        using var cluster = PostgresCluster.Start();
+        // wal_skip_threshold 0: a file this small is synced at the commit too, not written to the WAL instead (its default, 2 MB).
+        Assert.Equal(0, cluster.Psql("ALTER SYSTEM SET wal_level = minimal; ALTER SYSTEM SET max_wal_senders = 0; ALTER SYSTEM SET wal_skip_threshold = 0").ExitCode);
+        cluster.Stop();
+        cluster.StartAgain();
+        Assert.Equal("minimal", cluster.Psql("SHOW wal_level").StdOut.Trim());
+        Assert.Equal(0, cluster.Psql("CREATE DATABASE walless").ExitCode);
+        var install = ExternalTool.Run("sh", [Path.Combine(TestPaths.RepoRoot, "deploy", "postgresql", "install-pgsphere.sh"),
+            "-h", cluster.SocketDir, "-p", cluster.Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", "-d", "walless"]);
+        Assert.True(install.ExitCode == 0, install.All);
+        var cs = cluster.ConnectionString("walless");
+        using var pg = new NpgsqlConnection(cs);
+        pg.Open();
+        using var dir = new TempDir("vospec-walless");
+        // The same rows on the shared cluster (wal_level replica: a transaction a batch), to compare with.
+        var reference = PostgresDatabases.NewDatabase();
+        using (var refDir = new TempDir("vospec-walref"))
+        using (var archive = SpectrumArchive.Open(refDir.Path, new ArchiveOptions { Database = reference, IngestBatchSize = 100, BulkLoadRows = 100 }))
+            new Ingester(archive).StoreCatalogueOnly(Enumerable.Range(0, Rows).Select(Fake), "big", Rows);
+
+        // A batch that fails (a spectrum already stored by an earlier batch of the same load, under another specobjid:
+        // the unique (collection, plate, mjd, fiberid, obs_id) refuses it) is undone alone; the load goes on.
+        using (var archive = SpectrumArchive.Open(dir.Path, new ArchiveOptions { Database = cs, IngestBatchSize = 100, BulkLoadRows = 100 }))
+        {
+            long walBefore = WalBytes(pg);
+            var writer = archive.OpenWriter("big", "big", Rows);
+            var all = Enumerable.Range(0, Rows).Select(i => new Catalogue.CatalogueItem(Fake(i), null, 0, "catalogue-only") { CatalogueOnly = true }).ToArray();
+            for (int b = 0; b < Rows / 100; b++)
+            {
+                writer.WriteBatch(writer.Prepare(all[(b * 100)..((b + 1) * 100)]));
+                if (b != 3) continue;
+                var five = Fake(5);
+                var again = new Spectrum { Meta = five.Meta with { SpecObjId = five.Meta.SpecObjId + 1 }, Arrays = five.Arrays };
+                var bad = writer.Prepare([new Catalogue.CatalogueItem(again, null, 0, "catalogue-only") { CatalogueOnly = true }]);
+                Assert.Throws<PostgresException>(() => writer.WriteBatch(bad));
+            }
+            // Nothing is visible to another session before the load commits.
+            using (var other = new NpgsqlConnection(cs))
+            {
+                other.Open();
+                Assert.Equal(["0"], Rows2(other, "SELECT count(*) FROM collection_stats"));
+            }
+            writer.Dispose();
+            long wal = WalBytes(pg) - walBefore;
+            long heap = long.Parse(Rows2(pg, "SELECT pg_relation_size('ivoa_obscore') + pg_relation_size('specobj')")[0], CultureInfo.InvariantCulture);
+            // With the rows in the WAL it is larger than the two tables; here what is left is the small tables' (coverage,
+            // statistics), the index builds' catalogue entries and ANALYZE's statistics (about a quarter at 700 rows).
+            Assert.True(wal < heap / 2, $"{wal} bytes of WAL for {heap} bytes of rows");
+        }
+        const string dump = "SELECT to_jsonb(t) - 'ingested' FROM {0} t ORDER BY spec_id";
+        foreach (var table in new[] { "spectrum_store", "specobj", "ivoa_obscore" })
+        {
+            using var refConn = new NpgsqlConnection(reference);
+            refConn.Open();
+            var expected = Rows2(refConn, string.Format(CultureInfo.InvariantCulture, dump, table));
+            Assert.Equal(Rows, expected.Count);
+            Assert.True(expected.SequenceEqual(Rows2(pg, string.Format(CultureInfo.InvariantCulture, dump, table))), $"{table} differs from the load on the replica cluster");
+        }
+        Assert.Equal([$"{Rows}"], Rows2(pg, "SELECT n FROM collection_stats"));
+        const string indexes = "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1";
+        using (var refConn = new NpgsqlConnection(reference))
+        {
+            refConn.Open();
+            Assert.Equal(Rows2(refConn, indexes), Rows2(pg, indexes));
+        }
+
+        // A second load into the archive that now has rows: a transaction a batch, its rows added to the first load's.
+        using (var archive = SpectrumArchive.Open(dir.Path, new ArchiveOptions { Database = cs, IngestBatchSize = 100, BulkLoadRows = 100 }))
+            Assert.Equal(Rows, new Ingester(archive).StoreCatalogueOnly(Enumerable.Range(Rows, Rows).Select(Fake), "big", Rows).Ingested);
+        Assert.Equal([$"{2 * Rows}|{2 * Rows}"], Rows2(pg, "SELECT count(*), (SELECT n FROM collection_stats) FROM ivoa_obscore"));
+    }
+
+    private static long WalBytes(NpgsqlConnection conn) =>
+        long.Parse(Rows2(conn, "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint")[0], CultureInfo.InvariantCulture);
+
     /// <summary>Each row's cells joined by '|', doubles in their shortest round-trip form.</summary>
     private static List<string> Rows2(System.Data.Common.DbConnection conn, string sql)
     {
