@@ -42,8 +42,9 @@ public sealed class PreparedBatch
 }
 
 /// <summary>
-/// Makes a batch's rows for any backend: HEALPix order first (so neighbours on the sky are neighbours in the table and
-/// its indexes), then each row's values from <see cref="CatalogueRows"/>, on every core.
+/// Makes a batch's rows: HEALPix order first (so neighbours on the sky are neighbours in the table and its indexes), then
+/// each row's values from <see cref="CatalogueRows"/>, on every core (SQLite's writer; PostgreSQL's encodes the values
+/// straight into COPY data instead, <see cref="Postgres.PostgresBatchRows"/>, after the same sky order).
 /// </summary>
 internal static class BatchRows
 {

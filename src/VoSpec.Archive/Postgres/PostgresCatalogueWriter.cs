@@ -11,11 +11,13 @@ namespace VoSpec.Archive.Postgres;
 /// Writes spectra into one collection of a PostgreSQL catalogue, a batch at a time: pixels appended to the
 /// collection's store and flushed, then the batch's rows go in by binary COPY (spectrum_store, specobj, ivoa_obscore),
 /// with the collection's statistics, coverage and the store's committed length, in one transaction; the rows are
-/// encoded by <see cref="PostgresCopyRows"/>. pgSphere's positions are expression indexes over the declared columns.
+/// encoded as COPY data on the other cores while the previous batch is written (<see cref="PostgresBatchRows"/>).
+/// pgSphere's positions are expression indexes over the declared columns.
 /// A large load (<see cref="ArchiveOptions.BulkLoadRows"/>) drops the secondary and spatial indexes first and builds
 /// them once at the end (several at a time), then ANALYZEs; its batches commit without waiting for the WAL flush.
 /// ObsCore's rows go in with their stored BINARY2 bytes (<see cref="PostgresRowImages"/>), made with the values on every core
-/// by the same encoder as SQLite's.
+/// by the same encoder as SQLite's. A bulk load into an empty catalogue on a <c>wal_level = minimal</c> cluster is one
+/// transaction that writes no row to the WAL (<see cref="BeginLoadTransaction"/>).
 /// </summary>
 internal sealed class PostgresCatalogueWriter : ICatalogueWriter
 {

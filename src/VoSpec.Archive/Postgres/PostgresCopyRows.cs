@@ -6,7 +6,8 @@ using VoSpec.Core.Schema;
 namespace VoSpec.Archive.Postgres;
 
 /// <summary>
-/// Rows into one table by binary COPY, encoded here into a reused buffer and sent through Npgsql's raw COPY stream:
+/// Rows into one table by binary COPY, encoded here into a reused buffer and sent through Npgsql's raw COPY stream (or
+/// into memory only, for a batch encoded ahead on another core and sent later, <see cref="PostgresBatchRows"/>):
 /// a bulk load's cells (tens of millions) without a boxed value or a converter look-up each, which Npgsql's
 /// <see cref="NpgsqlBinaryImporter"/> costs per cell. The values are those <see cref="PostgresValues.As"/> gives (a
 /// NaN double as NULL, a bool as 0 or 1, a number into its column's width); the common pairings are encoded directly,
