@@ -213,7 +213,16 @@ internal sealed class PostgresCatalogueWriter : ICatalogueWriter
                 if (tx is not null) tx.Rollback();
                 else _load?.Rollback("batch");
             }
-            catch (NpgsqlException) { } catch (InvalidOperationException) { }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+            {
+                // The load's transaction itself is lost (a broken connection): its rows and index drops with it.
+                if (_load is not null)
+                {
+                    _load.Dispose();
+                    _load = null;
+                    _deferredIndexes.Clear();
+                }
+            }
             // In the load's transaction, its own view: the length after its last good batch.
             _pixels.TruncateTo(PostgresCatalogue.Scalar<long>(_conn, "SELECT committed_length FROM collections WHERE name = @n", tx is null ? _load : null, ("n", _collection)));
             throw;
