@@ -197,7 +197,8 @@ internal sealed class PostgresCatalogue : ICatalogue
         // replacing takes a lock that waits for the tables' writers).
         if (Scalar<long>(conn, PostgresDatasetCache.TriggersInPlace, tx) != PostgresDatasetCache.Tables.Length)
             foreach (var sql in PostgresDatasetCache.Triggers()) Execute(conn, sql, tx);
-        tx.Commit();
+        CommitMaintenance(conn, tx); // a new layout of the stored rows re-encoded every row
+
         _rowImagesCurrent = true;
     }
 
@@ -243,7 +244,7 @@ internal sealed class PostgresCatalogue : ICatalogue
         }
         // The changed rows' stored bytes (set to NULL by the update) are encoded again before the commit, which refuses NULL ones.
         PostgresRowImages.EncodeMissing(conn, tx);
-        tx.Commit();
+        CommitMaintenance(conn, tx);
         return changes.Select(c => c.Name).ToList();
     }
 
@@ -606,6 +607,19 @@ internal sealed class PostgresCatalogue : ICatalogue
         using var cmd = new NpgsqlCommand(sql, conn, tx) { CommandTimeout = 0 };
         foreach (var (n, v) in parameters) cmd.Parameters.AddWithValue(n, v ?? DBNull.Value);
         cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Commits a transaction whose deferred checks grow with the catalogue (the stored rows' constraint trigger runs once
+    /// for every row a whole-collection update or a migration touched): they are run first by SET CONSTRAINTS ALL
+    /// IMMEDIATE without a client-side limit, as <see cref="Maintenance"/> runs index builds, because Npgsql's COMMIT
+    /// waits only as long as the connection string's Command Timeout (30 s by default) and a timed-out COMMIT loses the
+    /// whole transaction.
+    /// </summary>
+    internal static void CommitMaintenance(NpgsqlConnection conn, NpgsqlTransaction tx)
+    {
+        Maintenance(conn, "SET CONSTRAINTS ALL IMMEDIATE", tx);
+        tx.Commit();
     }
 
     internal static T? Scalar<T>(NpgsqlConnection conn, string sql, NpgsqlTransaction? tx = null, params (string Name, object? Value)[] parameters)

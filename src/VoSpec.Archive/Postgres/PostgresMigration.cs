@@ -63,7 +63,7 @@ public static class PostgresMigration
             // ObsCore's stored BINARY2 rows, made by the writer's encoder from the rows as PostgreSQL now holds them.
             log?.Invoke($"stored BINARY2 rows: {PostgresRowImages.EncodeMissing(to, tx):N0} encoded");
             PostgresCatalogue.Execute(to, "INSERT INTO archive_meta(key, value) VALUES ('public_url', @v) ON CONFLICT (key) DO UPDATE SET value = excluded.value", tx, ("v", source.PublicUrl));
-            tx.Commit();
+            PostgresCatalogue.CommitMaintenance(to, tx);
             PostgresCatalogue.Maintenance(to, "ANALYZE");
             copied = target.Lookup.CountSpectra();
             log?.Invoke($"{copied:N0} spectra migrated in {clock.Elapsed.TotalSeconds:0.0} s");

@@ -108,7 +108,9 @@ public static class VoSpecHost
         if (ops.RequestLog) app.UseRequestLog();
         app.UseConfiguredStaticFiles(settings);
         // Routing first: the body limits, the rate limiter and the metrics read the endpoint's metadata.
+        app.UseHeadAsGet();
         app.UseRouting();
+        app.UseHeadRestored();
         if (ops.Metrics)
             app.UseHttpMetrics(o =>
             {

@@ -75,13 +75,16 @@ public class DisconnectTests(RunningServer server) : IClassFixture<RunningServer
             return (ArchiveDescriptors(), ServerSockets());
         }
         // The first round fills the archive's small store of kept ADQL connections (each holds the catalogue, its WAL
-        // and its -shm open); after that, hang-ups must not add any.
+        // and its -shm open); after that, hang-ups must not add more than the store keeps.
         var first = await Round();
         var second = await Round();
         var third = await Round();
         string seen = $"archive descriptors and open server sockets: {first}, then {second}, then {third} after rounds of 24 hang-ups";
         Assert.True(first.Files > 0, seen); // the count sees the kept connections: it can fail
-        Assert.True(second.Files <= first.Files && third.Files <= first.Files, seen);
+        // The store may keep a connection or two more than the first round left there (a hung-up query's connection
+        // returned only after the next query rented a new one): a few descriptors, where a leak adds one or more for
+        // every one of the 24 hang-ups of a round.
+        Assert.True(second.Files <= first.Files + 4 && third.Files <= first.Files + 4, seen);
         Assert.True(second.Sockets <= first.Sockets + 1 && third.Sockets <= first.Sockets + 1, seen);
         var csv = await server.Client.GetStringAsync("tap/sync?LANG=ADQL&RESPONSEFORMAT=csv&QUERY=" + Uri.EscapeDataString("SELECT COUNT(*) AS n FROM ivoa.obscore"));
         Assert.Contains($"\n{RunningServer.DemoCount}", csv.ReplaceLineEndings("\n"));
