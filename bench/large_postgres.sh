@@ -26,6 +26,7 @@ rm -rf "$SQLITE" "$PGDIR"
 echo "== PostgreSQL: load of $N rows, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date +%H:%M:%S)"
 p0=$(pgcpu)
 /usr/bin/time -f "%e s wall, client CPU %U+%S s, peak RSS %M KB" $BENCH catalogue --count "$N" --archive "$PGDIR" --database "$CS" 2>&1 | tee "$OUT/pg-load.log" | grep -vE "^ +[0-9,]+ rows at" | tail -8
+sleep 3 # the loader's backends exit after it: their CPU reaches the postmaster's children's only once reaped
 echo "   PostgreSQL CPU during the load: $(echo "$(pgcpu) - $p0" | bc) s; load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 psql -h "$PG" -p $PORT -U postgres -d large -Atc "SELECT 'database size: ' || pg_size_pretty(pg_database_size('large')) || ', ' || pg_database_size('large') / $N || ' bytes a row'"
 

@@ -31,16 +31,20 @@ public sealed record CatalogueItem(Spectrum Spectrum, string? SourcePath, long S
 public sealed class PreparedBatch
 {
     internal PreparedBatch(CatalogueItem[] items, (object?[] SpecObj, object?[] ObsCore)[] rows, SkyCoverage.Part coverage) { Items = items; Rows = rows; Coverage = coverage; }
+    internal PreparedBatch(CatalogueItem[] items, Postgres.PostgresBatchRows copy, SkyCoverage.Part coverage) { Items = items; Rows = []; Copy = copy; Coverage = coverage; }
     internal CatalogueItem[] Items { get; }
     /// <summary>specobj's values in schema order; obscore's after one slot for the stored BINARY2 bytes (null when not kept).</summary>
     internal (object?[] SpecObj, object?[] ObsCore)[] Rows { get; }
+    /// <summary>The rows already encoded as PostgreSQL's COPY data (then <see cref="Rows"/> is empty).</summary>
+    internal Postgres.PostgresBatchRows? Copy { get; }
     internal SkyCoverage.Part Coverage { get; }
     public int Count => Items.Length;
 }
 
 /// <summary>
-/// Makes a batch's rows for any backend: HEALPix order first (so neighbours on the sky are neighbours in the table and
-/// its indexes), then each row's values from <see cref="CatalogueRows"/>, on every core.
+/// Makes a batch's rows: HEALPix order first (so neighbours on the sky are neighbours in the table and its indexes), then
+/// each row's values from <see cref="CatalogueRows"/>, on every core (SQLite's writer; PostgreSQL's encodes the values
+/// straight into COPY data instead, <see cref="Postgres.PostgresBatchRows"/>, after the same sky order).
 /// </summary>
 internal static class BatchRows
 {
@@ -84,7 +88,7 @@ internal static class BatchRows
     }
 
     /// <summary>The batch in HEALPix NESTED order (stable: the input's order among neighbours).</summary>
-    private static CatalogueItem[] SkyOrdered(IReadOnlyList<CatalogueItem> items)
+    internal static CatalogueItem[] SkyOrdered(IReadOnlyList<CatalogueItem> items)
     {
         var ordered = items.ToArray();
         var keys = new long[ordered.Length];
@@ -133,6 +137,8 @@ internal static class BatchRows
     /// </summary>
     internal readonly struct ValueCells(object?[] values, int[] columns) : IRawCells
     {
+        [ThreadStatic] private static byte[]? t_utf8;
+
         private object? Value(int ordinal) => values[columns[ordinal] + 1];
 
         public bool TryGetInt64(int ordinal, out long value)
@@ -160,7 +166,13 @@ internal static class BatchRows
             switch (Value(ordinal))
             {
                 case null: value = default; return false;
-                case string s: value = System.Text.Encoding.UTF8.GetBytes(s); return true;
+                case string s:
+                    // Read by the encoder before the next cell: one buffer per thread, not an array per cell.
+                    var buffer = t_utf8 ??= new byte[256];
+                    int max = System.Text.Encoding.UTF8.GetMaxByteCount(s.Length);
+                    if (buffer.Length < max) t_utf8 = buffer = new byte[max];
+                    value = buffer.AsSpan(0, System.Text.Encoding.UTF8.GetBytes(s, buffer));
+                    return true;
                 case var v: throw new InvalidOperationException($"a text cell holds {v.GetType().Name}");
             }
         }

@@ -13,7 +13,10 @@ public sealed class CatalogueRows(SpectrumMeta meta, WavelengthGrid grid, string
 {
     public const string DataLinkFormat = "application/x-votable+xml;content=datalink";
 
-    public string Did => Identifiers.PublisherDid(options.Authority, collection, meta.SpecObjId);
+    public string Did => _did ??= Identifiers.PublisherDid(options.Authority, collection, meta.SpecObjId);
+
+    // Made once a row: obs_publisher_did and access_url both need it.
+    private string? _did;
 
     private readonly SurveyFacts _survey = SurveyFacts.Of(meta.Instrument);
 

@@ -11,11 +11,13 @@ namespace VoSpec.Archive.Postgres;
 /// Writes spectra into one collection of a PostgreSQL catalogue, a batch at a time: pixels appended to the
 /// collection's store and flushed, then the batch's rows go in by binary COPY (spectrum_store, specobj, ivoa_obscore),
 /// with the collection's statistics, coverage and the store's committed length, in one transaction; the rows are
-/// encoded by <see cref="PostgresCopyRows"/>. pgSphere's positions are expression indexes over the declared columns.
+/// encoded as COPY data on the other cores while the previous batch is written (<see cref="PostgresBatchRows"/>).
+/// pgSphere's positions are expression indexes over the declared columns.
 /// A large load (<see cref="ArchiveOptions.BulkLoadRows"/>) drops the secondary and spatial indexes first and builds
 /// them once at the end (several at a time), then ANALYZEs; its batches commit without waiting for the WAL flush.
 /// ObsCore's rows go in with their stored BINARY2 bytes (<see cref="PostgresRowImages"/>), made with the values on every core
-/// by the same encoder as SQLite's.
+/// by the same encoder as SQLite's. A bulk load into an empty catalogue on a <c>wal_level = minimal</c> cluster is one
+/// transaction that writes no row to the WAL (<see cref="BeginLoadTransaction"/>).
 /// </summary>
 internal sealed class PostgresCatalogueWriter : ICatalogueWriter
 {
@@ -52,27 +54,83 @@ internal sealed class PostgresCatalogueWriter : ICatalogueWriter
             using var r = cmd.ExecuteReader();
             while (r.Read()) _known.Add(r.GetInt64(0));
         }
-        if (expectedRows >= archive.Options.BulkLoadRows && expectedRows >= catalogue.CountSpectra()) DeferIndexes();
+        if (expectedRows >= archive.Options.BulkLoadRows && expectedRows >= catalogue.CountSpectra())
+        {
+            BeginLoadTransaction();
+            DeferIndexes();
+        }
     }
+
+    /// <summary>
+    /// A bulk load into an empty catalogue on a cluster with <c>wal_level = minimal</c> (an operator's choice for the
+    /// load: docs/postgresql.md) runs in one transaction that first empties the three tables (TRUNCATE: new files):
+    /// PostgreSQL then writes none of their rows to the WAL, only syncs the files at the commit; each batch is a savepoint,
+    /// so a batch that fails is undone alone, as before. Elsewhere (the default <c>replica</c>, or rows already there)
+    /// each batch is its own transaction, because the WAL is written either way.
+    /// </summary>
+    private void BeginLoadTransaction()
+    {
+        if (PostgresCatalogue.Scalar<string>(_conn, "SELECT current_setting('wal_level')") != "minimal") return;
+        var tx = _conn.BeginTransaction();
+        try
+        {
+            // Nothing else may add rows meanwhile: other sessions wait for the load's end (the archive is empty till then anyway).
+            PostgresCatalogue.Maintenance(_conn, $"LOCK TABLE {LoadTables} IN ACCESS EXCLUSIVE MODE", tx);
+            if (!PostgresCatalogue.Scalar<bool>(_conn,
+                    "SELECT NOT EXISTS (SELECT 1 FROM spectrum_store) AND NOT EXISTS (SELECT 1 FROM specobj) AND NOT EXISTS (SELECT 1 FROM ivoa_obscore)", tx))
+            {
+                tx.Rollback();
+                tx.Dispose();
+                return;
+            }
+            PostgresCatalogue.Maintenance(_conn, $"TRUNCATE {LoadTables}", tx);
+            PostgresCatalogue.Execute(_conn, "SET LOCAL synchronous_commit = off", tx);
+            _load = tx;
+        }
+        catch
+        {
+            tx.Dispose();
+            throw;
+        }
+    }
+
+    private const string LoadTables = "spectrum_store, specobj, ivoa_obscore";
+
+    /// <summary>The load's one transaction (<see cref="BeginLoadTransaction"/>), committed before the indexes are built; null: a transaction a batch.</summary>
+    private NpgsqlTransaction? _load;
 
     private void DeferIndexes()
     {
-        using var tx = _conn.BeginTransaction();
+        var tx = _load ?? _conn.BeginTransaction();
         var indexes = new[] { SpecObj, ObsCore }.SelectMany(PostgresDdl.SecondaryIndexes).Concat(PostgresDdl.SpatialIndexes());
         foreach (var (name, create) in indexes)
         {
             PostgresCatalogue.Maintenance(_conn, $"DROP INDEX IF EXISTS {PostgresDdl.Quote(name)}", tx);
             _deferredIndexes.Add(create);
         }
+        if (_load is not null) return;
         tx.Commit();
+        tx.Dispose();
     }
 
     public bool Contains(long specObjId) => _known.Contains(specObjId);
 
     public string Collection => _collection;
 
-    public PreparedBatch Prepare(IReadOnlyList<CatalogueItem> items) =>
-        BatchRows.Prepare(items, _collection, _catalogue.Archive.Options, RowImages.ObsCore, _ticks);
+    /// <summary>The batch's COPY data, made on every core (<see cref="PostgresBatchRows"/>), while the previous batch is written.</summary>
+    public PreparedBatch Prepare(IReadOnlyList<CatalogueItem> items)
+    {
+        long t0 = Stopwatch.GetTimestamp();
+        var ordered = BatchRows.SkyOrdered(items);
+        long t1 = Stopwatch.GetTimestamp();
+        var copy = PostgresBatchRows.Make(ordered, _collection, _catalogue.Archive.Options, _chunks, out var coverage);
+        Interlocked.Add(ref _ticks[(int)WritePhase.SkyOrder], t1 - t0);
+        Interlocked.Add(ref _ticks[(int)WritePhase.Values], Stopwatch.GetTimestamp() - t1);
+        return new PreparedBatch(ordered, copy, coverage);
+    }
+
+    /// <summary>The chunks of COPY data sent, for the next batches to fill again (their buffers stay allocated).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentBag<PostgresBatchRows.Chunk> _chunks = [];
 
     public IReadOnlyList<(WritePhase Phase, TimeSpan Time)> Times =>
         Enum.GetValues<WritePhase>().Select(p => (p, Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _ticks[(int)p])))).ToList();
@@ -86,7 +144,7 @@ internal sealed class PostgresCatalogueWriter : ICatalogueWriter
 
     public void WriteBatch(PreparedBatch batch)
     {
-        var (ordered, rows) = (batch.Items, batch.Rows);
+        var (ordered, rows) = (batch.Items, batch.Copy!);
         if (ordered.Length == 0) return;
         NpgsqlTransaction? tx = null;
         List<(CatalogueItem Item, long SpecId, long Offset, long Length)> placed;
@@ -95,14 +153,15 @@ internal sealed class PostgresCatalogueWriter : ICatalogueWriter
             long pixelsAt = Stopwatch.GetTimestamp();
             placed = BatchRows.PlacePixels(ordered, _pixels, _nextSpecId);
             Lap(WritePhase.Pixels, pixelsAt);
-            tx = _conn.BeginTransaction();
+            if (_load is null) tx = _conn.BeginTransaction();
+            else _load.Save("batch");
             long t = Stopwatch.GetTimestamp();
             var now = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
             // During a bulk load the batches commit without waiting for their WAL to reach the disk: a crash loses at most
             // the last few, rows and committed pixel length together (the pixels past it are cut off at the next open, and
             // the spectra are not known, so ingest stores them again); the index build at the end commits synchronously,
             // which flushes every batch before it.
-            if (_deferredIndexes.Count > 0) PostgresCatalogue.Execute(_conn, "SET LOCAL synchronous_commit = off", tx);
+            if (_deferredIndexes.Count > 0 && tx is not null) PostgresCatalogue.Execute(_conn, "SET LOCAL synchronous_commit = off", tx);
             using (var copy = new PostgresCopyRows(_conn, "spectrum_store", StoreColumns))
             {
                 foreach (var (item, specId, off, len) in placed)
@@ -122,45 +181,87 @@ internal sealed class PostgresCatalogueWriter : ICatalogueWriter
                 copy.Complete();
             }
             t = Lap(WritePhase.Store, t);
-            for (int k = 0; k < placed.Count; k++)
+            rows.Patch(_nextSpecId);
+            using (var copy = new PostgresCopyRows(_conn, SpecObj.SqlName, SpecObj.Columns.Select(c => c.Name)))
             {
-                rows[k].SpecObj[BatchRows.SpecObjIdSlot] = placed[k].SpecId;
-                rows[k].ObsCore[BatchRows.ObsCoreIdSlot] = placed[k].SpecId;
+                foreach (var chunk in rows.Chunks) copy.Raw(chunk.SpecObj.Written);
+                copy.Complete();
             }
-            PostgresCopyRows.Write(_conn, SpecObj, rows.Select(r => r.SpecObj), 0);
             t = Lap(WritePhase.SpecObj, t);
-            PostgresCopyRows.Write(_conn, ObsCore, rows.Select(r => r.ObsCore), 1, RowImages.ObsCore.Column);
+            using (var copy = new PostgresCopyRows(_conn, ObsCore.SqlName, ObsCore.Columns.Select(c => c.Name).Append(RowImages.ObsCore.Column)))
+            {
+                foreach (var chunk in rows.Chunks) copy.Raw(chunk.ObsCore.Written);
+                copy.Complete();
+            }
             t = Lap(WritePhase.ObsCore, t);
             // The surveys' own tables (desi.fibermap, lamost.lrs), for the spectra that have a row there.
             foreach (var (table, surveyRows) in SurveyTableRows.Of(placed.Select(p => (p.Item.Spectrum.Meta, p.SpecId)), _collection))
                 PostgresCopyRows.Write(_conn, table, surveyRows, 0);
-            Statistics(tx);
-            PostgresCatalogue.Execute(_conn, CollectionClassRows.AddSql("@first"), tx, ("first", _nextSpecId));
-            Coverage(tx, batch.Coverage);
-            PostgresCatalogue.Execute(_conn, "UPDATE collections SET committed_length = @l WHERE name = @n", tx, ("l", _pixels.Position), ("n", _collection));
-            tx.Commit();
+            var inside = tx ?? _load!;
+            Statistics(inside, rows);
+            Classes(inside, rows);
+            Coverage(inside, batch.Coverage);
+            PostgresCatalogue.Execute(_conn, "UPDATE collections SET committed_length = @l WHERE name = @n", inside, ("l", _pixels.Position), ("n", _collection));
+            if (tx is not null) tx.Commit();
+            else _load!.Release("batch");
             Lap(WritePhase.Commit, t);
         }
         catch
         {
-            try { tx?.Rollback(); } catch (NpgsqlException) { } catch (InvalidOperationException) { }
-            _pixels.TruncateTo(PostgresCatalogue.Scalar<long>(_conn, "SELECT committed_length FROM collections WHERE name = @n", null, ("n", _collection)));
+            try
+            {
+                if (tx is not null) tx.Rollback();
+                else _load?.Rollback("batch");
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+            {
+                // The load's transaction itself is lost (a broken connection): its rows and index drops with it.
+                if (_load is not null)
+                {
+                    _load.Dispose();
+                    _load = null;
+                    _deferredIndexes.Clear();
+                }
+            }
+            // In the load's transaction, its own view: the length after its last good batch.
+            _pixels.TruncateTo(PostgresCatalogue.Scalar<long>(_conn, "SELECT committed_length FROM collections WHERE name = @n", tx is null ? _load : null, ("n", _collection)));
             throw;
         }
-        finally { tx?.Dispose(); }
+        finally
+        {
+            tx?.Dispose();
+            foreach (var chunk in rows.Chunks) _chunks.Add(chunk);
+        }
         _nextSpecId += placed.Count;
         foreach (var p in placed) _known.Add(p.Item.Spectrum.Meta.SpecObjId);
     }
 
-    /// <summary>The collection's count and ranges after this batch (what SQLite's triggers keep), from the batch just copied.</summary>
-    private void Statistics(NpgsqlTransaction tx) =>
+    /// <summary>The collection's count and ranges after this batch (what SQLite's triggers keep), gathered with the batch's rows.</summary>
+    private void Statistics(NpgsqlTransaction tx, PostgresBatchRows rows)
+    {
+        var s = rows.Statistics;
         PostgresCatalogue.Execute(_conn, """
-            INSERT INTO collection_stats(name, n, wave_min, wave_max, z_min, z_max)
-            SELECT collection, count(*), min(wavemin), max(wavemax), min(z), max(z) FROM specobj WHERE spec_id >= @first AND collection = @c GROUP BY collection
+            INSERT INTO collection_stats(name, n, wave_min, wave_max, z_min, z_max) VALUES (@c, @n, @w0, @w1, @z0, @z1)
             ON CONFLICT (name) DO UPDATE SET n = collection_stats.n + excluded.n,
               wave_min = least(collection_stats.wave_min, excluded.wave_min), wave_max = greatest(collection_stats.wave_max, excluded.wave_max),
               z_min = least(collection_stats.z_min, excluded.z_min), z_max = greatest(collection_stats.z_max, excluded.z_max)
-            """, tx, ("first", _nextSpecId), ("c", _collection));
+            """, tx, ("c", _collection), ("n", s.N), ("w0", Nullable(s.WaveMin)), ("w1", Nullable(s.WaveMax)), ("z0", Nullable(s.ZMin)), ("z1", Nullable(s.ZMax)));
+        static object Nullable(double? v) => v is { } d ? d : DBNull.Value;
+    }
+
+    /// <summary>The batch's classes added to the collection's (<see cref="CollectionClassRows"/>), gathered with the batch's rows.</summary>
+    private void Classes(NpgsqlTransaction tx, PostgresBatchRows rows)
+    {
+        if (rows.Classes.Count == 0) return;
+        using var cmd = new NpgsqlCommand("""
+            INSERT INTO collection_classes(name, class, n) SELECT @c, k, v FROM unnest(@k, @v) AS t(k, v)
+            ON CONFLICT(name, class) DO UPDATE SET n = collection_classes.n + excluded.n
+            """, _conn, tx);
+        cmd.Parameters.AddWithValue("c", _collection);
+        cmd.Parameters.Add(new NpgsqlParameter("k", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = rows.Classes.Keys.ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("v", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint) { Value = rows.Classes.Values.ToArray() });
+        cmd.ExecuteNonQuery();
+    }
 
     private void Coverage(NpgsqlTransaction tx, Sqlite.SkyCoverage.Part part)
     {
@@ -176,6 +277,14 @@ internal sealed class PostgresCatalogueWriter : ICatalogueWriter
 
     public void BuildDeferredIndexes()
     {
+        if (_load is not null)
+        {
+            // The rows (and the index drops) become visible together; the indexes are built after, on several connections.
+            var load = _load;
+            _load = null;
+            load.Commit();
+            load.Dispose();
+        }
         if (_deferredIndexes.Count == 0) return;
         long t = Stopwatch.GetTimestamp();
         // The GiST builds (pgSphere's types have no sorted build: each inserts its keys one by one) take as long as all

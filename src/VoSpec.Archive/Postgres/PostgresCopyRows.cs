@@ -6,7 +6,8 @@ using VoSpec.Core.Schema;
 namespace VoSpec.Archive.Postgres;
 
 /// <summary>
-/// Rows into one table by binary COPY, encoded here into a reused buffer and sent through Npgsql's raw COPY stream:
+/// Rows into one table by binary COPY, encoded here into a reused buffer and sent through Npgsql's raw COPY stream (or
+/// into memory only, for a batch encoded ahead on another core and sent later, <see cref="PostgresBatchRows"/>):
 /// a bulk load's cells (tens of millions) without a boxed value or a converter look-up each, which Npgsql's
 /// <see cref="NpgsqlBinaryImporter"/> costs per cell. The values are those <see cref="PostgresValues.As"/> gives (a
 /// NaN double as NULL, a bool as 0 or 1, a number into its column's width); the common pairings are encoded directly,
@@ -17,7 +18,7 @@ internal sealed class PostgresCopyRows : IDisposable
 {
     // "PGCOPY\n", 0xFF, "\r\n", 0x00.
     private static readonly byte[] Signature = [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xFF, (byte)'\r', (byte)'\n', 0];
-    private readonly NpgsqlRawCopyStream _stream;
+    private readonly NpgsqlRawCopyStream? _stream;
     private byte[] _buffer = new byte[1 << 16];
     private int _pos;
     private bool _done;
@@ -39,7 +40,7 @@ internal sealed class PostgresCopyRows : IDisposable
     public static void Write(NpgsqlConnection conn, TableSchema table, IEnumerable<object?[]> rows, int skip, string? storedRow = null)
     {
         var columns = table.Columns;
-        var kinds = columns.Select(c => PostgresDdl.SqlType(c)).ToArray();
+        var kinds = columns.Select(PostgresValues.DbType).ToArray();
         var names = columns.Select(c => c.Name);
         using var copy = new PostgresCopyRows(conn, table.SqlName, storedRow is null ? names : names.Append(storedRow));
         int fields = columns.Count + (storedRow is null ? 0 : 1);
@@ -54,6 +55,31 @@ internal sealed class PostgresCopyRows : IDisposable
             }
         }
         copy.Complete();
+    }
+
+    /// <summary>
+    /// Rows encoded into memory only, without a COPY (no header, no trailer): a batch's rows made on another core ahead
+    /// of their COPY (<see cref="PostgresBatchRows"/>), sent later with <see cref="Raw"/>. The buffer grows as needed.
+    /// </summary>
+    public PostgresCopyRows(int capacity)
+    {
+        _buffer = new byte[capacity];
+        _done = true;
+    }
+
+    /// <summary>How many bytes the rows encoded into memory take (<see cref="PostgresCopyRows(int)"/>).</summary>
+    public int Position => _pos;
+
+    /// <summary>The rows encoded into memory (valid until the next write).</summary>
+    public Span<byte> Written => _buffer.AsSpan(0, _pos);
+
+    /// <summary>Rows already encoded (by <see cref="PostgresCopyRows(int)"/>), sent as they are.</summary>
+    public void Raw(ReadOnlySpan<byte> rows)
+    {
+        if (_pos + rows.Length > _buffer.Length) Flush();
+        if (rows.Length >= _buffer.Length) { _stream!.Write(rows); return; }
+        rows.CopyTo(_buffer.AsSpan(_pos));
+        _pos += rows.Length;
     }
 
     /// <summary>A bytea value.</summary>
@@ -130,19 +156,22 @@ internal sealed class PostgresCopyRows : IDisposable
         _pos += 4 + n;
     }
 
-    /// <summary>One cell of a column whose PostgreSQL type is <paramref name="sqlType"/> (<see cref="PostgresDdl.SqlType"/>).</summary>
-    public void Value(ColumnSchema column, string sqlType, object? v)
+    /// <summary>
+    /// One cell of a column whose PostgreSQL type is <paramref name="kind"/> (<see cref="PostgresValues.DbType"/>, resolved
+    /// once per column, not per cell).
+    /// </summary>
+    public void Value(ColumnSchema column, NpgsqlTypes.NpgsqlDbType kind, object? v)
     {
-        switch (sqlType, v)
+        switch (kind, v)
         {
             case (_, null or DBNull): Null(); return;
-            case ("bigint", long l): Int64(l); return;
-            case ("bigint", int i): Int64(i); return;
-            case ("integer", int i): Int32(i); return;
-            case ("double precision", double d): Double(d); return;
-            case ("double precision", float f): Double(f); return;
-            case ("real", float f): Single(f); return;
-            case ("text", string t): Text(t); return;
+            case (NpgsqlTypes.NpgsqlDbType.Bigint, long l): Int64(l); return;
+            case (NpgsqlTypes.NpgsqlDbType.Bigint, int i): Int64(i); return;
+            case (NpgsqlTypes.NpgsqlDbType.Integer, int i): Int32(i); return;
+            case (NpgsqlTypes.NpgsqlDbType.Double, double d): Double(d); return;
+            case (NpgsqlTypes.NpgsqlDbType.Double, float f): Double(f); return;
+            case (NpgsqlTypes.NpgsqlDbType.Real, float f): Single(f); return;
+            case (NpgsqlTypes.NpgsqlDbType.Text, string t): Text(t); return;
         }
         switch (PostgresValues.As(column, v))
         {
@@ -156,6 +185,9 @@ internal sealed class PostgresCopyRows : IDisposable
         }
     }
 
+    /// <summary>Forgets the rows encoded into memory (<see cref="PostgresCopyRows(int)"/>), keeping the buffer.</summary>
+    public void Reset() => _pos = 0;
+
     /// <summary>Ends the COPY: the server has every row once this returns.</summary>
     public void Complete()
     {
@@ -164,19 +196,24 @@ internal sealed class PostgresCopyRows : IDisposable
         _pos += 2;
         Flush();
         _done = true;
-        _stream.Dispose();
+        _stream!.Dispose();
     }
 
     private void Room(int bytes)
     {
         if (_pos + bytes <= _buffer.Length) return;
+        if (_stream is null)
+        {
+            Array.Resize(ref _buffer, Math.Max(_pos + bytes, _buffer.Length * 2));
+            return;
+        }
         Flush();
         if (bytes > _buffer.Length) _buffer = new byte[Math.Max(bytes, _buffer.Length * 2)];
     }
 
     private void Flush()
     {
-        _stream.Write(_buffer, 0, _pos);
+        _stream!.Write(_buffer, 0, _pos);
         _pos = 0;
     }
 
@@ -186,6 +223,6 @@ internal sealed class PostgresCopyRows : IDisposable
         if (_done) return;
         _done = true;
         // A broken connection fails both; the caller's own exception is the one that matters.
-        try { _stream.Cancel(); _stream.Dispose(); } catch (NpgsqlException) { } catch (InvalidOperationException) { } catch (IOException) { }
+        try { _stream!.Cancel(); _stream.Dispose(); } catch (NpgsqlException) { } catch (InvalidOperationException) { } catch (IOException) { }
     }
 }

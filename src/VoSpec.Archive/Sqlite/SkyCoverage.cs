@@ -30,16 +30,34 @@ internal static class SkyCoverage
     {
         public static Part Of(IEnumerable<object?[]> obsCoreRows, int order)
         {
-            var cells = new HashSet<long>();
-            double? lo = null, hi = null;
-            foreach (var row in obsCoreRows)
-            {
-                Add(cells, order, AsDouble(row[RaSlot]), AsDouble(row[DecSlot]), AsDouble(row[FovSlot]));
-                lo = Min(lo, AsDouble(row[TMinSlot]));
-                hi = Max(hi, AsDouble(row[TMaxSlot]));
-            }
-            return new Part([.. cells], lo, hi);
+            var part = new Builder(order);
+            foreach (var row in obsCoreRows) part.Add(row);
+            return part.ToPart();
         }
+    }
+
+    /// <summary>A batch's part made a row at a time (by each thread that makes rows, then merged), without keeping the rows.</summary>
+    public sealed class Builder(int order)
+    {
+        private readonly HashSet<long> _cells = [];
+        private double? _lo, _hi;
+
+        /// <summary>An obscore row's values (after the stored bytes' slot).</summary>
+        public void Add(object?[] row)
+        {
+            SkyCoverage.Add(_cells, order, AsDouble(row[RaSlot]), AsDouble(row[DecSlot]), AsDouble(row[FovSlot]));
+            _lo = Min(_lo, AsDouble(row[TMinSlot]));
+            _hi = Max(_hi, AsDouble(row[TMaxSlot]));
+        }
+
+        public void Add(Builder other)
+        {
+            _cells.UnionWith(other._cells);
+            _lo = Min(_lo, other._lo);
+            _hi = Max(_hi, other._hi);
+        }
+
+        public Part ToPart() => new([.. _cells], _lo, _hi);
     }
 
     private static void Add(HashSet<long> cells, int order, double? ra, double? dec, double? fov)

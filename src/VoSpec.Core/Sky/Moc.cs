@@ -159,19 +159,23 @@ public sealed class Moc : IEquatable<Moc>
         if (radius > quarterCell / 4) return null;
         SkyRules.CheckCircle(raDeg, decDeg, radiusDeg);
         long centre = Healpix.NestedIndex(order, raDeg, decDeg);
-        const int Corners = 16;
         double rho = radius / Math.Cos(Math.PI / Corners) * 1.01;
         var c = SkyVector.FromLonLat(raDeg, decDeg);
         var u = (Math.Abs(c.Z) < 0.9 ? new SkyVector(0, 0, 1) : new SkyVector(1, 0, 0)).Cross(c).Normalized;
         var v = c.Cross(u);
+        // The same values as computed in the loop, once: the corners' angles are constants, rho is the disc's.
+        double cosRho = Math.Cos(rho), sinRho = Math.Sin(rho);
         for (int k = 0; k < Corners; k++)
         {
-            double t = 2 * Math.PI * k / Corners;
-            var p = Math.Cos(rho) * c + Math.Sin(rho) * (Math.Cos(t) * u + Math.Sin(t) * v);
+            var p = cosRho * c + sinRho * (CornerCos[k] * u + CornerSin[k] * v);
             if (Healpix.NestedIndex(order, p.Lon, Math.Clamp(p.Lat, -90, 90)) != centre) return null;
         }
         return centre;
     }
+
+    private const int Corners = 16;
+    private static readonly double[] CornerCos = [.. Enumerable.Range(0, Corners).Select(k => Math.Cos(2 * Math.PI * k / Corners))];
+    private static readonly double[] CornerSin = [.. Enumerable.Range(0, Corners).Select(k => Math.Sin(2 * Math.PI * k / Corners))];
 
     /// <summary>
     /// The points <see cref="DiscCells"/> looks up: the centre; the circle, sampled every radius/64 and at most a
