@@ -2,7 +2,8 @@
 # PostgreSQL 15 cluster for a run, the same everywhere so that their figures compare — initdb as postgres in a new
 # temporary directory, Unix socket only (no TCP), fsync on, shared_buffers 1 GB, max_wal_size 8 GB — and databases in
 # it with pgSphere (deploy/postgresql/install-pgsphere.sh). Stopped by the PID it recorded, never by name.
-# pg_cluster_start PORT NAME   sets PG (its directory and socket), PORT and PGPID
+# pg_cluster_start PORT NAME   sets PG (its directory and socket), PORT and PGPID; EXTRA_PG_OPTIONS adds server settings
+#                              (e.g. "-c wal_level=minimal -c max_wal_senders=0", docs/postgresql.md)
 # pg_database DB               creates DB with pgSphere; prints its Npgsql connection string
 # pg_cluster_stop              stops the cluster and deletes its directory
 # pgcpu                        CPU seconds of PostgreSQL: the postmaster, its exited children and its live ones
@@ -12,7 +13,7 @@ pg_cluster_start() {
   PG=$(mktemp -d "/tmp/vospec-$2.XXXX"); chown postgres "$PG"; chmod 755 "$PG"
   local bin=/usr/lib/postgresql/15/bin
   runuser -u postgres -- $bin/initdb -D "$PG/data" -A trust -U postgres >/dev/null
-  runuser -u postgres -- $bin/pg_ctl -D "$PG/data" -o "-k $PG -p $PORT -c listen_addresses='' -c shared_buffers=1GB -c max_wal_size=8GB -c checkpoint_timeout=30min" -l "$PG/log" -w start >/dev/null
+  runuser -u postgres -- $bin/pg_ctl -D "$PG/data" -o "-k $PG -p $PORT -c listen_addresses='' -c shared_buffers=1GB -c max_wal_size=8GB -c checkpoint_timeout=30min ${EXTRA_PG_OPTIONS:-}" -l "$PG/log" -w start >/dev/null
   PGPID=$(head -1 "$PG/data/postmaster.pid")
 }
 pg_database() {

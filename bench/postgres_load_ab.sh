@@ -10,10 +10,6 @@ set -euo pipefail
 A=$(realpath "$1"); B=$(realpath "$2"); ROWS=${3:-1000000}; ROUNDS=${4:-1}; PGPORT_=${5:-55601}
 cd "$(dirname "$0")/.."
 . bench/pgcluster.sh
-if [ -n "${EXTRA_PG_OPTIONS:-}" ]; then
-  # pg_cluster_start with the extra settings appended.
-  eval "$(declare -f pg_cluster_start | sed "s|checkpoint_timeout=30min|checkpoint_timeout=30min $EXTRA_PG_OPTIONS|")"
-fi
 pg_cluster_start "$PGPORT_" pgload
 trap 'pg_cluster_stop; rm -rf /tmp/pgload-archive-a /tmp/pgload-archive-b' EXIT
 psql -h "$PG" -p "$PORT" -U postgres -Atc "SELECT 'PostgreSQL ' || version() || '; wal_level ' || current_setting('wal_level')"
