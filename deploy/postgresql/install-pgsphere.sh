@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs pgSphere's types, operators and index support into one database, from the SQL script that Debian's
-# postgresql-15-pgsphere package ships, with one fix.
+# postgresql-15-pgsphere package ships, with one fix; then Q3C (postgresql-15-q3c) as the extension it is. VoSpec's
+# catalogue needs both: pgSphere for ADQL's geometry and the footprints' index, Q3C for the positions' index.
 #
 # Why not CREATE EXTENSION pg_sphere: on PostgreSQL >= 15.10 it fails with "commutator operator @> is already the
 # commutator of operator <@", because two legacy `@` operators on smoc (kept for GAVO DaCHS) declare a COMMUTATOR
@@ -23,3 +24,4 @@ awk '
   /^\\echo/ { next }
   { gsub(/MODULE_PATHNAME/, "$libdir/pg_sphere"); print }
 ' "$SCRIPT" | psql -v ON_ERROR_STOP=1 -q "$@"
+psql -v ON_ERROR_STOP=1 -q -c "CREATE EXTENSION IF NOT EXISTS q3c" "$@"

@@ -6,7 +6,7 @@ using VoSpec.Adql.Translator.Geometry;
 
 namespace VoSpec.Adql.Translator;
 
-/// <summary>Options of the PostgreSQL dialect: which tables have pgSphere position indexes, hidden rows, the public URL, stored rows.</summary>
+/// <summary>Options of the PostgreSQL dialect: which tables have indexed positions (Q3C) and footprints (pgSphere), hidden rows, the public URL, stored rows.</summary>
 public sealed record PostgresTranslatorOptions
 {
     public IReadOnlyList<SpatialIndexTable> SpatialIndex { get; init; } = SpatialIndexTable.Archive;
@@ -20,8 +20,8 @@ public sealed record PostgresTranslatorOptions
 /// <summary>
 /// The PostgreSQL dialect of <see cref="SqlTranslator"/>, with pgSphere for ADQL's geometry (spoint, scircle, spoly;
 /// @ for CONTAINS, &amp;&amp; for INTERSECTS, &lt;-&gt; for DISTANCE, in radians inside and degrees outside): cones on an indexed
-/// position become pgSphere's operator on the point (or footprint) expression its GiST index is built on, so PostgreSQL answers them from the
-/// index; the rest is standard SQL with PostgreSQL's spellings — LIKE without an escape character, ILIKE, # for XOR,
+/// position become Q3C's radial query on the key its B-tree index is built on, beside pgSphere's exact test (a cone on
+/// the footprint: pgSphere's operator on the expression of its GiST index), so PostgreSQL answers them from an index; the rest is standard SQL with PostgreSQL's spellings — LIKE without an escape character, ILIKE, # for XOR,
 /// numeric results cast back to double precision, and an alias for every derived table. Parameters are @name.
 /// Geometry leaves the database as DALI text (points and circles from their numbers, polygons from pgSphere's
 /// output in degrees, which the connection sets). A whole-row select (recognised by <see cref="SqlTranslator"/>) reads
@@ -49,13 +49,34 @@ public sealed class PostgresTranslator : SqlTranslator
     public static TranslatedQuery Translate(string adql, ITableMetadata metadata, PostgresTranslatorOptions? options = null) =>
         Translate(AdqlChecker.Check(AdqlParser.Parse(adql), metadata), options);
 
-    /// <summary>The pgSphere point of a spatially indexed table's position: the expression its GiST index is built on.</summary>
+    /// <summary>The pgSphere point of a spatially indexed table's position: what ADQL's geometry and the exact cone test use.</summary>
     public static string Position(string alias, SpatialIndexTable t) =>
         $"spoint(radians({alias}.{QuoteIdentifier(t.RaColumn)}), radians({alias}.{QuoteIdentifier(t.DecColumn)}))";
+
+    /// <summary>
+    /// The Q3C key of a spatially indexed table's position: the expression of its B-tree index. A B-tree builds by
+    /// sorting, so a bulk load indexes the positions in ~1 µs a row, where pgSphere's GiST (no sorted build) took ~5.
+    /// </summary>
+    public static string PositionKey(string alias, SpatialIndexTable t) =>
+        $"q3c_ang2ipix({alias}.{QuoteIdentifier(t.RaColumn)}, {alias}.{QuoteIdentifier(t.DecColumn)})";
+
+    /// <summary>
+    /// The index half of a cone on the position (centre and radius in degrees, as SQL values): Q3C's radial query, which
+    /// PostgreSQL answers from the <see cref="PositionKey"/> index. It is written beside the exact pgSphere test, which
+    /// alone decides; the caller widens its radius by <see cref="IndexMarginDeg"/> so that it keeps every row that test keeps.
+    /// </summary>
+    public static string ConeIndexTest(string alias, SpatialIndexTable t, string lon, string lat, string radiusDeg) =>
+        $"q3c_radial_query({alias}.{QuoteIdentifier(t.RaColumn)}, {alias}.{QuoteIdentifier(t.DecColumn)}, {lon}, {lat}, {radiusDeg})";
+
+    /// <summary>How much wider (degrees) Q3C's cone is than the exact test's: far above both libraries' rounding, far below any aperture.</summary>
+    public const double IndexMarginDeg = 1e-8;
 
     /// <summary>The pgSphere circle of the table's region (its aperture around the position): the expression of its GiST index.</summary>
     public static string Region(string alias, SpatialIndexTable t) =>
         $"scircle({Position(alias, t)}, radians(coalesce({alias}.{QuoteIdentifier(t.RegionDiameterColumn!)}, 0) / 2))";
+
+    /// <summary>A longitude in [0, 360), as Q3C expects its centre.</summary>
+    public static double NormalLon(double lon) => lon is >= 0 and < 360 ? lon : ((lon % 360) + 360) % 360;
 
     protected override string ParameterPrefix => "@";
 
@@ -515,8 +536,9 @@ public sealed class PostgresTranslator : SqlTranslator
     // ------------------------------------------------------------------ spatial index
 
     /// <summary>
-    /// WHERE with pgSphere's index: a cone on an indexed position becomes "point @ circle" on the GiST-indexed point
-    /// column (inclusive, with the geometry functions' 1e-10° tolerance), or "footprint &amp;&amp; circle" for the region;
+    /// WHERE with the spatial indexes: a cone on an indexed position becomes Q3C's radial query on its B-tree-indexed key
+    /// beside the exact "point @ circle" (inclusive, with the geometry functions' 1e-10° tolerance), or "footprint
+    /// &amp;&amp; circle" on the GiST-indexed footprint for the region;
     /// DISTANCE comparisons keep their strictness with the distance operator beside the index test.
     /// </summary>
     protected override void Where(StringBuilder sb, Condition where)
@@ -542,7 +564,11 @@ public sealed class PostgresTranslator : SqlTranslator
             bool strictDistance = c is Comparison { Operator: ComparisonOperator.Less or ComparisonOperator.Greater };
             bool distance = c is Comparison cmp && (cmp.Left as FunctionCall ?? cmp.Right as FunctionCall)?.Name == "DISTANCE";
             string pos = Position(alias, cone.Table);
-            sb.Append('(').Append(pos).Append(" @ ").Append(circle(distance ? cone.Radius : cone.Radius + SqliteCone.ToleranceDeg));
+            double radius = distance ? cone.Radius : cone.Radius + SqliteCone.ToleranceDeg;
+            sb.Append('(');
+            if (radius >= 0 && Math.Abs(cone.Lat) <= 90)
+                sb.Append(ConeIndexTest(alias, cone.Table, Num(NormalLon(cone.Lon)), Num(cone.Lat), Num(radius + IndexMarginDeg))).Append(" AND ");
+            sb.Append(pos).Append(" @ ").Append(circle(radius));
             if (strictDistance) sb.Append(" AND ").Append(pos).Append(" <-> spoint(radians(").Append(Num(cone.Lon)).Append("), radians(").Append(Num(cone.Lat)).Append(")) < radians(").Append(Num(cone.Radius)).Append(')');
             sb.Append(')');
         }

@@ -15,10 +15,10 @@ using VoSpec.Core.Spectra;
 namespace VoSpec.Archive.Postgres;
 
 /// <summary>
-/// The catalogue's answers on PostgreSQL with pgSphere: the same questions as <see cref="SqliteCatalogue"/> answers,
+/// The catalogue's answers on PostgreSQL with pgSphere and Q3C: the same questions as <see cref="SqliteCatalogue"/> answers,
 /// asked of a database that several servers can share (pixels, previews and job results stay in the archive
-/// directory). Connections come from one Npgsql data source (pooled, statements auto-prepared); pgSphere must be in
-/// the database (deploy/postgresql/install-pgsphere.sh), and every physical connection writes pgSphere values in
+/// directory). Connections come from one Npgsql data source (pooled, statements auto-prepared); pgSphere and Q3C must
+/// be in the database (deploy/postgresql/install-pgsphere.sh), and every physical connection writes pgSphere values in
 /// degrees, the form the DALI geometry outputs are made from. With several hosts in the connection string (a primary
 /// and hot standbys, docs/scale-out.md) reads follow its Target Session Attributes (prefer-standby: a standby while one
 /// answers, else the primary) and every write (<see cref="OpenPrimary"/>: set-up, ingest, UWS jobs, TAP uploads) goes
@@ -156,19 +156,25 @@ internal sealed class PostgresCatalogue : ICatalogue
 
     // ------------------------------------------------------------------ set-up
 
-    /// <summary>Fails with the remedy when pgSphere is missing (checked without the data source, whose connections need it).</summary>
-    private void RequirePgSphere()
+    /// <summary>
+    /// Fails with the remedy when pgSphere or Q3C is missing (checked without the data source, whose connections need
+    /// pgSphere): pgSphere for ADQL's geometry and the footprints' index, Q3C for the positions' index.
+    /// </summary>
+    private void RequireExtensions()
     {
         using var conn = new NpgsqlConnection(_connectionString);
         conn.Open();
-        using var cmd = new NpgsqlCommand("SELECT to_regtype('spoint') IS NOT NULL", conn);
-        if (cmd.ExecuteScalar() is not true)
-            throw new InvalidOperationException($"the database {Location} has no pgSphere: install it with deploy/postgresql/install-pgsphere.sh (see docs/postgresql.md)");
+        using var cmd = new NpgsqlCommand("SELECT to_regtype('spoint') IS NOT NULL, to_regprocedure('q3c_ang2ipix(double precision, double precision)') IS NOT NULL", conn);
+        using var r = cmd.ExecuteReader();
+        r.Read();
+        bool sphere = r.GetBoolean(0), q3c = r.GetBoolean(1);
+        if (!sphere || !q3c)
+            throw new InvalidOperationException($"the database {Location} has no {(sphere ? "Q3C" : q3c ? "pgSphere" : "pgSphere and no Q3C")}: install them with deploy/postgresql/install-pgsphere.sh (see docs/postgresql.md)");
     }
 
     public void Check()
     {
-        RequirePgSphere();
+        RequireExtensions();
         var version = Read(conn => Scalar<string>(conn, "SELECT value FROM archive_meta WHERE key = 'schema_version'"));
         if (version != PostgresDdl.SchemaVersion)
             throw new InvalidOperationException($"the catalogue in {Location} has version {version ?? "none"}, this VoSpec needs {PostgresDdl.SchemaVersion}");
@@ -176,7 +182,7 @@ internal sealed class PostgresCatalogue : ICatalogue
 
     public void Create()
     {
-        RequirePgSphere();
+        RequireExtensions();
         using var conn = OpenPrimary();
         using var tx = conn.BeginTransaction();
         // One server creates at a time (several may start together on one database).

@@ -9,15 +9,15 @@ namespace VoSpec.Archive.Postgres;
 /// The catalogue's tables in PostgreSQL, from the same declarations as SQLite's (<see cref="CatalogueDdl"/>): the
 /// published tables (ivoa.obscore, spec.specobj, TAP_SCHEMA) generated from schemas/ under the same SQL names, so that
 /// one ADQL checker and one set of names serve both backends; the bookkeeping tables declared here. Positions are
-/// GiST-indexed as pgSphere points, and ObsCore's footprint as a pgSphere circle, through expression indexes over the
-/// declared columns (<see cref="PostgresTranslator.Position"/>): nothing extra is stored, so no write path can leave
+/// indexed by their Q3C key in a B-tree, and ObsCore's footprint as a pgSphere circle in a GiST index, through
+/// expression indexes over the declared columns (<see cref="SpatialIndexes"/>): nothing extra is stored, so no write path can leave
 /// it stale, and binary COPY (which needs every column's binary input, which pgSphere's types lack) still works.
 /// ADQL runs as <see cref="QueryRole"/>, which may only read the published tables.
 /// </summary>
 internal static class PostgresDdl
 {
     /// <summary>Bumped whenever these tables change; a database of another version must be rebuilt.</summary>
-    public const string SchemaVersion = "pg1";
+    public const string SchemaVersion = "pg2";
 
     /// <summary>The role ADQL queries run as (SET LOCAL ROLE): SELECT on the published tables, nothing else.</summary>
     public const string QueryRole = "vospec_adql";
@@ -121,8 +121,11 @@ internal static class PostgresDdl
     }
 
     /// <summary>
-    /// The GiST indexes of the positions (and footprints), on the very expressions the translator writes for cones and
-    /// INTERSECTS (<see cref="PostgresTranslator.Position"/>, <see cref="PostgresTranslator.Region"/>), so the planner matches them.
+    /// The spatial indexes, on the very expressions the translator writes for cones and INTERSECTS, so the planner
+    /// matches them: the positions' Q3C key in a B-tree (<see cref="PostgresTranslator.PositionKey"/>), ObsCore's
+    /// footprint as a pgSphere circle in a GiST index (<see cref="PostgresTranslator.Region"/>). Positions were
+    /// GiST-indexed pgSphere points up to schema pg1; a B-tree builds by sorting, and a ten-million-row load spent
+    /// ~100 s of CPU on those two GiST builds (docs/benchmarks.md).
     /// </summary>
     public static IEnumerable<(string Name, string Create)> SpatialIndexes()
     {
@@ -131,7 +134,7 @@ internal static class PostgresDdl
             var s = SpatialIndexTable.Archive.FirstOrDefault(t => t.Table.Equals(table.QualifiedName, StringComparison.OrdinalIgnoreCase));
             if (s is null) continue;
             string name = Quote(table.SqlName);
-            yield return ($"{table.SqlName}_pos", $"CREATE INDEX IF NOT EXISTS {Quote(table.SqlName + "_pos")} ON {name} USING gist(({PostgresTranslator.Position(name, s)}))");
+            yield return ($"{table.SqlName}_q3c", $"CREATE INDEX IF NOT EXISTS {Quote(table.SqlName + "_q3c")} ON {name}(({PostgresTranslator.PositionKey(name, s)}))");
             if (s.RegionDiameterColumn is not null)
                 yield return ($"{table.SqlName}_region", $"CREATE INDEX IF NOT EXISTS {Quote(table.SqlName + "_region")} ON {name} USING gist(({PostgresTranslator.Region(name, s)}))");
         }

@@ -8,13 +8,13 @@ namespace VoSpec.Archive.Postgres;
 
 /// <summary>
 /// The SQL of an SSA search on PostgreSQL: the response fields of schemas/ssa.spectra.json over ivoa.obscore (o) and
-/// spec.specobj (s), constrained through bound parameters only, the cone through pgSphere's GiST index on the
-/// position (the same inclusive test as SQLite's, with the geometry functions' 1e-10° tolerance).
+/// spec.specobj (s), constrained through bound parameters only, the cone through the position's Q3C index beside
+/// pgSphere's exact test (the same inclusive test as SQLite's, with the geometry functions' 1e-10° tolerance).
 /// </summary>
 internal static class PostgresSpectrumSearch
 {
-    // The expression ObsCore's GiST index is built on.
-    private static readonly string ObsCorePosition = PostgresTranslator.Position("o", SpatialIndexTable.Archive.Single(t => t.Table == "ivoa.obscore"));
+    private static readonly SpatialIndexTable ObsCore = SpatialIndexTable.Archive.Single(t => t.Table == "ivoa.obscore");
+    private static readonly string ObsCorePosition = PostgresTranslator.Position("o", ObsCore);
 
     public static (string Sql, List<(string Name, object? Value)> Parameters) Build(SpectrumSearch r, string publicUrl)
     {
@@ -30,7 +30,13 @@ internal static class PostgresSpectrumSearch
         if (r.Hidden.Count > 0)
             sql.Append(" AND lower(o.obs_collection) <> ALL(").Append(P(r.Hidden.Select(c => c.ToLowerInvariant()).ToArray())).Append(')');
         if (r.Position is var (ra, dec))
-            sql.Append($" AND {ObsCorePosition} @ scircle(spoint(radians({P(ra)}::float8), radians({P(dec)}::float8)), radians({P(r.RadiusDeg + SqliteCone.ToleranceDeg)}::float8))");
+        {
+            double radius = r.RadiusDeg + SqliteCone.ToleranceDeg;
+            if (radius >= 0 && Math.Abs(dec) <= 90)
+                sql.Append(" AND ").Append(PostgresTranslator.ConeIndexTest("o", ObsCore, $"{P(PostgresTranslator.NormalLon(ra))}::float8", $"{P(dec)}::float8",
+                    $"{P(radius + PostgresTranslator.IndexMarginDeg)}::float8"));
+            sql.Append($" AND {ObsCorePosition} @ scircle(spoint(radians({P(ra)}::float8), radians({P(dec)}::float8)), radians({P(radius)}::float8))");
+        }
         Overlaps(r.Bands, "o.em_min", "o.em_max");
         Overlaps(r.Times, "o.t_min", "o.t_max");
         if (r.Redshift is var (zlo, zhi)) sql.Append($" AND s.z BETWEEN {P(zlo)} AND {P(zhi)}");

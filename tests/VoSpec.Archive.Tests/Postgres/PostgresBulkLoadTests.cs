@@ -38,7 +38,7 @@ public class PostgresBulkLoadTests
         Assert.Contains("USING gist", bulkIndexes);
         Assert.Equal(plainIndexes, bulkIndexes);
         // The comparison sees a missing index: one dropped, the lists differ.
-        Psql(pg, "DROP INDEX ivoa_obscore_pos", bulk);
+        Psql(pg, "DROP INDEX ivoa_obscore_q3c", bulk);
         Assert.NotEqual(plainIndexes, Psql(pg, indexes, bulk));
     }
 
@@ -60,7 +60,7 @@ public class PostgresBulkLoadTests
         await release;
         Assert.Equal(Rows, report.Ingested);
         Assert.True(clock.Elapsed > TimeSpan.FromSeconds(2), $"the load did not wait for the lock ({clock.Elapsed})");
-        using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM pg_indexes WHERE indexname = 'ivoa_obscore_pos'", other);
+        using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM pg_indexes WHERE indexname = 'ivoa_obscore_q3c'", other);
         Assert.Equal(1L, (long)count.ExecuteScalar()!);
     }
 

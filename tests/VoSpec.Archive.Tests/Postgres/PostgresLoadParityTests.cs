@@ -80,7 +80,7 @@ public class PostgresLoadParityTests
             SELECT min(o.spec_id), max(o.spec_id), count(*) FILTER (WHERE s.spec_id IS NULL OR p.spec_id IS NULL OR s.obs_id <> o.obs_id)
             FROM ivoa_obscore o LEFT JOIN specobj s USING (spec_id) LEFT JOIN spectrum_store p USING (spec_id) WHERE o.spec_id > 300
             """));
-        Assert.Contains("ivoa_obscore_pos", string.Join(',', Rows2(pg, "SELECT indexname FROM pg_indexes WHERE schemaname = 'public'")));
+        Assert.Contains("ivoa_obscore_q3c", string.Join(',', Rows2(pg, "SELECT indexname FROM pg_indexes WHERE schemaname = 'public'")));
     }
 
     [Fact]
