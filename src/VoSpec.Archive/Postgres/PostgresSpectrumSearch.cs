@@ -32,9 +32,12 @@ internal static class PostgresSpectrumSearch
         if (r.Position is var (ra, dec))
         {
             double radius = r.RadiusDeg + SqliteCone.ToleranceDeg;
-            if (radius >= 0 && Math.Abs(dec) <= 90)
-                sql.Append(" AND ").Append(PostgresTranslator.ConeIndexTest("o", ObsCore, $"{P(PostgresTranslator.NormalLon(ra))}::float8", $"{P(dec)}::float8",
-                    $"{P(radius + PostgresTranslator.IndexMarginDeg)}::float8"));
+            // Q3C's cone with the centre and radius as numbers, not parameters: its 50 key ranges are then worked out when
+            // the statement is planned; with parameters, a prepared statement's generic plan cannot know them and read
+            // every specobj row through the join instead (SSA on the demo: 3.2× SQLite's median).
+            if (radius >= 0 && Math.Abs(dec) <= 90 && double.IsFinite(ra))
+                sql.Append(" AND ").Append(PostgresTranslator.ConeIndexTest("o", ObsCore, PostgresTranslator.Float8(PostgresTranslator.NormalLon(ra)),
+                    PostgresTranslator.Float8(dec), PostgresTranslator.Float8(radius + PostgresTranslator.IndexMarginDeg)));
             sql.Append($" AND {ObsCorePosition} @ scircle(spoint(radians({P(ra)}::float8), radians({P(dec)}::float8)), radians({P(radius)}::float8))");
         }
         Overlaps(r.Bands, "o.em_min", "o.em_max");

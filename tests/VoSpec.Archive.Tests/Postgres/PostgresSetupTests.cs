@@ -6,8 +6,8 @@ namespace VoSpec.Archive.Tests.Postgres;
 /// <summary>
 /// The ground the PostgreSQL backend (issue 12) stands on, checked on a private cluster: the project's own pgSphere
 /// installer works on Debian's PostgreSQL 15.20 (where CREATE EXTENSION pg_sphere fails, deploy/postgresql/), its
-/// GiST index answers cones with the same rows as the exact distance, and Q3C installs as an extension with its index
-/// used by q3c_radial_query.
+/// GiST index answers cones with the same rows as the exact distance, Q3C installs as an extension with its index
+/// used by q3c_radial_query, and an archive refuses a database that lacks either, naming the remedy.
 /// </summary>
 public class PostgresSetupTests
 {
@@ -57,5 +57,23 @@ public class PostgresSetupTests
         var n = pg.Psql("SELECT count(*) FROM pts WHERE q3c_radial_query(ra, dec, 180, 10, 2)").StdOut.Trim();
         var exact = pg.Psql("SELECT count(*) FROM pts WHERE q3c_dist(ra, dec, 180, 10) <= 2").StdOut.Trim();
         Assert.Equal(exact, n);
+    }
+
+    [Theory]
+    [InlineData("DROP EXTENSION q3c", "has no Q3C")]
+    [InlineData("DROP TYPE spoint CASCADE", "has no pgSphere")]
+    public void A_database_without_an_extension_is_refused_with_the_remedy(string drop, string message)
+    {
+        var cs = PostgresDatabases.NewDatabase();
+        using (var conn = new Npgsql.NpgsqlConnection(cs))
+        {
+            conn.Open();
+            using var cmd = new Npgsql.NpgsqlCommand(drop, conn);
+            cmd.ExecuteNonQuery();
+        }
+        using var dir = new TempDir("vospec-pgext");
+        var e = Assert.Throws<InvalidOperationException>(() => SpectrumArchive.Open(dir.Path, new ArchiveOptions { Database = cs }).Dispose());
+        Assert.Contains(message, e.Message);
+        Assert.Contains("install-pgsphere.sh", e.Message);
     }
 }
