@@ -1,10 +1,10 @@
 # Sourced by the PostgreSQL benchmarks (bench/postgres.sh, postgres_ab.sh, postgres_stream.sh, large_postgres.sh): one private
 # PostgreSQL 15 cluster for a run, the same everywhere so that their figures compare — initdb as postgres in a new
 # temporary directory, Unix socket only (no TCP), fsync on, shared_buffers 1 GB, max_wal_size 8 GB — and databases in
-# it with pgSphere (deploy/postgresql/install-pgsphere.sh). Stopped by the PID it recorded, never by name.
+# it with pgSphere and Q3C (deploy/postgresql/install-pgsphere.sh). Stopped by the PID it recorded, never by name.
 # pg_cluster_start PORT NAME   sets PG (its directory and socket), PORT and PGPID; EXTRA_PG_OPTIONS adds server settings
 #                              (e.g. "-c wal_level=minimal -c max_wal_senders=0", docs/postgresql.md)
-# pg_database DB               creates DB with pgSphere; prints its Npgsql connection string
+# pg_database DB               creates DB with pgSphere and Q3C; prints its Npgsql connection string
 # pg_cluster_stop              stops the cluster and deletes its directory
 # pgcpu                        CPU seconds of PostgreSQL: the postmaster, its exited children and its live ones
 # cpu PID                      CPU seconds (utime + stime) of a process

@@ -3,7 +3,7 @@
 # PostgreSQL primary and a streaming hot standby (pg_basebackup -R) as two private clusters on free loopback ports, a
 # demo archive ingested into the primary with its pixel store in DIR/pixels (the "shared storage"), two stateless
 # `vospec serve` nodes on free ports, and nginx in front of them. Debian packages only (postgresql-15,
-# postgresql-15-pgsphere, nginx) and the built CLI.
+# postgresql-15-pgsphere, postgresql-15-q3c, nginx) and the built CLI.
 #
 # usage: deploy/local-cluster/up.sh [--demo N] DIR        (DIR: an empty or missing directory)
 #   --demo N (or VOSPEC_DEMO=N)  demo spectra to ingest (default 2000)
