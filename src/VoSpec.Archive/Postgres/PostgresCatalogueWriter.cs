@@ -12,7 +12,7 @@ namespace VoSpec.Archive.Postgres;
 /// collection's store and flushed, then the batch's rows go in by binary COPY (spectrum_store, specobj, ivoa_obscore),
 /// with the collection's statistics, coverage and the store's committed length, in one transaction; the rows are
 /// encoded as COPY data on the other cores while the previous batch is written (<see cref="PostgresBatchRows"/>).
-/// The positions (Q3C keys) and footprints (pgSphere circles) are expression indexes over the declared columns.
+/// The positions' Q3C keys are expression indexes over the declared columns.
 /// A large load (<see cref="ArchiveOptions.BulkLoadRows"/>) drops the secondary and spatial indexes first and builds
 /// them once at the end (several at a time), then ANALYZEs; its batches commit without waiting for the WAL flush.
 /// ObsCore's rows go in with their stored BINARY2 bytes (<see cref="PostgresRowImages"/>), made with the values on every core
@@ -287,13 +287,11 @@ internal sealed class PostgresCatalogueWriter : ICatalogueWriter
         }
         if (_deferredIndexes.Count == 0) return;
         long t = Stopwatch.GetTimestamp();
-        // The footprints' GiST build (pgSphere's types have no sorted build: it inserts its keys one by one) is the
-        // longest, and each build is one process on the server: the indexes are built on as many connections as there
-        // are cores here (at most 4), the GiST one first, each connection taking the next when it is done.
-        var queue = new System.Collections.Concurrent.ConcurrentQueue<string>(
-            _deferredIndexes.OrderBy(c => c.Contains("USING gist", StringComparison.Ordinal) ? 0 : 1));
+        // Each build is one process on the server: the indexes are built on as many connections as there are cores
+        // here (at most 4), each connection taking the next when it is done.
+        var queue = new System.Collections.Concurrent.ConcurrentQueue<string>(_deferredIndexes);
         int connections = Math.Clamp(Environment.ProcessorCount, 1, 4);
-        // Each index sorts (or buffers, for GiST) its keys in memory rather than in temporary files: 1 GB shared among them.
+        // Each index sorts its keys in memory rather than in temporary files: 1 GB shared among them.
         var memory = $"SET maintenance_work_mem = '{1024 / connections}MB'";
         var builds = Enumerable.Range(0, connections).Select(k => Task.Run(() =>
         {

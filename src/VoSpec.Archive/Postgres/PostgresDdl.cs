@@ -9,7 +9,7 @@ namespace VoSpec.Archive.Postgres;
 /// The catalogue's tables in PostgreSQL, from the same declarations as SQLite's (<see cref="CatalogueDdl"/>): the
 /// published tables (ivoa.obscore, spec.specobj, TAP_SCHEMA) generated from schemas/ under the same SQL names, so that
 /// one ADQL checker and one set of names serve both backends; the bookkeeping tables declared here. Positions are
-/// indexed by their Q3C key in a B-tree, and ObsCore's footprint as a pgSphere circle in a GiST index, through
+/// indexed by their Q3C key in a B-tree (cones on ObsCore's footprint too, widened by the largest one), through
 /// expression indexes over the declared columns (<see cref="SpatialIndexes"/>): nothing extra is stored, so no write path can leave
 /// it stale, and binary COPY (which needs every column's binary input, which pgSphere's types lack) still works.
 /// ADQL runs as <see cref="QueryRole"/>, which may only read the published tables.
@@ -121,11 +121,12 @@ internal static class PostgresDdl
     }
 
     /// <summary>
-    /// The spatial indexes, on the very expressions the translator writes for cones and INTERSECTS, so the planner
-    /// matches them: the positions' Q3C key in a B-tree (<see cref="PostgresTranslator.PositionKey"/>), ObsCore's
-    /// footprint as a pgSphere circle in a GiST index (<see cref="PostgresTranslator.Region"/>). Positions were
-    /// GiST-indexed pgSphere points up to schema pg1; a B-tree builds by sorting, and a ten-million-row load spent
-    /// ~100 s of CPU on those two GiST builds (docs/benchmarks.md).
+    /// The spatial indexes: the positions' Q3C key in a B-tree (<see cref="PostgresTranslator.PositionKey"/>), the very
+    /// expression the translator's cones read (<see cref="PostgresTranslator.ConeIndexTest"/>), so the planner matches
+    /// it. Cones on ObsCore's footprint read the same index, widened by the largest footprint's radius from the B-tree
+    /// on its diameter (s_fov, indexed in schemas/; <see cref="PostgresTranslator.RegionIndexTest"/>). Up to schema pg1
+    /// the positions and the footprint had pgSphere GiST indexes: a B-tree builds by sorting, GiST over pgSphere's types
+    /// by inserting one key at a time, and at ten million rows those three builds took ~160 s of CPU (docs/benchmarks.md).
     /// </summary>
     public static IEnumerable<(string Name, string Create)> SpatialIndexes()
     {
@@ -135,8 +136,6 @@ internal static class PostgresDdl
             if (s is null) continue;
             string name = Quote(table.SqlName);
             yield return ($"{table.SqlName}_q3c", $"CREATE INDEX IF NOT EXISTS {Quote(table.SqlName + "_q3c")} ON {name}(({PostgresTranslator.PositionKey(name, s)}))");
-            if (s.RegionDiameterColumn is not null)
-                yield return ($"{table.SqlName}_region", $"CREATE INDEX IF NOT EXISTS {Quote(table.SqlName + "_region")} ON {name} USING gist(({PostgresTranslator.Region(name, s)}))");
         }
     }
 
