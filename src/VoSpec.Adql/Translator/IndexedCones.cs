@@ -13,7 +13,7 @@ public sealed record IndexedCone(Source Source, SpatialIndexTable Table, double 
 /// <summary>
 /// Finds the conditions that are cones on an indexed position, in any dialect: CONTAINS(POINT(ra, dec), CIRCLE(const))
 /// = 1, INTERSECTS either way round (or with the region column), and DISTANCE(...) &lt; r in its spellings. Each dialect
-/// then writes the condition that lets its own index answer (SQLite's R*Tree box; PostgreSQL's Q3C cone (q3c_join), or pgSphere's GiST operator for a footprint).
+/// then writes the condition that lets its own index answer (SQLite's R*Tree box, PostgreSQL's Q3C key ranges).
 /// </summary>
 public sealed class IndexedCones(CheckedQuery Q, IReadOnlyList<SpatialIndexTable> tables)
 {

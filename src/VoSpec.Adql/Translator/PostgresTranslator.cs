@@ -21,7 +21,7 @@ public sealed record PostgresTranslatorOptions
 /// The PostgreSQL dialect of <see cref="SqlTranslator"/>, with pgSphere for ADQL's geometry (spoint, scircle, spoly;
 /// @ for CONTAINS, &amp;&amp; for INTERSECTS, &lt;-&gt; for DISTANCE, in radians inside and degrees outside): cones on an indexed
 /// position become Q3C's cone test (q3c_join) on the key its B-tree index is built on, beside pgSphere's exact test (a cone on
-/// the footprint: pgSphere's operator on the expression of its GiST index), so PostgreSQL answers them from an index; the rest is standard SQL with PostgreSQL's spellings — LIKE without an escape character, ILIKE, # for XOR,
+/// the footprint: the same key's ranges, widened by the largest footprint), so PostgreSQL answers them from an index; the rest is standard SQL with PostgreSQL's spellings — LIKE without an escape character, ILIKE, # for XOR,
 /// numeric results cast back to double precision, and an alias for every derived table. Parameters are @name.
 /// Geometry leaves the database as DALI text (points and circles from their numbers, polygons from pgSphere's
 /// output in degrees, which the connection sets). A whole-row select (recognised by <see cref="SqlTranslator"/>) reads
@@ -55,7 +55,7 @@ public sealed class PostgresTranslator : SqlTranslator
 
     /// <summary>
     /// The Q3C key of a spatially indexed table's position: the expression of its B-tree index. A B-tree builds by
-    /// sorting, so a bulk load indexes the positions in ~1 µs a row, where pgSphere's GiST (no sorted build) took ~5.
+    /// sorting, so a bulk load indexes the positions in ~1 µs a row, where a GiST index over pgSphere's point (no sorted build) took ~5.
     /// </summary>
     public static string PositionKey(string alias, SpatialIndexTable t) =>
         $"q3c_ang2ipix({alias}.{QuoteIdentifier(t.RaColumn)}, {alias}.{QuoteIdentifier(t.DecColumn)})";
@@ -562,8 +562,8 @@ public sealed class PostgresTranslator : SqlTranslator
 
     /// <summary>
     /// WHERE with the spatial indexes: a cone on an indexed position becomes Q3C's cone test on its B-tree-indexed key
-    /// beside the exact "point @ circle" (inclusive, with the geometry functions' 1e-10° tolerance), or "footprint
-    /// &amp;&amp; circle" on the GiST-indexed footprint for the region;
+    /// beside the exact "point @ circle" (inclusive, with the geometry functions' 1e-10° tolerance), or the widened
+    /// ranges beside "footprint &amp;&amp; circle" for the region (<see cref="RegionIndexTest"/>);
     /// DISTANCE comparisons keep their strictness with the distance operator beside the index test.
     /// </summary>
     protected override void Where(StringBuilder sb, Condition where)
