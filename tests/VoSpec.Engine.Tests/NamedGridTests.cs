@@ -50,7 +50,8 @@ public class NamedGridTests
 
     /// <summary>
     /// On a named grid (w0, w1 and a log10 step or a step in Å, coarser or finer than the spectrum's), ∫ f dλ over the
-    /// destination pixels the spectrum covers equals the source's over the same range, within float rounding.
+    /// destination pixels the spectrum covers equals the source's over the same range, within float rounding (or within
+    /// the whole-pixel copy's 1e-3-pixel snap, when the named grid is the spectrum's own shifted).
     /// </summary>
     [Fact]
     public void A_named_grid_conserves_integrated_flux()
@@ -86,7 +87,11 @@ public class NamedGridTests
                 double o = Math.Min(de[last + 1], se[k + 1]) - Math.Max(de[first], se[k]);
                 if (o > 0) { original += o * s.Flux[k]; scale += o * Math.Abs(s.Flux[k]); }
             }
-            Assert.True(Math.Abs(resampled - original) <= 1e-6 * scale + 1e-300, $"∫ {original:R} → {resampled:R} (scale {scale:R})");
+            // A named grid within 1e-3 pixel of a whole-pixel shift of the spectrum's is copied, not resampled (by design:
+            // WavelengthGrid.PixelOffsetOf): each pixel's flux then sits up to 1e-3 of its width off, so the integral over
+            // the same range may move by up to 2e-3 of the flux's scale (seen: 4.3e-5, a grid 7.7e-4 pixel off).
+            double tolerance = plan.IsExact ? 2e-3 : 1e-6;
+            Assert.True(Math.Abs(resampled - original) <= tolerance * scale + 1e-300, $"∫ {original:R} → {resampled:R} (scale {scale:R}, copied: {plan.IsExact})");
         }, maxTest: 400);
     }
 
