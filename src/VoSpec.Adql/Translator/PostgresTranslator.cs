@@ -6,7 +6,7 @@ using VoSpec.Adql.Translator.Geometry;
 
 namespace VoSpec.Adql.Translator;
 
-/// <summary>Options of the PostgreSQL dialect: which tables have indexed positions (Q3C) and footprints (pgSphere), hidden rows, the public URL, stored rows.</summary>
+/// <summary>Options of the PostgreSQL dialect: which tables have Q3C-indexed positions (and footprints around them), hidden rows, the public URL, stored rows.</summary>
 public sealed record PostgresTranslatorOptions
 {
     public IReadOnlyList<SpatialIndexTable> SpatialIndex { get; init; } = SpatialIndexTable.Archive;
@@ -61,44 +61,55 @@ public sealed class PostgresTranslator : SqlTranslator
         $"q3c_ang2ipix({alias}.{QuoteIdentifier(t.RaColumn)}, {alias}.{QuoteIdentifier(t.DecColumn)})";
 
     /// <summary>
-    /// The index half of a cone on the position (centre and radius in degrees, as SQL values): Q3C's q3c_join, four
-    /// ranges of the <see cref="PositionKey"/> index, which PostgreSQL reads as a bitmap. Not q3c_radial_query: its
-    /// fifty ranges cover the cone more tightly, but planning them took ~1.3 ms a query against ~0.3 (demo cone, 185
-    /// rows: 1.9 ms in all against 1.1). It is written beside the exact pgSphere test, which alone decides; the caller
-    /// widens its radius by <see cref="IndexMarginDeg"/> so that it keeps every row that test keeps.
+    /// The index half of a cone on the position (centre and radius in degrees): Q3C's q3c_join, four ranges of the
+    /// <see cref="PositionKey"/> index, which PostgreSQL reads as a bitmap. Not q3c_radial_query: its fifty ranges
+    /// cover the cone more tightly, but planning them took ~1.3 ms a query against ~0.3 (demo cone, 185 rows: 1.9 ms in
+    /// all against 1.1). It goes beside the exact pgSphere test, which alone decides, so it is widened by
+    /// <see cref="IndexMarginDeg"/> to keep every row that test keeps. The numbers are written into the SQL (finite
+    /// doubles), so each statement is planned with its ranges. Null when Q3C cannot take the cone (a negative radius, a
+    /// latitude past a pole): the exact test then stands alone.
     /// </summary>
-    public static string ConeIndexTest(string alias, SpatialIndexTable t, string lon, string lat, string radiusDeg) =>
-        $"q3c_join({lon}, {lat}, {alias}.{QuoteIdentifier(t.RaColumn)}, {alias}.{QuoteIdentifier(t.DecColumn)}, {radiusDeg})";
+    public static string? ConeIndexTest(string alias, SpatialIndexTable t, double lon, double lat, double radiusDeg) =>
+        Q3cCone(lon, lat, radiusDeg) is { } c
+            ? $"q3c_join({c.Lon}, {c.Lat}, {alias}.{QuoteIdentifier(t.RaColumn)}, {alias}.{QuoteIdentifier(t.DecColumn)}, {c.Radius})"
+            : null;
 
     /// <summary>
     /// The index half of a cone on the footprint (a circle of diameter <see cref="SpatialIndexTable.RegionDiameterColumn"/>
     /// around the position): the positions' Q3C ranges of the cone widened by the largest footprint's radius, which
     /// one sub-select reads from the diameter's B-tree when the query starts (an InitPlan, once per range bound). Q3C's
     /// q3c_join cannot take it: its radius appears nine times, so PostgreSQL would not inline it around a sub-select.
+    /// Null as for <see cref="ConeIndexTest"/>.
     /// </summary>
-    public static string RegionIndexTest(string alias, SpatialIndexTable t, string table, double lon, double lat, double radiusDeg)
+    public static string? RegionIndexTest(string alias, SpatialIndexTable t, string table, double lon, double lat, double radiusDeg)
     {
+        if (Q3cCone(lon, lat, radiusDeg) is not { } c) return null;
         string key = PositionKey(alias, t);
-        string radius = $"(SELECT {Float8(radiusDeg)} + coalesce(max({QuoteIdentifier(t.RegionDiameterColumn!)}), 0) / 2 FROM {QuoteIdentifier(table)})";
+        string radius = $"(SELECT {c.Radius} + coalesce(max({QuoteIdentifier(t.RegionDiameterColumn!)}), 0) / 2 FROM {QuoteIdentifier(table)})";
         var sb = new StringBuilder("(");
         for (int i = 0; i < 8; i += 2)
         {
             if (i > 0) sb.Append(" OR ");
-            sb.Append(key).Append(" BETWEEN q3c_nearby_it(").Append(Float8(lon)).Append(", ").Append(Float8(lat)).Append(", ").Append(radius).Append(", ").Append(i)
-              .Append(") AND q3c_nearby_it(").Append(Float8(lon)).Append(", ").Append(Float8(lat)).Append(", ").Append(radius).Append(", ").Append(i + 1).Append(')');
+            sb.Append(key).Append(" BETWEEN q3c_nearby_it(").Append(c.Lon).Append(", ").Append(c.Lat).Append(", ").Append(radius).Append(", ").Append(i)
+              .Append(") AND q3c_nearby_it(").Append(c.Lon).Append(", ").Append(c.Lat).Append(", ").Append(radius).Append(", ").Append(i + 1).Append(')');
         }
         return sb.Append(')').ToString();
     }
 
     /// <summary>How much wider (degrees) Q3C's cone is than the exact test's: far above both libraries' rounding, far below any aperture.</summary>
-    public const double IndexMarginDeg = 1e-8;
+    private const double IndexMarginDeg = 1e-8;
+
+    /// <summary>Q3C's centre (longitude in [0, 360)) and widened radius as float8 literals; null when Q3C cannot take them.</summary>
+    private static (string Lon, string Lat, string Radius)? Q3cCone(double lon, double lat, double radiusDeg)
+    {
+        if (!double.IsFinite(lon) || !(Math.Abs(lat) <= 90) || !(radiusDeg >= 0) || !double.IsFinite(radiusDeg)) return null;
+        double normal = lon is >= 0 and < 360 ? lon : ((lon % 360) + 360) % 360;
+        return (Float8(normal), Float8(lat), Float8(radiusDeg + IndexMarginDeg));
+    }
 
     /// <summary>The pgSphere circle of the table's region (its aperture around the position): what INTERSECTS tests exactly.</summary>
     public static string Region(string alias, SpatialIndexTable t) =>
         $"scircle({Position(alias, t)}, radians(coalesce({alias}.{QuoteIdentifier(t.RegionDiameterColumn!)}, 0) / 2))";
-
-    /// <summary>A longitude in [0, 360), as Q3C expects its centre.</summary>
-    public static double NormalLon(double lon) => lon is >= 0 and < 360 ? lon : ((lon % 360) + 360) % 360;
 
     protected override string ParameterPrefix => "@";
 
@@ -579,8 +590,8 @@ public sealed class PostgresTranslator : SqlTranslator
             if (cone.OnRegion)
             {
                 sb.Append('(');
-                if (cone.Radius >= 0 && Math.Abs(cone.Lat) <= 90)
-                    sb.Append(RegionIndexTest(alias, cone.Table, ((TableSource)cone.Source).Table.SqlName, NormalLon(cone.Lon), cone.Lat, cone.Radius + IndexMarginDeg)).Append(" AND ");
+                if (RegionIndexTest(alias, cone.Table, ((TableSource)cone.Source).Table.SqlName, cone.Lon, cone.Lat, cone.Radius) is { } regionIndex)
+                    sb.Append(regionIndex).Append(" AND ");
                 sb.Append(Region(alias, cone.Table)).Append(" && ").Append(circle(cone.Radius)).Append(')');
                 continue;
             }
@@ -598,8 +609,7 @@ public sealed class PostgresTranslator : SqlTranslator
             string pos = Position(alias, cone.Table);
             double radius = distance ? cone.Radius : cone.Radius + SqliteCone.ToleranceDeg;
             sb.Append('(');
-            if (radius >= 0 && Math.Abs(cone.Lat) <= 90)
-                sb.Append(ConeIndexTest(alias, cone.Table, Num(NormalLon(cone.Lon)), Num(cone.Lat), Num(radius + IndexMarginDeg))).Append(" AND ");
+            if (ConeIndexTest(alias, cone.Table, cone.Lon, cone.Lat, radius) is { } index) sb.Append(index).Append(" AND ");
             sb.Append(pos).Append(" @ ").Append(circle(radius));
             if (strictDistance) sb.Append(" AND ").Append(pos).Append(" <-> spoint(radians(").Append(Num(cone.Lon)).Append("), radians(").Append(Num(cone.Lat)).Append(")) < radians(").Append(Num(cone.Radius)).Append(')');
             sb.Append(')');

@@ -8,7 +8,7 @@ namespace VoSpec.Archive.Postgres;
 
 /// <summary>
 /// The SQL of an SSA search on PostgreSQL: the response fields of schemas/ssa.spectra.json over ivoa.obscore (o) and
-/// spec.specobj (s), constrained through bound parameters only, the cone through the position's Q3C index beside
+/// spec.specobj (s), constrained through bound parameters (but Q3C's cone, parsed doubles written as numbers), the cone through the position's Q3C index beside
 /// pgSphere's exact test (the same inclusive test as SQLite's, with the geometry functions' 1e-10° tolerance).
 /// </summary>
 internal static class PostgresSpectrumSearch
@@ -32,12 +32,10 @@ internal static class PostgresSpectrumSearch
         if (r.Position is var (ra, dec))
         {
             double radius = r.RadiusDeg + SqliteCone.ToleranceDeg;
-            // Q3C's cone with the centre and radius as numbers (parsed doubles), not parameters: its key ranges are then
-            // worked out when the statement is planned. A prepared statement's generic plan cannot know them: with
-            // parameters, q3c_radial_query's plan read all of specobj through the join (3.0 ms against 1.1 on the demo, docs/benchmarks.md).
-            if (radius >= 0 && Math.Abs(dec) <= 90 && double.IsFinite(ra))
-                sql.Append(" AND ").Append(PostgresTranslator.ConeIndexTest("o", ObsCore, PostgresTranslator.Float8(PostgresTranslator.NormalLon(ra)),
-                    PostgresTranslator.Float8(dec), PostgresTranslator.Float8(radius + PostgresTranslator.IndexMarginDeg)));
+            // Q3C's centre and radius go into the SQL as numbers: a prepared statement's generic plan with them as
+            // parameters cannot know its key ranges (with q3c_radial_query it read all of specobj through the join:
+            // 3.0 ms against 1.1 on the demo, docs/benchmarks.md).
+            if (PostgresTranslator.ConeIndexTest("o", ObsCore, ra, dec, radius) is { } index) sql.Append(" AND ").Append(index);
             sql.Append($" AND {ObsCorePosition} @ scircle(spoint(radians({P(ra)}::float8), radians({P(dec)}::float8)), radians({P(radius)}::float8))");
         }
         Overlaps(r.Bands, "o.em_min", "o.em_max");
